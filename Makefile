@@ -1,0 +1,49 @@
+# Every target sets up what it needs: a virtualenv in .venv with the locked,
+# hash-checked dependencies, then the local packages without their deps.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: setup generate check-generated lint-spec test bench serve fuzz lock clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock generated_client/threecommas_client/pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e generated_client/threecommas_client
+	touch $(STAMP)
+
+## Validate and lint the specs, then regenerate the client packages.
+generate: $(STAMP)
+	$(PY) -m generator
+
+## Regenerate into a temporary folder and fail on any difference.
+check-generated: $(STAMP)
+	$(PY) -m generator --check
+
+lint-spec: $(STAMP)
+	$(PY) -m generator --lint-only
+
+test: $(STAMP)
+	$(PY) -m generator --check
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+serve: $(STAMP)
+	$(PY) -m reference_server --host 127.0.0.1 --port 8080
+
+fuzz: $(STAMP)
+	$(PY) -m reference_server.fuzz_cli
+
+## Re-resolve the lock file (needs the package index).
+lock:
+	$(PYTHON) -m venv .lockenv && .lockenv/bin/pip install --quiet uv
+	.lockenv/bin/uv pip compile requirements.in -o requirements.lock --generate-hashes --python-version 3.11 --no-header
+	rm -rf .lockenv
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .hypothesis
