@@ -9,10 +9,12 @@ STAMP := $(VENV)/.installed
 
 setup: $(STAMP)
 
-$(STAMP): requirements.lock generated_client/threecommas_client/pyproject.toml
+CLIENTS := $(wildcard generated_client/*/pyproject.toml)
+
+$(STAMP): requirements.lock $(CLIENTS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e generated_client/threecommas_client
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	for p in $(dir $(CLIENTS)); do $(PY) -m pip install --quiet --no-deps --no-build-isolation -e $$p || exit 1; done
 	touch $(STAMP)
 
 ## Validate and lint the specs, then regenerate the client packages.
