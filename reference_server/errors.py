@@ -1,0 +1,60 @@
+"""Error bodies shaped like the real API's (`{"error", "error_description", "error_attributes"}`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ApiError(Exception):
+    """An answer other than success; the app turns it into a JSON response."""
+
+    def __init__(
+        self,
+        status: int,
+        error: str,
+        description: str | None = None,
+        attributes: dict[str, list[str]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(f"{status} {error}")
+        self.status = status
+        self.error = error
+        self.description = description
+        self.attributes = attributes
+        self.headers = headers or {}
+
+    def body(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"error": self.error}
+        if self.description is not None:
+            out["error_description"] = self.description
+        if self.attributes:
+            out["error_attributes"] = self.attributes
+        return out
+
+
+def record_invalid(attributes: dict[str, list[str]]) -> ApiError:
+    return ApiError(422, "record_invalid", "Invalid parameters", attributes)
+
+
+def not_found() -> ApiError:
+    return ApiError(404, "Not found", "Not found")
+
+
+def wrong_params(description: str) -> ApiError:
+    return ApiError(400, "Wrong param(s)", description)
+
+
+def bad_request(description: str, attributes: dict[str, list[str]] | None = None) -> ApiError:
+    return ApiError(400, "Wrong param(s)", description, attributes)
+
+
+def forbidden_account() -> ApiError:
+    return ApiError(403, "Forbidden", "Account not owned by current user.")
+
+
+def signature_invalid() -> ApiError:
+    return ApiError(401, "signature_invalid", "Provided signature is invalid")
+
+
+def api_key_invalid() -> ApiError:
+    return ApiError(401, "api_key_invalid_or_expired", "Unauthorized. Invalid or expired api key.")

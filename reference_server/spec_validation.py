@@ -1,0 +1,316 @@
+"""Routing and request validation read from openapi/3commas.yaml at start.
+
+No schema is restated here: each operation's parameters and request body are validated with
+jsonschema (Draft 2020-12) against the spec's own schemas, `$ref`s resolved inside the spec.
+Errors come back as Rails bracket paths (`take_profit[steps][0][price][type]`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator, ValidationError
+from jsonschema.validators import extend
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+SPEC_URI = "urn:threecommas-spec"
+DEFAULT_SPEC = Path(__file__).resolve().parent.parent / "openapi" / "3commas.yaml"
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def _is_integer(checker: Any, instance: Any) -> bool:
+    # JSON Schema counts 1774.0 as an integer; our JSON numbers arrive as Decimal, not float.
+    if isinstance(instance, bool):
+        return False
+    if isinstance(instance, Decimal):
+        return instance.is_finite() and instance == instance.to_integral_value()
+    return Draft202012Validator.TYPE_CHECKER.is_type(instance, "integer")
+
+
+Validator = extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
+)
+
+
+def bracket_path(parts: Iterable[Any]) -> str:
+    items = [str(p) for p in parts]
+    if not items:
+        return "base"
+    return items[0] + "".join(f"[{p}]" for p in items[1:])
+
+
+def _message(error: ValidationError) -> str:
+    kind = error.validator
+    value = error.validator_value
+    if kind == "required":
+        return "is missing"
+    if kind == "enum":
+        return "is not included in the list"
+    if kind == "const":
+        return f"must be {value!r}"
+    if kind in ("minimum", "exclusiveMinimum"):
+        word = "greater than or equal to" if kind == "minimum" else "greater than"
+        return f"must be {word} {value}"
+    if kind in ("maximum", "exclusiveMaximum"):
+        word = "less than or equal to" if kind == "maximum" else "less than"
+        return f"must be {word} {value}"
+    if kind == "minLength":
+        return f"is too short (minimum is {value} characters)"
+    if kind == "maxLength":
+        return f"is too long (maximum is {value} characters)"
+    if kind == "minItems":
+        return f"must have at least {value} items"
+    if kind == "maxItems":
+        return f"must have at most {value} items"
+    if kind in ("additionalProperties", "unevaluatedProperties"):
+        return "is not a permitted parameter"
+    if kind == "type":
+        return f"must be of type {value if isinstance(value, str) else ' or '.join(value)}"
+    return "is invalid"
+
+
+def errors_to_attributes(errors: Iterable[ValidationError], prefix: list[Any]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for error in errors:
+        parts = [*prefix, *error.absolute_path]
+        if error.validator == "required":
+            missing = [k for k in error.validator_value if isinstance(error.instance, dict) and k not in error.instance]
+            for name in missing or ["base"]:
+                out.setdefault(bracket_path([*parts, name]), []).append("is missing")
+            continue
+        if error.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(
+            error.instance, dict
+        ):
+            allowed = set((error.schema.get("properties") or {}).keys())
+            extras = [k for k in error.instance if k not in allowed] or ["base"]
+            for name in extras:
+                out.setdefault(bracket_path([*parts, name]), []).append("is not a permitted parameter")
+            continue
+        messages = out.setdefault(bracket_path(parts), [])
+        message = _message(error)
+        if message not in messages:
+            messages.append(message)
+    return out
+
+
+@dataclass
+class Parameter:
+    name: str
+    location: str  # path / query / header
+    required: bool
+    schema: dict[str, Any]
+    validator: Any
+    scalar_type: str | None  # integer / number / boolean / string: how to read a raw string
+
+
+@dataclass
+class Operation:
+    operation_id: str
+    method: str
+    template: str
+    pattern: re.Pattern[str]
+    parameters: list[Parameter]
+    body_validator: Any | None
+    body_required: bool
+    body_media_types: list[str]
+    success_status: int
+    error_statuses: set[int] = field(default_factory=set)
+
+
+class ParameterError(Exception):
+    def __init__(self, location: str, attributes: dict[str, list[str]]) -> None:
+        super().__init__(location)
+        self.location = location
+        self.attributes = attributes
+
+
+def _pointer(*parts: str) -> str:
+    return "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+class Spec:
+    def __init__(self, path: str | Path = DEFAULT_SPEC) -> None:
+        self.path = Path(path)
+        with self.path.open(encoding="utf-8") as handle:
+            self.document: dict[str, Any] = yaml.safe_load(handle)
+        self.registry: Registry[Any] = Registry().with_resource(
+            SPEC_URI, Resource.from_contents(self.document, default_specification=DRAFT202012)
+        )
+        self.operations: list[Operation] = []
+        self.by_id: dict[str, Operation] = {}
+        self.methods_by_template: dict[str, list[str]] = {}
+        for template, item in (self.document.get("paths") or {}).items():
+            item = self._deref(item)
+            shared = item.get("parameters") or []
+            methods = [m for m in METHODS if m in item]
+            self.methods_by_template[template] = [m.upper() for m in methods]
+            for method in methods:
+                op = self._operation(template, method, item[method], shared)
+                self.operations.append(op)
+                self.by_id[op.operation_id] = op
+
+    # -- loading -------------------------------------------------------------------------------
+    def _deref(self, node: Any) -> Any:
+        seen = 0
+        while isinstance(node, dict) and "$ref" in node and seen < 32:
+            ref = node["$ref"]
+            assert ref.startswith("#/"), f"only local refs are supported: {ref}"
+            target: Any = self.document
+            for part in ref[2:].split("/"):
+                target = target[part.replace("~1", "/").replace("~0", "~")]
+            node = target
+            seen += 1
+        return node
+
+    def _validator(self, pointer: str) -> Any:
+        return Validator({"$ref": f"{SPEC_URI}#/{pointer}"}, registry=self.registry)
+
+    def _scalar_type(self, schema: Any, depth: int = 0) -> str | None:
+        schema = self._deref(schema)
+        if not isinstance(schema, dict) or depth > 8:
+            return None
+        kind = schema.get("type")
+        if isinstance(kind, list):
+            kind = next((k for k in kind if k != "null"), None)
+        if isinstance(kind, str):
+            return kind
+        for key in ("anyOf", "oneOf", "allOf"):
+            for sub in schema.get(key) or []:
+                found = self._scalar_type(sub, depth + 1)
+                if found in ("integer", "number", "boolean"):
+                    return found
+        return None
+
+    def _operation(
+        self, template: str, method: str, raw: dict[str, Any], shared: list[Any]
+    ) -> Operation:
+        base = _pointer("paths", template, method)
+        params: dict[tuple[str, str], Parameter] = {}
+        for source, entries in (("shared", shared), ("own", raw.get("parameters") or [])):
+            for index, entry in enumerate(entries):
+                if "$ref" in entry:
+                    pointer = entry["$ref"][2:]
+                else:
+                    pointer = (
+                        f"{_pointer('paths', template)}/parameters/{index}"
+                        if source == "shared"
+                        else f"{base}/parameters/{index}"
+                    )
+                resolved = self._deref(entry)
+                location = resolved["in"]
+                if location == "cookie":
+                    continue
+                params[(resolved["name"].lower(), location)] = Parameter(
+                    name=resolved["name"],
+                    location=location,
+                    required=bool(resolved.get("required")) or location == "path",
+                    schema=resolved.get("schema") or {},
+                    validator=self._validator(f"{pointer}/schema"),
+                    scalar_type=self._scalar_type(resolved.get("schema") or {}),
+                )
+        body_validator = None
+        body_required = False
+        media_types: list[str] = []
+        if "requestBody" in raw:
+            body = self._deref(raw["requestBody"])
+            body_pointer = (
+                raw["requestBody"]["$ref"][2:] if "$ref" in raw["requestBody"] else f"{base}/requestBody"
+            )
+            body_required = bool(body.get("required"))
+            content = body.get("content") or {}
+            media_types = list(content)
+            media = "application/json" if "application/json" in content else next(iter(content), None)
+            if media is not None and "schema" in content[media]:
+                body_validator = self._validator(f"{body_pointer}/content/{_pointer(media)}/schema")
+        statuses = [int(code) for code in (raw.get("responses") or {}) if str(code).isdigit()]
+        success = min((c for c in statuses if 200 <= c < 300), default=200)
+        regex = "^" + re.sub(r"\\\{([^}]+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$"
+        return Operation(
+            operation_id=raw["operationId"],
+            method=method.upper(),
+            template=template,
+            pattern=re.compile(regex),
+            parameters=list(params.values()),
+            body_validator=body_validator,
+            body_required=body_required,
+            body_media_types=media_types,
+            success_status=success,
+            error_statuses={c for c in statuses if c >= 400},
+        )
+
+    # -- routing -------------------------------------------------------------------------------
+    def match(self, method: str, path: str) -> tuple[Operation | None, dict[str, str], list[str]]:
+        """(operation, path params, allowed methods); allowed is empty when no path matches."""
+        allowed: list[str] = []
+        for op in self.operations:
+            found = op.pattern.match(path)
+            if found is None:
+                continue
+            if op.method == method.upper():
+                return op, found.groupdict(), []
+            allowed = self.methods_by_template[op.template]
+        return None, {}, allowed
+
+
+def coerce(raw: str, scalar_type: str | None) -> Any:
+    """A raw string parameter read as the type its schema declares; left as is when it does not parse
+    (the schema then rejects it, naming the parameter)."""
+    if scalar_type in ("integer", "number"):
+        try:
+            number = Decimal(raw.strip())
+        except InvalidOperation:
+            return raw
+        if not number.is_finite():
+            return raw
+        if scalar_type == "integer" and number == number.to_integral_value():
+            return int(number)
+        return number
+    if scalar_type == "boolean" and raw in ("true", "false"):
+        return raw == "true"
+    return raw
+
+
+def validate_parameters(
+    op: Operation,
+    path_params: dict[str, str],
+    query: dict[str, Any],
+    headers: Any,
+) -> dict[str, Any]:
+    """Validated, typed path and query values; raises ParameterError naming the parameter."""
+    values: dict[str, Any] = {}
+    for param in op.parameters:
+        if param.location == "path":
+            raw: Any = path_params.get(param.name)
+        elif param.location == "query":
+            raw = query.get(param.name)
+        elif param.location == "header":
+            if param.name.lower() in ("apikey", "signature"):
+                continue
+            raw = headers.get(param.name)
+        else:
+            continue
+        if raw is None:
+            if param.required:
+                raise ParameterError(param.location, {param.name: ["is missing"]})
+            continue
+        value = coerce(raw, param.scalar_type) if isinstance(raw, str) else raw
+        errors = list(param.validator.iter_errors(value))
+        if errors:
+            raise ParameterError(param.location, errors_to_attributes(errors, [param.name]))
+        values[param.name] = value
+    return values
+
+
+def validate_body(op: Operation, body: Any) -> dict[str, list[str]]:
+    if op.body_validator is None:
+        return {}
+    errors = list(op.body_validator.iter_errors(body))
+    return errors_to_attributes(errors, [])
