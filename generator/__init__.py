@@ -1,0 +1,1 @@
+"""Spec-to-SDK generator: validates and lints each spec, then builds its client package."""

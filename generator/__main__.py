@@ -1,0 +1,60 @@
+"""`python -m generator [--check | --lint-only] [--only NAME] [--spec NAME=PATH]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from .pipeline import GenerationError, generate
+from .spec_loader import SpecError, load_checked_spec
+from .specs import REPO_ROOT, TARGETS, SpecTarget, target_by_name
+from .tree_diff import diff_trees
+
+
+def _parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="regenerate into a temp folder and diff")
+    mode.add_argument("--lint-only", action="store_true", help="validate and lint the specs only")
+    parser.add_argument("--only", action="append", default=[], help="target name (repeatable)")
+    parser.add_argument("--spec", action="append", default=[], metavar="NAME=PATH", help="use another spec file")
+    parser.add_argument("--output", type=Path, help="write the (single) target here instead")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse_args(sys.argv[1:] if argv is None else argv)
+    targets: list[SpecTarget] = [target_by_name(n) for n in args.only] or list(TARGETS)
+    overrides = dict(item.split("=", 1) for item in args.spec)
+    failed = False
+    for target in targets:
+        spec_path = Path(overrides[target.name]) if target.name in overrides else REPO_ROOT / target.spec
+        try:
+            if args.lint_only:
+                load_checked_spec(spec_path)
+                print(f"{target.name}: {spec_path} is valid and lint-clean")
+            elif args.check:
+                with tempfile.TemporaryDirectory(prefix="check-generated-") as tmp:
+                    fresh = Path(tmp) / target.package_name
+                    generate(target, fresh, spec_path)
+                    problems = diff_trees(fresh, target.output_dir)
+                if problems:
+                    failed = True
+                    print(f"{target.name}: generated_client/{target.package_name} is stale (run `make generate`):")
+                    print("\n".join(f"  {p}" for p in problems))
+                else:
+                    print(f"{target.name}: generated_client/{target.package_name} is up to date")
+            else:
+                out = args.output or target.output_dir
+                generate(target, out, spec_path)
+                print(f"{target.name}: generated {out}")
+        except (SpecError, GenerationError) as exc:
+            failed = True
+            print(f"{target.name}: {exc}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""What this project adds to openapi-python-client (exact pin), in one place.
+
+* `DecimalProperty`: `type: string, format: decimal` becomes `decimal.Decimal` on the models. The stock
+  generator keeps such fields as `str`; its type names come from Python classes, not templates, so the type is
+  declared here and its behaviour lives in `templates/common/property_templates/decimal_property.py.jinja`.
+* `SdkProject`: the stock `Project` with a template search path of several folders (spec-specific, common,
+  stock; the stock ones also under `stock/` so an override can include the original), the generated-file
+  header values, and extra modules (signing, retries, wire helpers) the stock template list has no slot for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, ClassVar
+
+import openapi_python_client
+from attr import define, field
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from openapi_python_client import Project
+from openapi_python_client import schema as oai
+from openapi_python_client.parser.errors import PropertyError
+from openapi_python_client.parser.properties.protocol import PropertyProtocol, Value, convert_example
+from openapi_python_client.strings import PythonCode, PythonIdentifier
+
+PINNED_VERSION = "0.29.1"
+
+
+@define
+class DecimalProperty(PropertyProtocol):
+    """A property of type decimal.Decimal, sent and received as a JSON string."""
+
+    name: oai.UntrustedString
+    required: bool
+    default: Value | None
+    python_name: PythonIdentifier
+    description: oai.UntrustedString | None
+    example: oai.UntrustedString | None = field(converter=convert_example)
+
+    _type_string: ClassVar[str] = "Decimal"
+    _json_type_string: ClassVar[str] = "str"
+    template: ClassVar[str] = "decimal_property.py.jinja"
+    _allowed_locations: ClassVar[set[oai.ParameterLocation]] = {
+        oai.ParameterLocation.QUERY,
+        oai.ParameterLocation.PATH,
+        oai.ParameterLocation.HEADER,
+    }
+
+    @classmethod
+    def build(
+        cls,
+        name: oai.UntrustedString,
+        required: bool,
+        default: Any,
+        python_name: PythonIdentifier,
+        description: oai.UntrustedString | None,
+        example: Any,
+    ) -> DecimalProperty | PropertyError:
+        checked_default = cls.convert_value(default)
+        if isinstance(checked_default, PropertyError):
+            return checked_default
+        return cls(
+            name=name,
+            required=required,
+            default=checked_default,
+            python_name=python_name,
+            description=description,
+            example=example,
+        )
+
+    @classmethod
+    def convert_value(cls, value: Any) -> Value | PropertyError | None:
+        if value is None or isinstance(value, Value):
+            return value
+        try:
+            Decimal(str(value))
+        except InvalidOperation:
+            return PropertyError(f"Invalid decimal default: {value!r}")
+        return Value(python_code=PythonCode(f"Decimal({str(value)!r})"), raw_value=value)
+
+    def get_imports(self, *, prefix: str) -> set[str]:
+        imports = super().get_imports(prefix=prefix)
+        imports.update({"from decimal import Decimal", f"from {prefix}_wire import decimal_from_wire, decimal_to_wire"})
+        return imports
+
+
+@contextmanager
+def decimal_strings() -> Iterator[None]:
+    """While active, `format: decimal` strings parse into DecimalProperty."""
+    from openapi_python_client.parser import properties as props  # noqa: PLC0415
+
+    if openapi_python_client.__version__ != PINNED_VERSION:
+        raise RuntimeError(
+            f"generator/oapc_extensions.py is written for openapi-python-client {PINNED_VERSION}, "
+            f"found {openapi_python_client.__version__}; re-check the hook before changing the pin"
+        )
+    original = props._string_based_property
+
+    def string_based_property(name: Any, required: bool, data: oai.Schema, config: Any) -> Any:
+        if data.schema_format == "decimal":
+            return DecimalProperty.build(
+                name=name,
+                required=required,
+                default=data.default,
+                python_name=PythonIdentifier(value=name, prefix=config.field_prefix),
+                description=data.description,
+                example=data.example,
+            )
+        return original(name=name, required=required, data=data, config=config)
+
+    props._string_based_property = string_based_property
+    try:
+        yield
+    finally:
+        props._string_based_property = original
+
+
+class SdkProject(Project):
+    """Stock Project + several template folders, a generated-file header and extra modules."""
+
+    def __init__(
+        self,
+        *,
+        template_dirs: tuple[Path, ...],
+        extra_modules: dict[str, str],
+        generated_from: str,
+        template_globals: dict[str, Any],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        stock = PackageLoader("openapi_python_client")
+        self.env.loader = ChoiceLoader(
+            [*(FileSystemLoader(str(d)) for d in template_dirs), PrefixLoader({"stock": stock}), stock]
+        )
+        self.env.globals.update(generated_from=generated_from, generator_version=PINNED_VERSION, **template_globals)
+        self.extra_modules = extra_modules
+
+    def _create_package(self) -> None:
+        super()._create_package()
+        for relative, template_name in sorted(self.extra_modules.items()):
+            target = self.package_dir / relative
+            target.write_text(self.env.get_template(template_name).render(), encoding=self.config.file_encoding)

@@ -1,0 +1,107 @@
+"""Load a spec, validate it against OpenAPI 3.1 and lint it against openapi/README.md's conventions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from openapi_spec_validator import validate
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+DECIMAL_FORMAT = "decimal"
+
+
+class SpecError(Exception):
+    """The spec cannot be generated from; the message names every problem found."""
+
+
+@dataclass(frozen=True)
+class LintProblem:
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+def load_spec(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise SpecError(f"{path}: spec file not found")
+    with path.open(encoding="utf-8") as fh:
+        # BaseLoader-free safe_load: YAML 1.1 would turn 'on'/'off' into booleans, so keys are checked below.
+        data = yaml.safe_load(fh)
+    if not isinstance(data, dict):
+        raise SpecError(f"{path}: top level is not a mapping")
+    return data
+
+
+def validate_spec(spec: dict[str, Any], path: Path) -> None:
+    try:
+        validate(spec)
+    except Exception as exc:  # the validator raises several unrelated exception types
+        raise SpecError(f"{path}: not a valid OpenAPI document: {exc}") from None
+
+
+def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    out = []
+    for route, item in (spec.get("paths") or {}).items():
+        for method in HTTP_METHODS:
+            if isinstance(item, dict) and method in item:
+                out.append((route, method, item[method]))
+    return out
+
+
+def _walk(node: Any, where: str) -> list[tuple[str, dict[str, Any]]]:
+    found: list[tuple[str, dict[str, Any]]] = []
+    if isinstance(node, dict):
+        found.append((where, node))
+        for key, value in node.items():
+            found.extend(_walk(value, f"{where}/{key}"))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found.extend(_walk(value, f"{where}/{index}"))
+    return found
+
+
+def lint_spec(spec: dict[str, Any]) -> list[LintProblem]:
+    """Conventions the generator relies on; each problem would otherwise surface as odd generated code."""
+    problems: list[LintProblem] = []
+    if not str(spec.get("openapi", "")).startswith("3.1"):
+        problems.append(LintProblem("openapi", "must be 3.1.x"))
+    seen_ids: dict[str, str] = {}
+    for route, method, op in _operations(spec):
+        where = f"{method.upper()} {route}"
+        op_id = op.get("operationId")
+        if not op_id:
+            problems.append(LintProblem(where, "missing operationId (it names the generated module)"))
+        elif op_id in seen_ids:
+            problems.append(LintProblem(where, f"operationId {op_id!r} already used by {seen_ids[op_id]}"))
+        else:
+            seen_ids[op_id] = where
+        tags = op.get("tags") or []
+        if len(tags) != 1:
+            problems.append(LintProblem(where, "needs exactly one tag (it names the api/<tag> folder)"))
+        for status in op.get("responses") or {}:
+            if status != "default" and not (str(status).isdigit() and 100 <= int(status) <= 599):
+                problems.append(LintProblem(where, f"response status {status!r} is not an HTTP status"))
+        for param in op.get("parameters") or []:
+            if isinstance(param, dict) and param.get("in") == "query" and "default" in (param.get("schema") or {}):
+                problems.append(
+                    LintProblem(where, f"query parameter {param.get('name')!r} has a default: it would always be sent")
+                )
+    for where, node in _walk(spec.get("components", {}).get("schemas", {}), "#/components/schemas"):
+        enum = node.get("enum")
+        if isinstance(enum, list) and None in enum:
+            problems.append(LintProblem(where, "null inside enum generates duplicate classes; use anyOf with null"))
+    return problems
+
+
+def load_checked_spec(path: Path) -> dict[str, Any]:
+    spec = load_spec(path)
+    validate_spec(spec, path)
+    problems = lint_spec(spec)
+    if problems:
+        raise SpecError(f"{path}: {len(problems)} lint problem(s):\n" + "\n".join(f"  {p}" for p in problems))
+    return spec

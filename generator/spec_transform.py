@@ -1,0 +1,100 @@
+"""Pre-processing of a spec before openapi-python-client sees it.
+
+The spec keeps its wire truth (a request decimal may be a JSON number or a numeric string); the SDK wants one
+Python type for it. This step rewrites every union of decimal string, number and null into the decimal string
+(plus null), so each such field becomes `decimal.Decimal` (or `Decimal | None`) on the models.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+SCHEMA_PREFIX = "#/components/schemas/"
+
+
+def _is_decimal_schema(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("type") == "string" and schema.get("format") == "decimal"
+
+
+def decimal_components(spec: dict[str, Any]) -> list[str]:
+    schemas = spec.get("components", {}).get("schemas", {})
+    return sorted(name for name, schema in schemas.items() if _is_decimal_schema(schema))
+
+
+def _classify(member: Any, schemas: dict[str, Any], decimals: set[str]) -> str | None:
+    """'decimal', 'nullable-decimal', 'number', 'null', or None if the member is something else."""
+    if not isinstance(member, dict):
+        return None
+    ref = member.get("$ref")
+    if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
+        name = ref[len(SCHEMA_PREFIX) :]
+        if name in decimals:
+            return "decimal"
+        target = schemas.get(name)
+        if isinstance(target, dict) and "anyOf" in target:
+            kinds = {_classify(m, schemas, decimals) for m in target["anyOf"]}
+            if "decimal" in kinds and kinds <= {"decimal", "number", "null", "nullable-decimal"}:
+                return "nullable-decimal" if "null" in kinds or "nullable-decimal" in kinds else "decimal"
+        return None
+    if _is_decimal_schema(member):
+        return "decimal"
+    if member.get("type") in ("number", "integer") and set(member) <= {"type", "description", "format"}:
+        return "number"
+    if member.get("type") == "null" and set(member) <= {"type", "description"}:
+        return "null"
+    return None
+
+
+def collapse_decimal_unions(spec: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of spec where every decimal-or-number(-or-null) union is the decimal (or nullable) form."""
+    out = copy.deepcopy(spec)
+    schemas = out.get("components", {}).get("schemas", {})
+    names = decimal_components(out)
+    if not names:
+        return out
+    decimals = set(names)
+    canonical = {"$ref": SCHEMA_PREFIX + names[0]}
+
+    def visit(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                visit(item)
+            return
+        if not isinstance(node, dict):
+            return
+        members = node.get("anyOf")
+        if isinstance(members, list):
+            kinds = [_classify(m, schemas, decimals) for m in members]
+            if None not in kinds and ("decimal" in kinds or "nullable-decimal" in kinds):
+                nullable = "null" in kinds or "nullable-decimal" in kinds
+                node["anyOf"] = [dict(canonical)] + ([{"type": "null"}] if nullable else [])
+                return
+        for value in node.values():
+            visit(value)
+
+    visit(out)
+    return out
+
+
+def hoist_shared_parameter_enums(spec: dict[str, Any]) -> dict[str, Any]:
+    """A shared parameter (components/parameters/X) with an inline enum gets one schema component X.
+
+    Without this the stock generator makes one enum class per operation (GetSmartTradeForcedMode, ...).
+    """
+    out = copy.deepcopy(spec)
+    components = out.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    for name, param in sorted((components.get("parameters") or {}).items()):
+        schema = param.get("schema") if isinstance(param, dict) else None
+        if isinstance(schema, dict) and "enum" in schema and "$ref" not in schema:
+            if name in schemas and schemas[name] != schema:
+                raise ValueError(f"components/parameters/{name}: a different schema {name} already exists")
+            schemas[name] = schema
+            param["schema"] = {"$ref": SCHEMA_PREFIX + name}
+    return out
+
+
+def prepare(spec: dict[str, Any]) -> dict[str, Any]:
+    """Every transform the generator applies, in order."""
+    return collapse_decimal_unions(hoist_shared_parameter_enums(spec))
