@@ -1,0 +1,164 @@
+"""The curation check: every entry of openapi/curation.yaml holds against its source and the spec."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from . import schema_paths
+
+OPENAPI_DIR = Path(__file__).resolve().parent.parent / "openapi"
+SOURCES_DIR = OPENAPI_DIR / "sources"
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class CurationProblem:
+    entry: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.entry}: {self.message}"
+
+
+def load_registry(path: Path = OPENAPI_DIR / "curation.yaml") -> dict[str, Any]:
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: top level is not a mapping")
+    return data
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _pointer(spec: dict[str, Any], pointer: str) -> Any:
+    node: Any = spec
+    for part in pointer.lstrip("/").split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return _MISSING
+    return node
+
+
+def token_pattern(token: str) -> re.Pattern[str]:
+    """A whole-word match, so `cros` does not match `cross` nor `SMART_TRADE_READ` `SMART_TRADES_READ`."""
+    return re.compile(rf"(?<![A-Za-z0-9_]){re.escape(token)}(?![A-Za-z0-9_])")
+
+
+def schema_validator(spec: dict[str, Any], component: str) -> jsonschema.Draft202012Validator:
+    """A validator for one component, with every `$ref` of the spec resolvable."""
+    registry: Registry[Any] = Registry().with_resource("urn:spec", Resource(spec, DRAFT202012))
+    return jsonschema.Draft202012Validator(
+        {"$ref": f"urn:spec#/components/schemas/{component}"},
+        registry=registry,
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
+def typo_tokens(registry: dict[str, Any]) -> list[str]:
+    """The words the registry says must never appear in the spec."""
+    tokens: list[str] = []
+    for entry in registry.get("entries", []):
+        tokens.extend(entry.get("check", {}).get("absent_tokens", []))
+    return sorted(set(tokens))
+
+
+def _check_entry(entry: dict[str, Any], spec: dict[str, Any], spec_text: str) -> list[str]:
+    problems: list[str] = []
+    check = entry.get("check") or {}
+    if not check:
+        problems.append("has no check")
+    for path in check.get("present", []):
+        if not schema_paths.find(spec, path):
+            problems.append(f"field {path} is not in the spec")
+    for path in check.get("absent", []):
+        if schema_paths.find(spec, path):
+            problems.append(f"field {path} is still in the spec")
+    for path, expected in (check.get("types") or {}).items():
+        actual = schema_paths.json_types(spec, path)
+        if actual != set(expected):
+            problems.append(f"{path} has types {sorted(actual)}, registry says {sorted(expected)}")
+    for path, expected in (check.get("enum") or {}).items():
+        actual = schema_paths.enum_values(spec, path)
+        if sorted(map(str, actual)) != sorted(map(str, expected)):
+            problems.append(f"{path} has enum {actual}, registry says {expected}")
+    for pointer, expected in (check.get("pointer") or {}).items():
+        actual = _pointer(spec, pointer)
+        if expected is None:
+            if actual is not _MISSING:
+                problems.append(f"{pointer} should be absent, is {actual!r}")
+        elif actual != expected:
+            problems.append(f"{pointer} is {'absent' if actual is _MISSING else repr(actual)}, registry says {expected!r}")
+    for token in check.get("absent_tokens", []):
+        if token_pattern(token).search(spec_text):
+            problems.append(f"the spec still contains {token!r}")
+    return problems
+
+
+def _check_source(entry: dict[str, Any], sources: dict[str, str]) -> list[str]:
+    source = entry.get("source")
+    if source not in sources:
+        return [f"source {source!r} is not a file of openapi/sources"]
+    if _fold(entry.get("quote", "")) not in _fold(sources[source]):
+        return [f"quote {entry.get('quote')!r} is not in {source}"]
+    return []
+
+
+def _check_rule(rule: dict[str, Any], spec: dict[str, Any]) -> list[str]:
+    problems: list[str] = []
+    enforced_by = rule.get("enforced_by")
+    component = rule.get("schema", "")
+    if component not in spec["components"]["schemas"]:
+        return [f"schema {component!r} is not a component"]
+    validator = schema_validator(spec, component)
+    if not validator.is_valid(rule.get("valid")):
+        problems.append(f"its valid body is rejected by {component}")
+    violation_rejected = not validator.is_valid(rule.get("violation"))
+    if enforced_by == "schema" and not violation_rejected:
+        problems.append(f"its violation is accepted by {component}, so the schema does not state the rule")
+    elif enforced_by == "server" and violation_rejected:
+        problems.append(f"its violation is rejected by {component}: mark it enforced_by: schema")
+    elif enforced_by not in ("schema", "server"):
+        problems.append(f"enforced_by is {enforced_by!r}, not schema or server")
+    if not rule.get("error_attribute"):
+        problems.append("names no error_attribute")
+    return problems
+
+
+def check_registry(spec: dict[str, Any], spec_text: str, registry: dict[str, Any]) -> list[CurationProblem]:
+    """Every problem of the registry against the spec and the sources; empty when all holds."""
+    sources = {p.name: p.read_text(encoding="utf-8") for p in SOURCES_DIR.iterdir() if p.suffix in (".txt", ".md")}
+    categories = set(registry.get("categories") or {})
+    problems: list[CurationProblem] = []
+    seen: set[str] = set()
+    items = [*registry.get("entries", []), *registry.get("rules", [])]
+    for item in items:
+        item_id = str(item.get("id", "<no id>"))
+        if item_id in seen:
+            problems.append(CurationProblem(item_id, "duplicate id"))
+        seen.add(item_id)
+        messages = _check_source(item, sources)
+        if item in registry.get("rules", []):
+            messages += _check_rule(item, spec)
+        else:
+            if item.get("category") not in categories:
+                messages.append(f"category {item.get('category')!r} is not one of {sorted(categories)}")
+            for key in ("field", "doc_says", "spec_says", "evidence"):
+                if not item.get(key):
+                    messages.append(f"has no {key}")
+            messages += _check_entry(item, spec, spec_text)
+        problems.extend(CurationProblem(item_id, m) for m in messages)
+    return problems
