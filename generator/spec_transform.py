@@ -11,6 +11,8 @@ import copy
 from typing import Any
 
 SCHEMA_PREFIX = "#/components/schemas/"
+# A number member of a decimal union may carry its own bounds; the decimal member keeps the wire pattern.
+_NUMBER_KEYS = {"type", "description", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}
 
 
 def _is_decimal_schema(schema: Any) -> bool:
@@ -39,7 +41,7 @@ def _classify(member: Any, schemas: dict[str, Any], decimals: set[str]) -> str |
         return None
     if _is_decimal_schema(member):
         return "decimal"
-    if member.get("type") in ("number", "integer") and set(member) <= {"type", "description", "format"}:
+    if member.get("type") in ("number", "integer") and set(member) <= _NUMBER_KEYS:
         return "number"
     if member.get("type") == "null" and set(member) <= {"type", "description"}:
         return "null"
@@ -54,7 +56,6 @@ def collapse_decimal_unions(spec: dict[str, Any]) -> dict[str, Any]:
     if not names:
         return out
     decimals = set(names)
-    canonical = {"$ref": SCHEMA_PREFIX + names[0]}
 
     def visit(node: Any) -> None:
         if isinstance(node, list):
@@ -67,8 +68,10 @@ def collapse_decimal_unions(spec: dict[str, Any]) -> dict[str, Any]:
         if isinstance(members, list):
             kinds = [_classify(m, schemas, decimals) for m in members]
             if None not in kinds and ("decimal" in kinds or "nullable-decimal" in kinds):
+                # Keep the union's own decimal member (its pattern, e.g. PositiveDecimal), drop the number.
+                kept = members[kinds.index("decimal" if "decimal" in kinds else "nullable-decimal")]
                 nullable = "null" in kinds or "nullable-decimal" in kinds
-                node["anyOf"] = [dict(canonical)] + ([{"type": "null"}] if nullable else [])
+                node["anyOf"] = [copy.deepcopy(kept)] + ([{"type": "null"}] if nullable else [])
                 return
         for value in node.values():
             visit(value)
@@ -95,6 +98,32 @@ def hoist_shared_parameter_enums(spec: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _resolve_parameter(spec: dict[str, Any], param: Any) -> Any:
+    ref = param.get("$ref") if isinstance(param, dict) else None
+    prefix = "#/components/parameters/"
+    if isinstance(ref, str) and ref.startswith(prefix):
+        return spec.get("components", {}).get("parameters", {}).get(ref[len(prefix) :])
+    return param
+
+
+def drop_query_defaults(spec: dict[str, Any]) -> dict[str, Any]:
+    """Query parameters lose their `default`: the stock client would send every default on every call.
+
+    The default stays documentation of what the server assumes; the SDK sends only what the caller sets.
+    """
+    out = copy.deepcopy(spec)
+    for item in (out.get("paths") or {}).values():
+        if not isinstance(item, dict):
+            continue
+        operations = [item] + [op for op in item.values() if isinstance(op, dict)]
+        for op in operations:
+            for param in op.get("parameters") or []:
+                resolved = _resolve_parameter(out, param)
+                if isinstance(resolved, dict) and resolved.get("in") == "query":
+                    (resolved.get("schema") or {}).pop("default", None)
+    return out
+
+
 def prepare(spec: dict[str, Any]) -> dict[str, Any]:
     """Every transform the generator applies, in order."""
-    return collapse_decimal_unions(hoist_shared_parameter_enums(spec))
+    return collapse_decimal_unions(hoist_shared_parameter_enums(drop_query_defaults(spec)))

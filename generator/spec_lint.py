@@ -1,0 +1,137 @@
+"""Contract lint: what makes the spec a complete reference, beyond being valid OpenAPI.
+
+Every operation is named, tagged, summarised, described, secured and carries its permission and
+weight; every schema and property is described; every `$ref` resolves; no component is unused; and
+no word the curation registry marks as a typo appears anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from . import schema_paths
+from .curation import token_pattern, typo_tokens
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+OPERATION_KEYS = ("operationId", "tags", "summary", "description", "security", "x-permission", "x-weight")
+# Keywords whose values are schemas (or maps/lists of schemas) rather than a schema's own settings.
+_SCHEMA_MAPS = ("properties", "patternProperties", "$defs")
+_SCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
+_SCHEMA_SINGLE = ("items", "additionalProperties", "not", "if", "then", "else", "contains")
+
+
+@dataclass(frozen=True)
+class ContractProblem:
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+def operations(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for route, item in (spec.get("paths") or {}).items():
+        for method in HTTP_METHODS:
+            if method in item:
+                yield route, method, item[method]
+
+
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            yield ref
+        for value in node.values():
+            yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+def _pointer_exists(spec: dict[str, Any], ref: str) -> bool:
+    try:
+        schema_paths.resolve(spec, {"$ref": ref})
+    except (KeyError, TypeError, IndexError):
+        return False
+    return True
+
+
+def _described_schemas(node: Any, where: str, in_rule: bool = False) -> Iterator[ContractProblem]:
+    """A property schema without a description. Schemas inside if/then/else/not are rule fragments."""
+    if not isinstance(node, dict):
+        return
+    for key in _SCHEMA_MAPS:
+        for name, sub in (node.get(key) or {}).items():
+            if not in_rule and isinstance(sub, dict) and "description" not in sub:
+                yield ContractProblem(f"{where}/{key}/{name}", "property has no description")
+            yield from _described_schemas(sub, f"{where}/{key}/{name}", in_rule)
+    for key in _SCHEMA_LISTS:
+        for index, sub in enumerate(node.get(key) or []):
+            yield from _described_schemas(sub, f"{where}/{key}/{index}", in_rule)
+    for key in _SCHEMA_SINGLE:
+        if isinstance(node.get(key), dict):
+            rule = in_rule or key in ("if", "then", "else", "not")
+            yield from _described_schemas(node[key], f"{where}/{key}", rule)
+
+
+def _used_components(spec: dict[str, Any]) -> set[str]:
+    """Components reachable from the paths and the security requirements, following `$ref`s."""
+    used: set[str] = set()
+    for requirement in spec.get("security") or []:
+        used.update(f"#/components/securitySchemes/{name}" for name in requirement)
+    for _, _, op in operations(spec):
+        for requirement in op.get("security") or []:
+            used.update(f"#/components/securitySchemes/{name}" for name in requirement)
+    pending = list(_refs(spec.get("paths")))
+    while pending:
+        ref = pending.pop()
+        if ref in used or not ref.startswith("#/components/"):
+            continue
+        used.add(ref)
+        kind, name = ref.split("/")[2:4]
+        pending.extend(_refs(spec["components"].get(kind, {}).get(name)))
+        # a pointer into a component (`#/components/schemas/X/properties/y`) uses X
+        used.add(f"#/components/{kind}/{name}")
+    return used
+
+
+def lint_contract(spec: dict[str, Any], spec_text: str, registry: dict[str, Any]) -> list[ContractProblem]:
+    problems: list[ContractProblem] = []
+    for route, method, op in operations(spec):
+        where = f"{method.upper()} {route}"
+        for key in OPERATION_KEYS:
+            if not op.get(key):
+                problems.append(ContractProblem(where, f"has no {key}"))
+        params = [schema_paths.resolve(spec, p) for p in op.get("parameters", [])]
+        if not any(p.get("name") == "Forced-Mode" and p.get("in") == "header" for p in params):
+            problems.append(ContractProblem(where, "has no Forced-Mode header parameter"))
+        for param in params:
+            if not param.get("description"):
+                problems.append(ContractProblem(where, f"parameter {param.get('name')} has no description"))
+        yield_schemas = [(f"{where} parameter {p.get('name')}", p.get("schema")) for p in params]
+        for media in (op.get("requestBody", {}).get("content") or {}).values():
+            yield_schemas.append((f"{where} request body", media.get("schema")))
+        for status, response in (op.get("responses") or {}).items():
+            for media in (schema_paths.resolve(spec, response).get("content") or {}).values():
+                yield_schemas.append((f"{where} {status}", media.get("schema")))
+        for label, schema in yield_schemas:
+            problems.extend(_described_schemas(schema, label))
+    for name, schema in (spec.get("components", {}).get("schemas") or {}).items():
+        where = f"#/components/schemas/{name}"
+        if not schema.get("description"):
+            problems.append(ContractProblem(where, "component has no description"))
+        problems.extend(_described_schemas(schema, where))
+    for ref in sorted(set(_refs(spec))):
+        if not _pointer_exists(spec, ref):
+            problems.append(ContractProblem(ref, "$ref does not resolve"))
+    used = _used_components(spec)
+    for kind, members in (spec.get("components") or {}).items():
+        for name in members or {}:
+            if f"#/components/{kind}/{name}" not in used:
+                problems.append(ContractProblem(f"#/components/{kind}/{name}", "component is never used"))
+    for token in typo_tokens(registry):
+        if token_pattern(token).search(spec_text):
+            problems.append(ContractProblem("spec text", f"contains {token!r}, a typo per openapi/curation.yaml"))
+    return problems
