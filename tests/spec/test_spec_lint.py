@@ -1,0 +1,80 @@
+"""The contract lint passes on the spec and fails on each kind of gap it looks for."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from generator import spec_lint
+
+Spec = dict[str, Any]
+
+
+def test_spec_is_lint_clean(spec: Spec, spec_text: str, registry: Spec) -> None:
+    assert [str(p) for p in spec_lint.lint_contract(spec, spec_text, registry)] == []
+
+
+def _break_summary(s: Spec) -> None:
+    del s["paths"]["/v2/smart_trades"]["get"]["summary"]
+
+
+def _break_security(s: Spec) -> None:
+    s["paths"]["/v2/smart_trades/{id}"]["delete"]["security"] = []
+
+
+def _break_property_description(s: Spec) -> None:
+    del s["components"]["schemas"]["Trade"]["properties"]["pair"]["description"]
+
+
+def _break_component_description(s: Spec) -> None:
+    del s["components"]["schemas"]["Margin"]["description"]
+
+
+def _add_unused_component(s: Spec) -> None:
+    s["components"]["schemas"]["Orphan"] = {"type": "string", "description": "Never referenced."}
+
+
+def _add_dangling_ref(s: Spec) -> None:
+    s["components"]["schemas"]["Position"]["properties"]["units"] = {
+        "$ref": "#/components/schemas/Nope",
+        "description": "Broken.",
+    }
+
+
+def _drop_forced_mode(s: Spec) -> None:
+    s["paths"]["/v2/smart_trades/{id}"]["get"]["parameters"] = []
+
+
+@pytest.mark.parametrize(
+    ("breaker", "expected"),
+    [
+        (_break_summary, "has no summary"),
+        (_break_security, "has no security"),
+        (_break_property_description, "property has no description"),
+        (_break_component_description, "component has no description"),
+        (_add_unused_component, "component is never used"),
+        (_add_dangling_ref, "$ref does not resolve"),
+        (_drop_forced_mode, "has no Forced-Mode"),
+    ],
+)
+def test_lint_finds(
+    spec: Spec, spec_text: str, registry: Spec, breaker: Callable[[Spec], None], expected: str
+) -> None:
+    broken = copy.deepcopy(spec)
+    breaker(broken)
+    problems = [str(p) for p in spec_lint.lint_contract(broken, spec_text, registry)]
+    assert any(expected in p for p in problems), problems
+
+
+@pytest.mark.parametrize("typo", ["percet", "cros", "stope", "SmarTrade", "SMART_TRADE_WRITE"])
+def test_lint_finds_registered_typos(spec: Spec, spec_text: str, registry: Spec, typo: str) -> None:
+    problems = [str(p) for p in spec_lint.lint_contract(spec, spec_text + f"\n# {typo}\n", registry)]
+    assert problems == [f"spec text: contains {typo!r}, a typo per openapi/curation.yaml"]
+
+
+def test_typo_match_is_whole_word(spec: Spec, spec_text: str, registry: Spec) -> None:
+    assert "cross" in spec_text and "SMART_TRADES_WRITE" in spec_text
+    assert spec_lint.lint_contract(spec, spec_text, registry) == []

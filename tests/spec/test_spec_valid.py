@@ -1,0 +1,132 @@
+"""The 3Commas contract is valid OpenAPI 3.1 and has exactly the operations the SDK is built from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from openapi_spec_validator import validate
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+
+from generator import schema_paths, spec_lint
+
+EXPECTED_OPERATIONS = {
+    "list_smart_trades": ("get", "/v2/smart_trades", "smart_trades"),
+    "create_smart_trade": ("post", "/v2/smart_trades", "smart_trades"),
+    "get_smart_trade": ("get", "/v2/smart_trades/{id}", "smart_trades"),
+    "update_smart_trade": ("patch", "/v2/smart_trades/{id}", "smart_trades"),
+    "cancel_smart_trade": ("delete", "/v2/smart_trades/{id}", "smart_trades"),
+    "add_funds_to_smart_trade": ("post", "/v2/smart_trades/{id}/add_funds", "smart_trades"),
+    "get_reduce_funds_info": ("get", "/v2/smart_trades/{id}/reduce_funds_info", "smart_trades"),
+    "reduce_funds_of_smart_trade": ("post", "/v2/smart_trades/{id}/reduce_funds", "smart_trades"),
+    "close_smart_trade_by_market": ("post", "/v2/smart_trades/{id}/close_by_market", "smart_trades"),
+    "force_start_smart_trade": ("post", "/v2/smart_trades/{id}/force_start", "smart_trades"),
+    "force_process_smart_trade": ("post", "/v2/smart_trades/{id}/force_process", "smart_trades"),
+    "set_smart_trade_note": ("post", "/v2/smart_trades/{id}/set_note", "smart_trades"),
+    "list_smart_trade_trades": ("get", "/v2/smart_trades/{smart_trade_id}/trades", "smart_trade_trades"),
+    "close_trade_by_market": (
+        "post",
+        "/v2/smart_trades/{smart_trade_id}/trades/{id}/close_by_market",
+        "smart_trade_trades",
+    ),
+    "cancel_trade": ("delete", "/v2/smart_trades/{smart_trade_id}/trades/{id}", "smart_trade_trades"),
+}
+WITH_BODY = {
+    "create_smart_trade",
+    "update_smart_trade",
+    "add_funds_to_smart_trade",
+    "reduce_funds_of_smart_trade",
+    "set_smart_trade_note",
+}
+
+
+def test_spec_is_valid_openapi_3_1(spec: dict[str, Any]) -> None:
+    assert spec["openapi"] == "3.1.0"
+    validate(spec)
+
+
+def test_validator_rejects_a_broken_spec(spec: dict[str, Any]) -> None:
+    broken = {**spec, "paths": {"/v2/smart_trades": {"get": {"responses": "nope"}}}}
+    with pytest.raises(OpenAPIValidationError):
+        validate(broken)
+
+
+def test_every_ref_resolves(spec: dict[str, Any]) -> None:
+    refs = set(spec_lint._refs(spec))
+    assert len(refs) > 50
+    for ref in refs:
+        assert isinstance(schema_paths.resolve(spec, {"$ref": ref}), dict), ref
+
+
+def test_server_and_security(spec: dict[str, Any]) -> None:
+    assert spec["servers"][0]["url"] == "https://api.3commas.io/public/api"
+    schemes = spec["components"]["securitySchemes"]
+    assert (schemes["ApiKey"]["in"], schemes["ApiKey"]["name"]) == ("header", "APIKEY")
+    assert (schemes["Signature"]["in"], schemes["Signature"]["name"]) == ("header", "Signature")
+    described = schemes["Signature"]["description"]
+    for fact in ("/public/api", "HMAC", "RSA", "PKCS1-v1_5", "base64", "hex", "?"):
+        assert fact in described, fact
+
+
+def test_exactly_the_fifteen_operations(spec: dict[str, Any]) -> None:
+    found = {op["operationId"]: (method, route, op["tags"][0]) for route, method, op in spec_lint.operations(spec)}
+    assert found == EXPECTED_OPERATIONS
+
+
+@pytest.mark.parametrize("operation_id", sorted(EXPECTED_OPERATIONS))
+def test_operation_is_complete(spec: dict[str, Any], operation_id: str) -> None:
+    method, route, _ = EXPECTED_OPERATIONS[operation_id]
+    op = spec["paths"][route][method]
+    assert op["summary"] and op["description"]
+    assert op["security"] == [{"ApiKey": [], "Signature": []}]
+    assert op["x-permission"] in ("SMART_TRADES_READ", "SMART_TRADES_WRITE")
+    assert op["x-permission"].endswith("READ") == (method == "get")
+    assert op["x-weight"] == 1
+    assert op["x-rate-limit"]["requests"] == 100
+    params = [schema_paths.resolve(spec, p) for p in op.get("parameters", [])]
+    forced = next(p for p in params if p["name"] == "Forced-Mode")
+    assert forced["in"] == "header" and forced["schema"]["enum"] == ["paper", "real"]
+    statuses = set(op["responses"])
+    assert {"400", "401", "403", "418", "429", "5XX"} <= statuses
+    assert ("201" if operation_id == "reduce_funds_of_smart_trade" else "200") in statuses
+    assert ("404" in statuses) == ("{id}" in route or "{smart_trade_id}" in route)
+    assert ("422" in statuses) == (operation_id in WITH_BODY)
+    assert ("requestBody" in op) == (operation_id in WITH_BODY)
+
+
+def test_list_filters(spec: dict[str, Any]) -> None:
+    params = {p["name"]: p for p in spec["paths"]["/v2/smart_trades"]["get"]["parameters"] if "name" in p}
+    assert set(params) == {
+        "account_id", "pair", "type", "page", "per_page", "status", "order_by",
+        "order_direction", "from", "to", "base", "quote",
+    }  # fmt: skip
+    assert params["per_page"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}
+    assert params["page"]["schema"]["default"] == 1
+    assert params["order_direction"]["schema"]["enum"] == ["asc", "desc"]
+    assert params["from"]["schema"]["format"] == params["to"]["schema"]["format"] == "date-time"
+    status_enum = schema_paths.resolve(spec, params["status"]["schema"])["enum"]
+    assert {"successfully_finished", "successfully_finish"} <= set(status_enum)
+
+
+def test_links_from_create_reach_the_follow_up_operations(spec: dict[str, Any]) -> None:
+    links = spec["paths"]["/v2/smart_trades"]["post"]["responses"]["200"]["links"]
+    targets = {link["operationId"] for link in links.values()}
+    assert targets == {
+        "get_smart_trade", "update_smart_trade", "cancel_smart_trade",
+        "add_funds_to_smart_trade", "set_smart_trade_note", "list_smart_trade_trades",
+    }  # fmt: skip
+    for link in links.values():
+        assert list(link["parameters"].values()) == ["$response.body#/id"]
+
+
+def test_growing_value_sets_are_open_strings(spec: dict[str, Any]) -> None:
+    for path in ("SmartTrade#status.type", "SmartTrade#account.type", "SmartTrade#data.type", "Trade#status"):
+        assert schema_paths.json_types(spec, path) == {"string"}, path
+        assert schema_paths.enum_values(spec, path) == [], path
+        assert any("x-known-values" in node for node in schema_paths.find(spec, path)), path
+
+
+def test_response_objects_allow_unknown_properties(spec: dict[str, Any]) -> None:
+    for name, schema in spec["components"]["schemas"].items():
+        if schema.get("type") == "object" and not name.endswith(("Params", "Request")):
+            assert schema.get("additionalProperties", True) is not False, name
