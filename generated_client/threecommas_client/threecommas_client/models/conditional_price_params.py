@@ -89,4 +89,7 @@ class ConditionalPriceParams:
             type_=type_,
         )
 
+        if d:
+            # A closed (request) object: a misspelled key would otherwise be dropped without a word.
+            raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
         return conditional_price_params

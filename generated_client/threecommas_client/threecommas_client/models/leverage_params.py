@@ -125,4 +125,7 @@ class LeverageParams:
             value=value,
         )
 
+        if d:
+            # A closed (request) object: a misspelled key would otherwise be dropped without a word.
+            raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
         return leverage_params

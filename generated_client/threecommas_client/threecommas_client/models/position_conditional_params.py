@@ -94,6 +94,9 @@ class PositionConditionalParams:
             trailing=trailing,
         )
 
+        if d:
+            # A closed (request) object: a misspelled key would otherwise be dropped without a word.
+            raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
         return position_conditional_params
 
 

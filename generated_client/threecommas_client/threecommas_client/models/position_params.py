@@ -120,6 +120,9 @@ class PositionParams:
             conditional=conditional,
         )
 
+        if d:
+            # A closed (request) object: a misspelled key would otherwise be dropped without a word.
+            raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
         return position_params
 
 

@@ -106,6 +106,9 @@ class PositionUpdateParams:
             conditional=conditional,
         )
 
+        if d:
+            # A closed (request) object: a misspelled key would otherwise be dropped without a word.
+            raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
         return position_update_params
 
 

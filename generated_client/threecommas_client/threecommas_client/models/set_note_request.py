@@ -68,4 +68,7 @@ class SetNoteRequest:
             note=note,
         )
 
+        if d:
+            # A closed (request) object: a misspelled key would otherwise be dropped without a word.
+            raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
         return set_note_request

@@ -127,6 +127,9 @@ class SmartTradeUpdateRequest:
             stop_loss=stop_loss,
         )
 
+        if d:
+            # A closed (request) object: a misspelled key would otherwise be dropped without a word.
+            raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
         return smart_trade_update_request
 
 

@@ -85,6 +85,9 @@ class StopLossConditionalParams:
             trailing=trailing,
         )
 
+        if d:
+            # A closed (request) object: a misspelled key would otherwise be dropped without a word.
+            raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
         return stop_loss_conditional_params
 
 

@@ -108,6 +108,9 @@ class TakeProfitParams:
             steps=steps,
         )
 
+        if d:
+            # A closed (request) object: a misspelled key would otherwise be dropped without a word.
+            raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
         return take_profit_params
 
 

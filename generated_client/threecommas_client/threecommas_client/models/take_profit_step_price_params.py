@@ -107,4 +107,7 @@ class TakeProfitStepPriceParams:
             percent=percent,
         )
 
+        if d:
+            # A closed (request) object: a misspelled key would otherwise be dropped without a word.
+            raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
         return take_profit_step_price_params

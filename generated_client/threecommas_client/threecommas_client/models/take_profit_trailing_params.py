@@ -108,4 +108,7 @@ class TakeProfitTrailingParams:
             percent=percent,
         )
 
+        if d:
+            # A closed (request) object: a misspelled key would otherwise be dropped without a word.
+            raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
         return take_profit_trailing_params

@@ -106,4 +106,7 @@ class TimeoutParams:
             value=value,
         )
 
+        if d:
+            # A closed (request) object: a misspelled key would otherwise be dropped without a word.
+            raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
         return timeout_params
