@@ -1,0 +1,103 @@
+"""The curation registry holds against the spec and its sources, covers the known discrepancies, and its
+check fails when the spec regresses."""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from generator import curation
+
+Spec = dict[str, Any]
+
+# Discrepancies the registry must cover (the issue's list), each by the entry id that records it.
+REQUIRED_ENTRIES = {
+    "typo-percet-step-price", "typo-percet-step-trailing", "typo-cros", "typo-stope", "typo-smartrade",
+    "artifact-russian-note", "typo-cyrillic-can", "artifact-stray-backtick", "type-leverage-value",
+    "artifact-decimal-comma", "artifact-default-false-on-strings", "contra-permission-names",
+    "contra-successfully-finish", "contra-leverage-types", "contra-leverage-required",
+    "contra-position-price-required", "contra-tp-sl-required", "type-instant", "type-position-total",
+    "type-position-status-type", "type-step-price-type", "type-step-cancelable", "type-step-position",
+}  # fmt: skip
+RULES = {
+    "rule-instant-needs-no-targets", "rule-conditional-entry", "rule-limit-entry-price", "rule-leverage-type",
+    "rule-take-profit-steps", "rule-take-profit-volume-sum", "rule-step-price-value-or-percent",
+    "rule-trailing-percent", "rule-trailing-percent-bounds", "rule-stop-loss-enabled",
+    "rule-stop-loss-limit-price", "rule-timeout-value", "rule-note-length",
+}  # fmt: skip
+
+
+def test_registry_holds(spec: Spec, spec_text: str, registry: Spec) -> None:
+    assert [str(p) for p in curation.check_registry(spec, spec_text, registry)] == []
+
+
+def test_ids_are_unique(registry: Spec) -> None:
+    ids = Counter(item["id"] for item in [*registry["entries"], *registry["rules"]])
+    assert [i for i, n in ids.items() if n > 1] == []
+
+
+def test_covers_the_known_discrepancies(registry: Spec) -> None:
+    ids = {entry["id"] for entry in registry["entries"]}
+    assert REQUIRED_ENTRIES - ids == set()
+    assert {entry["category"] for entry in registry["entries"]} == set(registry["categories"])
+
+
+def test_lists_every_business_rule(registry: Spec) -> None:
+    assert RULES - {rule["id"] for rule in registry["rules"]} == set()
+
+
+def test_every_typo_entry_names_a_word_to_keep_out(registry: Spec) -> None:
+    for entry in registry["entries"]:
+        if entry["category"] == "typo":
+            assert entry["check"].get("absent_tokens"), entry["id"]
+
+
+def _problems(spec: Spec, text: str, registry: Spec) -> list[str]:
+    return [str(p) for p in curation.check_registry(spec, text, registry)]
+
+
+def test_check_fails_when_a_typo_comes_back(spec: Spec, spec_text: str, registry: Spec) -> None:
+    broken = copy.deepcopy(spec)
+    price = broken["components"]["schemas"]["ConditionalPrice"]["properties"]
+    price["percet"] = price.pop("percent")
+    problems = _problems(broken, spec_text.replace("percent:", "percet:"), registry)
+    assert any(p.startswith("typo-percet-step-price: field SmartTrade#take_profit.steps[].price.percent") for p in problems)
+    assert any("the spec still contains 'percet'" in p for p in problems)
+
+
+def test_check_fails_when_a_type_regresses(spec: Spec, spec_text: str, registry: Spec) -> None:
+    broken = copy.deepcopy(spec)
+    broken["components"]["schemas"]["SmartTrade"]["properties"]["instant"] = {"type": "string", "description": "x"}
+    assert "type-instant: SmartTrade#instant has types ['string'], registry says ['boolean']" in _problems(
+        broken, spec_text, registry
+    )
+
+
+def test_check_fails_when_a_rule_leaves_the_schema(spec: Spec, spec_text: str, registry: Spec) -> None:
+    broken = copy.deepcopy(spec)
+    del broken["components"]["schemas"]["PositionParams"]["allOf"][1]
+    problems = _problems(broken, spec_text, registry)
+    assert any(p.startswith("rule-conditional-entry: its violation is accepted") for p in problems)
+
+
+def test_check_fails_on_a_quote_not_in_its_source(spec: Spec, spec_text: str, registry: Spec) -> None:
+    broken = copy.deepcopy(registry)
+    broken["entries"][0]["quote"] = "words no source document contains"
+    assert any("is not in 000_2670319b238968a9.txt" in p for p in _problems(spec, spec_text, broken))
+
+
+def test_check_fails_on_a_duplicate_id(spec: Spec, spec_text: str, registry: Spec) -> None:
+    broken = copy.deepcopy(registry)
+    broken["entries"].append(broken["entries"][0])
+    assert f"{broken['entries'][0]['id']}: duplicate id" in _problems(spec, spec_text, broken)
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_schema_rules_reject_their_violation(spec: Spec, registry: Spec, validator: Any, rule_id: str) -> None:
+    rule = next(r for r in registry["rules"] if r["id"] == rule_id)
+    check = validator(rule["schema"])
+    assert check.is_valid(rule["valid"])
+    assert check.is_valid(rule["violation"]) == (rule["enforced_by"] == "server")
