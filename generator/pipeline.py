@@ -47,7 +47,7 @@ def format_tree(project_dir: Path) -> None:
 def generate(target: SpecTarget, output_dir: Path, spec_path: Path | None = None) -> None:
     """Generate target's package into output_dir (replaced entirely: stale files must not survive)."""
     source = spec_path or (REPO_ROOT / target.spec)
-    spec = prepare(load_checked_spec(source))
+    spec = prepare(load_checked_spec(source, target.registry_path))
     if output_dir.exists():
         shutil.rmtree(output_dir)
     with tempfile.TemporaryDirectory(prefix="sdkgen-") as tmp:

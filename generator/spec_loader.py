@@ -96,10 +96,19 @@ def lint_spec(spec: dict[str, Any]) -> list[LintProblem]:
     return problems
 
 
-def load_checked_spec(path: Path) -> dict[str, Any]:
+def load_checked_spec(path: Path, registry: Path | None = None) -> dict[str, Any]:
+    """Validate, lint for generation and, given its curation registry, check the contract and the registry."""
     spec = load_spec(path)
     validate_spec(spec, path)
-    problems = lint_spec(spec)
+    problems: list[object] = [*lint_spec(spec)]
+    if registry is not None:
+        # Imported here: the contract checks need jsonschema, which plain generation does not.
+        from .curation import check_registry, load_registry
+        from .spec_lint import lint_contract
+
+        text = path.read_text(encoding="utf-8")
+        entries = load_registry(registry)
+        problems += [*lint_contract(spec, text, entries), *check_registry(spec, text, entries)]
     if problems:
         raise SpecError(f"{path}: {len(problems)} lint problem(s):\n" + "\n".join(f"  {p}" for p in problems))
     return spec

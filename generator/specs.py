@@ -21,6 +21,12 @@ class SpecTarget:
     template_dirs: tuple[Path, ...]
     # Modules the stock generator has no template for: output file -> template.
     extra_modules: dict[str, str] = field(default_factory=dict)
+    # The curation registry checked against the spec before generating (relative to the repo root).
+    registry: Path | None = None
+
+    @property
+    def registry_path(self) -> Path | None:
+        return REPO_ROOT / self.registry if self.registry else None
 
     @property
     def output_dir(self) -> Path:
@@ -41,6 +47,7 @@ TARGETS: tuple[SpecTarget, ...] = (
     SpecTarget(
         name="threecommas",
         spec=Path("openapi/3commas.yaml"),
+        registry=Path("openapi/curation.yaml"),
         package_name="threecommas_client",
         project_name="threecommas-client",
         template_dirs=(TEMPLATES / "threecommas", TEMPLATES / "common"),
