@@ -24,7 +24,7 @@ from .lifecycle import SmartTrade
 from .prices import Quote
 from .params import ParamsError, deep_merge, parse_json, parse_query, read_body
 from .rate_limit import RateLimiter
-from .rules import check_create, check_funds, check_note, check_update, get
+from .rules import check_create, check_funds, check_update, get
 from .spec_validation import DEFAULT_SPEC, Operation, ParameterError, Spec, validate_body, validate_parameters
 from .state import Store
 from .users import User, demo_users
@@ -160,7 +160,8 @@ def update_smart_trade(ctx: Ctx) -> Any:
     trade = _trade(ctx)
     if not trade.editable:
         raise wrong_params("Update is not allowed in the current status")
-    problems = check_update(ctx.body, trade.account.is_futures)
+    current_tp = {"enabled": trade.tp_enabled, "steps": trade.steps}
+    problems = check_update(ctx.body, trade.account.is_futures, current_tp)
     if problems:
         raise record_invalid(problems)
     quote = ctx.store.quote(trade.pair)
@@ -230,9 +231,6 @@ def force_process_smart_trade(ctx: Ctx) -> Any:
 
 def set_smart_trade_note(ctx: Ctx) -> Any:
     trade = _trade(ctx)
-    problems = check_note(ctx.body)
-    if problems:
-        raise record_invalid(problems)
     trade.note = ctx.body["note"]
     trade.updated_at = ctx.store.clock()
     return _render(ctx, trade)
@@ -306,11 +304,9 @@ class ReferenceServer:
         }
         self.app = Starlette(
             routes=[
-                Route(
-                    "/{rest:path}",
-                    self.dispatch,
-                    methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD", "TRACE"],
-                )
+                # No method list: every method reaches dispatch, which answers 405 with the
+                # spec's methods for the path in `Allow` (Starlette's own 405 would be text/plain).
+                Route("/{rest:path}", _AsgiEndpoint(self.dispatch))
             ],
             exception_handlers={Exception: self._crash, 404: self._not_found, 405: self._not_found},
         )
@@ -361,13 +357,8 @@ class ReferenceServer:
             raise not_found()
         raw_body = await request.body()
         raw_path = request.scope.get("raw_path") or path.encode()
-        query_string = request.scope.get("query_string", b"").decode("latin-1")
-        try:
-            body_text = raw_body.decode("utf-8")
-        except UnicodeDecodeError:
-            body_text = raw_body.decode("latin-1")
         user = self.auth.authenticate(
-            request.headers, raw_path.decode("latin-1"), query_string, body_text
+            request.headers, raw_path, request.scope.get("query_string", b""), raw_body
         )
         return self._execute(request, op, path_params, user, raw_body)
 
@@ -386,15 +377,18 @@ class ReferenceServer:
             raise bad_request("Invalid parameters", error.attributes) from None
         body: dict[str, Any] = {}
         if op.body_validator is not None:
-            parsed = read_body(request.headers.get("content-type", ""), raw_body)
+            content_type = request.headers.get("content-type", "")
             declared = {p.name for p in op.parameters if p.location == "query"}
             from_query = {k: v for k, v in query.items() if k not in declared}
-            if parsed is None:
-                parsed = {}
-            if isinstance(parsed, dict):
+            # Validated as JSON Schema sees JSON (numbers as floats, so `0.01` meets `minimum: 0.01`),
+            # handled with exact decimals.
+            checked = read_body(content_type, raw_body, exact=False)
+            parsed = read_body(content_type, raw_body, exact=True)
+            if isinstance(checked, dict) or checked is None:
                 # Parameters in a POST's query string count, and win over the body.
-                parsed = deep_merge(parsed, from_query)
-            problems = validate_body(op, parsed)
+                checked = deep_merge(checked or {}, from_query)
+                parsed = deep_merge(parsed or {}, from_query)
+            problems = validate_body(op, checked)
             if problems:
                 raise record_invalid(problems)
             body = parsed
@@ -451,6 +445,18 @@ class ReferenceServer:
         assert last is not None
         quote = self.store.set_price(data["pair"], last, values["bid"], values["ask"])
         return json_response(200, _quote_body(data["pair"], quote))
+
+
+class _AsgiEndpoint:
+    """A plain ASGI endpoint: Starlette routes every method to it (a function endpoint would be
+    GET-only), so dispatch alone decides between 200, 404 and 405."""
+
+    def __init__(self, handler: Callable[[Request], Any]) -> None:
+        self.handler = handler
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        response = await self.handler(Request(scope, receive))
+        await response(scope, receive, send)
 
 
 def _quote_body(pair: str, quote: Quote) -> dict[str, Any]:

@@ -22,35 +22,36 @@ from .errors import api_key_invalid, signature_invalid
 from .users import User
 
 
-def hmac_signature(secret: str, payload: str) -> str:
-    return hmac.new(secret.encode(), payload.encode(), hashlib.sha256).hexdigest()
+def hmac_signature(secret: str, payload: str | bytes) -> str:
+    data = payload.encode() if isinstance(payload, str) else payload
+    return hmac.new(secret.encode(), data, hashlib.sha256).hexdigest()
 
 
-def signed_payloads(path: str, query: str, body: str) -> list[str]:
-    """Every payload a correct client may have signed for this request."""
-    base = f"{path}?{query}" if query else path
+def signed_payloads(path: bytes, query: bytes, body: bytes) -> list[bytes]:
+    """Every payload a correct client may have signed for this request (bytes as on the wire)."""
+    base = path + b"?" + query if query else path
     if not body:
         return [base]
     if query:
-        return [base + body, f"{base}&{body}", f"{base}?{body}"]
-    return [f"{path}?{body}", path + body]
+        return [base + body, base + b"&" + body, base + b"?" + body]
+    return [path + b"?" + body, path + body]
 
 
-def _verify_rsa(key: RSAPublicKey, signature: str, payloads: list[str]) -> bool:
+def _verify_rsa(key: RSAPublicKey, signature: str, payloads: list[bytes]) -> bool:
     try:
         raw = base64.b64decode(signature, validate=True)
     except (binascii.Error, ValueError):
         return False
     for payload in payloads:
         try:
-            key.verify(raw, payload.encode(), padding.PKCS1v15(), hashes.SHA256())
+            key.verify(raw, payload, padding.PKCS1v15(), hashes.SHA256())
             return True
         except InvalidSignature:
             continue
     return False
 
 
-def verify(user: User, signature: str, payloads: list[str]) -> bool:
+def verify(user: User, signature: str, payloads: list[bytes]) -> bool:
     if user.secret is not None:
         candidate = signature.strip().lower()
         for payload in payloads:
@@ -68,7 +69,7 @@ class Authenticator:
     def user_for_key(self, api_key: str | None) -> User | None:
         return self._by_key.get(api_key) if api_key else None
 
-    def authenticate(self, headers: Mapping[str, str], path: str, query: str, body: str) -> User:
+    def authenticate(self, headers: Mapping[str, str], path: bytes, query: bytes, body: bytes) -> User:
         """Header names are case-insensitive (Starlette's Headers already are)."""
         user = self.user_for_key(headers.get("apikey"))
         if user is None:

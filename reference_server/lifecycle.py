@@ -781,7 +781,7 @@ def render(trade: SmartTrade, quote: Quote) -> dict[str, Any]:
         "profit": {
             "volume": fmt_opt(profit),
             "usd": fmt_opt(profit),
-            "percent": fmt(percent),
+            "percent": fmt(percent.quantize(Decimal("0.01"))),
             "roe": None,
         },
         "margin": {"amount": None, "total": None},

@@ -92,9 +92,11 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def parse_json(raw: bytes) -> Any:
-    """Decimals stay exact: JSON numbers become Decimal or int, never float."""
-    return json.loads(raw, parse_float=Decimal, parse_constant=_reject_constant)
+def parse_json(raw: bytes, exact: bool = True) -> Any:
+    """With `exact`, decimals stay exact: JSON numbers become Decimal or int, never float."""
+    if exact:
+        return json.loads(raw, parse_float=Decimal, parse_constant=_reject_constant)
+    return json.loads(raw, parse_constant=_reject_constant)
 
 
 def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -107,7 +109,7 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def read_body(content_type: str, raw: bytes) -> Any:
+def read_body(content_type: str, raw: bytes, exact: bool = True) -> Any:
     """The body as data; None when empty. Raises 400 for bytes that do not parse."""
     if not raw.strip():
         return None
@@ -120,7 +122,7 @@ def read_body(content_type: str, raw: bytes) -> Any:
         return parse_pairs(parse_qsl(text, keep_blank_values=True))
     if media in ("application/json", "") or media.endswith("+json"):
         try:
-            return parse_json(raw)
+            return parse_json(raw, exact)
         except (ValueError, RecursionError) as exc:
             raise ParamsError("Body is not valid JSON") from exc
-    raise ApiError(415, "Wrong param(s)", f"Unsupported content type {media!r}")
+    raise ParamsError(f"Unsupported content type {media!r}: send JSON or a form")

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import yaml
-from jsonschema import Draft202012Validator, ValidationError
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from jsonschema.validators import extend
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -32,6 +33,32 @@ def _is_integer(checker: Any, instance: Any) -> bool:
     if isinstance(instance, Decimal):
         return instance.is_finite() and instance == instance.to_integral_value()
     return Draft202012Validator.TYPE_CHECKER.is_type(instance, "integer")
+
+
+_RFC3339 = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+)
+FORMATS = FormatChecker(formats=())
+
+
+@FORMATS.checks("date-time")
+def _is_date_time(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not _RFC3339.match(value):
+        return False
+    try:
+        datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+@FORMATS.checks("int64")
+def _is_int64(value: object) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        return True
+    return -(2**63) <= value <= 2**63 - 1
 
 
 Validator = extend(
@@ -77,14 +104,28 @@ def _message(error: ValidationError) -> str:
     return "is invalid"
 
 
-def errors_to_attributes(errors: Iterable[ValidationError], prefix: list[Any]) -> dict[str, list[str]]:
+def _add(out: dict[str, list[str]], key: str, message: str) -> None:
+    messages = out.setdefault(key, [])
+    if message not in messages:
+        messages.append(message)
+
+
+def errors_to_attributes(
+    errors: Iterable[ValidationError], prefix: list[Any], either: dict[int, str] | None = None
+) -> dict[str, list[str]]:
+    """`either` maps a `then: {required: [B]}` reached from `if: {not: {required: [A]}}` to A, so
+    the key names both fields the way the real API joins them (`...[value],...[percent]`)."""
     out: dict[str, list[str]] = {}
     for error in errors:
         parts = [*prefix, *error.absolute_path]
         if error.validator == "required":
             missing = [k for k in error.validator_value if isinstance(error.instance, dict) and k not in error.instance]
+            alternative = (either or {}).get(id(error.schema))
             for name in missing or ["base"]:
-                out.setdefault(bracket_path([*parts, name]), []).append("is missing")
+                key = bracket_path([*parts, name])
+                if alternative is not None:
+                    key = f"{bracket_path([*parts, alternative])},{key}"
+                _add(out, key, "is missing")
             continue
         if error.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(
             error.instance, dict
@@ -92,13 +133,25 @@ def errors_to_attributes(errors: Iterable[ValidationError], prefix: list[Any]) -
             allowed = set((error.schema.get("properties") or {}).keys())
             extras = [k for k in error.instance if k not in allowed] or ["base"]
             for name in extras:
-                out.setdefault(bracket_path([*parts, name]), []).append("is not a permitted parameter")
+                _add(out, bracket_path([*parts, name]), "is not a permitted parameter")
             continue
-        messages = out.setdefault(bracket_path(parts), [])
-        message = _message(error)
-        if message not in messages:
-            messages.append(message)
+        _add(out, bracket_path(parts), _message(error))
     return out
+
+
+def _either_rules(node: Any, found: dict[int, str]) -> None:
+    """Find `if: {not: {required: [A]}}, then: {required: [B]}` anywhere in the document."""
+    if isinstance(node, dict):
+        cond, then = node.get("if"), node.get("then")
+        if isinstance(cond, dict) and isinstance(then, dict):
+            negated = cond.get("not")
+            if isinstance(negated, dict) and len(negated.get("required") or []) == 1:
+                found[id(then)] = negated["required"][0]
+        for value in node.values():
+            _either_rules(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _either_rules(value, found)
 
 
 @dataclass
@@ -123,6 +176,7 @@ class Operation:
     body_media_types: list[str]
     success_status: int
     error_statuses: set[int] = field(default_factory=set)
+    either: dict[int, str] = field(default_factory=dict, repr=False)
 
 
 class ParameterError(Exception):
@@ -144,6 +198,8 @@ class Spec:
         self.registry: Registry[Any] = Registry().with_resource(
             SPEC_URI, Resource.from_contents(self.document, default_specification=DRAFT202012)
         )
+        self.either: dict[int, str] = {}
+        _either_rules(self.document, self.either)
         self.operations: list[Operation] = []
         self.by_id: dict[str, Operation] = {}
         self.methods_by_template: dict[str, list[str]] = {}
@@ -171,7 +227,9 @@ class Spec:
         return node
 
     def _validator(self, pointer: str) -> Any:
-        return Validator({"$ref": f"{SPEC_URI}#/{pointer}"}, registry=self.registry)
+        return Validator(
+            {"$ref": f"{SPEC_URI}#/{pointer}"}, registry=self.registry, format_checker=FORMATS
+        )
 
     def _scalar_type(self, schema: Any, depth: int = 0) -> str | None:
         schema = self._deref(schema)
@@ -244,6 +302,7 @@ class Spec:
             body_media_types=media_types,
             success_status=success,
             error_statuses={c for c in statuses if c >= 400},
+            either=self.either,
         )
 
     # -- routing -------------------------------------------------------------------------------
@@ -313,4 +372,4 @@ def validate_body(op: Operation, body: Any) -> dict[str, list[str]]:
     if op.body_validator is None:
         return {}
     errors = list(op.body_validator.iter_errors(body))
-    return errors_to_attributes(errors, [])
+    return errors_to_attributes(errors, [], op.either)

@@ -1,0 +1,142 @@
+"""Helpers for tests of (and against) the reference server: signing, a live server in a thread.
+
+Signing for fuzzing: a placeholder signature is replaced by a real one at the last moment.
+
+Schemathesis breaks requests on purpose (drops or garbles the auth headers). Signing every request
+would repair them and hide real findings, so the auth provider only writes a placeholder where a
+Signature header is present, and this ASGI wrapper, which sees the final path, query and body bytes,
+turns only that placeholder into the real HMAC signature.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from typing import Any
+
+import httpx
+import uvicorn
+
+from .auth import hmac_signature
+
+PLACEHOLDER = "sign-me-please"
+
+
+def signature_for(secret: str, raw_path: bytes, query: bytes, body: bytes) -> str:
+    payload = raw_path + (b"?" + query if query else b"")
+    if body:
+        payload += (b"?" if not query else b"") + body
+    return hmac_signature(secret, payload)
+
+
+class SigningASGI:
+    def __init__(self, app: Any, secret: str) -> None:
+        self.app = app
+        self._secret = secret
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or not any(
+            k.lower() == b"signature" and v == PLACEHOLDER.encode() for k, v in scope["headers"]
+        ):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        body = b"".join(chunks)
+        raw_path = scope.get("raw_path") or scope["path"].encode()
+        signature = signature_for(self._secret, raw_path, scope.get("query_string", b""), body)
+        headers = [
+            (k, signature.encode() if k.lower() == b"signature" else v) for k, v in scope["headers"]
+        ]
+        sent = False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app({**scope, "headers": headers}, replay, send)
+
+
+class HmacAuth(httpx.Auth):
+    """Signs each request the way the docs' HMAC page does (`path?query` then `?body`)."""
+
+    requires_request_body = True
+
+    def __init__(self, api_key: str, secret: str, json_separator: str = "?") -> None:
+        self.api_key = api_key
+        self._secret = secret
+        self.json_separator = json_separator
+
+    def auth_flow(self, request: httpx.Request) -> Any:
+        raw = request.url.raw_path  # path plus `?query`, exactly as sent
+        payload = raw.decode("ascii")
+        body = request.content.decode("utf-8") if request.content else ""
+        if body:
+            payload += (self.json_separator if "?" not in payload else "") + body
+        request.headers["APIKEY"] = self.api_key
+        request.headers["Signature"] = hmac_signature(self._secret, payload)
+        yield request
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ServerThread:
+    """uvicorn serving an app on a free loopback port, in a daemon thread."""
+
+    def __init__(self, app: Any, port: int | None = None) -> None:
+        self.port = port or free_port()
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> ServerThread:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("reference server did not start")
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+class PlaceholderSigner:
+    """A `requests` auth (schemathesis sends with requests, in-process too): it sees the prepared
+    request (final path, query and body bytes) and swaps only a placeholder signature for a real one."""
+
+    def __init__(self, secret: str) -> None:
+        self._secret = secret
+
+    def __repr__(self) -> str:
+        return "PlaceholderSigner(secret=***)"
+
+    def __call__(self, request: Any) -> Any:
+        if request.headers.get("Signature") != PLACEHOLDER:
+            return request
+        path, _, query = request.path_url.partition("?")
+        body = request.body or b""
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        request.headers["Signature"] = signature_for(
+            self._secret, path.encode("latin-1"), query.encode("latin-1"), body
+        )
+        return request
