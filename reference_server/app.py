@@ -311,6 +311,10 @@ class ReferenceServer:
             exception_handlers={Exception: self._crash, 404: self._not_found, 405: self._not_found},
         )
 
+    def reset(self) -> None:
+        """Forget every SmartTrade and price move (tests that must replay exactly)."""
+        self.store = Store()
+
     def _success_schema_name(self, op: Operation) -> str | None:
         raw = self.spec.document["paths"][op.template][op.method.lower()]
         response = self.spec._deref(raw.get("responses", {}).get(str(op.success_status), {}))
