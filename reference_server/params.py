@@ -31,6 +31,14 @@ def _split_key(key: str) -> list[str] | None:
     return [head, *parts]
 
 
+def _has_path(node: Any, parts: list[str]) -> bool:
+    for part in parts:
+        if part == "" or not isinstance(node, dict) or part not in node:
+            return part == "" and isinstance(node, list)
+        node = node[part]
+    return True
+
+
 def _assign(target: dict[str, Any], parts: list[str], value: str) -> None:
     node: Any = target
     for index, part in enumerate(parts):
@@ -43,8 +51,9 @@ def _assign(target: dict[str, Any], parts: list[str], value: str) -> None:
             if last:
                 node.append(value)
                 return
-            assert nxt is not None
-            if not node or not isinstance(node[-1], dict) or nxt in node[-1]:
+            # Rails starts a new element when the last one already holds this whole key path.
+            rest = parts[index + 1 :]
+            if not node or not isinstance(node[-1], dict) or _has_path(node[-1], rest):
                 node.append({})
             node = node[-1]
             continue
