@@ -9,8 +9,8 @@ from typing import Any
 
 import schemathesis
 
-from .testing import PLACEHOLDER
-from .users import DEMO_API_KEY, DEMO_FUTURES_ACCOUNT_ID, DEMO_SPOT_ACCOUNT_ID
+from .testing import PLACEHOLDER, PlaceholderSigner
+from .users import DEMO_API_KEY, DEMO_FUTURES_ACCOUNT_ID, DEMO_SECRET, DEMO_SPOT_ACCOUNT_ID
 
 
 @schemathesis.auth()
@@ -50,3 +50,12 @@ def map_case(context: Any, case: Any) -> Any:
         account = DEMO_FUTURES_ACCOUNT_ID if futures else DEMO_SPOT_ACCOUNT_ID
         case.body["account_id"] = account if not isinstance(case.body.get("account_id"), str) else str(account)
     return case
+
+
+@schemathesis.hook
+def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
+    """Sign at the last moment, from the prepared request's exact bytes (CLI and in-process)."""
+    kwargs.setdefault("auth", _SIGNER)
+
+
+_SIGNER = PlaceholderSigner(DEMO_SECRET)
