@@ -6,26 +6,41 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from . import lifecycle
 from .auth import Authenticator
 from .build import apply_update, create_trade
 from .decimals import to_decimal
-from .errors import ApiError, bad_request, forbidden_account, not_found, record_invalid, wrong_params
+from .errors import (
+    ApiError,
+    bad_request,
+    forbidden_account,
+    not_found,
+    record_invalid,
+    wrong_params,
+)
 from .lifecycle import SmartTrade
+from .params import deep_merge, parse_json, parse_query, read_body
 from .prices import Quote
-from .params import ParamsError, deep_merge, parse_json, parse_query, read_body
 from .rate_limit import RateLimiter
 from .rules import check_create, check_funds, check_update, get
-from .spec_validation import DEFAULT_SPEC, Operation, ParameterError, Spec, validate_body, validate_parameters
+from .spec_validation import (
+    DEFAULT_SPEC,
+    Operation,
+    ParameterError,
+    Spec,
+    validate_body,
+    validate_parameters,
+)
 from .state import Store
 from .users import User, demo_users
 
@@ -92,13 +107,11 @@ def _sort_key(order_by: str) -> Callable[[SmartTrade], Any]:
     return lambda t: (t.created_at, t.id)
 
 
-def _as_datetime(value: Any) -> Any:
-    from datetime import UTC, datetime
-
+def _as_datetime(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value)
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
@@ -120,10 +133,11 @@ def list_smart_trades(ctx: Ctx) -> Any:
     status_filter = _STATUS_FILTERS.get(str(p.get("status", "all")))
     if status_filter is not None:
         trades = [t for t in trades if status_filter(t)]
-    for key, keep in (("from", lambda t, m: t.created_at >= m), ("to", lambda t, m: t.created_at < m)):
-        moment = _as_datetime(p.get(key))
-        if moment is not None:
-            trades = [t for t in trades if keep(t, moment)]
+    since, until = _as_datetime(p.get("from")), _as_datetime(p.get("to"))
+    if since is not None:
+        trades = [t for t in trades if t.created_at >= since]
+    if until is not None:
+        trades = [t for t in trades if t.created_at < until]
     trades.sort(key=_sort_key(str(p.get("order_by", "created_at"))))
     if p.get("order_direction", "desc") == "desc":
         trades.reverse()
@@ -213,7 +227,9 @@ def reduce_funds_of_smart_trade(ctx: Ctx) -> Any:
 
 def close_smart_trade_by_market(ctx: Ctx) -> Any:
     trade = _trade(ctx)
-    lifecycle.close_by_market(trade, ctx.store.quote(trade.pair), ctx.store.new_order_id(), ctx.store.clock())
+    lifecycle.close_by_market(
+        trade, ctx.store.quote(trade.pair), ctx.store.new_order_id(), ctx.store.clock()
+    )
     return _render(ctx, trade)
 
 
@@ -293,7 +309,9 @@ class ReferenceServer:
         self.spec = Spec(spec_path)
         self.rate_limiter = rate_limiter if rate_limiter is not None else RateLimiter()
         self.store = store or Store()
-        missing = [op.operation_id for op in self.spec.operations if op.operation_id not in HANDLERS]
+        missing = [
+            op.operation_id for op in self.spec.operations if op.operation_id not in HANDLERS
+        ]
         if missing:
             raise RuntimeError(f"spec operations without a handler: {missing}")
         # Operations whose success body is a Trade rather than a SmartTrade.
@@ -325,7 +343,9 @@ class ReferenceServer:
     async def _crash(self, request: Request, exc: Exception) -> Response:
         # Never leak internals (or secrets) in a 500: log the type, answer a generic JSON body.
         log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
-        return json_response(500, {"error": "internal_error", "error_description": "Internal error"})
+        return json_response(
+            500, {"error": "internal_error", "error_description": "Internal error"}
+        )
 
     async def _not_found(self, request: Request, exc: Exception) -> Response:
         return error_response(not_found())
@@ -344,9 +364,13 @@ class ReferenceServer:
             raise not_found()
         api_path = path[len(PREFIX) :]
         api_key = request.headers.get("apikey")
-        verdict = self.rate_limiter.check(api_key or (request.client.host if request.client else "?"))
+        verdict = self.rate_limiter.check(
+            api_key or (request.client.host if request.client else "?")
+        )
         if verdict == 429:
-            raise ApiError(429, "rate_limit_exceeded", "Too many requests. Blocked for 300 seconds.")
+            raise ApiError(
+                429, "rate_limit_exceeded", "Too many requests. Blocked for 300 seconds."
+            )
         if verdict == 418:
             raise ApiError(418, "ip_banned", "Requests went on after a 429: temporarily banned.")
         op, path_params, allowed = self.spec.match(request.method, api_path)
@@ -367,7 +391,12 @@ class ReferenceServer:
         return self._execute(request, op, path_params, user, raw_body)
 
     def _execute(
-        self, request: Request, op: Operation, path_params: dict[str, str], user: User, raw_body: bytes
+        self,
+        request: Request,
+        op: Operation,
+        path_params: dict[str, str],
+        user: User,
+        raw_body: bytes,
     ) -> Response:
         query = parse_query(request.scope.get("query_string", b"").decode("latin-1"))
         try:
@@ -423,7 +452,9 @@ class ReferenceServer:
             q = self.store.quote(pair)
             return json_response(200, _quote_body(pair, q))
         if request.method != "POST":
-            raise ApiError(405, "method_not_allowed", "Use GET or POST", headers={"Allow": "GET, POST"})
+            raise ApiError(
+                405, "method_not_allowed", "Use GET or POST", headers={"Allow": "GET, POST"}
+            )
         try:
             data = parse_json(await request.body())
         except (ValueError, RecursionError):

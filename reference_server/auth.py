@@ -57,9 +57,7 @@ def verify(user: User, signature: str, payloads: list[bytes]) -> bool:
         for payload in payloads:
             if hmac.compare_digest(hmac_signature(user.secret, payload), candidate):
                 return True
-    if user.rsa_public_key is not None and _verify_rsa(user.rsa_public_key, signature, payloads):
-        return True
-    return False
+    return user.rsa_public_key is not None and _verify_rsa(user.rsa_public_key, signature, payloads)
 
 
 class Authenticator:
@@ -69,7 +67,9 @@ class Authenticator:
     def user_for_key(self, api_key: str | None) -> User | None:
         return self._by_key.get(api_key) if api_key else None
 
-    def authenticate(self, headers: Mapping[str, str], path: bytes, query: bytes, body: bytes) -> User:
+    def authenticate(
+        self, headers: Mapping[str, str], path: bytes, query: bytes, body: bytes
+    ) -> User:
         """Header names are case-insensitive (Starlette's Headers already are)."""
         user = self.user_for_key(headers.get("apikey"))
         if user is None:

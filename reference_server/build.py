@@ -67,7 +67,9 @@ def _steps(raw: Any, exit_side: str, new_id: NewId, now: datetime, first: int) -
                 price=_dec(get(step, "price", "value")),
                 price_kind=get(step, "price", "type") or "last",
                 percent=_dec(get(step, "price", "percent")),
-                trailing_percent=_dec(trailing.get("percent")) if trailing_on else None,
+                trailing_percent=_dec(trailing.get("percent"))
+                if isinstance(trailing, dict) and trailing_on
+                else None,
                 volume=to_decimal(step["volume"]),
                 position=first + index + 1,
             )
@@ -80,11 +82,14 @@ def _stop_loss(
 ) -> tuple[dict[str, Any] | None, Order | None]:
     if not isinstance(raw, dict) or not as_bool(raw.get("enabled")):
         return None, None
-    cond = raw.get("conditional") or {}
+    cond: dict[str, Any] = raw.get("conditional") or {}
     trailing = cond.get("trailing")
     trailing_on = isinstance(trailing, dict) and as_bool(trailing.get("enabled"))
     timeout = raw.get("timeout")
     timeout_on = isinstance(timeout, dict) and as_bool(timeout.get("enabled"))
+    timeout_value = (
+        int(to_decimal(timeout["value"])) if timeout_on and isinstance(timeout, dict) else None
+    )
     order = Order(
         id=new_id(),
         purpose="stop_loss",
@@ -96,12 +101,14 @@ def _stop_loss(
         price=_dec(get(cond, "price", "value")),
         price_kind=get(cond, "price", "type") or ("bid" if long else "ask"),
         percent=_dec(get(cond, "price", "percent")),
-        trailing_percent=_dec(trailing.get("percent")) if trailing_on else None,
+        trailing_percent=_dec(trailing.get("percent"))
+        if isinstance(trailing, dict) and trailing_on
+        else None,
         condition="less" if long else "greater",
     )
     settings = {
         "breakeven": as_bool(raw.get("breakeven")),
-        "timeout": int(to_decimal(timeout["value"])) if timeout_on else None,
+        "timeout": timeout_value,
         "limit_price": _dec(get(raw, "price", "value")) if raw["order_type"] == "limit" else None,
     }
     return settings, order
@@ -118,7 +125,9 @@ def _conditional(raw: Any, long: bool, quote: Quote) -> dict[str, Any] | None:
         "price": price,
         "price_kind": kind,
         "order_type": raw.get("order_type", "market"),
-        "trailing_percent": _dec(trailing.get("percent")) if trailing_on else None,
+        "trailing_percent": _dec(trailing.get("percent"))
+        if isinstance(trailing, dict) and trailing_on
+        else None,
         # The trigger fires when the price crosses from where it is now.
         "condition": "greater" if price > quote.get(kind) else "less",
     }
@@ -139,7 +148,11 @@ def create_trade(
     instant = as_bool(body.get("instant"))
     skip = as_bool(body.get("skip_enter_step"))
     entry_type = position["order_type"]
-    conditional = _conditional(position.get("conditional"), long, quote) if entry_type == "conditional" else None
+    conditional = (
+        _conditional(position.get("conditional"), long, quote)
+        if entry_type == "conditional"
+        else None
+    )
     order_type = conditional["order_type"] if conditional else entry_type
     pos = Order(
         id=new_id(),
@@ -155,7 +168,11 @@ def create_trade(
         condition=conditional["condition"] if conditional else None,
         status=PLACED if order_type == "limit" and not conditional else IDLE,
     )
-    steps = [] if instant else _steps(body.get("take_profit"), "sell" if long else "buy", new_id, now, 0)
+    steps = (
+        []
+        if instant
+        else _steps(body.get("take_profit"), "sell" if long else "buy", new_id, now, 0)
+    )
     sl, sl_order = (None, None) if instant else _stop_loss(body.get("stop_loss"), long, new_id, now)
     note = body.get("note")
     trade = SmartTrade(
@@ -174,7 +191,9 @@ def create_trade(
         leverage=_leverage(body.get("leverage")),
         conditional=conditional,
         tp_enabled=bool(steps),
-        tp_price_type="percent" if any(s.percent is not None and s.price is None for s in steps) else "value",
+        tp_price_type="percent"
+        if any(s.percent is not None and s.price is None for s in steps)
+        else "value",
         steps=steps,
         sl=sl,
         sl_order=sl_order,
@@ -202,11 +221,18 @@ def apply_update(
         price = _dec(get(position, "price", "value"))
         if price is not None:
             trade.position.price = price
-        if isinstance(position.get("conditional"), dict) and trade.conditional and not trade.triggered:
+        if (
+            isinstance(position.get("conditional"), dict)
+            and trade.conditional
+            and not trade.triggered
+        ):
             merged = {**position["conditional"]}
             merged.setdefault("order_type", trade.conditional["order_type"])
             if not present(get(merged, "price", "value")):
-                merged["price"] = {**(merged.get("price") or {}), "value": trade.conditional["price"]}
+                merged["price"] = {
+                    **(merged.get("price") or {}),
+                    "value": trade.conditional["price"],
+                }
             trade.conditional = _conditional(merged, trade.long, quote)
             assert trade.conditional is not None
             trade.position.trailing_percent = trade.conditional["trailing_percent"]
@@ -223,7 +249,9 @@ def apply_update(
         trade.tp_enabled = bool(trade.steps)
         if fresh:
             trade.tp_price_type = (
-                "percent" if any(s.percent is not None and s.price is None for s in fresh) else "value"
+                "percent"
+                if any(s.percent is not None and s.price is None for s in fresh)
+                else "value"
             )
     if "stop_loss" in body and not trade.instant:
         trade.sl, trade.sl_order = _stop_loss(body.get("stop_loss"), trade.long, new_id, now)

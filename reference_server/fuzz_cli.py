@@ -22,9 +22,13 @@ ROOT = Path(__file__).resolve().parent.parent
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m reference_server.fuzz_cli")
     parser.add_argument("--spec", type=Path, default=ROOT / "openapi" / "3commas.yaml")
-    parser.add_argument("--config", type=Path, default=ROOT / "tests" / "fuzz" / "schemathesis.toml")
+    parser.add_argument(
+        "--config", type=Path, default=ROOT / "tests" / "fuzz" / "schemathesis.toml"
+    )
     parser.add_argument("--junit", type=Path, default=ROOT / "reports" / "fuzz-junit.xml")
-    parser.add_argument("--max-examples", type=int, default=None, help="override the config's count")
+    parser.add_argument(
+        "--max-examples", type=int, default=None, help="override the config's count"
+    )
     args, extra = parser.parse_known_args(argv)
     args.junit.parent.mkdir(parents=True, exist_ok=True)
     with ServerThread(create_app(spec_path=args.spec, rate_limit=False)) as server:
@@ -32,12 +36,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fuzzing {url} (schemathesis CLI, report {args.junit})", flush=True)
         command = [
             str(Path(sys.executable).with_name("schemathesis")),
-            "--config-file", str(args.config),
-            "run", str(args.spec),
-            "--url", url,
-            "--report", "junit",
-            "--report-junit-path", str(args.junit),
-            "--workers", "1",  # one worker: stateful sequences see each other's trades in order
+            "--config-file",
+            str(args.config),
+            "run",
+            str(args.spec),
+            "--url",
+            url,
+            "--report",
+            "junit",
+            "--report-junit-path",
+            str(args.junit),
+            "--workers",
+            "1",  # one worker: stateful sequences see each other's trades in order
             *(["--max-examples", str(args.max_examples)] if args.max_examples else []),
             *extra,
         ]

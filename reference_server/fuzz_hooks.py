@@ -48,7 +48,9 @@ def map_case(context: Any, case: Any) -> Any:
         leverage = case.body.get("leverage")
         futures = isinstance(leverage, dict) and str(leverage.get("enabled")).lower() == "true"
         account = DEMO_FUTURES_ACCOUNT_ID if futures else DEMO_SPOT_ACCOUNT_ID
-        case.body["account_id"] = account if not isinstance(case.body.get("account_id"), str) else str(account)
+        case.body["account_id"] = (
+            account if not isinstance(case.body.get("account_id"), str) else str(account)
+        )
     return case
 
 

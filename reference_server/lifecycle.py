@@ -88,7 +88,11 @@ class Order:
 
     @property
     def filled_total(self) -> Decimal:
-        return mul(self.units, self.fill_price) if self.status == FINISHED and self.fill_price else ZERO
+        return (
+            mul(self.units, self.fill_price)
+            if self.status == FINISHED and self.fill_price
+            else ZERO
+        )
 
 
 @dataclass
@@ -337,11 +341,19 @@ def _advance_entry(trade: SmartTrade, quote: Quote, now: datetime) -> None:
 def _advance_targets(trade: SmartTrade, quote: Quote, now: datetime) -> None:
     # Limit add-funds and reduce-funds orders.
     for order in trade.add_funds:
-        if order.open and order.price is not None and _limit_reached(order.side, order.price, quote):
+        if (
+            order.open
+            and order.price is not None
+            and _limit_reached(order.side, order.price, quote)
+        ):
             _fill(order, order.price, now)
             place_targets(trade, now)
     for order in trade.reduce_funds:
-        if order.open and order.price is not None and _limit_reached(order.side, order.price, quote):
+        if (
+            order.open
+            and order.price is not None
+            and _limit_reached(order.side, order.price, quote)
+        ):
             _fill(order, order.price, now)
             _rebalance_steps(trade)
     exit_price = _exit_quote(trade, quote)
@@ -386,11 +398,12 @@ def _advance_targets(trade: SmartTrade, quote: Quote, now: datetime) -> None:
 
 def _after_exit(trade: SmartTrade, now: datetime) -> None:
     trade.updated_at = now
-    if trade.sl is not None and trade.sl.get("breakeven") and trade.sl_order is not None:
-        # Move to breakeven: after the first take profit the stop sits at the entry price.
-        if trade.sl_order.open and any(s.status == FINISHED for s in trade.steps):
-            trade.sl_order.price = trade.average_enter()
-            trade.sl_order.percent = None
+    sl = trade.sl_order
+    # Move to breakeven: after the first take profit the stop sits at the entry price.
+    breakeven = trade.sl is not None and trade.sl.get("breakeven")
+    if breakeven and sl is not None and sl.open and any(s.status == FINISHED for s in trade.steps):
+        sl.price = trade.average_enter()
+        sl.percent = None
     if trade.steps and all(not s.open for s in trade.steps) or trade.remaining() <= 0:
         _close(trade, FINISHED, now)
     else:
@@ -810,7 +823,9 @@ def render_order(trade: SmartTrade, order: Order) -> dict[str, Any]:
         "realised_percentage": "100.0" if filled else "0.0",
         "realised_price": fmt_opt(order.fill_price),
         "status": order.status,
-        "take_profit_percentage": fmt_opt(order.percent) if order.purpose == "take_profit" else None,
+        "take_profit_percentage": fmt_opt(order.percent)
+        if order.purpose == "take_profit"
+        else None,
         "trade_purpose": order.purpose,
         "trail_percentage": fmt_opt(order.trailing_percent),
         "trail_value": None,
@@ -820,7 +835,9 @@ def render_order(trade: SmartTrade, order: Order) -> dict[str, Any]:
             iso(order.trailing_updated_at) if order.trailing_updated_at else None
         ),
         "trigger_condition": order.condition,
-        "trigger_price": fmt_opt(order.price) if order.purpose in ("take_profit", "stop_loss") else None,
+        "trigger_price": fmt_opt(order.price)
+        if order.purpose in ("take_profit", "stop_loss")
+        else None,
         "trigger_price_percentage": fmt_opt(order.percent),
         "trigger_type": "none" if order.condition is None else "price",
         "created_at": iso(order.created_at),

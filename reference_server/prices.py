@@ -9,11 +9,11 @@ from decimal import Decimal
 
 # Known pairs start at round, recognisable prices; others get a stable price from their name.
 _DEFAULTS: dict[str, Decimal] = {
-    "USDT_BTC": Decimal("10000"),
-    "USDT_ETH": Decimal("2000"),
+    "USDT_BTC": Decimal(10000),
+    "USDT_ETH": Decimal(2000),
     "USDT_DOGE": Decimal("0.1"),
-    "USDT_BTCUSDT_UMCBL": Decimal("10000"),
-    "BTC_BTCUSD_PERP": Decimal("10000"),
+    "USDT_BTCUSDT_UMCBL": Decimal(10000),
+    "BTC_BTCUSD_PERP": Decimal(10000),
 }
 # Half the spread around `last`, as a fraction.
 _HALF_SPREAD = Decimal("0.0001")
@@ -55,7 +55,9 @@ class PriceBook:
                 self._quotes[pair] = quote
             return quote
 
-    def set(self, pair: str, last: Decimal, bid: Decimal | None = None, ask: Decimal | None = None) -> Quote:
+    def set(
+        self, pair: str, last: Decimal, bid: Decimal | None = None, ask: Decimal | None = None
+    ) -> Quote:
         quote = Quote(bid=last if bid is None else bid, ask=last if ask is None else ask, last=last)
         with self._lock:
             self._quotes[pair] = quote

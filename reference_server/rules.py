@@ -58,7 +58,9 @@ class Checker:
         if message not in messages:
             messages.append(message)
 
-    def within(self, value: Any, path: str, low: Decimal, high: Decimal, low_open: bool = False) -> None:
+    def within(
+        self, value: Any, path: str, low: Decimal, high: Decimal, low_open: bool = False
+    ) -> None:
         number = _number(value)
         if number is None:
             return
@@ -72,8 +74,12 @@ class Checker:
                 child = f"{path}[{key}]" if path else str(key)
                 if key in _DECIMAL_KEYS and not isinstance(value, (dict, list)):
                     number = _number(value)
-                    if number is not None and number != 0 and not (
-                        _MIN_ADJUSTED_EXPONENT <= number.adjusted() <= _MAX_ADJUSTED_EXPONENT
+                    if (
+                        number is not None
+                        and number != 0
+                        and not (
+                            _MIN_ADJUSTED_EXPONENT <= number.adjusted() <= _MAX_ADJUSTED_EXPONENT
+                        )
                     ):
                         self.add(child, "is out of range")
                 else:
@@ -91,7 +97,9 @@ def _leverage(c: Checker, body: dict[str, Any], futures: bool) -> None:
 def _position(c: Checker, position: Any) -> None:
     trailing = get(position, "conditional", "trailing")
     if as_bool(get(trailing, "enabled")):
-        c.within(get(trailing, "percent"), "position[conditional][trailing][percent]", ZERO, Decimal(99))
+        c.within(
+            get(trailing, "percent"), "position[conditional][trailing][percent]", ZERO, Decimal(99)
+        )
 
 
 def _take_profit(c: Checker, take_profit: Any) -> None:
@@ -107,7 +115,12 @@ def _take_profit(c: Checker, take_profit: Any) -> None:
         c.within(get(step, "volume"), f"{p}[volume]", ZERO, HUNDRED, low_open=True)
         total += volume or ZERO
         if as_bool(get(step, "trailing", "enabled")):
-            c.within(get(step, "trailing", "percent"), f"{p}[trailing][percent]", Decimal("0.01"), HUNDRED)
+            c.within(
+                get(step, "trailing", "percent"),
+                f"{p}[trailing][percent]",
+                Decimal("0.01"),
+                HUNDRED,
+            )
     if total != HUNDRED:
         c.add("take_profit[steps]", "volumes must add up to 100")
 
@@ -126,7 +139,11 @@ def _stop_loss(c: Checker, stop_loss: Any, take_profit: Any) -> None:
         )
     if as_bool(get(stop_loss, "breakeven")):
         steps = get(take_profit, "steps")
-        if not as_bool(get(take_profit, "enabled")) or not isinstance(steps, list) or len(steps) < 2:
+        if (
+            not as_bool(get(take_profit, "enabled"))
+            or not isinstance(steps, list)
+            or len(steps) < 2
+        ):
             c.add("stop_loss[breakeven]", "needs at least two take profit steps")
 
 

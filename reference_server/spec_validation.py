@@ -16,8 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError
-from jsonschema.validators import extend
+from jsonschema import (  # type: ignore[import-untyped]
+    Draft202012Validator,
+    FormatChecker,
+    ValidationError,
+)
+from jsonschema.validators import extend  # type: ignore[import-untyped]
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
@@ -32,29 +36,27 @@ def _is_integer(checker: Any, instance: Any) -> bool:
         return False
     if isinstance(instance, Decimal):
         return instance.is_finite() and instance == instance.to_integral_value()
-    return Draft202012Validator.TYPE_CHECKER.is_type(instance, "integer")
+    return bool(Draft202012Validator.TYPE_CHECKER.is_type(instance, "integer"))
 
 
-_RFC3339 = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
-)
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 FORMATS = FormatChecker(formats=())
 
 
-@FORMATS.checks("date-time")
+@FORMATS.checks("date-time")  # type: ignore[untyped-decorator]
 def _is_date_time(value: object) -> bool:
     if not isinstance(value, str):
         return True
     if not _RFC3339.match(value):
         return False
     try:
-        datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+        datetime.fromisoformat(value.upper())
     except ValueError:
         return False
     return True
 
 
-@FORMATS.checks("int64")
+@FORMATS.checks("int64")  # type: ignore[untyped-decorator]
 def _is_int64(value: object) -> bool:
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         return True
@@ -119,7 +121,11 @@ def errors_to_attributes(
     for error in errors:
         parts = [*prefix, *error.absolute_path]
         if error.validator == "required":
-            missing = [k for k in error.validator_value if isinstance(error.instance, dict) and k not in error.instance]
+            missing = [
+                k
+                for k in error.validator_value
+                if isinstance(error.instance, dict) and k not in error.instance
+            ]
             alternative = (either or {}).get(id(error.schema))
             for name in missing or ["base"]:
                 key = bracket_path([*parts, name])
@@ -280,12 +286,16 @@ class Spec:
         if "requestBody" in raw:
             body = self._deref(raw["requestBody"])
             body_pointer = (
-                raw["requestBody"]["$ref"][2:] if "$ref" in raw["requestBody"] else f"{base}/requestBody"
+                raw["requestBody"]["$ref"][2:]
+                if "$ref" in raw["requestBody"]
+                else f"{base}/requestBody"
             )
             body_required = bool(body.get("required"))
             content = body.get("content") or {}
             media_types = list(content)
-            media = "application/json" if "application/json" in content else next(iter(content), None)
+            media = (
+                "application/json" if "application/json" in content else next(iter(content), None)
+            )
             if media is not None and "schema" in content[media]:
                 body_validator = self._validator(f"{body_pointer}/content/{_pointer(media)}/schema")
         statuses = [int(code) for code in (raw.get("responses") or {}) if str(code).isdigit()]

@@ -1,11 +1,10 @@
 """Helpers for tests of (and against) the reference server: signing, a live server in a thread.
 
 Signing for fuzzing: a placeholder signature is replaced by a real one at the last moment.
-
 Schemathesis breaks requests on purpose (drops or garbles the auth headers). Signing every request
 would repair them and hide real findings, so the auth provider only writes a placeholder where a
-Signature header is present, and this ASGI wrapper, which sees the final path, query and body bytes,
-turns only that placeholder into the real HMAC signature.
+Signature header is present, and `PlaceholderSigner`, which sees the final path, query and body
+bytes, turns only that placeholder into the real HMAC signature.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from typing import Any
+from typing import Any, Self
 
 import httpx
 import uvicorn
@@ -28,41 +27,6 @@ def signature_for(secret: str, raw_path: bytes, query: bytes, body: bytes) -> st
     if body:
         payload += (b"?" if not query else b"") + body
     return hmac_signature(secret, payload)
-
-
-class SigningASGI:
-    def __init__(self, app: Any, secret: str) -> None:
-        self.app = app
-        self._secret = secret
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or not any(
-            k.lower() == b"signature" and v == PLACEHOLDER.encode() for k, v in scope["headers"]
-        ):
-            await self.app(scope, receive, send)
-            return
-        chunks: list[bytes] = []
-        while True:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
-                break
-        body = b"".join(chunks)
-        raw_path = scope.get("raw_path") or scope["path"].encode()
-        signature = signature_for(self._secret, raw_path, scope.get("query_string", b""), body)
-        headers = [
-            (k, signature.encode() if k.lower() == b"signature" else v) for k, v in scope["headers"]
-        ]
-        sent = False
-
-        async def replay() -> dict[str, Any]:
-            nonlocal sent
-            if sent:
-                return await receive()
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app({**scope, "headers": headers}, replay, send)
 
 
 class HmacAuth(httpx.Auth):
@@ -97,7 +61,9 @@ class ServerThread:
 
     def __init__(self, app: Any, port: int | None = None) -> None:
         self.port = port or free_port()
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -105,7 +71,7 @@ class ServerThread:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def __enter__(self) -> ServerThread:
+    def __enter__(self) -> Self:
         self.thread.start()
         deadline = time.monotonic() + 10
         while not self.server.started:

@@ -47,15 +47,27 @@ from threecommas_client.models import (
 from reference_server.app import create_app
 from reference_server.rate_limit import RateLimiter
 from reference_server.testing import ServerThread
-from reference_server.users import DEMO_API_KEY, DEMO_SECRET, DEMO_SPOT_ACCOUNT_ID, Account, User, demo_users
+from reference_server.users import (
+    DEMO_API_KEY,
+    DEMO_SECRET,
+    DEMO_SPOT_ACCOUNT_ID,
+    Account,
+    User,
+    demo_users,
+)
 
 OTHER_KEY, OTHER_SECRET, OTHER_ACCOUNT = "e2e-other-key", "e2e-other-secret", 77701
-RSA_KEY = (Path(__file__).resolve().parents[1] / "fixtures" / "3commas-docs-test-rsa-key.pem").read_text()
+RSA_KEY = (
+    Path(__file__).resolve().parents[1] / "fixtures" / "3commas-docs-test-rsa-key.pem"
+).read_text()
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[ServerThread]:
-    users = [*demo_users(), User(OTHER_KEY, OTHER_SECRET, None, (Account(OTHER_ACCOUNT, "binance", "B", "Binance"),))]
+    users = [
+        *demo_users(),
+        User(OTHER_KEY, OTHER_SECRET, None, (Account(OTHER_ACCOUNT, "binance", "B", "Binance"),)),
+    ]
     with ServerThread(create_app(users=users, rate_limit=False)) as running:
         yield running
 
@@ -73,17 +85,33 @@ def move_price(server: ServerThread, pair: str, last: str) -> None:
 
 
 def create_body(pair: str, account_id: int = DEMO_SPOT_ACCOUNT_ID) -> SmartTradeCreateRequest:
-    return SmartTradeCreateRequest.from_dict({
-        "account_id": account_id,
-        "pair": pair,
-        "position": {"type": "buy", "units": {"value": "2"}, "order_type": "market"},
-        "take_profit": {"enabled": True, "steps": [
-            {"order_type": "limit", "price": {"value": "110", "type": "bid"}, "volume": "50"},
-            {"order_type": "market", "price": {"value": "120", "type": "bid"}, "volume": "50"},
-        ]},
-        "stop_loss": {"enabled": True, "order_type": "market",
-                      "conditional": {"price": {"value": "80", "type": "bid"}}},
-    })
+    return SmartTradeCreateRequest.from_dict(
+        {
+            "account_id": account_id,
+            "pair": pair,
+            "position": {"type": "buy", "units": {"value": "2"}, "order_type": "market"},
+            "take_profit": {
+                "enabled": True,
+                "steps": [
+                    {
+                        "order_type": "limit",
+                        "price": {"value": "110", "type": "bid"},
+                        "volume": "50",
+                    },
+                    {
+                        "order_type": "market",
+                        "price": {"value": "120", "type": "bid"},
+                        "volume": "50",
+                    },
+                ],
+            },
+            "stop_loss": {
+                "enabled": True,
+                "order_type": "market",
+                "conditional": {"price": {"value": "80", "type": "bid"}},
+            },
+        }
+    )
 
 
 def test_full_life_sync(server: ServerThread) -> None:
@@ -91,27 +119,37 @@ def test_full_life_sync(server: ServerThread) -> None:
     with client_for(server) as client:
         trade = create_smart_trade.sync(client=client, body=create_body("USDT_E2ES"))
         assert trade.status.type_ == "waiting_targets"
-        assert trade.data.entered_amount == Decimal("2")
+        assert trade.data.entered_amount == Decimal(2)
         trade = add_funds_to_smart_trade.sync(
-            trade.id, client=client,
+            trade.id,
+            client=client,
             body=AddFundsRequest.from_dict({"order_type": "market", "units": {"value": "1"}}),
         )
-        assert trade.data.entered_amount == Decimal("3")
+        assert trade.data.entered_amount == Decimal(3)
         info = get_reduce_funds_info.sync(trade.id, client=client)
-        assert info.max_reduce_funds_amount == Decimal("3")
+        assert info.max_reduce_funds_amount == Decimal(3)
         trade = reduce_funds_of_smart_trade.sync(
-            trade.id, client=client,
+            trade.id,
+            client=client,
             body=ReduceFundsRequest.from_dict({"order_type": "market", "units": {"value": "1"}}),
         )
-        assert trade.data.closed_amount == Decimal("1")
+        assert trade.data.closed_amount == Decimal(1)
         trade = set_smart_trade_note.sync(trade.id, client=client, body=SetNoteRequest(note="e2e"))
         assert trade.note == "e2e"
         trade = update_smart_trade.sync(
-            trade.id, client=client,
-            body=SmartTradeUpdateRequest.from_dict({"stop_loss": {
-                "enabled": True, "order_type": "market", "conditional": {"price": {"value": "85", "type": "bid"}}}}),
+            trade.id,
+            client=client,
+            body=SmartTradeUpdateRequest.from_dict(
+                {
+                    "stop_loss": {
+                        "enabled": True,
+                        "order_type": "market",
+                        "conditional": {"price": {"value": "85", "type": "bid"}},
+                    }
+                }
+            ),
         )
-        assert trade.stop_loss.conditional.price.value == Decimal("85")
+        assert trade.stop_loss.conditional.price.value == Decimal(85)
 
         move_price(server, "USDT_E2ES", "111")
         trade = get_smart_trade.sync(trade.id, client=client)
@@ -119,11 +157,16 @@ def test_full_life_sync(server: ServerThread) -> None:
         move_price(server, "USDT_E2ES", "121")
         trade = get_smart_trade.sync(trade.id, client=client)
         assert trade.status.type_ == "finished"
-        assert trade.data.closed_amount == Decimal("3")
+        assert trade.data.closed_amount == Decimal(3)
         # 1 unit reduced at 99.99 (the bid), 1 at 110 (limit), 1 at the 120.9879 bid; entry averaged 100.0033...
         assert trade.profit.volume is not None and trade.profit.volume > 0
         rows = list_smart_trade_trades.sync(trade.id, client=client)
-        assert {r.trade_purpose for r in rows} >= {"position", "add_funds", "reduce_funds", "take_profit"}
+        assert {r.trade_purpose for r in rows} >= {
+            "position",
+            "add_funds",
+            "reduce_funds",
+            "take_profit",
+        }
         with pytest.raises(BadRequest) as not_now:
             cancel_smart_trade.sync(trade.id, client=client)
         assert not_now.value.error == "Wrong param(s)"
@@ -153,43 +196,57 @@ def test_each_class_of_bad_input_gets_its_error(server: ServerThread) -> None:
         body["take_profit"]["steps"][0]["volume"] = "10"
         with pytest.raises(UnprocessableEntity) as volumes:
             create_smart_trade.sync(client=client, body=SmartTradeCreateRequest.from_dict(body))
-        assert volumes.value.error_attributes == {"take_profit[steps]": ["volumes must add up to 100"]}
+        assert volumes.value.error_attributes == {
+            "take_profit[steps]": ["volumes must add up to 100"]
+        }
         body = create_body("USDT_BTC").to_dict()
         del body["take_profit"]["steps"][1]["price"]["value"]
         with pytest.raises(UnprocessableEntity) as either:
             create_smart_trade.sync(client=client, body=SmartTradeCreateRequest.from_dict(body))
         assert set(either.value.field_errors) == {
-            "take_profit[steps][1][price][value]", "take_profit[steps][1][price][percent]"
+            "take_profit[steps][1][price][value]",
+            "take_profit[steps][1][price][percent]",
         }
         with pytest.raises(NotFound):
             get_smart_trade.sync(987654321, client=client)
         with pytest.raises(Forbidden) as forbidden:
-            create_smart_trade.sync(client=client, body=create_body("USDT_BTC", account_id=OTHER_ACCOUNT))
+            create_smart_trade.sync(
+                client=client, body=create_body("USDT_BTC", account_id=OTHER_ACCOUNT)
+            )
         assert forbidden.value.error_description == "Account not owned by current user."
-    with client_for(server, secret="not-the-secret") as wrong, pytest.raises(Unauthorized) as unauthorized:
+    with (
+        client_for(server, secret="not-the-secret") as wrong,
+        pytest.raises(Unauthorized) as unauthorized,
+    ):
         list_smart_trades.sync(client=wrong)
     assert unauthorized.value.error == "signature_invalid"
-    with client_for(server, api_key="unknown-key") as unknown, pytest.raises(Unauthorized) as no_key:
+    with (
+        client_for(server, api_key="unknown-key") as unknown,
+        pytest.raises(Unauthorized) as no_key,
+    ):
         list_smart_trades.sync(client=unknown)
     assert no_key.value.error == "api_key_invalid_or_expired"
 
 
 def test_rate_limit_reaches_the_sdk_as_rate_limited() -> None:
-    with ServerThread(create_app(rate_limiter=RateLimiter(limit=2, clock=lambda: 0.0))) as running:
-        with client_for(running) as client:
+    app = create_app(rate_limiter=RateLimiter(limit=2, clock=lambda: 0.0))
+    with ServerThread(app) as running, client_for(running) as client:
+        list_smart_trades.sync(client=client)
+        list_smart_trades.sync(client=client)
+        with pytest.raises(RateLimited) as limited:
             list_smart_trades.sync(client=client)
+        assert limited.value.status_code == 429 and not limited.value.ip_banned
+        with pytest.raises(RateLimited) as banned:
             list_smart_trades.sync(client=client)
-            with pytest.raises(RateLimited) as limited:
-                list_smart_trades.sync(client=client)
-            assert limited.value.status_code == 429 and not limited.value.ip_banned
-            with pytest.raises(RateLimited) as banned:
-                list_smart_trades.sync(client=client)
-            assert banned.value.ip_banned
+        assert banned.value.ip_banned
 
 
 def test_another_users_trades_are_invisible(server: ServerThread) -> None:
     move_price(server, "USDT_E2EI", "100")
-    with client_for(server) as mine, client_for(server, api_key=OTHER_KEY, secret=OTHER_SECRET) as theirs:
+    with (
+        client_for(server) as mine,
+        client_for(server, api_key=OTHER_KEY, secret=OTHER_SECRET) as theirs,
+    ):
         trade = create_smart_trade.sync(client=mine, body=create_body("USDT_E2EI"))
         with pytest.raises(NotFound):
             get_smart_trade.sync(trade.id, client=theirs)

@@ -7,11 +7,12 @@ reference_server/fuzz_hooks.py and `PlaceholderSigner`).
 from __future__ import annotations
 
 from pathlib import Path
+
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 
-from reference_server.app import create_app
 import reference_server.fuzz_hooks  # noqa: F401  (registers the demo-user auth and hooks)
+from reference_server.app import create_app
 from reference_server.testing import PlaceholderSigner
 from reference_server.users import DEMO_SECRET
 

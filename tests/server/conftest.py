@@ -30,7 +30,9 @@ ERROR = _schema_validator("Error")
 class Api:
     """Bare httpx with our own signing; checks every body against the spec's schemas."""
 
-    def __init__(self, base_url: str, api_key: str = DEMO_API_KEY, secret: str = DEMO_SECRET) -> None:
+    def __init__(
+        self, base_url: str, api_key: str = DEMO_API_KEY, secret: str = DEMO_SECRET
+    ) -> None:
         self.base_url = base_url
         self.http = httpx.Client(base_url=base_url + "/public/api", auth=HmacAuth(api_key, secret))
 
@@ -56,13 +58,26 @@ class Api:
         return response.json()
 
     def price(self, pair: str, last: str, bid: str | None = None, ask: str | None = None) -> None:
-        body = {"pair": pair, "last": last, **({"bid": bid} if bid else {}), **({"ask": ask} if ask else {})}
+        body = {
+            "pair": pair,
+            "last": last,
+            **({"bid": bid} if bid else {}),
+            **({"ask": ask} if ask else {}),
+        }
         response = httpx.post(self.base_url + "/_reference/prices", json=body)
         assert response.status_code == 200, response.text
 
 
 def users() -> list[User]:
-    return [*demo_users(), User(OTHER_KEY, OTHER_SECRET, None, (Account(OTHER_ACCOUNT, "binance", "Other", "Binance Spot"),))]
+    return [
+        *demo_users(),
+        User(
+            OTHER_KEY,
+            OTHER_SECRET,
+            None,
+            (Account(OTHER_ACCOUNT, "binance", "Other", "Binance Spot"),),
+        ),
+    ]
 
 
 @pytest.fixture(scope="module")

@@ -72,11 +72,22 @@ def test_market_entry_take_profits_fill_as_the_price_rises(api: Api) -> None:
     assert trade["status"]["type"] == "finished" and trade["data"]["finished"] is True
     assert trade["stop_loss"]["status"]["type"] == "cancelled"
     assert Decimal(trade["profit"]["volume"]) == Decimal("15.5")  # 0.5*10 + 0.5*21
-    assert not any(trade["data"][f] for f in ("cancel_available", "panic_sell_available", "add_funds_available"))
+    assert not any(
+        trade["data"][f]
+        for f in ("cancel_available", "panic_sell_available", "add_funds_available")
+    )
     rows = api.ok("GET", f"/v2/smart_trades/{tid}/trades")
-    assert [r["trade_purpose"] for r in rows] == ["position", "take_profit", "take_profit", "stop_loss"]
+    assert [r["trade_purpose"] for r in rows] == [
+        "position",
+        "take_profit",
+        "take_profit",
+        "stop_loss",
+    ]
     assert [r["status"] for r in rows] == ["finished", "finished", "finished", "cancelled"]
-    assert api.call("POST", f"/v2/smart_trades/{tid}/close_by_market").json()["error"] == "Wrong param(s)"
+    assert (
+        api.call("POST", f"/v2/smart_trades/{tid}/close_by_market").json()["error"]
+        == "Wrong param(s)"
+    )
 
 
 def test_stop_loss_fills_when_the_price_falls(api: Api) -> None:
@@ -105,8 +116,12 @@ def test_trailing_take_profit_waits_for_the_turn(api: Api) -> None:
     api.price("USDT_TTP", "100")
     body = smart_trade("USDT_TTP", stop_loss={"enabled": False})
     body["take_profit"]["steps"] = [
-        {"order_type": "market", "price": {"value": "110", "type": "last"}, "volume": 100,
-         "trailing": {"enabled": True, "percent": "5"}}
+        {
+            "order_type": "market",
+            "price": {"value": "110", "type": "last"},
+            "volume": 100,
+            "trailing": {"enabled": True, "percent": "5"},
+        }
     ]
     tid = api.ok("POST", "/v2/smart_trades", body)["id"]
     api.price("USDT_TTP", "120")
@@ -121,19 +136,33 @@ def test_trailing_take_profit_waits_for_the_turn(api: Api) -> None:
 def test_limit_entry_waits_then_fills_and_force_start(api: Api) -> None:
     api.price("USDT_LIM", "100")
     body = smart_trade("USDT_LIM")
-    body["position"] = {"type": "buy", "units": {"value": "2"}, "order_type": "limit", "price": {"value": "95"}}
+    body["position"] = {
+        "type": "buy",
+        "units": {"value": "2"},
+        "order_type": "limit",
+        "price": {"value": "95"},
+    }
     trade = api.ok("POST", "/v2/smart_trades", body)
     assert trade["status"]["type"] == "waiting_position" and trade["is_position_not_filled"] is True
-    assert trade["data"]["force_start_available"] is True and trade["data"]["add_funds_available"] is False
+    assert (
+        trade["data"]["force_start_available"] is True
+        and trade["data"]["add_funds_available"] is False
+    )
     assert api.call("GET", f"/v2/smart_trades/{trade['id']}/reduce_funds_info").status_code == 400
     api.price("USDT_LIM", "95")
     trade = api.ok("GET", f"/v2/smart_trades/{trade['id']}")
-    assert trade["status"]["type"] == "waiting_targets" and trade["position"]["price"]["value"] == "95.0"
+    assert (
+        trade["status"]["type"] == "waiting_targets"
+        and trade["position"]["price"]["value"] == "95.0"
+    )
 
     api.price("USDT_LIM", "100")
     second = api.ok("POST", "/v2/smart_trades", body)
     started = api.ok("POST", f"/v2/smart_trades/{second['id']}/force_start")
-    assert started["status"]["type"] == "waiting_targets" and started["data"]["entered_amount"] == "2.0"
+    assert (
+        started["status"]["type"] == "waiting_targets"
+        and started["data"]["entered_amount"] == "2.0"
+    )
     again = api.call("POST", f"/v2/smart_trades/{second['id']}/force_start")
     assert again.status_code == 400 and again.json()["error"] == "Wrong param(s)"
 
@@ -142,22 +171,37 @@ def test_conditional_trailing_entry(api: Api) -> None:
     api.price("USDT_CND", "100")
     body = smart_trade("USDT_CND", take_profit={"enabled": False}, stop_loss={"enabled": False})
     body["position"] = {
-        "type": "buy", "units": {"value": "1"}, "order_type": "conditional",
-        "conditional": {"price": {"value": "90", "type": "last"}, "order_type": "market",
-                        "trailing": {"enabled": "true", "percent": "10"}},
+        "type": "buy",
+        "units": {"value": "1"},
+        "order_type": "conditional",
+        "conditional": {
+            "price": {"value": "90", "type": "last"},
+            "order_type": "market",
+            "trailing": {"enabled": "true", "percent": "10"},
+        },
     }
     tid = api.ok("POST", "/v2/smart_trades", body)["id"]
     api.price("USDT_CND", "90")
-    assert api.ok("GET", f"/v2/smart_trades/{tid}")["position"]["status"]["type"] == "trailing_activated"
+    assert (
+        api.ok("GET", f"/v2/smart_trades/{tid}")["position"]["status"]["type"]
+        == "trailing_activated"
+    )
     api.price("USDT_CND", "80")
     api.price("USDT_CND", "88")  # 80 plus 10 %
     trade = api.ok("GET", f"/v2/smart_trades/{tid}")
-    assert trade["status"]["type"] == "waiting_targets" and trade["position"]["price"]["value"] == "88.0"
+    assert (
+        trade["status"]["type"] == "waiting_targets"
+        and trade["position"]["price"]["value"] == "88.0"
+    )
 
 
 def test_simple_buy_finishes_at_once(api: Api) -> None:
-    body = {"account_id": SPOT, "pair": "USDT_BTC", "instant": "true",
-            "position": {"type": "buy", "units": {"value": "0.01"}, "order_type": "market"}}
+    body = {
+        "account_id": SPOT,
+        "pair": "USDT_BTC",
+        "instant": "true",
+        "position": {"type": "buy", "units": {"value": "0.01"}, "order_type": "market"},
+    }
     trade = api.ok("POST", "/v2/smart_trades", body)
     assert trade["status"]["type"] == "finished" and trade["data"]["type"] == "simple_buy"
 
@@ -165,23 +209,41 @@ def test_simple_buy_finishes_at_once(api: Api) -> None:
 def test_funds_close_and_cancel(api: Api) -> None:
     api.price("USDT_FND", "100")
     tid = api.ok("POST", "/v2/smart_trades", smart_trade("USDT_FND"))["id"]
-    trade = api.ok("POST", f"/v2/smart_trades/{tid}/add_funds", {"order_type": "market", "units": {"value": "1"}})
+    trade = api.ok(
+        "POST",
+        f"/v2/smart_trades/{tid}/add_funds",
+        {"order_type": "market", "units": {"value": "1"}},
+    )
     assert trade["data"]["entered_amount"] == "2.0"
     assert [s["units"]["value"] for s in trade["take_profit"]["steps"]] == ["1.0", "1.0"]
     info = api.ok("GET", f"/v2/smart_trades/{tid}/reduce_funds_info")
     assert info == {"max_reduce_funds_amount": "2.0"}
-    too_much = api.call("POST", f"/v2/smart_trades/{tid}/reduce_funds", {"order_type": "market", "units": {"value": "3"}})
+    too_much = api.call(
+        "POST",
+        f"/v2/smart_trades/{tid}/reduce_funds",
+        {"order_type": "market", "units": {"value": "3"}},
+    )
     assert too_much.status_code == 422 and "units[value]" in too_much.json()["error_attributes"]
-    reduced = api.call("POST", f"/v2/smart_trades/{tid}/reduce_funds", {"order_type": "market", "units": {"value": "0.5"}})
+    reduced = api.call(
+        "POST",
+        f"/v2/smart_trades/{tid}/reduce_funds",
+        {"order_type": "market", "units": {"value": "0.5"}},
+    )
     assert reduced.status_code == 201
     assert reduced.json()["reduce_funds"]["steps"][0]["status"]["type"] == "finished"
     closed = api.ok("POST", f"/v2/smart_trades/{tid}/close_by_market")
-    assert closed["status"]["type"] == "panic_sold" and closed["market_close"]["units"]["value"] == "1.5"
+    assert (
+        closed["status"]["type"] == "panic_sold"
+        and closed["market_close"]["units"]["value"] == "1.5"
+    )
     assert closed["data"]["closed_amount"] == "2.0"
 
     other_id = api.ok("POST", "/v2/smart_trades", smart_trade("USDT_FND"))["id"]
     cancelled = api.ok("DELETE", f"/v2/smart_trades/{other_id}")
-    assert cancelled["status"]["type"] == "cancelled" and cancelled["data"]["cancel_available"] is False
+    assert (
+        cancelled["status"]["type"] == "cancelled"
+        and cancelled["data"]["cancel_available"] is False
+    )
     assert api.ok("GET", f"/v2/smart_trades/{other_id}")["status"]["type"] == "cancelled"
     twice = api.call("DELETE", f"/v2/smart_trades/{other_id}")
     assert twice.status_code == 400 and twice.json()["error"] == "Wrong param(s)"
@@ -195,27 +257,47 @@ def test_trade_level_close_and_cancel(api: Api) -> None:
     position = next(r["id"] for r in rows if r["trade_purpose"] == "position")
     trade = api.ok("DELETE", f"/v2/smart_trades/{tid}/trades/{first}")
     assert trade["take_profit"]["steps"][0]["status"]["type"] == "cancelled"
-    assert trade["take_profit"]["steps"][1]["units"]["value"] == "1.0"  # the open step takes the rest
+    assert (
+        trade["take_profit"]["steps"][1]["units"]["value"] == "1.0"
+    )  # the open step takes the rest
     assert api.call("DELETE", f"/v2/smart_trades/{tid}/trades/{position}").status_code == 400
     trade = api.ok("POST", f"/v2/smart_trades/{tid}/trades/{second}/close_by_market")
     assert trade["status"]["type"] == "finished" and trade["data"]["closed_amount"] == "1.0"
-    assert api.call("POST", f"/v2/smart_trades/{tid}/trades/999999/close_by_market").status_code == 404
+    assert (
+        api.call("POST", f"/v2/smart_trades/{tid}/trades/999999/close_by_market").status_code == 404
+    )
 
 
 def test_update_and_note(api: Api) -> None:
     api.price("USDT_UPD", "100")
     tid = api.ok("POST", "/v2/smart_trades", smart_trade("USDT_UPD"))["id"]
-    trade = api.ok("PATCH", f"/v2/smart_trades/{tid}", {"stop_loss": {
-        "enabled": True, "order_type": "limit", "price": {"value": "79"},
-        "conditional": {"price": {"percent": 20, "type": "bid"}}}})
+    trade = api.ok(
+        "PATCH",
+        f"/v2/smart_trades/{tid}",
+        {
+            "stop_loss": {
+                "enabled": True,
+                "order_type": "limit",
+                "price": {"value": "79"},
+                "conditional": {"price": {"percent": 20, "type": "bid"}},
+            }
+        },
+    )
     assert trade["stop_loss"]["conditional"]["price"]["value"] == "80.0"
     assert trade["stop_loss"]["order_type"] == "limit"
-    trade = api.ok("POST", f"/v2/smart_trades/{tid}/set_note", {"note": "Breakout above the weekly range"})
+    trade = api.ok(
+        "POST", f"/v2/smart_trades/{tid}/set_note", {"note": "Breakout above the weekly range"}
+    )
     assert trade["note"] == "Breakout above the weekly range"
     long_note = api.call("POST", f"/v2/smart_trades/{tid}/set_note", {"note": "x" * 301})
     assert long_note.status_code == 422 and "note" in long_note.json()["error_attributes"]
     api.ok("DELETE", f"/v2/smart_trades/{tid}")
-    assert api.call("PATCH", f"/v2/smart_trades/{tid}", {"take_profit": {"enabled": False}}).status_code == 400
+    assert (
+        api.call(
+            "PATCH", f"/v2/smart_trades/{tid}", {"take_profit": {"enabled": False}}
+        ).status_code
+        == 400
+    )
 
 
 def test_validation_errors_name_the_field(api: Api) -> None:
@@ -234,15 +316,24 @@ def test_validation_errors_name_the_field(api: Api) -> None:
     body["take_profit"]["steps"][0]["volume"] = 30
     response = api.call("POST", "/v2/smart_trades", body)
     assert response.status_code == 422
-    assert response.json()["error_attributes"] == {"take_profit[steps]": ["volumes must add up to 100"]}
+    assert response.json()["error_attributes"] == {
+        "take_profit[steps]": ["volumes must add up to 100"]
+    }
     body = smart_trade("USDT_BTC", leverage={"enabled": True, "type": "custom", "value": "5"})
-    assert "leverage[enabled]" in api.call("POST", "/v2/smart_trades", body).json()["error_attributes"]
+    assert (
+        "leverage[enabled]" in api.call("POST", "/v2/smart_trades", body).json()["error_attributes"]
+    )
     body["account_id"] = DEMO_FUTURES_ACCOUNT_ID
     assert api.ok("POST", "/v2/smart_trades", body)["leverage"]["value"] == "5.0"
     body = smart_trade("USDT_BTC")
     body["position"]["unknown_key"] = 1
-    assert "position[unknown_key]" in api.call("POST", "/v2/smart_trades", body).json()["error_attributes"]
-    broken = api.http.post("/v2/smart_trades", content=b"{not json", headers={"Content-Type": "application/json"})
+    assert (
+        "position[unknown_key]"
+        in api.call("POST", "/v2/smart_trades", body).json()["error_attributes"]
+    )
+    broken = api.http.post(
+        "/v2/smart_trades", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
     assert broken.status_code == 400 and broken.json()["error"] == "Wrong param(s)"
     bad_query = api.call("GET", "/v2/smart_trades", params={"per_page": "1000"})
     assert bad_query.status_code == 400 and "per_page" in bad_query.json()["error_attributes"]
@@ -252,12 +343,20 @@ def test_isolation_between_users(api: Api, other: Api) -> None:
     mine = api.ok("POST", "/v2/smart_trades", smart_trade("USDT_BTC"))
     forbidden = other.call("POST", "/v2/smart_trades", smart_trade("USDT_BTC"))
     assert forbidden.status_code == 403
-    assert forbidden.json() == {"error": "Forbidden", "error_description": "Account not owned by current user."}
+    assert forbidden.json() == {
+        "error": "Forbidden",
+        "error_description": "Account not owned by current user.",
+    }
     assert other.call("GET", f"/v2/smart_trades/{mine['id']}").status_code == 404
     assert other.call("DELETE", f"/v2/smart_trades/{mine['id']}").status_code == 404
     assert other.call("GET", f"/v2/smart_trades/{mine['id']}/trades").status_code == 404
     assert all(t["account"]["id"] == OTHER_ACCOUNT for t in other.ok("GET", "/v2/smart_trades"))
-    assert api.call("POST", "/v2/smart_trades", smart_trade("USDT_BTC", account_id=OTHER_ACCOUNT)).status_code == 403
+    assert (
+        api.call(
+            "POST", "/v2/smart_trades", smart_trade("USDT_BTC", account_id=OTHER_ACCOUNT)
+        ).status_code
+        == 403
+    )
 
 
 def test_form_body_and_query_string_parameters(api: Api) -> None:
@@ -269,17 +368,24 @@ def test_form_body_and_query_string_parameters(api: Api) -> None:
         "&stop_loss[enabled]=false"
     )
     response = api.http.post(
-        "/v2/smart_trades", content=form, headers={"Content-Type": "application/x-www-form-urlencoded"}
+        "/v2/smart_trades",
+        content=form,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert response.status_code == 200, response.text
     assert response.json()["take_profit"]["steps"][0]["price"]["value"] == "12000.0"
-    note = api.http.post(f"/v2/smart_trades/{response.json()['id']}/set_note", params={"note": "from the query"})
+    note = api.http.post(
+        f"/v2/smart_trades/{response.json()['id']}/set_note", params={"note": "from the query"}
+    )
     assert note.status_code == 200 and note.json()["note"] == "from the query"
 
 
 def test_rsa_signed_request_and_json_without_question_mark(server: ServerThread) -> None:
     key = serialization.load_pem_private_key(
-        (Path(__file__).resolve().parents[1] / "fixtures" / "3commas-docs-test-rsa-key.pem").read_bytes(), None
+        (
+            Path(__file__).resolve().parents[1] / "fixtures" / "3commas-docs-test-rsa-key.pem"
+        ).read_bytes(),
+        None,
     )
     body = b'{"note": "signed with RSA"}'
     url = server.base_url + "/public/api/v2/smart_trades"
@@ -288,8 +394,15 @@ def test_rsa_signed_request_and_json_without_question_mark(server: ServerThread)
     response = httpx.get(url, headers={"Apikey": DEMO_API_KEY, "signature": signature})
     assert response.status_code == 200
     hmac_no_q = hmac_signature(DEMO_SECRET, payload + body)
-    response = httpx.post(url, content=body, headers={"APIKEY": DEMO_API_KEY, "Signature": hmac_no_q,
-                                                      "Content-Type": "application/json"})
+    response = httpx.post(
+        url,
+        content=body,
+        headers={
+            "APIKEY": DEMO_API_KEY,
+            "Signature": hmac_no_q,
+            "Content-Type": "application/json",
+        },
+    )
     assert response.status_code == 422  # authenticated; the body is not a SmartTrade
     wrong = httpx.get(url, headers={"APIKEY": DEMO_API_KEY, "Signature": signature.lower()})
     assert wrong.status_code == 401 and wrong.json()["error"] == "signature_invalid"
@@ -312,7 +425,13 @@ def test_rate_limit_over_http_with_an_injected_clock() -> None:
     app = create_app(rate_limiter=RateLimiter(limit=3, clock=lambda: now[0]))
     with ServerThread(app) as running:
         api = Api(running.base_url)
-        assert [api.call("GET", "/v2/smart_trades").status_code for _ in range(5)] == [200, 200, 200, 429, 418]
+        assert [api.call("GET", "/v2/smart_trades").status_code for _ in range(5)] == [
+            200,
+            200,
+            200,
+            429,
+            418,
+        ]
         now[0] += 301
         assert api.call("GET", "/v2/smart_trades").status_code == 200
         api.http.close()
@@ -328,7 +447,11 @@ def test_concurrent_creates_and_updates_lose_nothing(api: Api, server: ServerThr
         client = Api(server.base_url)
         for _ in range(10):
             new_id = client.ok("POST", "/v2/smart_trades", smart_trade("USDT_CON"))["id"]
-            client.ok("POST", f"/v2/smart_trades/{tid}/add_funds", {"order_type": "market", "units": {"value": "1"}})
+            client.ok(
+                "POST",
+                f"/v2/smart_trades/{tid}/add_funds",
+                {"order_type": "market", "units": {"value": "1"}},
+            )
             with lock:
                 created.append(new_id)
         client.http.close()

@@ -26,18 +26,31 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PRIVATE_PEM = (FIXTURES / "3commas-docs-test-rsa-key.pem").read_bytes()
 
 HMAC_VECTORS = [
-    (DEMO_SECRET, "/public/api/ver1/users/change_mode?mode=paper",
-     "bca8d8c10acfbe8e76c5335d3efbe0a550487170a8bb7aaea0a13efabab55316"),
-    (DEMO_SECRET, '/public/api/ver1/users/change_mode?{"mode": "paper"}',
-     "0475b407ba6f2388d213134e478b330f74073388a232737837f79018694ae373"),
-    ("abcd1234", "/public/api/ver1/bots",
-     "505719450087661e95840d47b8bb2374ad2bb25abdcf0d99d7d410ab9b2f1d3a"),
+    (
+        DEMO_SECRET,
+        "/public/api/ver1/users/change_mode?mode=paper",
+        "bca8d8c10acfbe8e76c5335d3efbe0a550487170a8bb7aaea0a13efabab55316",
+    ),
+    (
+        DEMO_SECRET,
+        '/public/api/ver1/users/change_mode?{"mode": "paper"}',
+        "0475b407ba6f2388d213134e478b330f74073388a232737837f79018694ae373",
+    ),
+    (
+        "abcd1234",
+        "/public/api/ver1/bots",
+        "505719450087661e95840d47b8bb2374ad2bb25abdcf0d99d7d410ab9b2f1d3a",
+    ),
 ]
 RSA_VECTORS = [
-    ("/public/api/ver1/users/change_mode?mode=paper",
-     "W+a26NiV6KkWP5zWoaDU9nSHmfObAtbbaq+xPIKwiKIz81Mlgrek/Z51qsAWNXEMCpIGW40IYDo7BTq4FSvOVSxdfrFK3lRqBveoXW+/50QOd3p+fDe5Ku7Z0U6MvXSUeFOguMBxP7er1SLGOb5RLYI/2GPMI5txLAoSsTLjGkWOc7S3ZhUpxEfxSCp8wCFp6E99biIX2MhIT1/AAl290ID76Wr1dj9Y3QxIl6KtQlbpEqhvWBaadYaYyZR5YjHAn5NWAE2cvxLkH+SQE1khzAdB6T9ZJ9sgMtY1bOzTTV/Cj9W0SABCYr4In12+uFY0lB+ANvgi8hLr2NCl775Wdw=="),
-    ('/public/api/ver1/users/change_mode{"mode": "paper"}',
-     "EEVNxc6DLLb6PVNzc3jeNkVXVIfgHJVrfLws4Hm7wynLTLlDe6QpwPmOeT/5lAZDsft+sIN0nwo4SBNKmkea6mtxkcVz/8BuP3rhQVeGhRn3lAGy/nacsP35B50IMDx+ge1tnkjGGL4IbjtbfP5v+UVLMpJpWfVzQGlWpyLEL6PHAu7cuYs5Ug8lbfq4zgrpl1tSmemNVAedU4D4qYE/LaPB/z/urzoFYQZzobZbnXpLh4MRLaTjUgTNuiJawpk+j0K7Xk2AvHt+gY1TNOCmbRvjaP+ihgzZA0m4h32s7EdGMznI55C4CVftKQRVIfyR6TIifoljCG5nNJNZtTj98Q=="),
+    (
+        "/public/api/ver1/users/change_mode?mode=paper",
+        "W+a26NiV6KkWP5zWoaDU9nSHmfObAtbbaq+xPIKwiKIz81Mlgrek/Z51qsAWNXEMCpIGW40IYDo7BTq4FSvOVSxdfrFK3lRqBveoXW+/50QOd3p+fDe5Ku7Z0U6MvXSUeFOguMBxP7er1SLGOb5RLYI/2GPMI5txLAoSsTLjGkWOc7S3ZhUpxEfxSCp8wCFp6E99biIX2MhIT1/AAl290ID76Wr1dj9Y3QxIl6KtQlbpEqhvWBaadYaYyZR5YjHAn5NWAE2cvxLkH+SQE1khzAdB6T9ZJ9sgMtY1bOzTTV/Cj9W0SABCYr4In12+uFY0lB+ANvgi8hLr2NCl775Wdw==",
+    ),
+    (
+        '/public/api/ver1/users/change_mode{"mode": "paper"}',
+        "EEVNxc6DLLb6PVNzc3jeNkVXVIfgHJVrfLws4Hm7wynLTLlDe6QpwPmOeT/5lAZDsft+sIN0nwo4SBNKmkea6mtxkcVz/8BuP3rhQVeGhRn3lAGy/nacsP35B50IMDx+ge1tnkjGGL4IbjtbfP5v+UVLMpJpWfVzQGlWpyLEL6PHAu7cuYs5Ug8lbfq4zgrpl1tSmemNVAedU4D4qYE/LaPB/z/urzoFYQZzobZbnXpLh4MRLaTjUgTNuiJawpk+j0K7Xk2AvHt+gY1TNOCmbRvjaP+ihgzZA0m4h32s7EdGMznI55C4CVftKQRVIfyR6TIifoljCG5nNJNZtTj98Q==",
+    ),
 ]
 
 
@@ -72,23 +85,31 @@ def test_rsa_vectors_verify_with_the_demo_users_public_key(payload: str, signatu
 def test_form_body_is_signed_like_a_query_string() -> None:
     user = demo_users()[0]
     path, body = b"/public/api/v2/smart_trades/1/set_note", b"note=hi"
-    assert verify(user, hmac_signature(DEMO_SECRET, path + b"?" + body), signed_payloads(path, b"", body))
+    assert verify(
+        user, hmac_signature(DEMO_SECRET, path + b"?" + body), signed_payloads(path, b"", body)
+    )
 
 
 def test_authenticator_errors_are_the_real_ones() -> None:
     auth = Authenticator(demo_users())
     with pytest.raises(ApiError) as missing_key:
         auth.authenticate({}, b"/public/api/v2/smart_trades", b"", b"")
-    assert (missing_key.value.status, missing_key.value.error) == (401, "api_key_invalid_or_expired")
+    assert (missing_key.value.status, missing_key.value.error) == (
+        401,
+        "api_key_invalid_or_expired",
+    )
     with pytest.raises(ApiError) as bad_sig:
         auth.authenticate({"apikey": DEMO_API_KEY, "signature": "00"}, b"/public/api/x", b"", b"")
     assert (bad_sig.value.status, bad_sig.value.error) == (401, "signature_invalid")
 
 
 def test_users_file_loads_and_never_shows_secrets(tmp_path: Path) -> None:
-    public = serialization.load_pem_private_key(PRIVATE_PEM, None).public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
+    public = (
+        serialization.load_pem_private_key(PRIVATE_PEM, None)
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     users_file = tmp_path / "users.yaml"
     users_file.write_text(
         "users:\n"
@@ -106,8 +127,13 @@ def test_users_file_loads_and_never_shows_secrets(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "data",
-    [None, {"users": []}, {"users": [{"api_key": "x"}]}, {"users": [{"api_key": "x", "secret": "s", "accounts": [{"id": "a"}]}]},
-     {"users": [{"api_key": "x", "rsa_public_key": "not a pem"}]}],
+    [
+        None,
+        {"users": []},
+        {"users": [{"api_key": "x"}]},
+        {"users": [{"api_key": "x", "secret": "s", "accounts": [{"id": "a"}]}]},
+        {"users": [{"api_key": "x", "rsa_public_key": "not a pem"}]},
+    ],
 )
 def test_bad_users_files_are_refused_with_a_clear_message(data: object) -> None:
     with pytest.raises(UsersFileError):
