@@ -466,3 +466,32 @@ def test_concurrent_creates_and_updates_lose_nothing(api: Api, server: ServerThr
     assert trade["data"]["entered_amount"] == "81.0"  # 1 + 80 add-funds, none lost
     listed = api.ok("GET", "/v2/smart_trades", params={"pair": "USDT_CON", "per_page": 100})
     assert len(listed) == 81
+
+
+def test_stop_loss_timeout_and_breakeven_with_an_injected_clock() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from reference_server.app import ReferenceServer
+    from reference_server.state import Store
+
+    now = [datetime(2024, 8, 12, 14, 35, 21, tzinfo=UTC)]
+    server = ReferenceServer(rate_limiter=RateLimiter(enabled=False), store=Store(clock=lambda: now[0]))
+    with ServerThread(server.app) as running:
+        api = Api(running.base_url)
+        api.price("USDT_TMO", "100")
+        body = smart_trade("USDT_TMO")
+        body["stop_loss"]["timeout"] = {"enabled": True, "value": "60"}
+        body["stop_loss"]["breakeven"] = True
+        trade = api.ok("POST", "/v2/smart_trades", body)
+        assert trade["data"]["created_at"] == "2024-08-12T14:35:21.000Z"
+        api.price("USDT_TMO", "111")  # first take profit: the stop moves to the entry price
+        trade = api.ok("GET", f"/v2/smart_trades/{trade['id']}")
+        assert trade["stop_loss"]["conditional"]["price"]["value"] == "100.0"
+        api.price("USDT_TMO", "99")
+        now[0] += timedelta(seconds=30)
+        assert api.ok("GET", f"/v2/smart_trades/{trade['id']}")["status"]["type"] == "waiting_targets"
+        now[0] += timedelta(seconds=31)
+        trade = api.ok("GET", f"/v2/smart_trades/{trade['id']}")
+        assert trade["status"]["type"] == "stop_loss_finished"
+        assert trade["data"]["closed_at"] == "2024-08-12T14:36:22.000Z"
+        api.http.close()
