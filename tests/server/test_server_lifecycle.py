@@ -475,7 +475,9 @@ def test_stop_loss_timeout_and_breakeven_with_an_injected_clock() -> None:
     from reference_server.state import Store
 
     now = [datetime(2024, 8, 12, 14, 35, 21, tzinfo=UTC)]
-    server = ReferenceServer(rate_limiter=RateLimiter(enabled=False), store=Store(clock=lambda: now[0]))
+    server = ReferenceServer(
+        rate_limiter=RateLimiter(enabled=False), store=Store(clock=lambda: now[0])
+    )
     with ServerThread(server.app) as running:
         api = Api(running.base_url)
         api.price("USDT_TMO", "100")
@@ -489,7 +491,9 @@ def test_stop_loss_timeout_and_breakeven_with_an_injected_clock() -> None:
         assert trade["stop_loss"]["conditional"]["price"]["value"] == "100.0"
         api.price("USDT_TMO", "99")
         now[0] += timedelta(seconds=30)
-        assert api.ok("GET", f"/v2/smart_trades/{trade['id']}")["status"]["type"] == "waiting_targets"
+        assert (
+            api.ok("GET", f"/v2/smart_trades/{trade['id']}")["status"]["type"] == "waiting_targets"
+        )
         now[0] += timedelta(seconds=31)
         trade = api.ok("GET", f"/v2/smart_trades/{trade['id']}")
         assert trade["status"]["type"] == "stop_loss_finished"
