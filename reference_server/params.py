@@ -88,9 +88,8 @@ def parse_pairs(pairs: list[tuple[str, str]]) -> dict[str, Any]:
         if parts is None:
             raise ParamsError(f"Malformed parameter name {key!r}")
         _assign(out, parts, value)
-    result = _lists_from_index_maps(out)
-    assert isinstance(result, dict)
-    return result
+    # Only nested index maps become arrays: the top level stays the parameter mapping (`0=1`).
+    return {key: _lists_from_index_maps(value) for key, value in out.items()}
 
 
 def parse_query(query: str) -> dict[str, Any]:

@@ -34,7 +34,7 @@ class SmartTradeLifecycle(schema.as_state_machine()):  # type: ignore[misc]
 
 TestSmartTradeLifecycle = SmartTradeLifecycle.TestCase
 TestSmartTradeLifecycle.settings = settings(
-    max_examples=150,
+    max_examples=300,
     stateful_step_count=15,
     deadline=None,
     derandomize=True,  # a fixed seed: the same sequences on every run

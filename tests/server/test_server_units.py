@@ -176,3 +176,7 @@ def test_rails_bracket_keys() -> None:
         {"order_type": "market", "volume": "50"},
     ]
     assert parsed["x"] == [{"a": "1"}, {"a": "2"}]
+
+
+def test_top_level_digit_keys_stay_a_mapping() -> None:
+    assert parse_query("0=1&1=2") == {"0": "1", "1": "2"}
