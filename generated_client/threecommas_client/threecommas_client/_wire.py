@@ -14,6 +14,10 @@ from typing import Any
 _DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 
 
+# Beyond this, "1E+999999999" stays in exponent form: writing it out in full would exhaust memory.
+_MAX_PLAIN_EXPONENT = 4096
+
+
 class WireValueError(ValueError):
     """A value received (or about to be sent) does not fit the field's type; `field` names where."""
 
@@ -32,7 +36,10 @@ def _reject_constant(name: str) -> Any:
 
 def loads(content: bytes | str) -> Any:
     """JSON decoding where every number with a fraction or exponent is an exact Decimal, never a float."""
-    return json.loads(content, parse_float=Decimal, parse_constant=_reject_constant)
+    try:
+        return json.loads(content, parse_float=Decimal, parse_constant=_reject_constant)
+    except ArithmeticError:
+        raise ValueError("a JSON number is out of the decimal range") from None
 
 
 def _encode_default(value: Any) -> Any:
@@ -57,7 +64,10 @@ def decimal_from_wire(value: object, field: str) -> Decimal:
     if isinstance(value, str):
         text = value.strip()
         if _DECIMAL_TEXT.fullmatch(text):
-            return Decimal(text)
+            try:
+                return Decimal(text)
+            except ArithmeticError:  # an exponent beyond the decimal context's range
+                raise WireValueError(field, f"{value!r} is out of the decimal range") from None
         raise WireValueError(field, f"{value!r} is not a decimal number")
     if isinstance(value, bool):
         raise WireValueError(field, f"{value!r} is a boolean, not a decimal number")
@@ -78,7 +88,7 @@ def decimal_to_wire(value: Decimal | int | str) -> str:
     if not value.is_finite():
         raise WireValueError("decimal", f"{value!s} is not a finite decimal")
     text = str(value)
-    if "E" in text:
+    if "E" in text and abs(value.adjusted()) <= _MAX_PLAIN_EXPONENT:
         text = format(value, "f")
     return text
 
