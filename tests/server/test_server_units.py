@@ -180,3 +180,10 @@ def test_rails_bracket_keys() -> None:
 
 def test_top_level_digit_keys_stay_a_mapping() -> None:
     assert parse_query("0=1&1=2") == {"0": "1", "1": "2"}
+
+
+def test_the_example_users_file_loads() -> None:
+    example = Path(__file__).resolve().parents[2] / "reference_server" / "users.example.yaml"
+    alice, bob = load_users(example)
+    assert alice.secret and alice.accounts[1].is_futures
+    assert bob.secret is None and bob.rsa_public_key is not None
