@@ -121,7 +121,7 @@ def _check_rule(rule: dict[str, Any], spec: dict[str, Any]) -> list[str]:
     problems: list[str] = []
     enforced_by = rule.get("enforced_by")
     component = rule.get("schema", "")
-    if component not in spec["components"]["schemas"]:
+    if component not in (spec.get("components") or {}).get("schemas", {}):
         return [f"schema {component!r} is not a component"]
     validator = schema_validator(spec, component)
     if not validator.is_valid(rule.get("valid")):

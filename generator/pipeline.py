@@ -47,10 +47,7 @@ def format_tree(project_dir: Path) -> None:
 def generate(target: SpecTarget, output_dir: Path, spec_path: Path | None = None) -> None:
     """Generate target's package into output_dir (replaced entirely: stale files must not survive)."""
     source = spec_path or (REPO_ROOT / target.spec)
-    # The contract lint and curation registry describe the target's own spec; another spec (a prototype, a
-    # test's tiny spec) is only validated and linted for generation.
-    own_spec = source.resolve() == (REPO_ROOT / target.spec).resolve()
-    spec = prepare(load_checked_spec(source, target.registry_path if own_spec else None))
+    spec = prepare(load_checked_spec(source, target.registry_for(source)))
     if output_dir.exists():
         shutil.rmtree(output_dir)
     with tempfile.TemporaryDirectory(prefix="sdkgen-") as tmp:

@@ -52,7 +52,7 @@ def find(spec: dict[str, Any], path: str) -> list[Schema]:
     `Component#a.b[].c`: `[]` steps into an array's items; a bare `Component` is the component itself.
     """
     component, _, fields = path.partition("#")
-    root = spec["components"]["schemas"].get(component)
+    root = (spec.get("components") or {}).get("schemas", {}).get(component)
     if root is None:
         return []
     nodes: list[Schema] = [root]

@@ -91,7 +91,7 @@ def _used_components(spec: dict[str, Any]) -> set[str]:
             continue
         used.add(ref)
         kind, name = ref.split("/")[2:4]
-        pending.extend(_refs(spec["components"].get(kind, {}).get(name)))
+        pending.extend(_refs((spec.get("components") or {}).get(kind, {}).get(name)))
         # a pointer into a component (`#/components/schemas/X/properties/y`) uses X
         used.add(f"#/components/{kind}/{name}")
     return used

@@ -24,9 +24,12 @@ class SpecTarget:
     # The curation registry checked against the spec before generating (relative to the repo root).
     registry: Path | None = None
 
-    @property
-    def registry_path(self) -> Path | None:
-        return REPO_ROOT / self.registry if self.registry else None
+    def registry_for(self, spec_path: Path) -> Path | None:
+        """The registry to check spec_path against: only the target's own spec is what it curates
+        (a tiny spec of a generator test, passed with --spec, is not)."""
+        if self.registry is None or spec_path.resolve() != (REPO_ROOT / self.spec).resolve():
+            return None
+        return REPO_ROOT / self.registry
 
     @property
     def output_dir(self) -> Path:

@@ -112,11 +112,20 @@ def test_links_from_create_reach_the_follow_up_operations(spec: dict[str, Any]) 
     links = spec["paths"]["/v2/smart_trades"]["post"]["responses"]["200"]["links"]
     targets = {link["operationId"] for link in links.values()}
     assert targets == {
-        "get_smart_trade", "update_smart_trade", "cancel_smart_trade",
-        "add_funds_to_smart_trade", "set_smart_trade_note", "list_smart_trade_trades",
+        "get_smart_trade", "update_smart_trade", "cancel_smart_trade", "add_funds_to_smart_trade",
+        "set_smart_trade_note", "list_smart_trade_trades", "close_smart_trade_by_market",
+        "force_start_smart_trade", "force_process_smart_trade", "get_reduce_funds_info",
+        "reduce_funds_of_smart_trade",
     }  # fmt: skip
     for link in links.values():
         assert list(link["parameters"].values()) == ["$response.body#/id"]
+
+
+def test_links_from_the_trades_list_reach_the_trade_actions(spec: dict[str, Any]) -> None:
+    links = spec["paths"]["/v2/smart_trades/{smart_trade_id}/trades"]["get"]["responses"]["200"]["links"]
+    assert {link["operationId"] for link in links.values()} == {"cancel_trade", "close_trade_by_market"}
+    for link in links.values():
+        assert link["parameters"] == {"smart_trade_id": "$request.path.smart_trade_id", "id": "$response.body#/0/id"}
 
 
 def test_growing_value_sets_are_open_strings(spec: dict[str, Any]) -> None:
