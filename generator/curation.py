@@ -3,36 +3,27 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 import yaml
-from referencing import Registry, Resource
+from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from . import schema_paths
+from .spec_loader import LintProblem
 
 OPENAPI_DIR = Path(__file__).resolve().parent.parent / "openapi"
 SOURCES_DIR = OPENAPI_DIR / "sources"
 _MISSING = object()
 
 
-@dataclass(frozen=True)
-class CurationProblem:
-    entry: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.entry}: {self.message}"
-
-
 def load_registry(path: Path = OPENAPI_DIR / "curation.yaml") -> dict[str, Any]:
     with path.open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: top level is not a mapping")
+        raise TypeError(f"{path}: top level is not a mapping")
     return data
 
 
@@ -60,7 +51,9 @@ def token_pattern(token: str) -> re.Pattern[str]:
 
 def schema_validator(spec: dict[str, Any], component: str) -> jsonschema.Draft202012Validator:
     """A validator for one component, with every `$ref` of the spec resolvable."""
-    registry: Registry[Any] = Registry().with_resource("urn:spec", Resource(spec, DRAFT202012))
+    registry: Registry[Any] = Registry().with_resource(
+        "urn:spec", DRAFT202012.create_resource(spec)
+    )
     return jsonschema.Draft202012Validator(
         {"$ref": f"urn:spec#/components/schemas/{component}"},
         registry=registry,
@@ -92,16 +85,18 @@ def _check_entry(entry: dict[str, Any], spec: dict[str, Any], spec_text: str) ->
         if actual != set(expected):
             problems.append(f"{path} has types {sorted(actual)}, registry says {sorted(expected)}")
     for path, expected in (check.get("enum") or {}).items():
-        actual = schema_paths.enum_values(spec, path)
-        if sorted(map(str, actual)) != sorted(map(str, expected)):
-            problems.append(f"{path} has enum {actual}, registry says {expected}")
+        values = schema_paths.enum_values(spec, path)
+        if sorted(map(str, values)) != sorted(map(str, expected)):
+            problems.append(f"{path} has enum {values}, registry says {expected}")
     for pointer, expected in (check.get("pointer") or {}).items():
         actual = _pointer(spec, pointer)
         if expected is None:
             if actual is not _MISSING:
                 problems.append(f"{pointer} should be absent, is {actual!r}")
         elif actual != expected:
-            problems.append(f"{pointer} is {'absent' if actual is _MISSING else repr(actual)}, registry says {expected!r}")
+            problems.append(
+                f"{pointer} is {'absent' if actual is _MISSING else repr(actual)}, registry says {expected!r}"
+            )
     for token in check.get("absent_tokens", []):
         if token_pattern(token).search(spec_text):
             problems.append(f"the spec still contains {token!r}")
@@ -128,7 +123,9 @@ def _check_rule(rule: dict[str, Any], spec: dict[str, Any]) -> list[str]:
         problems.append(f"its valid body is rejected by {component}")
     violation_rejected = not validator.is_valid(rule.get("violation"))
     if enforced_by == "schema" and not violation_rejected:
-        problems.append(f"its violation is accepted by {component}, so the schema does not state the rule")
+        problems.append(
+            f"its violation is accepted by {component}, so the schema does not state the rule"
+        )
     elif enforced_by == "server" and violation_rejected:
         problems.append(f"its violation is rejected by {component}: mark it enforced_by: schema")
     elif enforced_by not in ("schema", "server"):
@@ -138,27 +135,35 @@ def _check_rule(rule: dict[str, Any], spec: dict[str, Any]) -> list[str]:
     return problems
 
 
-def check_registry(spec: dict[str, Any], spec_text: str, registry: dict[str, Any]) -> list[CurationProblem]:
+def check_registry(
+    spec: dict[str, Any], spec_text: str, registry: dict[str, Any]
+) -> list[LintProblem]:
     """Every problem of the registry against the spec and the sources; empty when all holds."""
-    sources = {p.name: p.read_text(encoding="utf-8") for p in SOURCES_DIR.iterdir() if p.suffix in (".txt", ".md")}
+    sources = {
+        p.name: p.read_text(encoding="utf-8")
+        for p in SOURCES_DIR.iterdir()
+        if p.suffix in (".txt", ".md")
+    }
     categories = set(registry.get("categories") or {})
-    problems: list[CurationProblem] = []
+    problems: list[LintProblem] = []
     seen: set[str] = set()
     items = [*registry.get("entries", []), *registry.get("rules", [])]
     for item in items:
         item_id = str(item.get("id", "<no id>"))
         if item_id in seen:
-            problems.append(CurationProblem(item_id, "duplicate id"))
+            problems.append(LintProblem(item_id, "duplicate id"))
         seen.add(item_id)
         messages = _check_source(item, sources)
         if item in registry.get("rules", []):
             messages += _check_rule(item, spec)
         else:
             if item.get("category") not in categories:
-                messages.append(f"category {item.get('category')!r} is not one of {sorted(categories)}")
+                messages.append(
+                    f"category {item.get('category')!r} is not one of {sorted(categories)}"
+                )
             for key in ("field", "doc_says", "spec_says", "evidence"):
                 if not item.get(key):
                     messages.append(f"has no {key}")
             messages += _check_entry(item, spec, spec_text)
-        problems.extend(CurationProblem(item_id, m) for m in messages)
+        problems.extend(LintProblem(item_id, m) for m in messages)
     return problems

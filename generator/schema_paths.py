@@ -87,7 +87,9 @@ def enum_values(spec: dict[str, Any], path: str) -> list[Any]:
     return values
 
 
-def field_paths(spec: dict[str, Any], component: str, prefix: str = "", depth: int = 0) -> Iterator[str]:
+def field_paths(
+    spec: dict[str, Any], component: str, prefix: str = "", depth: int = 0
+) -> Iterator[str]:
     """Every field path under a component."""
     if depth > 12:
         return

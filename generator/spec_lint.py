@@ -8,27 +8,26 @@ no word the curation registry marks as a typo appears anywhere.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from . import schema_paths
 from .curation import token_pattern, typo_tokens
+from .spec_loader import LintProblem
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-OPERATION_KEYS = ("operationId", "tags", "summary", "description", "security", "x-permission", "x-weight")
+OPERATION_KEYS = (
+    "operationId",
+    "tags",
+    "summary",
+    "description",
+    "security",
+    "x-permission",
+    "x-weight",
+)
 # Keywords whose values are schemas (or maps/lists of schemas) rather than a schema's own settings.
 _SCHEMA_MAPS = ("properties", "patternProperties", "$defs")
 _SCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
 _SCHEMA_SINGLE = ("items", "additionalProperties", "not", "if", "then", "else", "contains")
-
-
-@dataclass(frozen=True)
-class ContractProblem:
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
 
 
 def operations(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -58,14 +57,14 @@ def _pointer_exists(spec: dict[str, Any], ref: str) -> bool:
     return True
 
 
-def _described_schemas(node: Any, where: str, in_rule: bool = False) -> Iterator[ContractProblem]:
+def _described_schemas(node: Any, where: str, in_rule: bool = False) -> Iterator[LintProblem]:
     """A property schema without a description. Schemas inside if/then/else/not are rule fragments."""
     if not isinstance(node, dict):
         return
     for key in _SCHEMA_MAPS:
         for name, sub in (node.get(key) or {}).items():
             if not in_rule and isinstance(sub, dict) and "description" not in sub:
-                yield ContractProblem(f"{where}/{key}/{name}", "property has no description")
+                yield LintProblem(f"{where}/{key}/{name}", "property has no description")
             yield from _described_schemas(sub, f"{where}/{key}/{name}", in_rule)
     for key in _SCHEMA_LISTS:
         for index, sub in enumerate(node.get(key) or []):
@@ -97,19 +96,23 @@ def _used_components(spec: dict[str, Any]) -> set[str]:
     return used
 
 
-def lint_contract(spec: dict[str, Any], spec_text: str, registry: dict[str, Any]) -> list[ContractProblem]:
-    problems: list[ContractProblem] = []
+def lint_contract(
+    spec: dict[str, Any], spec_text: str, registry: dict[str, Any]
+) -> list[LintProblem]:
+    problems: list[LintProblem] = []
     for route, method, op in operations(spec):
         where = f"{method.upper()} {route}"
         for key in OPERATION_KEYS:
             if not op.get(key):
-                problems.append(ContractProblem(where, f"has no {key}"))
+                problems.append(LintProblem(where, f"has no {key}"))
         params = [schema_paths.resolve(spec, p) for p in op.get("parameters", [])]
         if not any(p.get("name") == "Forced-Mode" and p.get("in") == "header" for p in params):
-            problems.append(ContractProblem(where, "has no Forced-Mode header parameter"))
+            problems.append(LintProblem(where, "has no Forced-Mode header parameter"))
         for param in params:
             if not param.get("description"):
-                problems.append(ContractProblem(where, f"parameter {param.get('name')} has no description"))
+                problems.append(
+                    LintProblem(where, f"parameter {param.get('name')} has no description")
+                )
         yield_schemas = [(f"{where} parameter {p.get('name')}", p.get("schema")) for p in params]
         for media in (op.get("requestBody", {}).get("content") or {}).values():
             yield_schemas.append((f"{where} request body", media.get("schema")))
@@ -121,17 +124,21 @@ def lint_contract(spec: dict[str, Any], spec_text: str, registry: dict[str, Any]
     for name, schema in (spec.get("components", {}).get("schemas") or {}).items():
         where = f"#/components/schemas/{name}"
         if not schema.get("description"):
-            problems.append(ContractProblem(where, "component has no description"))
+            problems.append(LintProblem(where, "component has no description"))
         problems.extend(_described_schemas(schema, where))
     for ref in sorted(set(_refs(spec))):
         if not _pointer_exists(spec, ref):
-            problems.append(ContractProblem(ref, "$ref does not resolve"))
+            problems.append(LintProblem(ref, "$ref does not resolve"))
     used = _used_components(spec)
     for kind, members in (spec.get("components") or {}).items():
         for name in members or {}:
             if f"#/components/{kind}/{name}" not in used:
-                problems.append(ContractProblem(f"#/components/{kind}/{name}", "component is never used"))
+                problems.append(
+                    LintProblem(f"#/components/{kind}/{name}", "component is never used")
+                )
     for token in typo_tokens(registry):
         if token_pattern(token).search(spec_text):
-            problems.append(ContractProblem("spec text", f"contains {token!r}, a typo per openapi/curation.yaml"))
+            problems.append(
+                LintProblem("spec text", f"contains {token!r}, a typo per openapi/curation.yaml")
+            )
     return problems

@@ -100,7 +100,7 @@ def load_checked_spec(path: Path, registry: Path | None = None) -> dict[str, Any
     """Validate, lint for generation and, given its curation registry, check the contract and the registry."""
     spec = load_spec(path)
     validate_spec(spec, path)
-    problems: list[object] = [*lint_spec(spec)]
+    problems: list[LintProblem] = [*lint_spec(spec)]
     if registry is not None:
         # Imported here: the contract checks need jsonschema, which plain generation does not.
         from .curation import check_registry, load_registry

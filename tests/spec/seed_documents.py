@@ -18,7 +18,7 @@ def seed_001_examples() -> dict[str, Any]:
     """The 23 JSON request examples of seed 001, by heading, parsed from the source document."""
     text = SEED_001.read_text(encoding="utf-8")
     section = text.split("### Examples", 1)[1].split("### Get smart trade v2 by id", 1)[0]
-    found = re.findall(r"#### (.+?)\n```\n(.*?)\n```", section, re.S)
+    found = re.findall(r"#### (.+?)\n```\n(.*?)\n```", section, re.DOTALL)
     return {title.strip(): json.loads(body) for title, body in found}
 
 
@@ -32,4 +32,8 @@ def seed_003_body() -> dict[str, Any]:
 def seed_000_error_examples() -> dict[str, str]:
     """The raw error example bodies of seed 000, by status code."""
     text = SEED_000.read_text(encoding="utf-8")
-    return dict(re.findall(r"<summary>Status: (\d{3}) [^<]*</summary><br>\s*```json\s*(.*?)```", text, re.S))
+    return dict(
+        re.findall(
+            r"<summary>Status: (\d{3}) [^<]*</summary><br>\s*```json\s*(.*?)```", text, re.DOTALL
+        )
+    )

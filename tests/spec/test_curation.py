@@ -64,29 +64,42 @@ def test_check_fails_when_a_typo_comes_back(spec: Spec, spec_text: str, registry
     price = broken["components"]["schemas"]["ConditionalPrice"]["properties"]
     price["percet"] = price.pop("percent")
     problems = _problems(broken, spec_text.replace("percent:", "percet:"), registry)
-    assert any(p.startswith("typo-percet-step-price: field SmartTrade#take_profit.steps[].price.percent") for p in problems)
+    assert any(
+        p.startswith("typo-percet-step-price: field SmartTrade#take_profit.steps[].price.percent")
+        for p in problems
+    )
     assert any("the spec still contains 'percet'" in p for p in problems)
 
 
 def test_check_fails_when_a_type_regresses(spec: Spec, spec_text: str, registry: Spec) -> None:
     broken = copy.deepcopy(spec)
-    broken["components"]["schemas"]["SmartTrade"]["properties"]["instant"] = {"type": "string", "description": "x"}
-    assert "type-instant: SmartTrade#instant has types ['string'], registry says ['boolean']" in _problems(
-        broken, spec_text, registry
+    broken["components"]["schemas"]["SmartTrade"]["properties"]["instant"] = {
+        "type": "string",
+        "description": "x",
+    }
+    assert (
+        "type-instant: SmartTrade#instant has types ['string'], registry says ['boolean']"
+        in _problems(broken, spec_text, registry)
     )
 
 
-def test_check_fails_when_a_rule_leaves_the_schema(spec: Spec, spec_text: str, registry: Spec) -> None:
+def test_check_fails_when_a_rule_leaves_the_schema(
+    spec: Spec, spec_text: str, registry: Spec
+) -> None:
     broken = copy.deepcopy(spec)
     del broken["components"]["schemas"]["PositionParams"]["allOf"][1]
     problems = _problems(broken, spec_text, registry)
     assert any(p.startswith("rule-conditional-entry: its violation is accepted") for p in problems)
 
 
-def test_check_fails_on_a_quote_not_in_its_source(spec: Spec, spec_text: str, registry: Spec) -> None:
+def test_check_fails_on_a_quote_not_in_its_source(
+    spec: Spec, spec_text: str, registry: Spec
+) -> None:
     broken = copy.deepcopy(registry)
     broken["entries"][0]["quote"] = "words no source document contains"
-    assert any("is not in 000_2670319b238968a9.txt" in p for p in _problems(spec, spec_text, broken))
+    assert any(
+        "is not in 000_2670319b238968a9.txt" in p for p in _problems(spec, spec_text, broken)
+    )
 
 
 def test_check_fails_on_a_duplicate_id(spec: Spec, spec_text: str, registry: Spec) -> None:
@@ -96,7 +109,9 @@ def test_check_fails_on_a_duplicate_id(spec: Spec, spec_text: str, registry: Spe
 
 
 @pytest.mark.parametrize("rule_id", sorted(RULES))
-def test_schema_rules_reject_their_violation(spec: Spec, registry: Spec, validator: Any, rule_id: str) -> None:
+def test_schema_rules_reject_their_violation(
+    spec: Spec, registry: Spec, validator: Any, rule_id: str
+) -> None:
     rule = next(r for r in registry["rules"] if r["id"] == rule_id)
     check = validator(rule["schema"])
     assert check.is_valid(rule["valid"])

@@ -31,7 +31,9 @@ def test_spec_embeds_every_seed_example_verbatim(spec: Spec) -> None:
 
 @pytest.mark.parametrize("title", sorted(SEED_EXAMPLES))
 def test_seed_example_validates(validator: Any, title: str) -> None:
-    errors = [e.message for e in validator("SmartTradeCreateRequest").iter_errors(SEED_EXAMPLES[title])]
+    errors = [
+        e.message for e in validator("SmartTradeCreateRequest").iter_errors(SEED_EXAMPLES[title])
+    ]
     assert errors == []
 
 
@@ -56,14 +58,19 @@ def test_every_embedded_example_validates(spec: Spec) -> None:
     checked = 0
     for where, schema, value in _media_examples(spec):
         rooted = json.loads(json.dumps(schema).replace('"#/components', '"urn:spec#/components'))
-        errors = [e.message for e in jsonschema.Draft202012Validator(rooted, registry=registry).iter_errors(value)]
+        errors = [
+            e.message
+            for e in jsonschema.Draft202012Validator(rooted, registry=registry).iter_errors(value)
+        ]
         assert errors == [], where
         checked += 1
     assert checked >= 23 + 2 + 2 + 1 + 3
 
 
 def test_reduce_funds_examples_validate(spec: Spec, validator: Any) -> None:
-    media = spec["paths"]["/v2/smart_trades/{id}/reduce_funds"]["post"]["requestBody"]["content"]["application/json"]
+    media = spec["paths"]["/v2/smart_trades/{id}/reduce_funds"]["post"]["requestBody"]["content"][
+        "application/json"
+    ]
     assert media["examples"]["documented"]["value"] == {
         "order_type": "limit",
         "units": {"value": "0.005"},
@@ -84,15 +91,22 @@ def test_documented_error_examples_are_errors(validator: Any) -> None:
     assert set(raw) == {"200", "422", "403"}
     assert raw["200"].strip() == ""  # the documented 200 example is empty (missing-empty-examples)
     forbidden = json.loads(raw["403"])
-    assert forbidden == {"error": "Forbidden", "error_description": "Account not owned by current user."}
+    assert forbidden == {
+        "error": "Forbidden",
+        "error_description": "Account not owned by current user.",
+    }
     assert validator("Error").is_valid(forbidden)
     with pytest.raises(json.JSONDecodeError):
-        json.loads(raw["422"])  # the documented body lacks its closing brace (artifact-unclosed-422-example)
+        json.loads(
+            raw["422"]
+        )  # the documented body lacks its closing brace (artifact-unclosed-422-example)
     unprocessable = json.loads(raw["422"].rstrip() + "\n}")
     assert unprocessable["error"] == "record_invalid"
     assert validator("Error").is_valid(unprocessable)
 
 
 def test_reduce_funds_info_example(validator: Any) -> None:
-    assert validator("ReduceFundsInfo").is_valid({"max_reduce_funds_amount": "28.819532219570405727923627685"})
+    assert validator("ReduceFundsInfo").is_valid(
+        {"max_reduce_funds_amount": "28.819532219570405727923627685"}
+    )
     assert not validator("ReduceFundsInfo").is_valid({"max_reduce_funds_amount": 28.8})

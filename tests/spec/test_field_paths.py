@@ -24,7 +24,7 @@ RESOLUTIONS = {
 def seed_000_response_fields() -> list[str]:
     text = SEED_000.read_text(encoding="utf-8")
     table = text.split("**Parameters response**", 1)[1].split("**Example request**", 1)[0]
-    return re.findall(r"^\|\*\*(.+?)\*\*\s*\|", table, re.M)
+    return re.findall(r"^\|\*\*(.+?)\*\*\s*\|", table, re.MULTILINE)
 
 
 def to_field_path(bracketed: str) -> str:
@@ -54,7 +54,9 @@ def test_table_parsed() -> None:
     fields = seed_000_response_fields()
     assert len(fields) == 135
     assert "take_profit[steps][][price][percet]" in fields
-    assert to_field_path("take_profit[steps][][price][percet]") == "take_profit.steps[].price.percent"
+    assert (
+        to_field_path("take_profit[steps][][price][percet]") == "take_profit.steps[].price.percent"
+    )
 
 
 @pytest.mark.parametrize("field", seed_000_response_fields())

@@ -15,9 +15,15 @@ BASE: Body = {
     "position": {"type": "buy", "units": {"value": "0.01"}, "order_type": "market"},
     "take_profit": {
         "enabled": True,
-        "steps": [{"order_type": "limit", "price": {"value": "11000", "type": "bid"}, "volume": "100"}],
+        "steps": [
+            {"order_type": "limit", "price": {"value": "11000", "type": "bid"}, "volume": "100"}
+        ],
     },
-    "stop_loss": {"enabled": True, "order_type": "market", "conditional": {"price": {"value": "9000", "type": "bid"}}},
+    "stop_loss": {
+        "enabled": True,
+        "order_type": "market",
+        "conditional": {"price": {"value": "9000", "type": "bid"}},
+    },
 }
 
 
@@ -48,8 +54,14 @@ INVALID: dict[str, tuple[Body, str]] = {
     "missing side": (_with("position.type", ...), "position"),
     "unknown side": (_with("position.type", "long"), "position.type"),
     "unknown order type": (_with("position.order_type", "stop"), "position.order_type"),
-    "misspelled price type": (_with("take_profit.steps.0.price.type", "bids"), "take_profit.steps.0.price.type"),
-    "misspelled leverage type": (_with("leverage", {"enabled": True, "type": "cros"}), "leverage.type"),
+    "misspelled price type": (
+        _with("take_profit.steps.0.price.type", "bids"),
+        "take_profit.steps.0.price.type",
+    ),
+    "misspelled leverage type": (
+        _with("leverage", {"enabled": True, "type": "cros"}),
+        "leverage.type",
+    ),
     "non-numeric units": (_with("position.units.value", "0.0l"), "position.units.value"),
     "decimal comma": (_with("position.units.value", "0,01"), "position.units.value"),
     "zero units": (_with("position.units.value", 0), "position.units.value"),
@@ -70,7 +82,10 @@ INVALID: dict[str, tuple[Body, str]] = {
         "take_profit.steps.0.price",
     ),
     "volume over 100": (_with("take_profit.steps.0.volume", 100.5), "take_profit.steps.0.volume"),
-    "trailing without percent": (_with("take_profit.steps.0.trailing", {"enabled": True}), "take_profit.steps.0.trailing"),
+    "trailing without percent": (
+        _with("take_profit.steps.0.trailing", {"enabled": True}),
+        "take_profit.steps.0.trailing",
+    ),
     "trailing over 100": (
         _with("take_profit.steps.0.trailing", {"enabled": True, "percent": 101}),
         "take_profit.steps.0.trailing.percent",
@@ -79,7 +94,10 @@ INVALID: dict[str, tuple[Body, str]] = {
     "limit stop loss without price": (_with("stop_loss.order_type", "limit"), "stop_loss"),
     "timeout without value": (_with("stop_loss.timeout", {"enabled": "true"}), "stop_loss.timeout"),
     "limit entry without price": (_with("position.order_type", "limit"), "position"),
-    "conditional entry without conditional": (_with("position.order_type", "conditional"), "position"),
+    "conditional entry without conditional": (
+        _with("position.order_type", "conditional"),
+        "position",
+    ),
     "unknown top-level key": (_with("instant_buy", True), ""),
     "no targets and not instant": (_with("take_profit", ...), ""),
     "lower-case pair": (_with("pair", "usdt_btc"), "pair"),

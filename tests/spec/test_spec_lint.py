@@ -71,7 +71,9 @@ def test_lint_finds(
 
 @pytest.mark.parametrize("typo", ["percet", "cros", "stope", "SmarTrade", "SMART_TRADE_WRITE"])
 def test_lint_finds_registered_typos(spec: Spec, spec_text: str, registry: Spec, typo: str) -> None:
-    problems = [str(p) for p in spec_lint.lint_contract(spec, spec_text + f"\n# {typo}\n", registry)]
+    problems = [
+        str(p) for p in spec_lint.lint_contract(spec, spec_text + f"\n# {typo}\n", registry)
+    ]
     assert problems == [f"spec text: contains {typo!r}, a typo per openapi/curation.yaml"]
 
 

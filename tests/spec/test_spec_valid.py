@@ -19,17 +19,29 @@ EXPECTED_OPERATIONS = {
     "add_funds_to_smart_trade": ("post", "/v2/smart_trades/{id}/add_funds", "smart_trades"),
     "get_reduce_funds_info": ("get", "/v2/smart_trades/{id}/reduce_funds_info", "smart_trades"),
     "reduce_funds_of_smart_trade": ("post", "/v2/smart_trades/{id}/reduce_funds", "smart_trades"),
-    "close_smart_trade_by_market": ("post", "/v2/smart_trades/{id}/close_by_market", "smart_trades"),
+    "close_smart_trade_by_market": (
+        "post",
+        "/v2/smart_trades/{id}/close_by_market",
+        "smart_trades",
+    ),
     "force_start_smart_trade": ("post", "/v2/smart_trades/{id}/force_start", "smart_trades"),
     "force_process_smart_trade": ("post", "/v2/smart_trades/{id}/force_process", "smart_trades"),
     "set_smart_trade_note": ("post", "/v2/smart_trades/{id}/set_note", "smart_trades"),
-    "list_smart_trade_trades": ("get", "/v2/smart_trades/{smart_trade_id}/trades", "smart_trade_trades"),
+    "list_smart_trade_trades": (
+        "get",
+        "/v2/smart_trades/{smart_trade_id}/trades",
+        "smart_trade_trades",
+    ),
     "close_trade_by_market": (
         "post",
         "/v2/smart_trades/{smart_trade_id}/trades/{id}/close_by_market",
         "smart_trade_trades",
     ),
-    "cancel_trade": ("delete", "/v2/smart_trades/{smart_trade_id}/trades/{id}", "smart_trade_trades"),
+    "cancel_trade": (
+        "delete",
+        "/v2/smart_trades/{smart_trade_id}/trades/{id}",
+        "smart_trade_trades",
+    ),
 }
 WITH_BODY = {
     "create_smart_trade",
@@ -69,7 +81,10 @@ def test_server_and_security(spec: dict[str, Any]) -> None:
 
 
 def test_exactly_the_fifteen_operations(spec: dict[str, Any]) -> None:
-    found = {op["operationId"]: (method, route, op["tags"][0]) for route, method, op in spec_lint.operations(spec)}
+    found = {
+        op["operationId"]: (method, route, op["tags"][0])
+        for route, method, op in spec_lint.operations(spec)
+    }
     assert found == EXPECTED_OPERATIONS
 
 
@@ -95,12 +110,19 @@ def test_operation_is_complete(spec: dict[str, Any], operation_id: str) -> None:
 
 
 def test_list_filters(spec: dict[str, Any]) -> None:
-    params = {p["name"]: p for p in spec["paths"]["/v2/smart_trades"]["get"]["parameters"] if "name" in p}
+    params = {
+        p["name"]: p for p in spec["paths"]["/v2/smart_trades"]["get"]["parameters"] if "name" in p
+    }
     assert set(params) == {
         "account_id", "pair", "type", "page", "per_page", "status", "order_by",
         "order_direction", "from", "to", "base", "quote",
     }  # fmt: skip
-    assert params["per_page"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}
+    assert params["per_page"]["schema"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 100,
+        "default": 10,
+    }
     assert params["page"]["schema"]["default"] == 1
     assert params["order_direction"]["schema"]["enum"] == ["asc", "desc"]
     assert params["from"]["schema"]["format"] == params["to"]["schema"]["format"] == "date-time"
@@ -122,14 +144,27 @@ def test_links_from_create_reach_the_follow_up_operations(spec: dict[str, Any]) 
 
 
 def test_links_from_the_trades_list_reach_the_trade_actions(spec: dict[str, Any]) -> None:
-    links = spec["paths"]["/v2/smart_trades/{smart_trade_id}/trades"]["get"]["responses"]["200"]["links"]
-    assert {link["operationId"] for link in links.values()} == {"cancel_trade", "close_trade_by_market"}
+    links = spec["paths"]["/v2/smart_trades/{smart_trade_id}/trades"]["get"]["responses"]["200"][
+        "links"
+    ]
+    assert {link["operationId"] for link in links.values()} == {
+        "cancel_trade",
+        "close_trade_by_market",
+    }
     for link in links.values():
-        assert link["parameters"] == {"smart_trade_id": "$request.path.smart_trade_id", "id": "$response.body#/0/id"}
+        assert link["parameters"] == {
+            "smart_trade_id": "$request.path.smart_trade_id",
+            "id": "$response.body#/0/id",
+        }
 
 
 def test_growing_value_sets_are_open_strings(spec: dict[str, Any]) -> None:
-    for path in ("SmartTrade#status.type", "SmartTrade#account.type", "SmartTrade#data.type", "Trade#status"):
+    for path in (
+        "SmartTrade#status.type",
+        "SmartTrade#account.type",
+        "SmartTrade#data.type",
+        "Trade#status",
+    ):
         assert schema_paths.json_types(spec, path) == {"string"}, path
         assert schema_paths.enum_values(spec, path) == [], path
         assert any("x-known-values" in node for node in schema_paths.find(spec, path)), path
