@@ -22,7 +22,11 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from openapi_python_client import Project
 from openapi_python_client import schema as oai
 from openapi_python_client.parser.errors import PropertyError
-from openapi_python_client.parser.properties.protocol import PropertyProtocol, Value, convert_example
+from openapi_python_client.parser.properties.protocol import (
+    PropertyProtocol,
+    Value,
+    convert_example,
+)
 from openapi_python_client.strings import PythonCode, PythonIdentifier
 
 PINNED_VERSION = "0.29.1"

@@ -70,7 +70,7 @@ class StopLossConditionalPriceParams:
             WireValueError: a value does not fit its field (the message names the field), or a required key is
                 missing.
         """
-        if not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):  # dict first: ABC checks are slow
             raise wrong_shape("StopLossConditionalPriceParams", src_dict)
         try:
             return cls._from_dict(src_dict)

@@ -152,7 +152,7 @@ class TakeProfitStep:
             WireValueError: a value does not fit its field (the message names the field), or a required key is
                 missing.
         """
-        if not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):  # dict first: ABC checks are slow
             raise wrong_shape("TakeProfitStep", src_dict)
         try:
             return cls._from_dict(src_dict)
