@@ -55,8 +55,20 @@ def dumps(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=_encode_default).encode("utf-8")
 
 
+_is_decimal_text = _DECIMAL_TEXT.fullmatch
+
+
 def decimal_from_wire(value: object, field: str) -> Decimal:
     """A decimal from a JSON string or number, digit for digit; bool, float noise and junk are refused."""
+    if type(value) is str and _is_decimal_text(value):  # the common case: plain decimal text, no padding
+        try:
+            return Decimal(value)
+        except ArithmeticError:  # an exponent beyond the decimal context's range
+            raise WireValueError(field, f"{value!r} is out of the decimal range") from None
+    return _decimal_from_wire_checked(value, field)
+
+
+def _decimal_from_wire_checked(value: object, field: str) -> Decimal:
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise WireValueError(field, f"{value!s} is not a finite decimal")

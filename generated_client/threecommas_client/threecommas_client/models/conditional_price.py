@@ -86,8 +86,41 @@ class ConditionalPrice:
         """
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):  # dict first: ABC checks are slow
             raise wrong_shape("ConditionalPrice", src_dict)
+        # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            return cls._from_dict(src_dict)
+            d = dict(src_dict)
+            _value = d.pop("value", UNSET)
+            value: Decimal | None | Unset
+            if _value is None or isinstance(_value, Unset):
+                value = _value
+            else:
+                value = decimal_from_wire(_value, "value")
+
+            _type_ = d.pop("type", UNSET)
+            type_: None | PriceType | Unset
+            if _type_ is None or isinstance(_type_, Unset):
+                type_ = _type_
+            else:
+                if not isinstance(_type_, str):
+                    raise WireValueError("type", f"unexpected JSON type {type(_type_).__name__}")
+                type_ = PriceType(_type_)
+
+            _percent = d.pop("percent", UNSET)
+            percent: Decimal | None | Unset
+            if _percent is None or isinstance(_percent, Unset):
+                percent = _percent
+            else:
+                percent = decimal_from_wire(_percent, "percent")
+
+            conditional_price = cls(
+                value=value,
+                type_=type_,
+                percent=percent,
+            )
+
+            conditional_price.additional_properties = d
+            return conditional_price
+
         except KeyError as exc:
             raise missing_field("ConditionalPrice", exc) from None
         except WireValueError as exc:
@@ -95,58 +128,6 @@ class ConditionalPrice:
         except (TypeError, ValueError, AttributeError) as exc:
             # e.g. an enum given a number, or a nested object given a list
             raise WireValueError("ConditionalPrice", f"{type(exc).__name__}: {exc}") from None
-
-    @classmethod
-    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-
-        def _parse_value(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("value", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "value")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        value = _parse_value(d.pop("value", UNSET))
-
-        def _parse_type_(data: object) -> None | PriceType | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, str):
-                raise WireValueError("type", f"unexpected JSON type {type(data).__name__}")
-            type_type_0 = PriceType(data)
-
-            return type_type_0
-
-        type_ = _parse_type_(d.pop("type", UNSET))
-
-        def _parse_percent(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("percent", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "percent")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        percent = _parse_percent(d.pop("percent", UNSET))
-
-        conditional_price = cls(
-            value=value,
-            type_=type_,
-            percent=percent,
-        )
-
-        conditional_price.additional_properties = d
-        return conditional_price
 
     @property
     def additional_keys(self) -> list[str]:

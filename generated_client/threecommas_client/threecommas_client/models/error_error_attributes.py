@@ -45,8 +45,20 @@ class ErrorErrorAttributes:
         """
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):  # dict first: ABC checks are slow
             raise wrong_shape("ErrorErrorAttributes", src_dict)
+        # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            return cls._from_dict(src_dict)
+            d = dict(src_dict)
+            error_error_attributes = cls()
+
+            additional_properties = {}
+            for prop_name, prop_dict in d.items():
+                additional_property = cast(list[str], prop_dict)
+
+                additional_properties[prop_name] = additional_property
+
+            error_error_attributes.additional_properties = additional_properties
+            return error_error_attributes
+
         except KeyError as exc:
             raise missing_field("ErrorErrorAttributes", exc) from None
         except WireValueError as exc:
@@ -54,20 +66,6 @@ class ErrorErrorAttributes:
         except (TypeError, ValueError, AttributeError) as exc:
             # e.g. an enum given a number, or a nested object given a list
             raise WireValueError("ErrorErrorAttributes", f"{type(exc).__name__}: {exc}") from None
-
-    @classmethod
-    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        error_error_attributes = cls()
-
-        additional_properties = {}
-        for prop_name, prop_dict in d.items():
-            additional_property = cast(list[str], prop_dict)
-
-            additional_properties[prop_name] = additional_property
-
-        error_error_attributes.additional_properties = additional_properties
-        return error_error_attributes
 
     @property
     def additional_keys(self) -> list[str]:

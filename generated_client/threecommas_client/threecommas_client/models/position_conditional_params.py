@@ -64,8 +64,31 @@ class PositionConditionalParams:
         """
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):  # dict first: ABC checks are slow
             raise wrong_shape("PositionConditionalParams", src_dict)
+        # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            return cls._from_dict(src_dict)
+            d = dict(src_dict)
+            price = ConditionalPriceParams.from_dict(d.pop("price"))
+
+            order_type = OrderType(d.pop("order_type"))
+
+            _trailing = d.pop("trailing", UNSET)
+            trailing: PositionTrailingParams | Unset
+            if isinstance(_trailing, Unset):
+                trailing = UNSET
+            else:
+                trailing = PositionTrailingParams.from_dict(_trailing)
+
+            position_conditional_params = cls(
+                price=price,
+                order_type=order_type,
+                trailing=trailing,
+            )
+
+            if d:
+                # A closed (request) object: a misspelled key would otherwise be dropped without a word.
+                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+            return position_conditional_params
+
         except KeyError as exc:
             raise missing_field("PositionConditionalParams", exc) from None
         except WireValueError as exc:
@@ -73,31 +96,6 @@ class PositionConditionalParams:
         except (TypeError, ValueError, AttributeError) as exc:
             # e.g. an enum given a number, or a nested object given a list
             raise WireValueError("PositionConditionalParams", f"{type(exc).__name__}: {exc}") from None
-
-    @classmethod
-    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        price = ConditionalPriceParams.from_dict(d.pop("price"))
-
-        order_type = OrderType(d.pop("order_type"))
-
-        _trailing = d.pop("trailing", UNSET)
-        trailing: PositionTrailingParams | Unset
-        if isinstance(_trailing, Unset):
-            trailing = UNSET
-        else:
-            trailing = PositionTrailingParams.from_dict(_trailing)
-
-        position_conditional_params = cls(
-            price=price,
-            order_type=order_type,
-            trailing=trailing,
-        )
-
-        if d:
-            # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-            raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
-        return position_conditional_params
 
 
 from ..models.conditional_price_params import ConditionalPriceParams  # noqa: E402

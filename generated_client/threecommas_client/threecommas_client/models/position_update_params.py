@@ -66,8 +66,41 @@ class PositionUpdateParams:
         """
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):  # dict first: ABC checks are slow
             raise wrong_shape("PositionUpdateParams", src_dict)
+        # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            return cls._from_dict(src_dict)
+            d = dict(src_dict)
+            _units = d.pop("units", UNSET)
+            units: UnitsParams | Unset
+            if isinstance(_units, Unset):
+                units = UNSET
+            else:
+                units = UnitsParams.from_dict(_units)
+
+            _price = d.pop("price", UNSET)
+            price: PriceParams | Unset
+            if isinstance(_price, Unset):
+                price = UNSET
+            else:
+                price = PriceParams.from_dict(_price)
+
+            _conditional = d.pop("conditional", UNSET)
+            conditional: PositionConditionalParams | Unset
+            if isinstance(_conditional, Unset):
+                conditional = UNSET
+            else:
+                conditional = PositionConditionalParams.from_dict(_conditional)
+
+            position_update_params = cls(
+                units=units,
+                price=price,
+                conditional=conditional,
+            )
+
+            if d:
+                # A closed (request) object: a misspelled key would otherwise be dropped without a word.
+                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+            return position_update_params
+
         except KeyError as exc:
             raise missing_field("PositionUpdateParams", exc) from None
         except WireValueError as exc:
@@ -75,41 +108,6 @@ class PositionUpdateParams:
         except (TypeError, ValueError, AttributeError) as exc:
             # e.g. an enum given a number, or a nested object given a list
             raise WireValueError("PositionUpdateParams", f"{type(exc).__name__}: {exc}") from None
-
-    @classmethod
-    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _units = d.pop("units", UNSET)
-        units: UnitsParams | Unset
-        if isinstance(_units, Unset):
-            units = UNSET
-        else:
-            units = UnitsParams.from_dict(_units)
-
-        _price = d.pop("price", UNSET)
-        price: PriceParams | Unset
-        if isinstance(_price, Unset):
-            price = UNSET
-        else:
-            price = PriceParams.from_dict(_price)
-
-        _conditional = d.pop("conditional", UNSET)
-        conditional: PositionConditionalParams | Unset
-        if isinstance(_conditional, Unset):
-            conditional = UNSET
-        else:
-            conditional = PositionConditionalParams.from_dict(_conditional)
-
-        position_update_params = cls(
-            units=units,
-            price=price,
-            conditional=conditional,
-        )
-
-        if d:
-            # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-            raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
-        return position_update_params
 
 
 from ..models.position_conditional_params import PositionConditionalParams  # noqa: E402

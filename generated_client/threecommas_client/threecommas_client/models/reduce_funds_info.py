@@ -56,8 +56,18 @@ class ReduceFundsInfo:
         """
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):  # dict first: ABC checks are slow
             raise wrong_shape("ReduceFundsInfo", src_dict)
+        # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            return cls._from_dict(src_dict)
+            d = dict(src_dict)
+            max_reduce_funds_amount = decimal_from_wire(d.pop("max_reduce_funds_amount"), "max_reduce_funds_amount")
+
+            reduce_funds_info = cls(
+                max_reduce_funds_amount=max_reduce_funds_amount,
+            )
+
+            reduce_funds_info.additional_properties = d
+            return reduce_funds_info
+
         except KeyError as exc:
             raise missing_field("ReduceFundsInfo", exc) from None
         except WireValueError as exc:
@@ -65,18 +75,6 @@ class ReduceFundsInfo:
         except (TypeError, ValueError, AttributeError) as exc:
             # e.g. an enum given a number, or a nested object given a list
             raise WireValueError("ReduceFundsInfo", f"{type(exc).__name__}: {exc}") from None
-
-    @classmethod
-    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        max_reduce_funds_amount = decimal_from_wire(d.pop("max_reduce_funds_amount"), "max_reduce_funds_amount")
-
-        reduce_funds_info = cls(
-            max_reduce_funds_amount=max_reduce_funds_amount,
-        )
-
-        reduce_funds_info.additional_properties = d
-        return reduce_funds_info
 
     @property
     def additional_keys(self) -> list[str]:

@@ -64,8 +64,31 @@ class ReduceFundsRequest:
         """
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):  # dict first: ABC checks are slow
             raise wrong_shape("ReduceFundsRequest", src_dict)
+        # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            return cls._from_dict(src_dict)
+            d = dict(src_dict)
+            order_type = OrderType(d.pop("order_type"))
+
+            units = UnitsParams.from_dict(d.pop("units"))
+
+            _price = d.pop("price", UNSET)
+            price: PriceParams | Unset
+            if isinstance(_price, Unset):
+                price = UNSET
+            else:
+                price = PriceParams.from_dict(_price)
+
+            reduce_funds_request = cls(
+                order_type=order_type,
+                units=units,
+                price=price,
+            )
+
+            if d:
+                # A closed (request) object: a misspelled key would otherwise be dropped without a word.
+                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+            return reduce_funds_request
+
         except KeyError as exc:
             raise missing_field("ReduceFundsRequest", exc) from None
         except WireValueError as exc:
@@ -73,31 +96,6 @@ class ReduceFundsRequest:
         except (TypeError, ValueError, AttributeError) as exc:
             # e.g. an enum given a number, or a nested object given a list
             raise WireValueError("ReduceFundsRequest", f"{type(exc).__name__}: {exc}") from None
-
-    @classmethod
-    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        order_type = OrderType(d.pop("order_type"))
-
-        units = UnitsParams.from_dict(d.pop("units"))
-
-        _price = d.pop("price", UNSET)
-        price: PriceParams | Unset
-        if isinstance(_price, Unset):
-            price = UNSET
-        else:
-            price = PriceParams.from_dict(_price)
-
-        reduce_funds_request = cls(
-            order_type=order_type,
-            units=units,
-            price=price,
-        )
-
-        if d:
-            # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-            raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
-        return reduce_funds_request
 
 
 from ..models.price_params import PriceParams  # noqa: E402

@@ -96,8 +96,61 @@ class ReduceFundsStep:
         """
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):  # dict first: ABC checks are slow
             raise wrong_shape("ReduceFundsStep", src_dict)
+        # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            return cls._from_dict(src_dict)
+            d = dict(src_dict)
+            id = d.pop("id", UNSET)
+
+            type_ = d.pop("type", UNSET)
+
+            _status = d.pop("status", UNSET)
+            status: Status | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = Status.from_dict(_status)
+
+            _units = d.pop("units", UNSET)
+            units: Units | Unset
+            if isinstance(_units, Unset):
+                units = UNSET
+            else:
+                units = Units.from_dict(_units)
+
+            _price = d.pop("price", UNSET)
+            price: OrderPrice | Unset
+            if isinstance(_price, Unset):
+                price = UNSET
+            else:
+                price = OrderPrice.from_dict(_price)
+
+            _total = d.pop("total", UNSET)
+            total: Total | Unset
+            if isinstance(_total, Unset):
+                total = UNSET
+            else:
+                total = Total.from_dict(_total)
+
+            _data = d.pop("data", UNSET)
+            data: StepData | Unset
+            if isinstance(_data, Unset):
+                data = UNSET
+            else:
+                data = StepData.from_dict(_data)
+
+            reduce_funds_step = cls(
+                id=id,
+                type_=type_,
+                status=status,
+                units=units,
+                price=price,
+                total=total,
+                data=data,
+            )
+
+            reduce_funds_step.additional_properties = d
+            return reduce_funds_step
+
         except KeyError as exc:
             raise missing_field("ReduceFundsStep", exc) from None
         except WireValueError as exc:
@@ -105,61 +158,6 @@ class ReduceFundsStep:
         except (TypeError, ValueError, AttributeError) as exc:
             # e.g. an enum given a number, or a nested object given a list
             raise WireValueError("ReduceFundsStep", f"{type(exc).__name__}: {exc}") from None
-
-    @classmethod
-    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
-
-        type_ = d.pop("type", UNSET)
-
-        _status = d.pop("status", UNSET)
-        status: Status | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = Status.from_dict(_status)
-
-        _units = d.pop("units", UNSET)
-        units: Units | Unset
-        if isinstance(_units, Unset):
-            units = UNSET
-        else:
-            units = Units.from_dict(_units)
-
-        _price = d.pop("price", UNSET)
-        price: OrderPrice | Unset
-        if isinstance(_price, Unset):
-            price = UNSET
-        else:
-            price = OrderPrice.from_dict(_price)
-
-        _total = d.pop("total", UNSET)
-        total: Total | Unset
-        if isinstance(_total, Unset):
-            total = UNSET
-        else:
-            total = Total.from_dict(_total)
-
-        _data = d.pop("data", UNSET)
-        data: StepData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
-            data = StepData.from_dict(_data)
-
-        reduce_funds_step = cls(
-            id=id,
-            type_=type_,
-            status=status,
-            units=units,
-            price=price,
-            total=total,
-            data=data,
-        )
-
-        reduce_funds_step.additional_properties = d
-        return reduce_funds_step
 
     @property
     def additional_keys(self) -> list[str]:

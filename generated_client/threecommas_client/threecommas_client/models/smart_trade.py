@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -170,8 +170,92 @@ class SmartTrade:
         """
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):  # dict first: ABC checks are slow
             raise wrong_shape("SmartTrade", src_dict)
+        # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            return cls._from_dict(src_dict)
+            d = dict(src_dict)
+            id = d.pop("id")
+
+            account = Account.from_dict(d.pop("account"))
+
+            pair = d.pop("pair")
+
+            status = Status.from_dict(d.pop("status"))
+
+            position = Position.from_dict(d.pop("position"))
+
+            take_profit = TakeProfit.from_dict(d.pop("take_profit"))
+
+            stop_loss = StopLoss.from_dict(d.pop("stop_loss"))
+
+            data = SmartTradeData.from_dict(d.pop("data"))
+
+            profit = Profit.from_dict(d.pop("profit"))
+
+            version = d.pop("version", UNSET)
+
+            instant = d.pop("instant", UNSET)
+
+            _leverage = d.pop("leverage", UNSET)
+            leverage: Leverage | Unset
+            if isinstance(_leverage, Unset):
+                leverage = UNSET
+            else:
+                leverage = Leverage.from_dict(_leverage)
+
+            _reduce_funds = d.pop("reduce_funds", UNSET)
+            reduce_funds: ReduceFunds | Unset
+            if isinstance(_reduce_funds, Unset):
+                reduce_funds = UNSET
+            else:
+                reduce_funds = ReduceFunds.from_dict(_reduce_funds)
+
+            _market_close = d.pop("market_close", UNSET)
+            market_close: MarketClose | Unset
+            if isinstance(_market_close, Unset):
+                market_close = UNSET
+            else:
+                market_close = MarketClose.from_dict(_market_close)
+
+            note: None | str | Unset = d.pop("note", UNSET)
+
+            note_raw: None | str | Unset = d.pop("note_raw", UNSET)
+
+            skip_enter_step = d.pop("skip_enter_step", UNSET)
+
+            _margin = d.pop("margin", UNSET)
+            margin: Margin | Unset
+            if isinstance(_margin, Unset):
+                margin = UNSET
+            else:
+                margin = Margin.from_dict(_margin)
+
+            is_position_not_filled = d.pop("is_position_not_filled", UNSET)
+
+            smart_trade = cls(
+                id=id,
+                account=account,
+                pair=pair,
+                status=status,
+                position=position,
+                take_profit=take_profit,
+                stop_loss=stop_loss,
+                data=data,
+                profit=profit,
+                version=version,
+                instant=instant,
+                leverage=leverage,
+                reduce_funds=reduce_funds,
+                market_close=market_close,
+                note=note,
+                note_raw=note_raw,
+                skip_enter_step=skip_enter_step,
+                margin=margin,
+                is_position_not_filled=is_position_not_filled,
+            )
+
+            smart_trade.additional_properties = d
+            return smart_trade
+
         except KeyError as exc:
             raise missing_field("SmartTrade", exc) from None
         except WireValueError as exc:
@@ -179,106 +263,6 @@ class SmartTrade:
         except (TypeError, ValueError, AttributeError) as exc:
             # e.g. an enum given a number, or a nested object given a list
             raise WireValueError("SmartTrade", f"{type(exc).__name__}: {exc}") from None
-
-    @classmethod
-    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
-
-        account = Account.from_dict(d.pop("account"))
-
-        pair = d.pop("pair")
-
-        status = Status.from_dict(d.pop("status"))
-
-        position = Position.from_dict(d.pop("position"))
-
-        take_profit = TakeProfit.from_dict(d.pop("take_profit"))
-
-        stop_loss = StopLoss.from_dict(d.pop("stop_loss"))
-
-        data = SmartTradeData.from_dict(d.pop("data"))
-
-        profit = Profit.from_dict(d.pop("profit"))
-
-        version = d.pop("version", UNSET)
-
-        instant = d.pop("instant", UNSET)
-
-        _leverage = d.pop("leverage", UNSET)
-        leverage: Leverage | Unset
-        if isinstance(_leverage, Unset):
-            leverage = UNSET
-        else:
-            leverage = Leverage.from_dict(_leverage)
-
-        _reduce_funds = d.pop("reduce_funds", UNSET)
-        reduce_funds: ReduceFunds | Unset
-        if isinstance(_reduce_funds, Unset):
-            reduce_funds = UNSET
-        else:
-            reduce_funds = ReduceFunds.from_dict(_reduce_funds)
-
-        _market_close = d.pop("market_close", UNSET)
-        market_close: MarketClose | Unset
-        if isinstance(_market_close, Unset):
-            market_close = UNSET
-        else:
-            market_close = MarketClose.from_dict(_market_close)
-
-        def _parse_note(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        note = _parse_note(d.pop("note", UNSET))
-
-        def _parse_note_raw(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        note_raw = _parse_note_raw(d.pop("note_raw", UNSET))
-
-        skip_enter_step = d.pop("skip_enter_step", UNSET)
-
-        _margin = d.pop("margin", UNSET)
-        margin: Margin | Unset
-        if isinstance(_margin, Unset):
-            margin = UNSET
-        else:
-            margin = Margin.from_dict(_margin)
-
-        is_position_not_filled = d.pop("is_position_not_filled", UNSET)
-
-        smart_trade = cls(
-            id=id,
-            account=account,
-            pair=pair,
-            status=status,
-            position=position,
-            take_profit=take_profit,
-            stop_loss=stop_loss,
-            data=data,
-            profit=profit,
-            version=version,
-            instant=instant,
-            leverage=leverage,
-            reduce_funds=reduce_funds,
-            market_close=market_close,
-            note=note,
-            note_raw=note_raw,
-            skip_enter_step=skip_enter_step,
-            margin=margin,
-            is_position_not_filled=is_position_not_filled,
-        )
-
-        smart_trade.additional_properties = d
-        return smart_trade
 
     @property
     def additional_keys(self) -> list[str]:

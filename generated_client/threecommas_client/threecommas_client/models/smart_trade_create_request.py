@@ -125,8 +125,85 @@ class SmartTradeCreateRequest:
         """
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):  # dict first: ABC checks are slow
             raise wrong_shape("SmartTradeCreateRequest", src_dict)
+        # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            return cls._from_dict(src_dict)
+            d = dict(src_dict)
+            account_id: int | str = d.pop("account_id")
+
+            pair = d.pop("pair")
+
+            position = PositionParams.from_dict(d.pop("position"))
+
+            def _parse_instant(data: object) -> bool | BooleanInputType1 | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
+
+                    return componentsschemas_boolean_input_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(bool | BooleanInputType1 | Unset, data)
+
+            instant = _parse_instant(d.pop("instant", UNSET))
+
+            def _parse_skip_enter_step(data: object) -> bool | BooleanInputType1 | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
+
+                    return componentsschemas_boolean_input_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(bool | BooleanInputType1 | Unset, data)
+
+            skip_enter_step = _parse_skip_enter_step(d.pop("skip_enter_step", UNSET))
+
+            note = d.pop("note", UNSET)
+
+            _leverage = d.pop("leverage", UNSET)
+            leverage: LeverageParams | Unset
+            if isinstance(_leverage, Unset):
+                leverage = UNSET
+            else:
+                leverage = LeverageParams.from_dict(_leverage)
+
+            _take_profit = d.pop("take_profit", UNSET)
+            take_profit: TakeProfitParams | Unset
+            if isinstance(_take_profit, Unset):
+                take_profit = UNSET
+            else:
+                take_profit = TakeProfitParams.from_dict(_take_profit)
+
+            _stop_loss = d.pop("stop_loss", UNSET)
+            stop_loss: StopLossParams | Unset
+            if isinstance(_stop_loss, Unset):
+                stop_loss = UNSET
+            else:
+                stop_loss = StopLossParams.from_dict(_stop_loss)
+
+            smart_trade_create_request = cls(
+                account_id=account_id,
+                pair=pair,
+                position=position,
+                instant=instant,
+                skip_enter_step=skip_enter_step,
+                note=note,
+                leverage=leverage,
+                take_profit=take_profit,
+                stop_loss=stop_loss,
+            )
+
+            if d:
+                # A closed (request) object: a misspelled key would otherwise be dropped without a word.
+                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+            return smart_trade_create_request
+
         except KeyError as exc:
             raise missing_field("SmartTradeCreateRequest", exc) from None
         except WireValueError as exc:
@@ -134,89 +211,6 @@ class SmartTradeCreateRequest:
         except (TypeError, ValueError, AttributeError) as exc:
             # e.g. an enum given a number, or a nested object given a list
             raise WireValueError("SmartTradeCreateRequest", f"{type(exc).__name__}: {exc}") from None
-
-    @classmethod
-    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-
-        def _parse_account_id(data: object) -> int | str:
-            return cast(int | str, data)
-
-        account_id = _parse_account_id(d.pop("account_id"))
-
-        pair = d.pop("pair")
-
-        position = PositionParams.from_dict(d.pop("position"))
-
-        def _parse_instant(data: object) -> bool | BooleanInputType1 | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
-
-                return componentsschemas_boolean_input_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(bool | BooleanInputType1 | Unset, data)
-
-        instant = _parse_instant(d.pop("instant", UNSET))
-
-        def _parse_skip_enter_step(data: object) -> bool | BooleanInputType1 | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
-
-                return componentsschemas_boolean_input_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(bool | BooleanInputType1 | Unset, data)
-
-        skip_enter_step = _parse_skip_enter_step(d.pop("skip_enter_step", UNSET))
-
-        note = d.pop("note", UNSET)
-
-        _leverage = d.pop("leverage", UNSET)
-        leverage: LeverageParams | Unset
-        if isinstance(_leverage, Unset):
-            leverage = UNSET
-        else:
-            leverage = LeverageParams.from_dict(_leverage)
-
-        _take_profit = d.pop("take_profit", UNSET)
-        take_profit: TakeProfitParams | Unset
-        if isinstance(_take_profit, Unset):
-            take_profit = UNSET
-        else:
-            take_profit = TakeProfitParams.from_dict(_take_profit)
-
-        _stop_loss = d.pop("stop_loss", UNSET)
-        stop_loss: StopLossParams | Unset
-        if isinstance(_stop_loss, Unset):
-            stop_loss = UNSET
-        else:
-            stop_loss = StopLossParams.from_dict(_stop_loss)
-
-        smart_trade_create_request = cls(
-            account_id=account_id,
-            pair=pair,
-            position=position,
-            instant=instant,
-            skip_enter_step=skip_enter_step,
-            note=note,
-            leverage=leverage,
-            take_profit=take_profit,
-            stop_loss=stop_loss,
-        )
-
-        if d:
-            # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-            raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
-        return smart_trade_create_request
 
 
 from ..models.leverage_params import LeverageParams  # noqa: E402

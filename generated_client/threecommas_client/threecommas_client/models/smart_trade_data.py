@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -326,8 +326,182 @@ class SmartTradeData:
         """
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):  # dict first: ABC checks are slow
             raise wrong_shape("SmartTradeData", src_dict)
+        # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            return cls._from_dict(src_dict)
+            d = dict(src_dict)
+            editable = d.pop("editable", UNSET)
+
+            _current_price = d.pop("current_price", UNSET)
+            current_price: CurrentPrice | Unset
+            if isinstance(_current_price, Unset):
+                current_price = UNSET
+            else:
+                current_price = CurrentPrice.from_dict(_current_price)
+
+            target_price_type = d.pop("target_price_type", UNSET)
+
+            orderbook_price_currency: None | str | Unset = d.pop("orderbook_price_currency", UNSET)
+
+            base_order_finished = d.pop("base_order_finished", UNSET)
+
+            _missing_funds_to_close = d.pop("missing_funds_to_close", UNSET)
+            missing_funds_to_close: Decimal | None | Unset
+            if _missing_funds_to_close is None or isinstance(_missing_funds_to_close, Unset):
+                missing_funds_to_close = _missing_funds_to_close
+            else:
+                missing_funds_to_close = decimal_from_wire(_missing_funds_to_close, "missing_funds_to_close")
+
+            _liquidation_price = d.pop("liquidation_price", UNSET)
+            liquidation_price: Decimal | None | Unset
+            if _liquidation_price is None or isinstance(_liquidation_price, Unset):
+                liquidation_price = _liquidation_price
+            else:
+                liquidation_price = decimal_from_wire(_liquidation_price, "liquidation_price")
+
+            _average_enter_price = d.pop("average_enter_price", UNSET)
+            average_enter_price: Decimal | None | Unset
+            if _average_enter_price is None or isinstance(_average_enter_price, Unset):
+                average_enter_price = _average_enter_price
+            else:
+                average_enter_price = decimal_from_wire(_average_enter_price, "average_enter_price")
+
+            _average_close_price = d.pop("average_close_price", UNSET)
+            average_close_price: Decimal | None | Unset
+            if _average_close_price is None or isinstance(_average_close_price, Unset):
+                average_close_price = _average_close_price
+            else:
+                average_close_price = decimal_from_wire(_average_close_price, "average_close_price")
+
+            _average_enter_price_without_commission = d.pop("average_enter_price_without_commission", UNSET)
+            average_enter_price_without_commission: Decimal | None | Unset
+            if _average_enter_price_without_commission is None or isinstance(
+                _average_enter_price_without_commission, Unset
+            ):
+                average_enter_price_without_commission = _average_enter_price_without_commission
+            else:
+                average_enter_price_without_commission = decimal_from_wire(
+                    _average_enter_price_without_commission, "average_enter_price_without_commission"
+                )
+
+            _average_close_price_without_commission = d.pop("average_close_price_without_commission", UNSET)
+            average_close_price_without_commission: Decimal | None | Unset
+            if _average_close_price_without_commission is None or isinstance(
+                _average_close_price_without_commission, Unset
+            ):
+                average_close_price_without_commission = _average_close_price_without_commission
+            else:
+                average_close_price_without_commission = decimal_from_wire(
+                    _average_close_price_without_commission, "average_close_price_without_commission"
+                )
+
+            panic_sell_available = d.pop("panic_sell_available", UNSET)
+
+            add_funds_available = d.pop("add_funds_available", UNSET)
+
+            reduce_funds_available = d.pop("reduce_funds_available", UNSET)
+
+            force_start_available = d.pop("force_start_available", UNSET)
+
+            force_process_available = d.pop("force_process_available", UNSET)
+
+            cancel_available = d.pop("cancel_available", UNSET)
+
+            finished = d.pop("finished", UNSET)
+
+            base_position_step_finished = d.pop("base_position_step_finished", UNSET)
+
+            _entered_amount = d.pop("entered_amount", UNSET)
+            entered_amount: Decimal | None | Unset
+            if _entered_amount is None or isinstance(_entered_amount, Unset):
+                entered_amount = _entered_amount
+            else:
+                entered_amount = decimal_from_wire(_entered_amount, "entered_amount")
+
+            _entered_total = d.pop("entered_total", UNSET)
+            entered_total: Decimal | None | Unset
+            if _entered_total is None or isinstance(_entered_total, Unset):
+                entered_total = _entered_total
+            else:
+                entered_total = decimal_from_wire(_entered_total, "entered_total")
+
+            _closed_amount = d.pop("closed_amount", UNSET)
+            closed_amount: Decimal | None | Unset
+            if _closed_amount is None or isinstance(_closed_amount, Unset):
+                closed_amount = _closed_amount
+            else:
+                closed_amount = decimal_from_wire(_closed_amount, "closed_amount")
+
+            _closed_total = d.pop("closed_total", UNSET)
+            closed_total: Decimal | None | Unset
+            if _closed_total is None or isinstance(_closed_total, Unset):
+                closed_total = _closed_total
+            else:
+                closed_total = decimal_from_wire(_closed_total, "closed_total")
+
+            _commission = d.pop("commission", UNSET)
+            commission: Decimal | None | Unset
+            if _commission is None or isinstance(_commission, Unset):
+                commission = _commission
+            else:
+                commission = decimal_from_wire(_commission, "commission")
+
+            _created_at = d.pop("created_at", UNSET)
+            created_at: datetime.datetime | Unset
+            if isinstance(_created_at, Unset):
+                created_at = UNSET
+            else:
+                created_at = datetime_from_wire(_created_at, "created_at")
+
+            _updated_at = d.pop("updated_at", UNSET)
+            updated_at: datetime.datetime | None | Unset
+            if _updated_at is None or isinstance(_updated_at, Unset):
+                updated_at = _updated_at
+            else:
+                updated_at = datetime_from_wire(_updated_at, "updated_at")
+
+            _closed_at = d.pop("closed_at", UNSET)
+            closed_at: datetime.datetime | None | Unset
+            if _closed_at is None or isinstance(_closed_at, Unset):
+                closed_at = _closed_at
+            else:
+                closed_at = datetime_from_wire(_closed_at, "closed_at")
+
+            type_ = d.pop("type", UNSET)
+
+            smart_trade_data = cls(
+                editable=editable,
+                current_price=current_price,
+                target_price_type=target_price_type,
+                orderbook_price_currency=orderbook_price_currency,
+                base_order_finished=base_order_finished,
+                missing_funds_to_close=missing_funds_to_close,
+                liquidation_price=liquidation_price,
+                average_enter_price=average_enter_price,
+                average_close_price=average_close_price,
+                average_enter_price_without_commission=average_enter_price_without_commission,
+                average_close_price_without_commission=average_close_price_without_commission,
+                panic_sell_available=panic_sell_available,
+                add_funds_available=add_funds_available,
+                reduce_funds_available=reduce_funds_available,
+                force_start_available=force_start_available,
+                force_process_available=force_process_available,
+                cancel_available=cancel_available,
+                finished=finished,
+                base_position_step_finished=base_position_step_finished,
+                entered_amount=entered_amount,
+                entered_total=entered_total,
+                closed_amount=closed_amount,
+                closed_total=closed_total,
+                commission=commission,
+                created_at=created_at,
+                updated_at=updated_at,
+                closed_at=closed_at,
+                type_=type_,
+            )
+
+            smart_trade_data.additional_properties = d
+            return smart_trade_data
+
         except KeyError as exc:
             raise missing_field("SmartTradeData", exc) from None
         except WireValueError as exc:
@@ -335,271 +509,6 @@ class SmartTradeData:
         except (TypeError, ValueError, AttributeError) as exc:
             # e.g. an enum given a number, or a nested object given a list
             raise WireValueError("SmartTradeData", f"{type(exc).__name__}: {exc}") from None
-
-    @classmethod
-    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        editable = d.pop("editable", UNSET)
-
-        _current_price = d.pop("current_price", UNSET)
-        current_price: CurrentPrice | Unset
-        if isinstance(_current_price, Unset):
-            current_price = UNSET
-        else:
-            current_price = CurrentPrice.from_dict(_current_price)
-
-        target_price_type = d.pop("target_price_type", UNSET)
-
-        def _parse_orderbook_price_currency(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        orderbook_price_currency = _parse_orderbook_price_currency(d.pop("orderbook_price_currency", UNSET))
-
-        base_order_finished = d.pop("base_order_finished", UNSET)
-
-        def _parse_missing_funds_to_close(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("missing_funds_to_close", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_number_or_decimal_type_0 = decimal_from_wire(data, "missing_funds_to_close")
-
-            return componentsschemas_number_or_decimal_type_0
-
-        missing_funds_to_close = _parse_missing_funds_to_close(d.pop("missing_funds_to_close", UNSET))
-
-        def _parse_liquidation_price(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("liquidation_price", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "liquidation_price")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        liquidation_price = _parse_liquidation_price(d.pop("liquidation_price", UNSET))
-
-        def _parse_average_enter_price(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("average_enter_price", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "average_enter_price")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        average_enter_price = _parse_average_enter_price(d.pop("average_enter_price", UNSET))
-
-        def _parse_average_close_price(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("average_close_price", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "average_close_price")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        average_close_price = _parse_average_close_price(d.pop("average_close_price", UNSET))
-
-        def _parse_average_enter_price_without_commission(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError(
-                    "average_enter_price_without_commission", f"unexpected JSON type {type(data).__name__}"
-                )
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(
-                data, "average_enter_price_without_commission"
-            )
-
-            return componentsschemas_nullable_decimal_type_0
-
-        average_enter_price_without_commission = _parse_average_enter_price_without_commission(
-            d.pop("average_enter_price_without_commission", UNSET)
-        )
-
-        def _parse_average_close_price_without_commission(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError(
-                    "average_close_price_without_commission", f"unexpected JSON type {type(data).__name__}"
-                )
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(
-                data, "average_close_price_without_commission"
-            )
-
-            return componentsschemas_nullable_decimal_type_0
-
-        average_close_price_without_commission = _parse_average_close_price_without_commission(
-            d.pop("average_close_price_without_commission", UNSET)
-        )
-
-        panic_sell_available = d.pop("panic_sell_available", UNSET)
-
-        add_funds_available = d.pop("add_funds_available", UNSET)
-
-        reduce_funds_available = d.pop("reduce_funds_available", UNSET)
-
-        force_start_available = d.pop("force_start_available", UNSET)
-
-        force_process_available = d.pop("force_process_available", UNSET)
-
-        cancel_available = d.pop("cancel_available", UNSET)
-
-        finished = d.pop("finished", UNSET)
-
-        base_position_step_finished = d.pop("base_position_step_finished", UNSET)
-
-        def _parse_entered_amount(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("entered_amount", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "entered_amount")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        entered_amount = _parse_entered_amount(d.pop("entered_amount", UNSET))
-
-        def _parse_entered_total(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("entered_total", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "entered_total")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        entered_total = _parse_entered_total(d.pop("entered_total", UNSET))
-
-        def _parse_closed_amount(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("closed_amount", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "closed_amount")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        closed_amount = _parse_closed_amount(d.pop("closed_amount", UNSET))
-
-        def _parse_closed_total(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("closed_total", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "closed_total")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        closed_total = _parse_closed_total(d.pop("closed_total", UNSET))
-
-        def _parse_commission(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("commission", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_number_or_decimal_type_0 = decimal_from_wire(data, "commission")
-
-            return componentsschemas_number_or_decimal_type_0
-
-        commission = _parse_commission(d.pop("commission", UNSET))
-
-        _created_at = d.pop("created_at", UNSET)
-        created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
-            created_at = UNSET
-        else:
-            created_at = datetime_from_wire(_created_at, "created_at")
-
-        def _parse_updated_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, str):
-                raise WireValueError("updated_at", f"unexpected JSON type {type(data).__name__}")
-            updated_at_type_0 = datetime_from_wire(data, "updated_at")
-
-            return updated_at_type_0
-
-        updated_at = _parse_updated_at(d.pop("updated_at", UNSET))
-
-        def _parse_closed_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, str):
-                raise WireValueError("closed_at", f"unexpected JSON type {type(data).__name__}")
-            closed_at_type_0 = datetime_from_wire(data, "closed_at")
-
-            return closed_at_type_0
-
-        closed_at = _parse_closed_at(d.pop("closed_at", UNSET))
-
-        type_ = d.pop("type", UNSET)
-
-        smart_trade_data = cls(
-            editable=editable,
-            current_price=current_price,
-            target_price_type=target_price_type,
-            orderbook_price_currency=orderbook_price_currency,
-            base_order_finished=base_order_finished,
-            missing_funds_to_close=missing_funds_to_close,
-            liquidation_price=liquidation_price,
-            average_enter_price=average_enter_price,
-            average_close_price=average_close_price,
-            average_enter_price_without_commission=average_enter_price_without_commission,
-            average_close_price_without_commission=average_close_price_without_commission,
-            panic_sell_available=panic_sell_available,
-            add_funds_available=add_funds_available,
-            reduce_funds_available=reduce_funds_available,
-            force_start_available=force_start_available,
-            force_process_available=force_process_available,
-            cancel_available=cancel_available,
-            finished=finished,
-            base_position_step_finished=base_position_step_finished,
-            entered_amount=entered_amount,
-            entered_total=entered_total,
-            closed_amount=closed_amount,
-            closed_total=closed_total,
-            commission=commission,
-            created_at=created_at,
-            updated_at=updated_at,
-            closed_at=closed_at,
-            type_=type_,
-        )
-
-        smart_trade_data.additional_properties = d
-        return smart_trade_data
 
     @property
     def additional_keys(self) -> list[str]:

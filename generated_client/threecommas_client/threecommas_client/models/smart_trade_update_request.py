@@ -79,8 +79,49 @@ class SmartTradeUpdateRequest:
         """
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):  # dict first: ABC checks are slow
             raise wrong_shape("SmartTradeUpdateRequest", src_dict)
+        # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            return cls._from_dict(src_dict)
+            d = dict(src_dict)
+            _leverage = d.pop("leverage", UNSET)
+            leverage: LeverageParams | Unset
+            if isinstance(_leverage, Unset):
+                leverage = UNSET
+            else:
+                leverage = LeverageParams.from_dict(_leverage)
+
+            _position = d.pop("position", UNSET)
+            position: PositionUpdateParams | Unset
+            if isinstance(_position, Unset):
+                position = UNSET
+            else:
+                position = PositionUpdateParams.from_dict(_position)
+
+            _take_profit = d.pop("take_profit", UNSET)
+            take_profit: TakeProfitParams | Unset
+            if isinstance(_take_profit, Unset):
+                take_profit = UNSET
+            else:
+                take_profit = TakeProfitParams.from_dict(_take_profit)
+
+            _stop_loss = d.pop("stop_loss", UNSET)
+            stop_loss: StopLossParams | Unset
+            if isinstance(_stop_loss, Unset):
+                stop_loss = UNSET
+            else:
+                stop_loss = StopLossParams.from_dict(_stop_loss)
+
+            smart_trade_update_request = cls(
+                leverage=leverage,
+                position=position,
+                take_profit=take_profit,
+                stop_loss=stop_loss,
+            )
+
+            if d:
+                # A closed (request) object: a misspelled key would otherwise be dropped without a word.
+                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+            return smart_trade_update_request
+
         except KeyError as exc:
             raise missing_field("SmartTradeUpdateRequest", exc) from None
         except WireValueError as exc:
@@ -88,49 +129,6 @@ class SmartTradeUpdateRequest:
         except (TypeError, ValueError, AttributeError) as exc:
             # e.g. an enum given a number, or a nested object given a list
             raise WireValueError("SmartTradeUpdateRequest", f"{type(exc).__name__}: {exc}") from None
-
-    @classmethod
-    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _leverage = d.pop("leverage", UNSET)
-        leverage: LeverageParams | Unset
-        if isinstance(_leverage, Unset):
-            leverage = UNSET
-        else:
-            leverage = LeverageParams.from_dict(_leverage)
-
-        _position = d.pop("position", UNSET)
-        position: PositionUpdateParams | Unset
-        if isinstance(_position, Unset):
-            position = UNSET
-        else:
-            position = PositionUpdateParams.from_dict(_position)
-
-        _take_profit = d.pop("take_profit", UNSET)
-        take_profit: TakeProfitParams | Unset
-        if isinstance(_take_profit, Unset):
-            take_profit = UNSET
-        else:
-            take_profit = TakeProfitParams.from_dict(_take_profit)
-
-        _stop_loss = d.pop("stop_loss", UNSET)
-        stop_loss: StopLossParams | Unset
-        if isinstance(_stop_loss, Unset):
-            stop_loss = UNSET
-        else:
-            stop_loss = StopLossParams.from_dict(_stop_loss)
-
-        smart_trade_update_request = cls(
-            leverage=leverage,
-            position=position,
-            take_profit=take_profit,
-            stop_loss=stop_loss,
-        )
-
-        if d:
-            # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-            raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
-        return smart_trade_update_request
 
 
 from ..models.leverage_params import LeverageParams  # noqa: E402

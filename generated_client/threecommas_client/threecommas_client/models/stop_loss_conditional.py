@@ -60,8 +60,31 @@ class StopLossConditional:
         """
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):  # dict first: ABC checks are slow
             raise wrong_shape("StopLossConditional", src_dict)
+        # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            return cls._from_dict(src_dict)
+            d = dict(src_dict)
+            _price = d.pop("price", UNSET)
+            price: ConditionalPrice | Unset
+            if isinstance(_price, Unset):
+                price = UNSET
+            else:
+                price = ConditionalPrice.from_dict(_price)
+
+            _trailing = d.pop("trailing", UNSET)
+            trailing: Trailing | Unset
+            if isinstance(_trailing, Unset):
+                trailing = UNSET
+            else:
+                trailing = Trailing.from_dict(_trailing)
+
+            stop_loss_conditional = cls(
+                price=price,
+                trailing=trailing,
+            )
+
+            stop_loss_conditional.additional_properties = d
+            return stop_loss_conditional
+
         except KeyError as exc:
             raise missing_field("StopLossConditional", exc) from None
         except WireValueError as exc:
@@ -69,31 +92,6 @@ class StopLossConditional:
         except (TypeError, ValueError, AttributeError) as exc:
             # e.g. an enum given a number, or a nested object given a list
             raise WireValueError("StopLossConditional", f"{type(exc).__name__}: {exc}") from None
-
-    @classmethod
-    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _price = d.pop("price", UNSET)
-        price: ConditionalPrice | Unset
-        if isinstance(_price, Unset):
-            price = UNSET
-        else:
-            price = ConditionalPrice.from_dict(_price)
-
-        _trailing = d.pop("trailing", UNSET)
-        trailing: Trailing | Unset
-        if isinstance(_trailing, Unset):
-            trailing = UNSET
-        else:
-            trailing = Trailing.from_dict(_trailing)
-
-        stop_loss_conditional = cls(
-            price=price,
-            trailing=trailing,
-        )
-
-        stop_loss_conditional.additional_properties = d
-        return stop_loss_conditional
 
     @property
     def additional_keys(self) -> list[str]:

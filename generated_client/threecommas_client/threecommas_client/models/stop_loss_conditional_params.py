@@ -58,8 +58,28 @@ class StopLossConditionalParams:
         """
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):  # dict first: ABC checks are slow
             raise wrong_shape("StopLossConditionalParams", src_dict)
+        # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            return cls._from_dict(src_dict)
+            d = dict(src_dict)
+            price = StopLossConditionalPriceParams.from_dict(d.pop("price"))
+
+            _trailing = d.pop("trailing", UNSET)
+            trailing: StopLossTrailingParams | Unset
+            if isinstance(_trailing, Unset):
+                trailing = UNSET
+            else:
+                trailing = StopLossTrailingParams.from_dict(_trailing)
+
+            stop_loss_conditional_params = cls(
+                price=price,
+                trailing=trailing,
+            )
+
+            if d:
+                # A closed (request) object: a misspelled key would otherwise be dropped without a word.
+                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+            return stop_loss_conditional_params
+
         except KeyError as exc:
             raise missing_field("StopLossConditionalParams", exc) from None
         except WireValueError as exc:
@@ -67,28 +87,6 @@ class StopLossConditionalParams:
         except (TypeError, ValueError, AttributeError) as exc:
             # e.g. an enum given a number, or a nested object given a list
             raise WireValueError("StopLossConditionalParams", f"{type(exc).__name__}: {exc}") from None
-
-    @classmethod
-    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        price = StopLossConditionalPriceParams.from_dict(d.pop("price"))
-
-        _trailing = d.pop("trailing", UNSET)
-        trailing: StopLossTrailingParams | Unset
-        if isinstance(_trailing, Unset):
-            trailing = UNSET
-        else:
-            trailing = StopLossTrailingParams.from_dict(_trailing)
-
-        stop_loss_conditional_params = cls(
-            price=price,
-            trailing=trailing,
-        )
-
-        if d:
-            # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-            raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
-        return stop_loss_conditional_params
 
 
 from ..models.stop_loss_conditional_price_params import StopLossConditionalPriceParams  # noqa: E402

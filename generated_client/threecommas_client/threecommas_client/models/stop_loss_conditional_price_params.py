@@ -72,8 +72,36 @@ class StopLossConditionalPriceParams:
         """
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):  # dict first: ABC checks are slow
             raise wrong_shape("StopLossConditionalPriceParams", src_dict)
+        # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            return cls._from_dict(src_dict)
+            d = dict(src_dict)
+            type_ = PriceType(d.pop("type"))
+
+            _value = d.pop("value", UNSET)
+            value: Decimal | Unset
+            if isinstance(_value, Unset):
+                value = UNSET
+            else:
+                value = decimal_from_wire(_value, "value")
+
+            _percent = d.pop("percent", UNSET)
+            percent: Decimal | Unset
+            if isinstance(_percent, Unset):
+                percent = UNSET
+            else:
+                percent = decimal_from_wire(_percent, "percent")
+
+            stop_loss_conditional_price_params = cls(
+                type_=type_,
+                value=value,
+                percent=percent,
+            )
+
+            if d:
+                # A closed (request) object: a misspelled key would otherwise be dropped without a word.
+                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+            return stop_loss_conditional_price_params
+
         except KeyError as exc:
             raise missing_field("StopLossConditionalPriceParams", exc) from None
         except WireValueError as exc:
@@ -81,33 +109,3 @@ class StopLossConditionalPriceParams:
         except (TypeError, ValueError, AttributeError) as exc:
             # e.g. an enum given a number, or a nested object given a list
             raise WireValueError("StopLossConditionalPriceParams", f"{type(exc).__name__}: {exc}") from None
-
-    @classmethod
-    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = PriceType(d.pop("type"))
-
-        _value = d.pop("value", UNSET)
-        value: Decimal | Unset
-        if isinstance(_value, Unset):
-            value = UNSET
-        else:
-            value = decimal_from_wire(_value, "value")
-
-        _percent = d.pop("percent", UNSET)
-        percent: Decimal | Unset
-        if isinstance(_percent, Unset):
-            percent = UNSET
-        else:
-            percent = decimal_from_wire(_percent, "percent")
-
-        stop_loss_conditional_price_params = cls(
-            type_=type_,
-            value=value,
-            percent=percent,
-        )
-
-        if d:
-            # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-            raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
-        return stop_loss_conditional_price_params

@@ -69,8 +69,31 @@ class TakeProfit:
         """
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):  # dict first: ABC checks are slow
             raise wrong_shape("TakeProfit", src_dict)
+        # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            return cls._from_dict(src_dict)
+            d = dict(src_dict)
+            enabled = d.pop("enabled")
+
+            price_type = d.pop("price_type", UNSET)
+
+            _steps = d.pop("steps", UNSET)
+            steps: list[TakeProfitStep] | Unset = UNSET
+            if _steps is not UNSET:
+                steps = []
+                for steps_item_data in _steps:
+                    steps_item = TakeProfitStep.from_dict(steps_item_data)
+
+                    steps.append(steps_item)
+
+            take_profit = cls(
+                enabled=enabled,
+                price_type=price_type,
+                steps=steps,
+            )
+
+            take_profit.additional_properties = d
+            return take_profit
+
         except KeyError as exc:
             raise missing_field("TakeProfit", exc) from None
         except WireValueError as exc:
@@ -78,31 +101,6 @@ class TakeProfit:
         except (TypeError, ValueError, AttributeError) as exc:
             # e.g. an enum given a number, or a nested object given a list
             raise WireValueError("TakeProfit", f"{type(exc).__name__}: {exc}") from None
-
-    @classmethod
-    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        enabled = d.pop("enabled")
-
-        price_type = d.pop("price_type", UNSET)
-
-        _steps = d.pop("steps", UNSET)
-        steps: list[TakeProfitStep] | Unset = UNSET
-        if _steps is not UNSET:
-            steps = []
-            for steps_item_data in _steps:
-                steps_item = TakeProfitStep.from_dict(steps_item_data)
-
-                steps.append(steps_item)
-
-        take_profit = cls(
-            enabled=enabled,
-            price_type=price_type,
-            steps=steps,
-        )
-
-        take_profit.additional_properties = d
-        return take_profit
 
     @property
     def additional_keys(self) -> list[str]:

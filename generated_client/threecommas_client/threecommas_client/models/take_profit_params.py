@@ -67,8 +67,42 @@ class TakeProfitParams:
         """
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):  # dict first: ABC checks are slow
             raise wrong_shape("TakeProfitParams", src_dict)
+        # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            return cls._from_dict(src_dict)
+            d = dict(src_dict)
+
+            def _parse_enabled(data: object) -> bool | BooleanInputType1:
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
+
+                    return componentsschemas_boolean_input_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(bool | BooleanInputType1, data)
+
+            enabled = _parse_enabled(d.pop("enabled"))
+
+            _steps = d.pop("steps", UNSET)
+            steps: list[TakeProfitStepParams] | Unset = UNSET
+            if _steps is not UNSET:
+                steps = []
+                for steps_item_data in _steps:
+                    steps_item = TakeProfitStepParams.from_dict(steps_item_data)
+
+                    steps.append(steps_item)
+
+            take_profit_params = cls(
+                enabled=enabled,
+                steps=steps,
+            )
+
+            if d:
+                # A closed (request) object: a misspelled key would otherwise be dropped without a word.
+                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+            return take_profit_params
+
         except KeyError as exc:
             raise missing_field("TakeProfitParams", exc) from None
         except WireValueError as exc:
@@ -76,42 +110,6 @@ class TakeProfitParams:
         except (TypeError, ValueError, AttributeError) as exc:
             # e.g. an enum given a number, or a nested object given a list
             raise WireValueError("TakeProfitParams", f"{type(exc).__name__}: {exc}") from None
-
-    @classmethod
-    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-
-        def _parse_enabled(data: object) -> bool | BooleanInputType1:
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
-
-                return componentsschemas_boolean_input_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(bool | BooleanInputType1, data)
-
-        enabled = _parse_enabled(d.pop("enabled"))
-
-        _steps = d.pop("steps", UNSET)
-        steps: list[TakeProfitStepParams] | Unset = UNSET
-        if _steps is not UNSET:
-            steps = []
-            for steps_item_data in _steps:
-                steps_item = TakeProfitStepParams.from_dict(steps_item_data)
-
-                steps.append(steps_item)
-
-        take_profit_params = cls(
-            enabled=enabled,
-            steps=steps,
-        )
-
-        if d:
-            # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-            raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
-        return take_profit_params
 
 
 from ..models.take_profit_step_params import TakeProfitStepParams  # noqa: E402

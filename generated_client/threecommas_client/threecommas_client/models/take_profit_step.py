@@ -154,8 +154,91 @@ class TakeProfitStep:
         """
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):  # dict first: ABC checks are slow
             raise wrong_shape("TakeProfitStep", src_dict)
+        # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            return cls._from_dict(src_dict)
+            d = dict(src_dict)
+            id = d.pop("id")
+
+            order_type = d.pop("order_type", UNSET)
+
+            editable = d.pop("editable", UNSET)
+
+            _units = d.pop("units", UNSET)
+            units: Units | Unset
+            if isinstance(_units, Unset):
+                units = UNSET
+            else:
+                units = Units.from_dict(_units)
+
+            _price = d.pop("price", UNSET)
+            price: ConditionalPrice | Unset
+            if isinstance(_price, Unset):
+                price = UNSET
+            else:
+                price = ConditionalPrice.from_dict(_price)
+
+            _volume = d.pop("volume", UNSET)
+            volume: Decimal | None | Unset
+            if _volume is None or isinstance(_volume, Unset):
+                volume = _volume
+            else:
+                volume = decimal_from_wire(_volume, "volume")
+
+            _total = d.pop("total", UNSET)
+            total: Decimal | None | Unset
+            if _total is None or isinstance(_total, Unset):
+                total = _total
+            else:
+                total = decimal_from_wire(_total, "total")
+
+            _trailing = d.pop("trailing", UNSET)
+            trailing: Trailing | Unset
+            if isinstance(_trailing, Unset):
+                trailing = UNSET
+            else:
+                trailing = Trailing.from_dict(_trailing)
+
+            _status = d.pop("status", UNSET)
+            status: Status | Unset
+            if isinstance(_status, Unset):
+                status = UNSET
+            else:
+                status = Status.from_dict(_status)
+
+            _data = d.pop("data", UNSET)
+            data: StepData | Unset
+            if isinstance(_data, Unset):
+                data = UNSET
+            else:
+                data = StepData.from_dict(_data)
+
+            position = d.pop("position", UNSET)
+
+            _closed_at = d.pop("closed_at", UNSET)
+            closed_at: datetime.datetime | None | Unset
+            if _closed_at is None or isinstance(_closed_at, Unset):
+                closed_at = _closed_at
+            else:
+                closed_at = datetime_from_wire(_closed_at, "closed_at")
+
+            take_profit_step = cls(
+                id=id,
+                order_type=order_type,
+                editable=editable,
+                units=units,
+                price=price,
+                volume=volume,
+                total=total,
+                trailing=trailing,
+                status=status,
+                data=data,
+                position=position,
+                closed_at=closed_at,
+            )
+
+            take_profit_step.additional_properties = d
+            return take_profit_step
+
         except KeyError as exc:
             raise missing_field("TakeProfitStep", exc) from None
         except WireValueError as exc:
@@ -163,109 +246,6 @@ class TakeProfitStep:
         except (TypeError, ValueError, AttributeError) as exc:
             # e.g. an enum given a number, or a nested object given a list
             raise WireValueError("TakeProfitStep", f"{type(exc).__name__}: {exc}") from None
-
-    @classmethod
-    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
-
-        order_type = d.pop("order_type", UNSET)
-
-        editable = d.pop("editable", UNSET)
-
-        _units = d.pop("units", UNSET)
-        units: Units | Unset
-        if isinstance(_units, Unset):
-            units = UNSET
-        else:
-            units = Units.from_dict(_units)
-
-        _price = d.pop("price", UNSET)
-        price: ConditionalPrice | Unset
-        if isinstance(_price, Unset):
-            price = UNSET
-        else:
-            price = ConditionalPrice.from_dict(_price)
-
-        def _parse_volume(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("volume", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "volume")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        volume = _parse_volume(d.pop("volume", UNSET))
-
-        def _parse_total(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("total", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "total")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        total = _parse_total(d.pop("total", UNSET))
-
-        _trailing = d.pop("trailing", UNSET)
-        trailing: Trailing | Unset
-        if isinstance(_trailing, Unset):
-            trailing = UNSET
-        else:
-            trailing = Trailing.from_dict(_trailing)
-
-        _status = d.pop("status", UNSET)
-        status: Status | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = Status.from_dict(_status)
-
-        _data = d.pop("data", UNSET)
-        data: StepData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
-            data = StepData.from_dict(_data)
-
-        position = d.pop("position", UNSET)
-
-        def _parse_closed_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, str):
-                raise WireValueError("closed_at", f"unexpected JSON type {type(data).__name__}")
-            closed_at_type_0 = datetime_from_wire(data, "closed_at")
-
-            return closed_at_type_0
-
-        closed_at = _parse_closed_at(d.pop("closed_at", UNSET))
-
-        take_profit_step = cls(
-            id=id,
-            order_type=order_type,
-            editable=editable,
-            units=units,
-            price=price,
-            volume=volume,
-            total=total,
-            trailing=trailing,
-            status=status,
-            data=data,
-            position=position,
-            closed_at=closed_at,
-        )
-
-        take_profit_step.additional_properties = d
-        return take_profit_step
 
     @property
     def additional_keys(self) -> list[str]:

@@ -80,8 +80,37 @@ class TakeProfitStepParams:
         """
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):  # dict first: ABC checks are slow
             raise wrong_shape("TakeProfitStepParams", src_dict)
+        # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            return cls._from_dict(src_dict)
+            d = dict(src_dict)
+            order_type = OrderType(d.pop("order_type"))
+
+            price = TakeProfitStepPriceParams.from_dict(d.pop("price"))
+
+            volume = decimal_from_wire(d.pop("volume"), "volume")
+
+            position = d.pop("position", UNSET)
+
+            _trailing = d.pop("trailing", UNSET)
+            trailing: TakeProfitTrailingParams | Unset
+            if isinstance(_trailing, Unset):
+                trailing = UNSET
+            else:
+                trailing = TakeProfitTrailingParams.from_dict(_trailing)
+
+            take_profit_step_params = cls(
+                order_type=order_type,
+                price=price,
+                volume=volume,
+                position=position,
+                trailing=trailing,
+            )
+
+            if d:
+                # A closed (request) object: a misspelled key would otherwise be dropped without a word.
+                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+            return take_profit_step_params
+
         except KeyError as exc:
             raise missing_field("TakeProfitStepParams", exc) from None
         except WireValueError as exc:
@@ -89,37 +118,6 @@ class TakeProfitStepParams:
         except (TypeError, ValueError, AttributeError) as exc:
             # e.g. an enum given a number, or a nested object given a list
             raise WireValueError("TakeProfitStepParams", f"{type(exc).__name__}: {exc}") from None
-
-    @classmethod
-    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        order_type = OrderType(d.pop("order_type"))
-
-        price = TakeProfitStepPriceParams.from_dict(d.pop("price"))
-
-        volume = decimal_from_wire(d.pop("volume"), "volume")
-
-        position = d.pop("position", UNSET)
-
-        _trailing = d.pop("trailing", UNSET)
-        trailing: TakeProfitTrailingParams | Unset
-        if isinstance(_trailing, Unset):
-            trailing = UNSET
-        else:
-            trailing = TakeProfitTrailingParams.from_dict(_trailing)
-
-        take_profit_step_params = cls(
-            order_type=order_type,
-            price=price,
-            volume=volume,
-            position=position,
-            trailing=trailing,
-        )
-
-        if d:
-            # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-            raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
-        return take_profit_step_params
 
 
 from ..models.take_profit_step_price_params import TakeProfitStepPriceParams  # noqa: E402

@@ -69,8 +69,40 @@ class TakeProfitTrailingParams:
         """
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):  # dict first: ABC checks are slow
             raise wrong_shape("TakeProfitTrailingParams", src_dict)
+        # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            return cls._from_dict(src_dict)
+            d = dict(src_dict)
+
+            def _parse_enabled(data: object) -> bool | BooleanInputType1:
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
+
+                    return componentsschemas_boolean_input_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(bool | BooleanInputType1, data)
+
+            enabled = _parse_enabled(d.pop("enabled"))
+
+            _percent = d.pop("percent", UNSET)
+            percent: Decimal | Unset
+            if isinstance(_percent, Unset):
+                percent = UNSET
+            else:
+                percent = decimal_from_wire(_percent, "percent")
+
+            take_profit_trailing_params = cls(
+                enabled=enabled,
+                percent=percent,
+            )
+
+            if d:
+                # A closed (request) object: a misspelled key would otherwise be dropped without a word.
+                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+            return take_profit_trailing_params
+
         except KeyError as exc:
             raise missing_field("TakeProfitTrailingParams", exc) from None
         except WireValueError as exc:
@@ -78,37 +110,3 @@ class TakeProfitTrailingParams:
         except (TypeError, ValueError, AttributeError) as exc:
             # e.g. an enum given a number, or a nested object given a list
             raise WireValueError("TakeProfitTrailingParams", f"{type(exc).__name__}: {exc}") from None
-
-    @classmethod
-    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-
-        def _parse_enabled(data: object) -> bool | BooleanInputType1:
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
-
-                return componentsschemas_boolean_input_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(bool | BooleanInputType1, data)
-
-        enabled = _parse_enabled(d.pop("enabled"))
-
-        _percent = d.pop("percent", UNSET)
-        percent: Decimal | Unset
-        if isinstance(_percent, Unset):
-            percent = UNSET
-        else:
-            percent = decimal_from_wire(_percent, "percent")
-
-        take_profit_trailing_params = cls(
-            enabled=enabled,
-            percent=percent,
-        )
-
-        if d:
-            # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-            raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
-        return take_profit_trailing_params

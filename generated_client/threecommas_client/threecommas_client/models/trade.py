@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -384,8 +384,219 @@ class Trade:
         """
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):  # dict first: ABC checks are slow
             raise wrong_shape("Trade", src_dict)
+        # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            return cls._from_dict(src_dict)
+            d = dict(src_dict)
+            id = d.pop("id")
+
+            _average_price = d.pop("average_price", UNSET)
+            average_price: Decimal | None | Unset
+            if _average_price is None or isinstance(_average_price, Unset):
+                average_price = _average_price
+            else:
+                average_price = decimal_from_wire(_average_price, "average_price")
+
+            _follow_price_type = d.pop("follow_price_type", UNSET)
+            follow_price_type: None | PriceType | Unset
+            if _follow_price_type is None or isinstance(_follow_price_type, Unset):
+                follow_price_type = _follow_price_type
+            else:
+                if not isinstance(_follow_price_type, str):
+                    raise WireValueError(
+                        "follow_price_type", f"unexpected JSON type {type(_follow_price_type).__name__}"
+                    )
+                follow_price_type = PriceType(_follow_price_type)
+
+            _initial_amount = d.pop("initial_amount", UNSET)
+            initial_amount: Decimal | None | Unset
+            if _initial_amount is None or isinstance(_initial_amount, Unset):
+                initial_amount = _initial_amount
+            else:
+                initial_amount = decimal_from_wire(_initial_amount, "initial_amount")
+
+            _initial_total = d.pop("initial_total", UNSET)
+            initial_total: Decimal | None | Unset
+            if _initial_total is None or isinstance(_initial_total, Unset):
+                initial_total = _initial_total
+            else:
+                initial_total = decimal_from_wire(_initial_total, "initial_total")
+
+            _initial_price = d.pop("initial_price", UNSET)
+            initial_price: Decimal | None | Unset
+            if _initial_price is None or isinstance(_initial_price, Unset):
+                initial_price = _initial_price
+            else:
+                initial_price = decimal_from_wire(_initial_price, "initial_price")
+
+            _order_price = d.pop("order_price", UNSET)
+            order_price: Decimal | None | Unset
+            if _order_price is None or isinstance(_order_price, Unset):
+                order_price = _order_price
+            else:
+                order_price = decimal_from_wire(_order_price, "order_price")
+
+            _order_side = d.pop("order_side", UNSET)
+            order_side: OrderSide | Unset
+            if isinstance(_order_side, Unset):
+                order_side = UNSET
+            else:
+                order_side = OrderSide(_order_side)
+
+            order_type = d.pop("order_type", UNSET)
+
+            pair = d.pop("pair", UNSET)
+
+            _position_percentage = d.pop("position_percentage", UNSET)
+            position_percentage: Decimal | None | Unset
+            if _position_percentage is None or isinstance(_position_percentage, Unset):
+                position_percentage = _position_percentage
+            else:
+                position_percentage = decimal_from_wire(_position_percentage, "position_percentage")
+
+            _realised_amount = d.pop("realised_amount", UNSET)
+            realised_amount: Decimal | None | Unset
+            if _realised_amount is None or isinstance(_realised_amount, Unset):
+                realised_amount = _realised_amount
+            else:
+                realised_amount = decimal_from_wire(_realised_amount, "realised_amount")
+
+            _realised_total = d.pop("realised_total", UNSET)
+            realised_total: Decimal | None | Unset
+            if _realised_total is None or isinstance(_realised_total, Unset):
+                realised_total = _realised_total
+            else:
+                realised_total = decimal_from_wire(_realised_total, "realised_total")
+
+            _realised_percentage = d.pop("realised_percentage", UNSET)
+            realised_percentage: Decimal | None | Unset
+            if _realised_percentage is None or isinstance(_realised_percentage, Unset):
+                realised_percentage = _realised_percentage
+            else:
+                realised_percentage = decimal_from_wire(_realised_percentage, "realised_percentage")
+
+            _realised_price = d.pop("realised_price", UNSET)
+            realised_price: Decimal | None | Unset
+            if _realised_price is None or isinstance(_realised_price, Unset):
+                realised_price = _realised_price
+            else:
+                realised_price = decimal_from_wire(_realised_price, "realised_price")
+
+            status = d.pop("status", UNSET)
+
+            _take_profit_percentage = d.pop("take_profit_percentage", UNSET)
+            take_profit_percentage: Decimal | None | Unset
+            if _take_profit_percentage is None or isinstance(_take_profit_percentage, Unset):
+                take_profit_percentage = _take_profit_percentage
+            else:
+                take_profit_percentage = decimal_from_wire(_take_profit_percentage, "take_profit_percentage")
+
+            trade_purpose = d.pop("trade_purpose", UNSET)
+
+            _trail_percentage = d.pop("trail_percentage", UNSET)
+            trail_percentage: Decimal | None | Unset
+            if _trail_percentage is None or isinstance(_trail_percentage, Unset):
+                trail_percentage = _trail_percentage
+            else:
+                trail_percentage = decimal_from_wire(_trail_percentage, "trail_percentage")
+
+            _trail_value = d.pop("trail_value", UNSET)
+            trail_value: Decimal | None | Unset
+            if _trail_value is None or isinstance(_trail_value, Unset):
+                trail_value = _trail_value
+            else:
+                trail_value = decimal_from_wire(_trail_value, "trail_value")
+
+            trailing_enabled = d.pop("trailing_enabled", UNSET)
+
+            _trailing_last_price = d.pop("trailing_last_price", UNSET)
+            trailing_last_price: Decimal | None | Unset
+            if _trailing_last_price is None or isinstance(_trailing_last_price, Unset):
+                trailing_last_price = _trailing_last_price
+            else:
+                trailing_last_price = decimal_from_wire(_trailing_last_price, "trailing_last_price")
+
+            _trailing_last_price_updated_at = d.pop("trailing_last_price_updated_at", UNSET)
+            trailing_last_price_updated_at: datetime.datetime | None | Unset
+            if _trailing_last_price_updated_at is None or isinstance(_trailing_last_price_updated_at, Unset):
+                trailing_last_price_updated_at = _trailing_last_price_updated_at
+            else:
+                trailing_last_price_updated_at = datetime_from_wire(
+                    _trailing_last_price_updated_at, "trailing_last_price_updated_at"
+                )
+
+            trigger_condition: None | str | Unset = d.pop("trigger_condition", UNSET)
+
+            _trigger_price = d.pop("trigger_price", UNSET)
+            trigger_price: Decimal | None | Unset
+            if _trigger_price is None or isinstance(_trigger_price, Unset):
+                trigger_price = _trigger_price
+            else:
+                trigger_price = decimal_from_wire(_trigger_price, "trigger_price")
+
+            _trigger_price_percentage = d.pop("trigger_price_percentage", UNSET)
+            trigger_price_percentage: Decimal | None | Unset
+            if _trigger_price_percentage is None or isinstance(_trigger_price_percentage, Unset):
+                trigger_price_percentage = _trigger_price_percentage
+            else:
+                trigger_price_percentage = decimal_from_wire(_trigger_price_percentage, "trigger_price_percentage")
+
+            trigger_type: None | str | Unset = d.pop("trigger_type", UNSET)
+
+            _created_at = d.pop("created_at", UNSET)
+            created_at: datetime.datetime | Unset
+            if isinstance(_created_at, Unset):
+                created_at = UNSET
+            else:
+                created_at = datetime_from_wire(_created_at, "created_at")
+
+            _updated_at = d.pop("updated_at", UNSET)
+            updated_at: datetime.datetime | None | Unset
+            if _updated_at is None or isinstance(_updated_at, Unset):
+                updated_at = _updated_at
+            else:
+                updated_at = datetime_from_wire(_updated_at, "updated_at")
+
+            cancelable = d.pop("cancelable", UNSET)
+
+            force_processable = d.pop("force_processable", UNSET)
+
+            trade = cls(
+                id=id,
+                average_price=average_price,
+                follow_price_type=follow_price_type,
+                initial_amount=initial_amount,
+                initial_total=initial_total,
+                initial_price=initial_price,
+                order_price=order_price,
+                order_side=order_side,
+                order_type=order_type,
+                pair=pair,
+                position_percentage=position_percentage,
+                realised_amount=realised_amount,
+                realised_total=realised_total,
+                realised_percentage=realised_percentage,
+                realised_price=realised_price,
+                status=status,
+                take_profit_percentage=take_profit_percentage,
+                trade_purpose=trade_purpose,
+                trail_percentage=trail_percentage,
+                trail_value=trail_value,
+                trailing_enabled=trailing_enabled,
+                trailing_last_price=trailing_last_price,
+                trailing_last_price_updated_at=trailing_last_price_updated_at,
+                trigger_condition=trigger_condition,
+                trigger_price=trigger_price,
+                trigger_price_percentage=trigger_price_percentage,
+                trigger_type=trigger_type,
+                created_at=created_at,
+                updated_at=updated_at,
+                cancelable=cancelable,
+                force_processable=force_processable,
+            )
+
+            trade.additional_properties = d
+            return trade
+
         except KeyError as exc:
             raise missing_field("Trade", exc) from None
         except WireValueError as exc:
@@ -393,343 +604,6 @@ class Trade:
         except (TypeError, ValueError, AttributeError) as exc:
             # e.g. an enum given a number, or a nested object given a list
             raise WireValueError("Trade", f"{type(exc).__name__}: {exc}") from None
-
-    @classmethod
-    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
-
-        def _parse_average_price(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("average_price", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "average_price")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        average_price = _parse_average_price(d.pop("average_price", UNSET))
-
-        def _parse_follow_price_type(data: object) -> None | PriceType | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, str):
-                raise WireValueError("follow_price_type", f"unexpected JSON type {type(data).__name__}")
-            follow_price_type_type_0 = PriceType(data)
-
-            return follow_price_type_type_0
-
-        follow_price_type = _parse_follow_price_type(d.pop("follow_price_type", UNSET))
-
-        def _parse_initial_amount(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("initial_amount", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "initial_amount")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        initial_amount = _parse_initial_amount(d.pop("initial_amount", UNSET))
-
-        def _parse_initial_total(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("initial_total", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "initial_total")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        initial_total = _parse_initial_total(d.pop("initial_total", UNSET))
-
-        def _parse_initial_price(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("initial_price", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "initial_price")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        initial_price = _parse_initial_price(d.pop("initial_price", UNSET))
-
-        def _parse_order_price(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("order_price", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "order_price")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        order_price = _parse_order_price(d.pop("order_price", UNSET))
-
-        _order_side = d.pop("order_side", UNSET)
-        order_side: OrderSide | Unset
-        if isinstance(_order_side, Unset):
-            order_side = UNSET
-        else:
-            order_side = OrderSide(_order_side)
-
-        order_type = d.pop("order_type", UNSET)
-
-        pair = d.pop("pair", UNSET)
-
-        def _parse_position_percentage(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("position_percentage", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "position_percentage")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        position_percentage = _parse_position_percentage(d.pop("position_percentage", UNSET))
-
-        def _parse_realised_amount(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("realised_amount", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "realised_amount")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        realised_amount = _parse_realised_amount(d.pop("realised_amount", UNSET))
-
-        def _parse_realised_total(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("realised_total", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "realised_total")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        realised_total = _parse_realised_total(d.pop("realised_total", UNSET))
-
-        def _parse_realised_percentage(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("realised_percentage", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "realised_percentage")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        realised_percentage = _parse_realised_percentage(d.pop("realised_percentage", UNSET))
-
-        def _parse_realised_price(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("realised_price", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "realised_price")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        realised_price = _parse_realised_price(d.pop("realised_price", UNSET))
-
-        status = d.pop("status", UNSET)
-
-        def _parse_take_profit_percentage(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("take_profit_percentage", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "take_profit_percentage")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        take_profit_percentage = _parse_take_profit_percentage(d.pop("take_profit_percentage", UNSET))
-
-        trade_purpose = d.pop("trade_purpose", UNSET)
-
-        def _parse_trail_percentage(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("trail_percentage", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "trail_percentage")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        trail_percentage = _parse_trail_percentage(d.pop("trail_percentage", UNSET))
-
-        def _parse_trail_value(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("trail_value", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "trail_value")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        trail_value = _parse_trail_value(d.pop("trail_value", UNSET))
-
-        trailing_enabled = d.pop("trailing_enabled", UNSET)
-
-        def _parse_trailing_last_price(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("trailing_last_price", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "trailing_last_price")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        trailing_last_price = _parse_trailing_last_price(d.pop("trailing_last_price", UNSET))
-
-        def _parse_trailing_last_price_updated_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, str):
-                raise WireValueError("trailing_last_price_updated_at", f"unexpected JSON type {type(data).__name__}")
-            trailing_last_price_updated_at_type_0 = datetime_from_wire(data, "trailing_last_price_updated_at")
-
-            return trailing_last_price_updated_at_type_0
-
-        trailing_last_price_updated_at = _parse_trailing_last_price_updated_at(
-            d.pop("trailing_last_price_updated_at", UNSET)
-        )
-
-        def _parse_trigger_condition(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        trigger_condition = _parse_trigger_condition(d.pop("trigger_condition", UNSET))
-
-        def _parse_trigger_price(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("trigger_price", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "trigger_price")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        trigger_price = _parse_trigger_price(d.pop("trigger_price", UNSET))
-
-        def _parse_trigger_price_percentage(data: object) -> Decimal | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, (str, int, float, Decimal)):
-                raise WireValueError("trigger_price_percentage", f"unexpected JSON type {type(data).__name__}")
-            componentsschemas_nullable_decimal_type_0 = decimal_from_wire(data, "trigger_price_percentage")
-
-            return componentsschemas_nullable_decimal_type_0
-
-        trigger_price_percentage = _parse_trigger_price_percentage(d.pop("trigger_price_percentage", UNSET))
-
-        def _parse_trigger_type(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        trigger_type = _parse_trigger_type(d.pop("trigger_type", UNSET))
-
-        _created_at = d.pop("created_at", UNSET)
-        created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
-            created_at = UNSET
-        else:
-            created_at = datetime_from_wire(_created_at, "created_at")
-
-        def _parse_updated_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            if not isinstance(data, str):
-                raise WireValueError("updated_at", f"unexpected JSON type {type(data).__name__}")
-            updated_at_type_0 = datetime_from_wire(data, "updated_at")
-
-            return updated_at_type_0
-
-        updated_at = _parse_updated_at(d.pop("updated_at", UNSET))
-
-        cancelable = d.pop("cancelable", UNSET)
-
-        force_processable = d.pop("force_processable", UNSET)
-
-        trade = cls(
-            id=id,
-            average_price=average_price,
-            follow_price_type=follow_price_type,
-            initial_amount=initial_amount,
-            initial_total=initial_total,
-            initial_price=initial_price,
-            order_price=order_price,
-            order_side=order_side,
-            order_type=order_type,
-            pair=pair,
-            position_percentage=position_percentage,
-            realised_amount=realised_amount,
-            realised_total=realised_total,
-            realised_percentage=realised_percentage,
-            realised_price=realised_price,
-            status=status,
-            take_profit_percentage=take_profit_percentage,
-            trade_purpose=trade_purpose,
-            trail_percentage=trail_percentage,
-            trail_value=trail_value,
-            trailing_enabled=trailing_enabled,
-            trailing_last_price=trailing_last_price,
-            trailing_last_price_updated_at=trailing_last_price_updated_at,
-            trigger_condition=trigger_condition,
-            trigger_price=trigger_price,
-            trigger_price_percentage=trigger_price_percentage,
-            trigger_type=trigger_type,
-            created_at=created_at,
-            updated_at=updated_at,
-            cancelable=cancelable,
-            force_processable=force_processable,
-        )
-
-        trade.additional_properties = d
-        return trade
 
     @property
     def additional_keys(self) -> list[str]:
