@@ -91,11 +91,11 @@ class Account:
             link = d.pop("link", UNSET)
 
             account = cls(
-                id=id,
-                type_=type_,
-                name=name,
-                market=market,
-                link=link,
+                id,
+                type_,
+                name,
+                market,
+                link,
             )
 
             account.additional_properties = d

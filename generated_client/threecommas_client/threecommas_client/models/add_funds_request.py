@@ -73,15 +73,15 @@ class AddFundsRequest:
 
             _price = d.pop("price", UNSET)
             price: PriceParams | Unset
-            if isinstance(_price, Unset):
+            if _price is UNSET:
                 price = UNSET
             else:
                 price = PriceParams.from_dict(_price)
 
             add_funds_request = cls(
-                order_type=order_type,
-                units=units,
-                price=price,
+                order_type,
+                units,
+                price,
             )
 
             if d:

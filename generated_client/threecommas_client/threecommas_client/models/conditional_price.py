@@ -91,14 +91,14 @@ class ConditionalPrice:
             d = dict(src_dict)
             _value = d.pop("value", UNSET)
             value: Decimal | None | Unset
-            if _value is None or isinstance(_value, Unset):
+            if _value is None or _value is UNSET:
                 value = _value
             else:
                 value = decimal_from_wire(_value, "value")
 
             _type_ = d.pop("type", UNSET)
             type_: None | PriceType | Unset
-            if _type_ is None or isinstance(_type_, Unset):
+            if _type_ is None or _type_ is UNSET:
                 type_ = _type_
             else:
                 if not isinstance(_type_, str):
@@ -107,15 +107,15 @@ class ConditionalPrice:
 
             _percent = d.pop("percent", UNSET)
             percent: Decimal | None | Unset
-            if _percent is None or isinstance(_percent, Unset):
+            if _percent is None or _percent is UNSET:
                 percent = _percent
             else:
                 percent = decimal_from_wire(_percent, "percent")
 
             conditional_price = cls(
-                value=value,
-                type_=type_,
-                percent=percent,
+                value,
+                type_,
+                percent,
             )
 
             conditional_price.additional_properties = d

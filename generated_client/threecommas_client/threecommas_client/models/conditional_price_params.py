@@ -69,14 +69,14 @@ class ConditionalPriceParams:
 
             _type_ = d.pop("type", UNSET)
             type_: PriceType | Unset
-            if isinstance(_type_, Unset):
+            if _type_ is UNSET:
                 type_ = UNSET
             else:
                 type_ = PriceType(_type_)
 
             conditional_price_params = cls(
-                value=value,
-                type_=type_,
+                value,
+                type_,
             )
 
             if d:

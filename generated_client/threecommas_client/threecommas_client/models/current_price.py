@@ -117,45 +117,45 @@ class CurrentPrice:
             d = dict(src_dict)
             _bid = d.pop("bid", UNSET)
             bid: Decimal | None | Unset
-            if _bid is None or isinstance(_bid, Unset):
+            if _bid is None or _bid is UNSET:
                 bid = _bid
             else:
                 bid = decimal_from_wire(_bid, "bid")
 
             _ask = d.pop("ask", UNSET)
             ask: Decimal | None | Unset
-            if _ask is None or isinstance(_ask, Unset):
+            if _ask is None or _ask is UNSET:
                 ask = _ask
             else:
                 ask = decimal_from_wire(_ask, "ask")
 
             _last = d.pop("last", UNSET)
             last: Decimal | None | Unset
-            if _last is None or isinstance(_last, Unset):
+            if _last is None or _last is UNSET:
                 last = _last
             else:
                 last = decimal_from_wire(_last, "last")
 
             _quote_volume = d.pop("quote_volume", UNSET)
             quote_volume: Decimal | None | Unset
-            if _quote_volume is None or isinstance(_quote_volume, Unset):
+            if _quote_volume is None or _quote_volume is UNSET:
                 quote_volume = _quote_volume
             else:
                 quote_volume = decimal_from_wire(_quote_volume, "quote_volume")
 
             _day_change_percent = d.pop("day_change_percent", UNSET)
             day_change_percent: Decimal | None | Unset
-            if _day_change_percent is None or isinstance(_day_change_percent, Unset):
+            if _day_change_percent is None or _day_change_percent is UNSET:
                 day_change_percent = _day_change_percent
             else:
                 day_change_percent = decimal_from_wire(_day_change_percent, "day_change_percent")
 
             current_price = cls(
-                bid=bid,
-                ask=ask,
-                last=last,
-                quote_volume=quote_volume,
-                day_change_percent=day_change_percent,
+                bid,
+                ask,
+                last,
+                quote_volume,
+                day_change_percent,
             )
 
             current_price.additional_properties = d

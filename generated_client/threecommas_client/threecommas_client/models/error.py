@@ -83,15 +83,15 @@ class Error:
 
             _error_attributes = d.pop("error_attributes", UNSET)
             error_attributes: ErrorErrorAttributes | Unset
-            if isinstance(_error_attributes, Unset):
+            if _error_attributes is UNSET:
                 error_attributes = UNSET
             else:
                 error_attributes = ErrorErrorAttributes.from_dict(_error_attributes)
 
             error = cls(
-                error=error,
-                error_description=error_description,
-                error_attributes=error_attributes,
+                error,
+                error_description,
+                error_attributes,
             )
 
             error.additional_properties = d

@@ -93,7 +93,7 @@ class Leverage:
 
             _value = d.pop("value", UNSET)
             value: Decimal | None | Unset
-            if _value is None or isinstance(_value, Unset):
+            if _value is None or _value is UNSET:
                 value = _value
             else:
                 value = decimal_from_wire(_value, "value")
@@ -101,10 +101,10 @@ class Leverage:
             type_editable = d.pop("type_editable", UNSET)
 
             leverage = cls(
-                enabled=enabled,
-                type_=type_,
-                value=value,
-                type_editable=type_editable,
+                enabled,
+                type_,
+                value,
+                type_editable,
             )
 
             leverage.additional_properties = d

@@ -97,7 +97,7 @@ class LeverageParams:
 
             _type_ = d.pop("type", UNSET)
             type_: LeverageType | Unset
-            if isinstance(_type_, Unset):
+            if _type_ is UNSET:
                 type_ = UNSET
             else:
                 type_ = LeverageType(_type_)
@@ -105,9 +105,9 @@ class LeverageParams:
             value: int | str | Unset = d.pop("value", UNSET)
 
             leverage_params = cls(
-                enabled=enabled,
-                type_=type_,
-                value=value,
+                enabled,
+                type_,
+                value,
             )
 
             if d:

@@ -78,21 +78,21 @@ class Margin:
             d = dict(src_dict)
             _amount = d.pop("amount", UNSET)
             amount: Decimal | None | Unset
-            if _amount is None or isinstance(_amount, Unset):
+            if _amount is None or _amount is UNSET:
                 amount = _amount
             else:
                 amount = decimal_from_wire(_amount, "amount")
 
             _total = d.pop("total", UNSET)
             total: Decimal | None | Unset
-            if _total is None or isinstance(_total, Unset):
+            if _total is None or _total is UNSET:
                 total = _total
             else:
                 total = decimal_from_wire(_total, "total")
 
             margin = cls(
-                amount=amount,
-                total=total,
+                amount,
+                total,
             )
 
             margin.additional_properties = d

@@ -97,39 +97,39 @@ class MarketClose:
 
             _status = d.pop("status", UNSET)
             status: Status | Unset
-            if isinstance(_status, Unset):
+            if _status is UNSET:
                 status = UNSET
             else:
                 status = Status.from_dict(_status)
 
             _units = d.pop("units", UNSET)
             units: Units | Unset
-            if isinstance(_units, Unset):
+            if _units is UNSET:
                 units = UNSET
             else:
                 units = Units.from_dict(_units)
 
             _price = d.pop("price", UNSET)
             price: OrderPrice | Unset
-            if isinstance(_price, Unset):
+            if _price is UNSET:
                 price = UNSET
             else:
                 price = OrderPrice.from_dict(_price)
 
             _total = d.pop("total", UNSET)
             total: Total | Unset
-            if isinstance(_total, Unset):
+            if _total is UNSET:
                 total = UNSET
             else:
                 total = Total.from_dict(_total)
 
             market_close = cls(
-                id=id,
-                type_=type_,
-                status=status,
-                units=units,
-                price=price,
-                total=total,
+                id,
+                type_,
+                status,
+                units,
+                price,
+                total,
             )
 
             market_close.additional_properties = d

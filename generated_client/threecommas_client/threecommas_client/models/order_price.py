@@ -84,14 +84,14 @@ class OrderPrice:
             d = dict(src_dict)
             _value = d.pop("value", UNSET)
             value: Decimal | None | Unset
-            if _value is None or isinstance(_value, Unset):
+            if _value is None or _value is UNSET:
                 value = _value
             else:
                 value = decimal_from_wire(_value, "value")
 
             _value_without_commission = d.pop("value_without_commission", UNSET)
             value_without_commission: Decimal | None | Unset
-            if _value_without_commission is None or isinstance(_value_without_commission, Unset):
+            if _value_without_commission is None or _value_without_commission is UNSET:
                 value_without_commission = _value_without_commission
             else:
                 value_without_commission = decimal_from_wire(_value_without_commission, "value_without_commission")
@@ -99,9 +99,9 @@ class OrderPrice:
             editable = d.pop("editable", UNSET)
 
             order_price = cls(
-                value=value,
-                value_without_commission=value_without_commission,
-                editable=editable,
+                value,
+                value_without_commission,
+                editable,
             )
 
             order_price.additional_properties = d

@@ -115,48 +115,48 @@ class Position:
 
             _units = d.pop("units", UNSET)
             units: Units | Unset
-            if isinstance(_units, Unset):
+            if _units is UNSET:
                 units = UNSET
             else:
                 units = Units.from_dict(_units)
 
             _price = d.pop("price", UNSET)
             price: OrderPrice | Unset
-            if isinstance(_price, Unset):
+            if _price is UNSET:
                 price = UNSET
             else:
                 price = OrderPrice.from_dict(_price)
 
             _total = d.pop("total", UNSET)
             total: Total | Unset
-            if isinstance(_total, Unset):
+            if _total is UNSET:
                 total = UNSET
             else:
                 total = Total.from_dict(_total)
 
             _conditional = d.pop("conditional", UNSET)
             conditional: PositionConditional | Unset
-            if isinstance(_conditional, Unset):
+            if _conditional is UNSET:
                 conditional = UNSET
             else:
                 conditional = PositionConditional.from_dict(_conditional)
 
             _status = d.pop("status", UNSET)
             status: Status | Unset
-            if isinstance(_status, Unset):
+            if _status is UNSET:
                 status = UNSET
             else:
                 status = Status.from_dict(_status)
 
             position = cls(
-                type_=type_,
-                order_type=order_type,
-                editable=editable,
-                units=units,
-                price=price,
-                total=total,
-                conditional=conditional,
-                status=status,
+                type_,
+                order_type,
+                editable,
+                units,
+                price,
+                total,
+                conditional,
+                status,
             )
 
             position.additional_properties = d

@@ -79,7 +79,7 @@ class PositionConditional:
 
             _price = d.pop("price", UNSET)
             price: ConditionalPrice | Unset
-            if isinstance(_price, Unset):
+            if _price is UNSET:
                 price = UNSET
             else:
                 price = ConditionalPrice.from_dict(_price)
@@ -88,16 +88,16 @@ class PositionConditional:
 
             _trailing = d.pop("trailing", UNSET)
             trailing: Trailing | Unset
-            if isinstance(_trailing, Unset):
+            if _trailing is UNSET:
                 trailing = UNSET
             else:
                 trailing = Trailing.from_dict(_trailing)
 
             position_conditional = cls(
-                editable=editable,
-                price=price,
-                order_type=order_type,
-                trailing=trailing,
+                editable,
+                price,
+                order_type,
+                trailing,
             )
 
             position_conditional.additional_properties = d

@@ -73,15 +73,15 @@ class PositionConditionalParams:
 
             _trailing = d.pop("trailing", UNSET)
             trailing: PositionTrailingParams | Unset
-            if isinstance(_trailing, Unset):
+            if _trailing is UNSET:
                 trailing = UNSET
             else:
                 trailing = PositionTrailingParams.from_dict(_trailing)
 
             position_conditional_params = cls(
-                price=price,
-                order_type=order_type,
-                trailing=trailing,
+                price,
+                order_type,
+                trailing,
             )
 
             if d:

@@ -90,24 +90,24 @@ class PositionParams:
 
             _price = d.pop("price", UNSET)
             price: PriceParams | Unset
-            if isinstance(_price, Unset):
+            if _price is UNSET:
                 price = UNSET
             else:
                 price = PriceParams.from_dict(_price)
 
             _conditional = d.pop("conditional", UNSET)
             conditional: PositionConditionalParams | Unset
-            if isinstance(_conditional, Unset):
+            if _conditional is UNSET:
                 conditional = UNSET
             else:
                 conditional = PositionConditionalParams.from_dict(_conditional)
 
             position_params = cls(
-                type_=type_,
-                order_type=order_type,
-                units=units,
-                price=price,
-                conditional=conditional,
+                type_,
+                order_type,
+                units,
+                price,
+                conditional,
             )
 
             if d:

@@ -71,29 +71,29 @@ class PositionUpdateParams:
             d = dict(src_dict)
             _units = d.pop("units", UNSET)
             units: UnitsParams | Unset
-            if isinstance(_units, Unset):
+            if _units is UNSET:
                 units = UNSET
             else:
                 units = UnitsParams.from_dict(_units)
 
             _price = d.pop("price", UNSET)
             price: PriceParams | Unset
-            if isinstance(_price, Unset):
+            if _price is UNSET:
                 price = UNSET
             else:
                 price = PriceParams.from_dict(_price)
 
             _conditional = d.pop("conditional", UNSET)
             conditional: PositionConditionalParams | Unset
-            if isinstance(_conditional, Unset):
+            if _conditional is UNSET:
                 conditional = UNSET
             else:
                 conditional = PositionConditionalParams.from_dict(_conditional)
 
             position_update_params = cls(
-                units=units,
-                price=price,
-                conditional=conditional,
+                units,
+                price,
+                conditional,
             )
 
             if d:

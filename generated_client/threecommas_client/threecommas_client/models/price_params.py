@@ -58,7 +58,7 @@ class PriceParams:
             value = decimal_from_wire(d.pop("value"), "value")
 
             price_params = cls(
-                value=value,
+                value,
             )
 
             if d:

@@ -104,37 +104,37 @@ class Profit:
             d = dict(src_dict)
             _volume = d.pop("volume", UNSET)
             volume: Decimal | None | Unset
-            if _volume is None or isinstance(_volume, Unset):
+            if _volume is None or _volume is UNSET:
                 volume = _volume
             else:
                 volume = decimal_from_wire(_volume, "volume")
 
             _usd = d.pop("usd", UNSET)
             usd: Decimal | None | Unset
-            if _usd is None or isinstance(_usd, Unset):
+            if _usd is None or _usd is UNSET:
                 usd = _usd
             else:
                 usd = decimal_from_wire(_usd, "usd")
 
             _percent = d.pop("percent", UNSET)
             percent: Decimal | None | Unset
-            if _percent is None or isinstance(_percent, Unset):
+            if _percent is None or _percent is UNSET:
                 percent = _percent
             else:
                 percent = decimal_from_wire(_percent, "percent")
 
             _roe = d.pop("roe", UNSET)
             roe: Decimal | None | Unset
-            if _roe is None or isinstance(_roe, Unset):
+            if _roe is None or _roe is UNSET:
                 roe = _roe
             else:
                 roe = decimal_from_wire(_roe, "roe")
 
             profit = cls(
-                volume=volume,
-                usd=usd,
-                percent=percent,
-                roe=roe,
+                volume,
+                usd,
+                percent,
+                roe,
             )
 
             profit.additional_properties = d

@@ -68,7 +68,7 @@ class ReduceFunds:
                     steps.append(steps_item)
 
             reduce_funds = cls(
-                steps=steps,
+                steps,
             )
 
             reduce_funds.additional_properties = d

@@ -62,7 +62,7 @@ class ReduceFundsInfo:
             max_reduce_funds_amount = decimal_from_wire(d.pop("max_reduce_funds_amount"), "max_reduce_funds_amount")
 
             reduce_funds_info = cls(
-                max_reduce_funds_amount=max_reduce_funds_amount,
+                max_reduce_funds_amount,
             )
 
             reduce_funds_info.additional_properties = d

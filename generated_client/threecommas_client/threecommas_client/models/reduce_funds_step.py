@@ -105,47 +105,47 @@ class ReduceFundsStep:
 
             _status = d.pop("status", UNSET)
             status: Status | Unset
-            if isinstance(_status, Unset):
+            if _status is UNSET:
                 status = UNSET
             else:
                 status = Status.from_dict(_status)
 
             _units = d.pop("units", UNSET)
             units: Units | Unset
-            if isinstance(_units, Unset):
+            if _units is UNSET:
                 units = UNSET
             else:
                 units = Units.from_dict(_units)
 
             _price = d.pop("price", UNSET)
             price: OrderPrice | Unset
-            if isinstance(_price, Unset):
+            if _price is UNSET:
                 price = UNSET
             else:
                 price = OrderPrice.from_dict(_price)
 
             _total = d.pop("total", UNSET)
             total: Total | Unset
-            if isinstance(_total, Unset):
+            if _total is UNSET:
                 total = UNSET
             else:
                 total = Total.from_dict(_total)
 
             _data = d.pop("data", UNSET)
             data: StepData | Unset
-            if isinstance(_data, Unset):
+            if _data is UNSET:
                 data = UNSET
             else:
                 data = StepData.from_dict(_data)
 
             reduce_funds_step = cls(
-                id=id,
-                type_=type_,
-                status=status,
-                units=units,
-                price=price,
-                total=total,
-                data=data,
+                id,
+                type_,
+                status,
+                units,
+                price,
+                total,
+                data,
             )
 
             reduce_funds_step.additional_properties = d

@@ -55,7 +55,7 @@ class SetNoteRequest:
             note = d.pop("note")
 
             set_note_request = cls(
-                note=note,
+                note,
             )
 
             if d:

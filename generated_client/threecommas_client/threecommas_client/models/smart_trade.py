@@ -197,21 +197,21 @@ class SmartTrade:
 
             _leverage = d.pop("leverage", UNSET)
             leverage: Leverage | Unset
-            if isinstance(_leverage, Unset):
+            if _leverage is UNSET:
                 leverage = UNSET
             else:
                 leverage = Leverage.from_dict(_leverage)
 
             _reduce_funds = d.pop("reduce_funds", UNSET)
             reduce_funds: ReduceFunds | Unset
-            if isinstance(_reduce_funds, Unset):
+            if _reduce_funds is UNSET:
                 reduce_funds = UNSET
             else:
                 reduce_funds = ReduceFunds.from_dict(_reduce_funds)
 
             _market_close = d.pop("market_close", UNSET)
             market_close: MarketClose | Unset
-            if isinstance(_market_close, Unset):
+            if _market_close is UNSET:
                 market_close = UNSET
             else:
                 market_close = MarketClose.from_dict(_market_close)
@@ -224,7 +224,7 @@ class SmartTrade:
 
             _margin = d.pop("margin", UNSET)
             margin: Margin | Unset
-            if isinstance(_margin, Unset):
+            if _margin is UNSET:
                 margin = UNSET
             else:
                 margin = Margin.from_dict(_margin)
@@ -232,25 +232,25 @@ class SmartTrade:
             is_position_not_filled = d.pop("is_position_not_filled", UNSET)
 
             smart_trade = cls(
-                id=id,
-                account=account,
-                pair=pair,
-                status=status,
-                position=position,
-                take_profit=take_profit,
-                stop_loss=stop_loss,
-                data=data,
-                profit=profit,
-                version=version,
-                instant=instant,
-                leverage=leverage,
-                reduce_funds=reduce_funds,
-                market_close=market_close,
-                note=note,
-                note_raw=note_raw,
-                skip_enter_step=skip_enter_step,
-                margin=margin,
-                is_position_not_filled=is_position_not_filled,
+                id,
+                account,
+                pair,
+                status,
+                position,
+                take_profit,
+                stop_loss,
+                data,
+                profit,
+                version,
+                instant,
+                leverage,
+                reduce_funds,
+                market_close,
+                note,
+                note_raw,
+                skip_enter_step,
+                margin,
+                is_position_not_filled,
             )
 
             smart_trade.additional_properties = d

@@ -168,35 +168,35 @@ class SmartTradeCreateRequest:
 
             _leverage = d.pop("leverage", UNSET)
             leverage: LeverageParams | Unset
-            if isinstance(_leverage, Unset):
+            if _leverage is UNSET:
                 leverage = UNSET
             else:
                 leverage = LeverageParams.from_dict(_leverage)
 
             _take_profit = d.pop("take_profit", UNSET)
             take_profit: TakeProfitParams | Unset
-            if isinstance(_take_profit, Unset):
+            if _take_profit is UNSET:
                 take_profit = UNSET
             else:
                 take_profit = TakeProfitParams.from_dict(_take_profit)
 
             _stop_loss = d.pop("stop_loss", UNSET)
             stop_loss: StopLossParams | Unset
-            if isinstance(_stop_loss, Unset):
+            if _stop_loss is UNSET:
                 stop_loss = UNSET
             else:
                 stop_loss = StopLossParams.from_dict(_stop_loss)
 
             smart_trade_create_request = cls(
-                account_id=account_id,
-                pair=pair,
-                position=position,
-                instant=instant,
-                skip_enter_step=skip_enter_step,
-                note=note,
-                leverage=leverage,
-                take_profit=take_profit,
-                stop_loss=stop_loss,
+                account_id,
+                pair,
+                position,
+                instant,
+                skip_enter_step,
+                note,
+                leverage,
+                take_profit,
+                stop_loss,
             )
 
             if d:

@@ -333,7 +333,7 @@ class SmartTradeData:
 
             _current_price = d.pop("current_price", UNSET)
             current_price: CurrentPrice | Unset
-            if isinstance(_current_price, Unset):
+            if _current_price is UNSET:
                 current_price = UNSET
             else:
                 current_price = CurrentPrice.from_dict(_current_price)
@@ -346,37 +346,35 @@ class SmartTradeData:
 
             _missing_funds_to_close = d.pop("missing_funds_to_close", UNSET)
             missing_funds_to_close: Decimal | None | Unset
-            if _missing_funds_to_close is None or isinstance(_missing_funds_to_close, Unset):
+            if _missing_funds_to_close is None or _missing_funds_to_close is UNSET:
                 missing_funds_to_close = _missing_funds_to_close
             else:
                 missing_funds_to_close = decimal_from_wire(_missing_funds_to_close, "missing_funds_to_close")
 
             _liquidation_price = d.pop("liquidation_price", UNSET)
             liquidation_price: Decimal | None | Unset
-            if _liquidation_price is None or isinstance(_liquidation_price, Unset):
+            if _liquidation_price is None or _liquidation_price is UNSET:
                 liquidation_price = _liquidation_price
             else:
                 liquidation_price = decimal_from_wire(_liquidation_price, "liquidation_price")
 
             _average_enter_price = d.pop("average_enter_price", UNSET)
             average_enter_price: Decimal | None | Unset
-            if _average_enter_price is None or isinstance(_average_enter_price, Unset):
+            if _average_enter_price is None or _average_enter_price is UNSET:
                 average_enter_price = _average_enter_price
             else:
                 average_enter_price = decimal_from_wire(_average_enter_price, "average_enter_price")
 
             _average_close_price = d.pop("average_close_price", UNSET)
             average_close_price: Decimal | None | Unset
-            if _average_close_price is None or isinstance(_average_close_price, Unset):
+            if _average_close_price is None or _average_close_price is UNSET:
                 average_close_price = _average_close_price
             else:
                 average_close_price = decimal_from_wire(_average_close_price, "average_close_price")
 
             _average_enter_price_without_commission = d.pop("average_enter_price_without_commission", UNSET)
             average_enter_price_without_commission: Decimal | None | Unset
-            if _average_enter_price_without_commission is None or isinstance(
-                _average_enter_price_without_commission, Unset
-            ):
+            if _average_enter_price_without_commission is None or _average_enter_price_without_commission is UNSET:
                 average_enter_price_without_commission = _average_enter_price_without_commission
             else:
                 average_enter_price_without_commission = decimal_from_wire(
@@ -385,9 +383,7 @@ class SmartTradeData:
 
             _average_close_price_without_commission = d.pop("average_close_price_without_commission", UNSET)
             average_close_price_without_commission: Decimal | None | Unset
-            if _average_close_price_without_commission is None or isinstance(
-                _average_close_price_without_commission, Unset
-            ):
+            if _average_close_price_without_commission is None or _average_close_price_without_commission is UNSET:
                 average_close_price_without_commission = _average_close_price_without_commission
             else:
                 average_close_price_without_commission = decimal_from_wire(
@@ -412,56 +408,56 @@ class SmartTradeData:
 
             _entered_amount = d.pop("entered_amount", UNSET)
             entered_amount: Decimal | None | Unset
-            if _entered_amount is None or isinstance(_entered_amount, Unset):
+            if _entered_amount is None or _entered_amount is UNSET:
                 entered_amount = _entered_amount
             else:
                 entered_amount = decimal_from_wire(_entered_amount, "entered_amount")
 
             _entered_total = d.pop("entered_total", UNSET)
             entered_total: Decimal | None | Unset
-            if _entered_total is None or isinstance(_entered_total, Unset):
+            if _entered_total is None or _entered_total is UNSET:
                 entered_total = _entered_total
             else:
                 entered_total = decimal_from_wire(_entered_total, "entered_total")
 
             _closed_amount = d.pop("closed_amount", UNSET)
             closed_amount: Decimal | None | Unset
-            if _closed_amount is None or isinstance(_closed_amount, Unset):
+            if _closed_amount is None or _closed_amount is UNSET:
                 closed_amount = _closed_amount
             else:
                 closed_amount = decimal_from_wire(_closed_amount, "closed_amount")
 
             _closed_total = d.pop("closed_total", UNSET)
             closed_total: Decimal | None | Unset
-            if _closed_total is None or isinstance(_closed_total, Unset):
+            if _closed_total is None or _closed_total is UNSET:
                 closed_total = _closed_total
             else:
                 closed_total = decimal_from_wire(_closed_total, "closed_total")
 
             _commission = d.pop("commission", UNSET)
             commission: Decimal | None | Unset
-            if _commission is None or isinstance(_commission, Unset):
+            if _commission is None or _commission is UNSET:
                 commission = _commission
             else:
                 commission = decimal_from_wire(_commission, "commission")
 
             _created_at = d.pop("created_at", UNSET)
             created_at: datetime.datetime | Unset
-            if isinstance(_created_at, Unset):
+            if _created_at is UNSET:
                 created_at = UNSET
             else:
                 created_at = datetime_from_wire(_created_at, "created_at")
 
             _updated_at = d.pop("updated_at", UNSET)
             updated_at: datetime.datetime | None | Unset
-            if _updated_at is None or isinstance(_updated_at, Unset):
+            if _updated_at is None or _updated_at is UNSET:
                 updated_at = _updated_at
             else:
                 updated_at = datetime_from_wire(_updated_at, "updated_at")
 
             _closed_at = d.pop("closed_at", UNSET)
             closed_at: datetime.datetime | None | Unset
-            if _closed_at is None or isinstance(_closed_at, Unset):
+            if _closed_at is None or _closed_at is UNSET:
                 closed_at = _closed_at
             else:
                 closed_at = datetime_from_wire(_closed_at, "closed_at")
@@ -469,34 +465,34 @@ class SmartTradeData:
             type_ = d.pop("type", UNSET)
 
             smart_trade_data = cls(
-                editable=editable,
-                current_price=current_price,
-                target_price_type=target_price_type,
-                orderbook_price_currency=orderbook_price_currency,
-                base_order_finished=base_order_finished,
-                missing_funds_to_close=missing_funds_to_close,
-                liquidation_price=liquidation_price,
-                average_enter_price=average_enter_price,
-                average_close_price=average_close_price,
-                average_enter_price_without_commission=average_enter_price_without_commission,
-                average_close_price_without_commission=average_close_price_without_commission,
-                panic_sell_available=panic_sell_available,
-                add_funds_available=add_funds_available,
-                reduce_funds_available=reduce_funds_available,
-                force_start_available=force_start_available,
-                force_process_available=force_process_available,
-                cancel_available=cancel_available,
-                finished=finished,
-                base_position_step_finished=base_position_step_finished,
-                entered_amount=entered_amount,
-                entered_total=entered_total,
-                closed_amount=closed_amount,
-                closed_total=closed_total,
-                commission=commission,
-                created_at=created_at,
-                updated_at=updated_at,
-                closed_at=closed_at,
-                type_=type_,
+                editable,
+                current_price,
+                target_price_type,
+                orderbook_price_currency,
+                base_order_finished,
+                missing_funds_to_close,
+                liquidation_price,
+                average_enter_price,
+                average_close_price,
+                average_enter_price_without_commission,
+                average_close_price_without_commission,
+                panic_sell_available,
+                add_funds_available,
+                reduce_funds_available,
+                force_start_available,
+                force_process_available,
+                cancel_available,
+                finished,
+                base_position_step_finished,
+                entered_amount,
+                entered_total,
+                closed_amount,
+                closed_total,
+                commission,
+                created_at,
+                updated_at,
+                closed_at,
+                type_,
             )
 
             smart_trade_data.additional_properties = d

@@ -84,37 +84,37 @@ class SmartTradeUpdateRequest:
             d = dict(src_dict)
             _leverage = d.pop("leverage", UNSET)
             leverage: LeverageParams | Unset
-            if isinstance(_leverage, Unset):
+            if _leverage is UNSET:
                 leverage = UNSET
             else:
                 leverage = LeverageParams.from_dict(_leverage)
 
             _position = d.pop("position", UNSET)
             position: PositionUpdateParams | Unset
-            if isinstance(_position, Unset):
+            if _position is UNSET:
                 position = UNSET
             else:
                 position = PositionUpdateParams.from_dict(_position)
 
             _take_profit = d.pop("take_profit", UNSET)
             take_profit: TakeProfitParams | Unset
-            if isinstance(_take_profit, Unset):
+            if _take_profit is UNSET:
                 take_profit = UNSET
             else:
                 take_profit = TakeProfitParams.from_dict(_take_profit)
 
             _stop_loss = d.pop("stop_loss", UNSET)
             stop_loss: StopLossParams | Unset
-            if isinstance(_stop_loss, Unset):
+            if _stop_loss is UNSET:
                 stop_loss = UNSET
             else:
                 stop_loss = StopLossParams.from_dict(_stop_loss)
 
             smart_trade_update_request = cls(
-                leverage=leverage,
-                position=position,
-                take_profit=take_profit,
-                stop_loss=stop_loss,
+                leverage,
+                position,
+                take_profit,
+                stop_loss,
             )
 
             if d:

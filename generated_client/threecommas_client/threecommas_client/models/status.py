@@ -91,10 +91,10 @@ class Status:
             error: None | str | Unset = d.pop("error", UNSET)
 
             status = cls(
-                type_=type_,
-                basic_type=basic_type,
-                title=title,
-                error=error,
+                type_,
+                basic_type,
+                title,
+                error,
             )
 
             status.additional_properties = d

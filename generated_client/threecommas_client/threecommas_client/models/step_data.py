@@ -64,8 +64,8 @@ class StepData:
             panic_sell_available = d.pop("panic_sell_available", UNSET)
 
             step_data = cls(
-                cancelable=cancelable,
-                panic_sell_available=panic_sell_available,
+                cancelable,
+                panic_sell_available,
             )
 
             step_data.additional_properties = d

@@ -139,58 +139,58 @@ class StopLoss:
 
             _status = d.pop("status", UNSET)
             status: Status | Unset
-            if isinstance(_status, Unset):
+            if _status is UNSET:
                 status = UNSET
             else:
                 status = Status.from_dict(_status)
 
             _units = d.pop("units", UNSET)
             units: Units | Unset
-            if isinstance(_units, Unset):
+            if _units is UNSET:
                 units = UNSET
             else:
                 units = Units.from_dict(_units)
 
             _total = d.pop("total", UNSET)
             total: Total | Unset
-            if isinstance(_total, Unset):
+            if _total is UNSET:
                 total = UNSET
             else:
                 total = Total.from_dict(_total)
 
             _price = d.pop("price", UNSET)
             price: OrderPrice | Unset
-            if isinstance(_price, Unset):
+            if _price is UNSET:
                 price = UNSET
             else:
                 price = OrderPrice.from_dict(_price)
 
             _conditional = d.pop("conditional", UNSET)
             conditional: StopLossConditional | Unset
-            if isinstance(_conditional, Unset):
+            if _conditional is UNSET:
                 conditional = UNSET
             else:
                 conditional = StopLossConditional.from_dict(_conditional)
 
             _timeout = d.pop("timeout", UNSET)
             timeout: Timeout | Unset
-            if isinstance(_timeout, Unset):
+            if _timeout is UNSET:
                 timeout = UNSET
             else:
                 timeout = Timeout.from_dict(_timeout)
 
             stop_loss = cls(
-                enabled=enabled,
-                price_type=price_type,
-                breakeven=breakeven,
-                order_type=order_type,
-                editable=editable,
-                status=status,
-                units=units,
-                total=total,
-                price=price,
-                conditional=conditional,
-                timeout=timeout,
+                enabled,
+                price_type,
+                breakeven,
+                order_type,
+                editable,
+                status,
+                units,
+                total,
+                price,
+                conditional,
+                timeout,
             )
 
             stop_loss.additional_properties = d

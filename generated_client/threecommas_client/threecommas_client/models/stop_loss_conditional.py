@@ -65,21 +65,21 @@ class StopLossConditional:
             d = dict(src_dict)
             _price = d.pop("price", UNSET)
             price: ConditionalPrice | Unset
-            if isinstance(_price, Unset):
+            if _price is UNSET:
                 price = UNSET
             else:
                 price = ConditionalPrice.from_dict(_price)
 
             _trailing = d.pop("trailing", UNSET)
             trailing: Trailing | Unset
-            if isinstance(_trailing, Unset):
+            if _trailing is UNSET:
                 trailing = UNSET
             else:
                 trailing = Trailing.from_dict(_trailing)
 
             stop_loss_conditional = cls(
-                price=price,
-                trailing=trailing,
+                price,
+                trailing,
             )
 
             stop_loss_conditional.additional_properties = d

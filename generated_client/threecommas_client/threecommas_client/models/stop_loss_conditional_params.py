@@ -65,14 +65,14 @@ class StopLossConditionalParams:
 
             _trailing = d.pop("trailing", UNSET)
             trailing: StopLossTrailingParams | Unset
-            if isinstance(_trailing, Unset):
+            if _trailing is UNSET:
                 trailing = UNSET
             else:
                 trailing = StopLossTrailingParams.from_dict(_trailing)
 
             stop_loss_conditional_params = cls(
-                price=price,
-                trailing=trailing,
+                price,
+                trailing,
             )
 
             if d:

@@ -137,39 +137,39 @@ class StopLossParams:
 
             _order_type = d.pop("order_type", UNSET)
             order_type: OrderType | Unset
-            if isinstance(_order_type, Unset):
+            if _order_type is UNSET:
                 order_type = UNSET
             else:
                 order_type = OrderType(_order_type)
 
             _price = d.pop("price", UNSET)
             price: PriceParams | Unset
-            if isinstance(_price, Unset):
+            if _price is UNSET:
                 price = UNSET
             else:
                 price = PriceParams.from_dict(_price)
 
             _conditional = d.pop("conditional", UNSET)
             conditional: StopLossConditionalParams | Unset
-            if isinstance(_conditional, Unset):
+            if _conditional is UNSET:
                 conditional = UNSET
             else:
                 conditional = StopLossConditionalParams.from_dict(_conditional)
 
             _timeout = d.pop("timeout", UNSET)
             timeout: TimeoutParams | Unset
-            if isinstance(_timeout, Unset):
+            if _timeout is UNSET:
                 timeout = UNSET
             else:
                 timeout = TimeoutParams.from_dict(_timeout)
 
             stop_loss_params = cls(
-                enabled=enabled,
-                breakeven=breakeven,
-                order_type=order_type,
-                price=price,
-                conditional=conditional,
-                timeout=timeout,
+                enabled,
+                breakeven,
+                order_type,
+                price,
+                conditional,
+                timeout,
             )
 
             if d:

@@ -88,14 +88,14 @@ class StopLossTrailingParams:
 
             _percent = d.pop("percent", UNSET)
             percent: Decimal | Unset
-            if isinstance(_percent, Unset):
+            if _percent is UNSET:
                 percent = UNSET
             else:
                 percent = decimal_from_wire(_percent, "percent")
 
             stop_loss_trailing_params = cls(
-                enabled=enabled,
-                percent=percent,
+                enabled,
+                percent,
             )
 
             if d:

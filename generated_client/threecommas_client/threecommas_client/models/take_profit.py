@@ -86,9 +86,9 @@ class TakeProfit:
                     steps.append(steps_item)
 
             take_profit = cls(
-                enabled=enabled,
-                price_type=price_type,
-                steps=steps,
+                enabled,
+                price_type,
+                steps,
             )
 
             take_profit.additional_properties = d

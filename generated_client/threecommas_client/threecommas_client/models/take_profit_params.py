@@ -94,8 +94,8 @@ class TakeProfitParams:
                     steps.append(steps_item)
 
             take_profit_params = cls(
-                enabled=enabled,
-                steps=steps,
+                enabled,
+                steps,
             )
 
             if d:

@@ -165,49 +165,49 @@ class TakeProfitStep:
 
             _units = d.pop("units", UNSET)
             units: Units | Unset
-            if isinstance(_units, Unset):
+            if _units is UNSET:
                 units = UNSET
             else:
                 units = Units.from_dict(_units)
 
             _price = d.pop("price", UNSET)
             price: ConditionalPrice | Unset
-            if isinstance(_price, Unset):
+            if _price is UNSET:
                 price = UNSET
             else:
                 price = ConditionalPrice.from_dict(_price)
 
             _volume = d.pop("volume", UNSET)
             volume: Decimal | None | Unset
-            if _volume is None or isinstance(_volume, Unset):
+            if _volume is None or _volume is UNSET:
                 volume = _volume
             else:
                 volume = decimal_from_wire(_volume, "volume")
 
             _total = d.pop("total", UNSET)
             total: Decimal | None | Unset
-            if _total is None or isinstance(_total, Unset):
+            if _total is None or _total is UNSET:
                 total = _total
             else:
                 total = decimal_from_wire(_total, "total")
 
             _trailing = d.pop("trailing", UNSET)
             trailing: Trailing | Unset
-            if isinstance(_trailing, Unset):
+            if _trailing is UNSET:
                 trailing = UNSET
             else:
                 trailing = Trailing.from_dict(_trailing)
 
             _status = d.pop("status", UNSET)
             status: Status | Unset
-            if isinstance(_status, Unset):
+            if _status is UNSET:
                 status = UNSET
             else:
                 status = Status.from_dict(_status)
 
             _data = d.pop("data", UNSET)
             data: StepData | Unset
-            if isinstance(_data, Unset):
+            if _data is UNSET:
                 data = UNSET
             else:
                 data = StepData.from_dict(_data)
@@ -216,24 +216,24 @@ class TakeProfitStep:
 
             _closed_at = d.pop("closed_at", UNSET)
             closed_at: datetime.datetime | None | Unset
-            if _closed_at is None or isinstance(_closed_at, Unset):
+            if _closed_at is None or _closed_at is UNSET:
                 closed_at = _closed_at
             else:
                 closed_at = datetime_from_wire(_closed_at, "closed_at")
 
             take_profit_step = cls(
-                id=id,
-                order_type=order_type,
-                editable=editable,
-                units=units,
-                price=price,
-                volume=volume,
-                total=total,
-                trailing=trailing,
-                status=status,
-                data=data,
-                position=position,
-                closed_at=closed_at,
+                id,
+                order_type,
+                editable,
+                units,
+                price,
+                volume,
+                total,
+                trailing,
+                status,
+                data,
+                position,
+                closed_at,
             )
 
             take_profit_step.additional_properties = d

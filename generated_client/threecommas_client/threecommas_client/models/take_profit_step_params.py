@@ -93,17 +93,17 @@ class TakeProfitStepParams:
 
             _trailing = d.pop("trailing", UNSET)
             trailing: TakeProfitTrailingParams | Unset
-            if isinstance(_trailing, Unset):
+            if _trailing is UNSET:
                 trailing = UNSET
             else:
                 trailing = TakeProfitTrailingParams.from_dict(_trailing)
 
             take_profit_step_params = cls(
-                order_type=order_type,
-                price=price,
-                volume=volume,
-                position=position,
-                trailing=trailing,
+                order_type,
+                price,
+                volume,
+                position,
+                trailing,
             )
 
             if d:

@@ -79,22 +79,22 @@ class TakeProfitStepPriceParams:
 
             _value = d.pop("value", UNSET)
             value: Decimal | Unset
-            if isinstance(_value, Unset):
+            if _value is UNSET:
                 value = UNSET
             else:
                 value = decimal_from_wire(_value, "value")
 
             _percent = d.pop("percent", UNSET)
             percent: Decimal | Unset
-            if isinstance(_percent, Unset):
+            if _percent is UNSET:
                 percent = UNSET
             else:
                 percent = decimal_from_wire(_percent, "percent")
 
             take_profit_step_price_params = cls(
-                type_=type_,
-                value=value,
-                percent=percent,
+                type_,
+                value,
+                percent,
             )
 
             if d:

@@ -68,8 +68,8 @@ class Timeout:
             value: int | None | Unset = d.pop("value", UNSET)
 
             timeout = cls(
-                enabled=enabled,
-                value=value,
+                enabled,
+                value,
             )
 
             timeout.additional_properties = d

@@ -87,8 +87,8 @@ class TimeoutParams:
             value: int | str | Unset = d.pop("value", UNSET)
 
             timeout_params = cls(
-                enabled=enabled,
-                value=value,
+                enabled,
+                value,
             )
 
             if d:

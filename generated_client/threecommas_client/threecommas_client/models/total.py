@@ -65,13 +65,13 @@ class Total:
             d = dict(src_dict)
             _value = d.pop("value", UNSET)
             value: Decimal | None | Unset
-            if _value is None or isinstance(_value, Unset):
+            if _value is None or _value is UNSET:
                 value = _value
             else:
                 value = decimal_from_wire(_value, "value")
 
             total = cls(
-                value=value,
+                value,
             )
 
             total.additional_properties = d

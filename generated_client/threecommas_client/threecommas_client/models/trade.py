@@ -391,14 +391,14 @@ class Trade:
 
             _average_price = d.pop("average_price", UNSET)
             average_price: Decimal | None | Unset
-            if _average_price is None or isinstance(_average_price, Unset):
+            if _average_price is None or _average_price is UNSET:
                 average_price = _average_price
             else:
                 average_price = decimal_from_wire(_average_price, "average_price")
 
             _follow_price_type = d.pop("follow_price_type", UNSET)
             follow_price_type: None | PriceType | Unset
-            if _follow_price_type is None or isinstance(_follow_price_type, Unset):
+            if _follow_price_type is None or _follow_price_type is UNSET:
                 follow_price_type = _follow_price_type
             else:
                 if not isinstance(_follow_price_type, str):
@@ -409,35 +409,35 @@ class Trade:
 
             _initial_amount = d.pop("initial_amount", UNSET)
             initial_amount: Decimal | None | Unset
-            if _initial_amount is None or isinstance(_initial_amount, Unset):
+            if _initial_amount is None or _initial_amount is UNSET:
                 initial_amount = _initial_amount
             else:
                 initial_amount = decimal_from_wire(_initial_amount, "initial_amount")
 
             _initial_total = d.pop("initial_total", UNSET)
             initial_total: Decimal | None | Unset
-            if _initial_total is None or isinstance(_initial_total, Unset):
+            if _initial_total is None or _initial_total is UNSET:
                 initial_total = _initial_total
             else:
                 initial_total = decimal_from_wire(_initial_total, "initial_total")
 
             _initial_price = d.pop("initial_price", UNSET)
             initial_price: Decimal | None | Unset
-            if _initial_price is None or isinstance(_initial_price, Unset):
+            if _initial_price is None or _initial_price is UNSET:
                 initial_price = _initial_price
             else:
                 initial_price = decimal_from_wire(_initial_price, "initial_price")
 
             _order_price = d.pop("order_price", UNSET)
             order_price: Decimal | None | Unset
-            if _order_price is None or isinstance(_order_price, Unset):
+            if _order_price is None or _order_price is UNSET:
                 order_price = _order_price
             else:
                 order_price = decimal_from_wire(_order_price, "order_price")
 
             _order_side = d.pop("order_side", UNSET)
             order_side: OrderSide | Unset
-            if isinstance(_order_side, Unset):
+            if _order_side is UNSET:
                 order_side = UNSET
             else:
                 order_side = OrderSide(_order_side)
@@ -448,35 +448,35 @@ class Trade:
 
             _position_percentage = d.pop("position_percentage", UNSET)
             position_percentage: Decimal | None | Unset
-            if _position_percentage is None or isinstance(_position_percentage, Unset):
+            if _position_percentage is None or _position_percentage is UNSET:
                 position_percentage = _position_percentage
             else:
                 position_percentage = decimal_from_wire(_position_percentage, "position_percentage")
 
             _realised_amount = d.pop("realised_amount", UNSET)
             realised_amount: Decimal | None | Unset
-            if _realised_amount is None or isinstance(_realised_amount, Unset):
+            if _realised_amount is None or _realised_amount is UNSET:
                 realised_amount = _realised_amount
             else:
                 realised_amount = decimal_from_wire(_realised_amount, "realised_amount")
 
             _realised_total = d.pop("realised_total", UNSET)
             realised_total: Decimal | None | Unset
-            if _realised_total is None or isinstance(_realised_total, Unset):
+            if _realised_total is None or _realised_total is UNSET:
                 realised_total = _realised_total
             else:
                 realised_total = decimal_from_wire(_realised_total, "realised_total")
 
             _realised_percentage = d.pop("realised_percentage", UNSET)
             realised_percentage: Decimal | None | Unset
-            if _realised_percentage is None or isinstance(_realised_percentage, Unset):
+            if _realised_percentage is None or _realised_percentage is UNSET:
                 realised_percentage = _realised_percentage
             else:
                 realised_percentage = decimal_from_wire(_realised_percentage, "realised_percentage")
 
             _realised_price = d.pop("realised_price", UNSET)
             realised_price: Decimal | None | Unset
-            if _realised_price is None or isinstance(_realised_price, Unset):
+            if _realised_price is None or _realised_price is UNSET:
                 realised_price = _realised_price
             else:
                 realised_price = decimal_from_wire(_realised_price, "realised_price")
@@ -485,7 +485,7 @@ class Trade:
 
             _take_profit_percentage = d.pop("take_profit_percentage", UNSET)
             take_profit_percentage: Decimal | None | Unset
-            if _take_profit_percentage is None or isinstance(_take_profit_percentage, Unset):
+            if _take_profit_percentage is None or _take_profit_percentage is UNSET:
                 take_profit_percentage = _take_profit_percentage
             else:
                 take_profit_percentage = decimal_from_wire(_take_profit_percentage, "take_profit_percentage")
@@ -494,14 +494,14 @@ class Trade:
 
             _trail_percentage = d.pop("trail_percentage", UNSET)
             trail_percentage: Decimal | None | Unset
-            if _trail_percentage is None or isinstance(_trail_percentage, Unset):
+            if _trail_percentage is None or _trail_percentage is UNSET:
                 trail_percentage = _trail_percentage
             else:
                 trail_percentage = decimal_from_wire(_trail_percentage, "trail_percentage")
 
             _trail_value = d.pop("trail_value", UNSET)
             trail_value: Decimal | None | Unset
-            if _trail_value is None or isinstance(_trail_value, Unset):
+            if _trail_value is None or _trail_value is UNSET:
                 trail_value = _trail_value
             else:
                 trail_value = decimal_from_wire(_trail_value, "trail_value")
@@ -510,14 +510,14 @@ class Trade:
 
             _trailing_last_price = d.pop("trailing_last_price", UNSET)
             trailing_last_price: Decimal | None | Unset
-            if _trailing_last_price is None or isinstance(_trailing_last_price, Unset):
+            if _trailing_last_price is None or _trailing_last_price is UNSET:
                 trailing_last_price = _trailing_last_price
             else:
                 trailing_last_price = decimal_from_wire(_trailing_last_price, "trailing_last_price")
 
             _trailing_last_price_updated_at = d.pop("trailing_last_price_updated_at", UNSET)
             trailing_last_price_updated_at: datetime.datetime | None | Unset
-            if _trailing_last_price_updated_at is None or isinstance(_trailing_last_price_updated_at, Unset):
+            if _trailing_last_price_updated_at is None or _trailing_last_price_updated_at is UNSET:
                 trailing_last_price_updated_at = _trailing_last_price_updated_at
             else:
                 trailing_last_price_updated_at = datetime_from_wire(
@@ -528,14 +528,14 @@ class Trade:
 
             _trigger_price = d.pop("trigger_price", UNSET)
             trigger_price: Decimal | None | Unset
-            if _trigger_price is None or isinstance(_trigger_price, Unset):
+            if _trigger_price is None or _trigger_price is UNSET:
                 trigger_price = _trigger_price
             else:
                 trigger_price = decimal_from_wire(_trigger_price, "trigger_price")
 
             _trigger_price_percentage = d.pop("trigger_price_percentage", UNSET)
             trigger_price_percentage: Decimal | None | Unset
-            if _trigger_price_percentage is None or isinstance(_trigger_price_percentage, Unset):
+            if _trigger_price_percentage is None or _trigger_price_percentage is UNSET:
                 trigger_price_percentage = _trigger_price_percentage
             else:
                 trigger_price_percentage = decimal_from_wire(_trigger_price_percentage, "trigger_price_percentage")
@@ -544,14 +544,14 @@ class Trade:
 
             _created_at = d.pop("created_at", UNSET)
             created_at: datetime.datetime | Unset
-            if isinstance(_created_at, Unset):
+            if _created_at is UNSET:
                 created_at = UNSET
             else:
                 created_at = datetime_from_wire(_created_at, "created_at")
 
             _updated_at = d.pop("updated_at", UNSET)
             updated_at: datetime.datetime | None | Unset
-            if _updated_at is None or isinstance(_updated_at, Unset):
+            if _updated_at is None or _updated_at is UNSET:
                 updated_at = _updated_at
             else:
                 updated_at = datetime_from_wire(_updated_at, "updated_at")
@@ -561,37 +561,37 @@ class Trade:
             force_processable = d.pop("force_processable", UNSET)
 
             trade = cls(
-                id=id,
-                average_price=average_price,
-                follow_price_type=follow_price_type,
-                initial_amount=initial_amount,
-                initial_total=initial_total,
-                initial_price=initial_price,
-                order_price=order_price,
-                order_side=order_side,
-                order_type=order_type,
-                pair=pair,
-                position_percentage=position_percentage,
-                realised_amount=realised_amount,
-                realised_total=realised_total,
-                realised_percentage=realised_percentage,
-                realised_price=realised_price,
-                status=status,
-                take_profit_percentage=take_profit_percentage,
-                trade_purpose=trade_purpose,
-                trail_percentage=trail_percentage,
-                trail_value=trail_value,
-                trailing_enabled=trailing_enabled,
-                trailing_last_price=trailing_last_price,
-                trailing_last_price_updated_at=trailing_last_price_updated_at,
-                trigger_condition=trigger_condition,
-                trigger_price=trigger_price,
-                trigger_price_percentage=trigger_price_percentage,
-                trigger_type=trigger_type,
-                created_at=created_at,
-                updated_at=updated_at,
-                cancelable=cancelable,
-                force_processable=force_processable,
+                id,
+                average_price,
+                follow_price_type,
+                initial_amount,
+                initial_total,
+                initial_price,
+                order_price,
+                order_side,
+                order_type,
+                pair,
+                position_percentage,
+                realised_amount,
+                realised_total,
+                realised_percentage,
+                realised_price,
+                status,
+                take_profit_percentage,
+                trade_purpose,
+                trail_percentage,
+                trail_value,
+                trailing_enabled,
+                trailing_last_price,
+                trailing_last_price_updated_at,
+                trigger_condition,
+                trigger_price,
+                trigger_price_percentage,
+                trigger_type,
+                created_at,
+                updated_at,
+                cancelable,
+                force_processable,
             )
 
             trade.additional_properties = d

@@ -81,15 +81,15 @@ class Trailing:
 
             _percent = d.pop("percent", UNSET)
             percent: Decimal | None | Unset
-            if _percent is None or isinstance(_percent, Unset):
+            if _percent is None or _percent is UNSET:
                 percent = _percent
             else:
                 percent = decimal_from_wire(_percent, "percent")
 
             trailing = cls(
-                enabled=enabled,
-                editable=editable,
-                percent=percent,
+                enabled,
+                editable,
+                percent,
             )
 
             trailing.additional_properties = d

@@ -71,7 +71,7 @@ class Units:
             d = dict(src_dict)
             _value = d.pop("value", UNSET)
             value: Decimal | None | Unset
-            if _value is None or isinstance(_value, Unset):
+            if _value is None or _value is UNSET:
                 value = _value
             else:
                 value = decimal_from_wire(_value, "value")
@@ -79,8 +79,8 @@ class Units:
             editable = d.pop("editable", UNSET)
 
             units = cls(
-                value=value,
-                editable=editable,
+                value,
+                editable,
             )
 
             units.additional_properties = d

@@ -58,7 +58,7 @@ class UnitsParams:
             value = decimal_from_wire(d.pop("value"), "value")
 
             units_params = cls(
-                value=value,
+                value,
             )
 
             if d:
