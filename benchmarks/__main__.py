@@ -14,6 +14,7 @@ from threecommas_client.api.smart_trades import get_smart_trade
 from threecommas_client.models import SmartTrade
 
 from .loopback import serve
+from .server import main as server_figures
 from .stock_build import build_stock
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +49,9 @@ def main() -> None:
     print("\nSigned GET /v2/smart_trades/{id} against a loopback server, best of 5, µs per call")
     print(f"  {'bare httpx + json.loads (baseline)':34} {bare_us:8.1f} µs   1.00×")
     print(f"  {'threecommas_client (signed, parsed)':34} {sdk_us:8.1f} µs   {sdk_us / bare_us:4.2f}×   target ≤ 1.15×")
+
+    print()
+    server_figures()  # the reference server: signed GETs/s over loopback beside in-process fuzz cases/s
 
 
 if __name__ == "__main__":
