@@ -86,7 +86,7 @@ class DecimalProperty(PropertyProtocol):
 
     def get_imports(self, *, prefix: str) -> set[str]:
         imports = super().get_imports(prefix=prefix)
-        imports.update({"from decimal import Decimal", f"from {prefix}_wire import decimal_from_wire, decimal_to_wire"})
+        imports.update({"from decimal import Decimal", f"from {prefix}_wire import decimal_from_wire, decimal_to_wire, is_plain_decimal_text"})
         return imports
 
 

@@ -57,6 +57,10 @@ def dumps(value: Any) -> bytes:
 
 _is_decimal_text = _DECIMAL_TEXT.fullmatch
 
+# The models' inline fast path (see decimal_property.py.jinja): plain decimal text whose exponent has at most 9
+# digits, for which Decimal() cannot fail. Anything else goes through decimal_from_wire.
+is_plain_decimal_text = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]{1,9})?").fullmatch
+
 
 def decimal_from_wire(value: object, field: str) -> Decimal:
     """A decimal from a JSON string or number, digit for digit; bool, float noise and junk are refused."""

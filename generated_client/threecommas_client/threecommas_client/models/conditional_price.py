@@ -13,6 +13,7 @@ from .._wire import (
     WireValueError,
     decimal_from_wire,
     decimal_to_wire,
+    is_plain_decimal_text,
     missing_field,
     wrong_shape,
 )
@@ -94,7 +95,11 @@ class ConditionalPrice:
             if _value is None or _value is UNSET:
                 value = _value
             else:
-                value = decimal_from_wire(_value, "value")
+                value = (
+                    Decimal(_value)
+                    if type(_value) is str and is_plain_decimal_text(_value)
+                    else decimal_from_wire(_value, "value")
+                )
 
             _type_ = d.pop("type", UNSET)
             type_: None | PriceType | Unset
@@ -110,7 +115,11 @@ class ConditionalPrice:
             if _percent is None or _percent is UNSET:
                 percent = _percent
             else:
-                percent = decimal_from_wire(_percent, "percent")
+                percent = (
+                    Decimal(_percent)
+                    if type(_percent) is str and is_plain_decimal_text(_percent)
+                    else decimal_from_wire(_percent, "percent")
+                )
 
             conditional_price = cls(
                 value,

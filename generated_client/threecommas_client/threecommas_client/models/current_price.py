@@ -13,6 +13,7 @@ from .._wire import (
     WireValueError,
     decimal_from_wire,
     decimal_to_wire,
+    is_plain_decimal_text,
     missing_field,
     wrong_shape,
 )
@@ -120,35 +121,55 @@ class CurrentPrice:
             if _bid is None or _bid is UNSET:
                 bid = _bid
             else:
-                bid = decimal_from_wire(_bid, "bid")
+                bid = (
+                    Decimal(_bid)
+                    if type(_bid) is str and is_plain_decimal_text(_bid)
+                    else decimal_from_wire(_bid, "bid")
+                )
 
             _ask = d.pop("ask", UNSET)
             ask: Decimal | None | Unset
             if _ask is None or _ask is UNSET:
                 ask = _ask
             else:
-                ask = decimal_from_wire(_ask, "ask")
+                ask = (
+                    Decimal(_ask)
+                    if type(_ask) is str and is_plain_decimal_text(_ask)
+                    else decimal_from_wire(_ask, "ask")
+                )
 
             _last = d.pop("last", UNSET)
             last: Decimal | None | Unset
             if _last is None or _last is UNSET:
                 last = _last
             else:
-                last = decimal_from_wire(_last, "last")
+                last = (
+                    Decimal(_last)
+                    if type(_last) is str and is_plain_decimal_text(_last)
+                    else decimal_from_wire(_last, "last")
+                )
 
             _quote_volume = d.pop("quote_volume", UNSET)
             quote_volume: Decimal | None | Unset
             if _quote_volume is None or _quote_volume is UNSET:
                 quote_volume = _quote_volume
             else:
-                quote_volume = decimal_from_wire(_quote_volume, "quote_volume")
+                quote_volume = (
+                    Decimal(_quote_volume)
+                    if type(_quote_volume) is str and is_plain_decimal_text(_quote_volume)
+                    else decimal_from_wire(_quote_volume, "quote_volume")
+                )
 
             _day_change_percent = d.pop("day_change_percent", UNSET)
             day_change_percent: Decimal | None | Unset
             if _day_change_percent is None or _day_change_percent is UNSET:
                 day_change_percent = _day_change_percent
             else:
-                day_change_percent = decimal_from_wire(_day_change_percent, "day_change_percent")
+                day_change_percent = (
+                    Decimal(_day_change_percent)
+                    if type(_day_change_percent) is str and is_plain_decimal_text(_day_change_percent)
+                    else decimal_from_wire(_day_change_percent, "day_change_percent")
+                )
 
             current_price = cls(
                 bid,

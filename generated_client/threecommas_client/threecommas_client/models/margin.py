@@ -13,6 +13,7 @@ from .._wire import (
     WireValueError,
     decimal_from_wire,
     decimal_to_wire,
+    is_plain_decimal_text,
     missing_field,
     wrong_shape,
 )
@@ -81,14 +82,22 @@ class Margin:
             if _amount is None or _amount is UNSET:
                 amount = _amount
             else:
-                amount = decimal_from_wire(_amount, "amount")
+                amount = (
+                    Decimal(_amount)
+                    if type(_amount) is str and is_plain_decimal_text(_amount)
+                    else decimal_from_wire(_amount, "amount")
+                )
 
             _total = d.pop("total", UNSET)
             total: Decimal | None | Unset
             if _total is None or _total is UNSET:
                 total = _total
             else:
-                total = decimal_from_wire(_total, "total")
+                total = (
+                    Decimal(_total)
+                    if type(_total) is str and is_plain_decimal_text(_total)
+                    else decimal_from_wire(_total, "total")
+                )
 
             margin = cls(
                 amount,

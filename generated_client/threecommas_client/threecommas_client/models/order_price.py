@@ -13,6 +13,7 @@ from .._wire import (
     WireValueError,
     decimal_from_wire,
     decimal_to_wire,
+    is_plain_decimal_text,
     missing_field,
     wrong_shape,
 )
@@ -87,14 +88,22 @@ class OrderPrice:
             if _value is None or _value is UNSET:
                 value = _value
             else:
-                value = decimal_from_wire(_value, "value")
+                value = (
+                    Decimal(_value)
+                    if type(_value) is str and is_plain_decimal_text(_value)
+                    else decimal_from_wire(_value, "value")
+                )
 
             _value_without_commission = d.pop("value_without_commission", UNSET)
             value_without_commission: Decimal | None | Unset
             if _value_without_commission is None or _value_without_commission is UNSET:
                 value_without_commission = _value_without_commission
             else:
-                value_without_commission = decimal_from_wire(_value_without_commission, "value_without_commission")
+                value_without_commission = (
+                    Decimal(_value_without_commission)
+                    if type(_value_without_commission) is str and is_plain_decimal_text(_value_without_commission)
+                    else decimal_from_wire(_value_without_commission, "value_without_commission")
+                )
 
             editable = d.pop("editable", UNSET)
 

@@ -13,6 +13,7 @@ from .._wire import (
     WireValueError,
     decimal_from_wire,
     decimal_to_wire,
+    is_plain_decimal_text,
     missing_field,
     wrong_shape,
 )
@@ -107,28 +108,44 @@ class Profit:
             if _volume is None or _volume is UNSET:
                 volume = _volume
             else:
-                volume = decimal_from_wire(_volume, "volume")
+                volume = (
+                    Decimal(_volume)
+                    if type(_volume) is str and is_plain_decimal_text(_volume)
+                    else decimal_from_wire(_volume, "volume")
+                )
 
             _usd = d.pop("usd", UNSET)
             usd: Decimal | None | Unset
             if _usd is None or _usd is UNSET:
                 usd = _usd
             else:
-                usd = decimal_from_wire(_usd, "usd")
+                usd = (
+                    Decimal(_usd)
+                    if type(_usd) is str and is_plain_decimal_text(_usd)
+                    else decimal_from_wire(_usd, "usd")
+                )
 
             _percent = d.pop("percent", UNSET)
             percent: Decimal | None | Unset
             if _percent is None or _percent is UNSET:
                 percent = _percent
             else:
-                percent = decimal_from_wire(_percent, "percent")
+                percent = (
+                    Decimal(_percent)
+                    if type(_percent) is str and is_plain_decimal_text(_percent)
+                    else decimal_from_wire(_percent, "percent")
+                )
 
             _roe = d.pop("roe", UNSET)
             roe: Decimal | None | Unset
             if _roe is None or _roe is UNSET:
                 roe = _roe
             else:
-                roe = decimal_from_wire(_roe, "roe")
+                roe = (
+                    Decimal(_roe)
+                    if type(_roe) is str and is_plain_decimal_text(_roe)
+                    else decimal_from_wire(_roe, "roe")
+                )
 
             profit = cls(
                 volume,

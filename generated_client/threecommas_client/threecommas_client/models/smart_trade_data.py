@@ -16,6 +16,7 @@ from .._wire import (
     datetime_to_wire,
     decimal_from_wire,
     decimal_to_wire,
+    is_plain_decimal_text,
     missing_field,
     wrong_shape,
 )
@@ -349,36 +350,57 @@ class SmartTradeData:
             if _missing_funds_to_close is None or _missing_funds_to_close is UNSET:
                 missing_funds_to_close = _missing_funds_to_close
             else:
-                missing_funds_to_close = decimal_from_wire(_missing_funds_to_close, "missing_funds_to_close")
+                missing_funds_to_close = (
+                    Decimal(_missing_funds_to_close)
+                    if type(_missing_funds_to_close) is str and is_plain_decimal_text(_missing_funds_to_close)
+                    else decimal_from_wire(_missing_funds_to_close, "missing_funds_to_close")
+                )
 
             _liquidation_price = d.pop("liquidation_price", UNSET)
             liquidation_price: Decimal | None | Unset
             if _liquidation_price is None or _liquidation_price is UNSET:
                 liquidation_price = _liquidation_price
             else:
-                liquidation_price = decimal_from_wire(_liquidation_price, "liquidation_price")
+                liquidation_price = (
+                    Decimal(_liquidation_price)
+                    if type(_liquidation_price) is str and is_plain_decimal_text(_liquidation_price)
+                    else decimal_from_wire(_liquidation_price, "liquidation_price")
+                )
 
             _average_enter_price = d.pop("average_enter_price", UNSET)
             average_enter_price: Decimal | None | Unset
             if _average_enter_price is None or _average_enter_price is UNSET:
                 average_enter_price = _average_enter_price
             else:
-                average_enter_price = decimal_from_wire(_average_enter_price, "average_enter_price")
+                average_enter_price = (
+                    Decimal(_average_enter_price)
+                    if type(_average_enter_price) is str and is_plain_decimal_text(_average_enter_price)
+                    else decimal_from_wire(_average_enter_price, "average_enter_price")
+                )
 
             _average_close_price = d.pop("average_close_price", UNSET)
             average_close_price: Decimal | None | Unset
             if _average_close_price is None or _average_close_price is UNSET:
                 average_close_price = _average_close_price
             else:
-                average_close_price = decimal_from_wire(_average_close_price, "average_close_price")
+                average_close_price = (
+                    Decimal(_average_close_price)
+                    if type(_average_close_price) is str and is_plain_decimal_text(_average_close_price)
+                    else decimal_from_wire(_average_close_price, "average_close_price")
+                )
 
             _average_enter_price_without_commission = d.pop("average_enter_price_without_commission", UNSET)
             average_enter_price_without_commission: Decimal | None | Unset
             if _average_enter_price_without_commission is None or _average_enter_price_without_commission is UNSET:
                 average_enter_price_without_commission = _average_enter_price_without_commission
             else:
-                average_enter_price_without_commission = decimal_from_wire(
-                    _average_enter_price_without_commission, "average_enter_price_without_commission"
+                average_enter_price_without_commission = (
+                    Decimal(_average_enter_price_without_commission)
+                    if type(_average_enter_price_without_commission) is str
+                    and is_plain_decimal_text(_average_enter_price_without_commission)
+                    else decimal_from_wire(
+                        _average_enter_price_without_commission, "average_enter_price_without_commission"
+                    )
                 )
 
             _average_close_price_without_commission = d.pop("average_close_price_without_commission", UNSET)
@@ -386,8 +408,13 @@ class SmartTradeData:
             if _average_close_price_without_commission is None or _average_close_price_without_commission is UNSET:
                 average_close_price_without_commission = _average_close_price_without_commission
             else:
-                average_close_price_without_commission = decimal_from_wire(
-                    _average_close_price_without_commission, "average_close_price_without_commission"
+                average_close_price_without_commission = (
+                    Decimal(_average_close_price_without_commission)
+                    if type(_average_close_price_without_commission) is str
+                    and is_plain_decimal_text(_average_close_price_without_commission)
+                    else decimal_from_wire(
+                        _average_close_price_without_commission, "average_close_price_without_commission"
+                    )
                 )
 
             panic_sell_available = d.pop("panic_sell_available", UNSET)
@@ -411,35 +438,55 @@ class SmartTradeData:
             if _entered_amount is None or _entered_amount is UNSET:
                 entered_amount = _entered_amount
             else:
-                entered_amount = decimal_from_wire(_entered_amount, "entered_amount")
+                entered_amount = (
+                    Decimal(_entered_amount)
+                    if type(_entered_amount) is str and is_plain_decimal_text(_entered_amount)
+                    else decimal_from_wire(_entered_amount, "entered_amount")
+                )
 
             _entered_total = d.pop("entered_total", UNSET)
             entered_total: Decimal | None | Unset
             if _entered_total is None or _entered_total is UNSET:
                 entered_total = _entered_total
             else:
-                entered_total = decimal_from_wire(_entered_total, "entered_total")
+                entered_total = (
+                    Decimal(_entered_total)
+                    if type(_entered_total) is str and is_plain_decimal_text(_entered_total)
+                    else decimal_from_wire(_entered_total, "entered_total")
+                )
 
             _closed_amount = d.pop("closed_amount", UNSET)
             closed_amount: Decimal | None | Unset
             if _closed_amount is None or _closed_amount is UNSET:
                 closed_amount = _closed_amount
             else:
-                closed_amount = decimal_from_wire(_closed_amount, "closed_amount")
+                closed_amount = (
+                    Decimal(_closed_amount)
+                    if type(_closed_amount) is str and is_plain_decimal_text(_closed_amount)
+                    else decimal_from_wire(_closed_amount, "closed_amount")
+                )
 
             _closed_total = d.pop("closed_total", UNSET)
             closed_total: Decimal | None | Unset
             if _closed_total is None or _closed_total is UNSET:
                 closed_total = _closed_total
             else:
-                closed_total = decimal_from_wire(_closed_total, "closed_total")
+                closed_total = (
+                    Decimal(_closed_total)
+                    if type(_closed_total) is str and is_plain_decimal_text(_closed_total)
+                    else decimal_from_wire(_closed_total, "closed_total")
+                )
 
             _commission = d.pop("commission", UNSET)
             commission: Decimal | None | Unset
             if _commission is None or _commission is UNSET:
                 commission = _commission
             else:
-                commission = decimal_from_wire(_commission, "commission")
+                commission = (
+                    Decimal(_commission)
+                    if type(_commission) is str and is_plain_decimal_text(_commission)
+                    else decimal_from_wire(_commission, "commission")
+                )
 
             _created_at = d.pop("created_at", UNSET)
             created_at: datetime.datetime | Unset

@@ -12,6 +12,7 @@ from .._wire import (
     WireValueError,
     decimal_from_wire,
     decimal_to_wire,
+    is_plain_decimal_text,
     missing_field,
     wrong_shape,
 )
@@ -91,7 +92,11 @@ class StopLossTrailingParams:
             if _percent is UNSET:
                 percent = UNSET
             else:
-                percent = decimal_from_wire(_percent, "percent")
+                percent = (
+                    Decimal(_percent)
+                    if type(_percent) is str and is_plain_decimal_text(_percent)
+                    else decimal_from_wire(_percent, "percent")
+                )
 
             stop_loss_trailing_params = cls(
                 enabled,

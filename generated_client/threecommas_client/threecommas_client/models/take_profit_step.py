@@ -16,6 +16,7 @@ from .._wire import (
     datetime_to_wire,
     decimal_from_wire,
     decimal_to_wire,
+    is_plain_decimal_text,
     missing_field,
     wrong_shape,
 )
@@ -182,14 +183,22 @@ class TakeProfitStep:
             if _volume is None or _volume is UNSET:
                 volume = _volume
             else:
-                volume = decimal_from_wire(_volume, "volume")
+                volume = (
+                    Decimal(_volume)
+                    if type(_volume) is str and is_plain_decimal_text(_volume)
+                    else decimal_from_wire(_volume, "volume")
+                )
 
             _total = d.pop("total", UNSET)
             total: Decimal | None | Unset
             if _total is None or _total is UNSET:
                 total = _total
             else:
-                total = decimal_from_wire(_total, "total")
+                total = (
+                    Decimal(_total)
+                    if type(_total) is str and is_plain_decimal_text(_total)
+                    else decimal_from_wire(_total, "total")
+                )
 
             _trailing = d.pop("trailing", UNSET)
             trailing: Trailing | Unset

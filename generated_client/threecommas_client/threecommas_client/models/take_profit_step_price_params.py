@@ -12,6 +12,7 @@ from .._wire import (
     WireValueError,
     decimal_from_wire,
     decimal_to_wire,
+    is_plain_decimal_text,
     missing_field,
     wrong_shape,
 )
@@ -82,14 +83,22 @@ class TakeProfitStepPriceParams:
             if _value is UNSET:
                 value = UNSET
             else:
-                value = decimal_from_wire(_value, "value")
+                value = (
+                    Decimal(_value)
+                    if type(_value) is str and is_plain_decimal_text(_value)
+                    else decimal_from_wire(_value, "value")
+                )
 
             _percent = d.pop("percent", UNSET)
             percent: Decimal | Unset
             if _percent is UNSET:
                 percent = UNSET
             else:
-                percent = decimal_from_wire(_percent, "percent")
+                percent = (
+                    Decimal(_percent)
+                    if type(_percent) is str and is_plain_decimal_text(_percent)
+                    else decimal_from_wire(_percent, "percent")
+                )
 
             take_profit_step_price_params = cls(
                 type_,

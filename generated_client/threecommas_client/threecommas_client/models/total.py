@@ -13,6 +13,7 @@ from .._wire import (
     WireValueError,
     decimal_from_wire,
     decimal_to_wire,
+    is_plain_decimal_text,
     missing_field,
     wrong_shape,
 )
@@ -68,7 +69,11 @@ class Total:
             if _value is None or _value is UNSET:
                 value = _value
             else:
-                value = decimal_from_wire(_value, "value")
+                value = (
+                    Decimal(_value)
+                    if type(_value) is str and is_plain_decimal_text(_value)
+                    else decimal_from_wire(_value, "value")
+                )
 
             total = cls(
                 value,

@@ -16,6 +16,7 @@ from .._wire import (
     datetime_to_wire,
     decimal_from_wire,
     decimal_to_wire,
+    is_plain_decimal_text,
     missing_field,
     wrong_shape,
 )
@@ -394,7 +395,11 @@ class Trade:
             if _average_price is None or _average_price is UNSET:
                 average_price = _average_price
             else:
-                average_price = decimal_from_wire(_average_price, "average_price")
+                average_price = (
+                    Decimal(_average_price)
+                    if type(_average_price) is str and is_plain_decimal_text(_average_price)
+                    else decimal_from_wire(_average_price, "average_price")
+                )
 
             _follow_price_type = d.pop("follow_price_type", UNSET)
             follow_price_type: None | PriceType | Unset
@@ -412,28 +417,44 @@ class Trade:
             if _initial_amount is None or _initial_amount is UNSET:
                 initial_amount = _initial_amount
             else:
-                initial_amount = decimal_from_wire(_initial_amount, "initial_amount")
+                initial_amount = (
+                    Decimal(_initial_amount)
+                    if type(_initial_amount) is str and is_plain_decimal_text(_initial_amount)
+                    else decimal_from_wire(_initial_amount, "initial_amount")
+                )
 
             _initial_total = d.pop("initial_total", UNSET)
             initial_total: Decimal | None | Unset
             if _initial_total is None or _initial_total is UNSET:
                 initial_total = _initial_total
             else:
-                initial_total = decimal_from_wire(_initial_total, "initial_total")
+                initial_total = (
+                    Decimal(_initial_total)
+                    if type(_initial_total) is str and is_plain_decimal_text(_initial_total)
+                    else decimal_from_wire(_initial_total, "initial_total")
+                )
 
             _initial_price = d.pop("initial_price", UNSET)
             initial_price: Decimal | None | Unset
             if _initial_price is None or _initial_price is UNSET:
                 initial_price = _initial_price
             else:
-                initial_price = decimal_from_wire(_initial_price, "initial_price")
+                initial_price = (
+                    Decimal(_initial_price)
+                    if type(_initial_price) is str and is_plain_decimal_text(_initial_price)
+                    else decimal_from_wire(_initial_price, "initial_price")
+                )
 
             _order_price = d.pop("order_price", UNSET)
             order_price: Decimal | None | Unset
             if _order_price is None or _order_price is UNSET:
                 order_price = _order_price
             else:
-                order_price = decimal_from_wire(_order_price, "order_price")
+                order_price = (
+                    Decimal(_order_price)
+                    if type(_order_price) is str and is_plain_decimal_text(_order_price)
+                    else decimal_from_wire(_order_price, "order_price")
+                )
 
             _order_side = d.pop("order_side", UNSET)
             order_side: OrderSide | Unset
@@ -451,35 +472,55 @@ class Trade:
             if _position_percentage is None or _position_percentage is UNSET:
                 position_percentage = _position_percentage
             else:
-                position_percentage = decimal_from_wire(_position_percentage, "position_percentage")
+                position_percentage = (
+                    Decimal(_position_percentage)
+                    if type(_position_percentage) is str and is_plain_decimal_text(_position_percentage)
+                    else decimal_from_wire(_position_percentage, "position_percentage")
+                )
 
             _realised_amount = d.pop("realised_amount", UNSET)
             realised_amount: Decimal | None | Unset
             if _realised_amount is None or _realised_amount is UNSET:
                 realised_amount = _realised_amount
             else:
-                realised_amount = decimal_from_wire(_realised_amount, "realised_amount")
+                realised_amount = (
+                    Decimal(_realised_amount)
+                    if type(_realised_amount) is str and is_plain_decimal_text(_realised_amount)
+                    else decimal_from_wire(_realised_amount, "realised_amount")
+                )
 
             _realised_total = d.pop("realised_total", UNSET)
             realised_total: Decimal | None | Unset
             if _realised_total is None or _realised_total is UNSET:
                 realised_total = _realised_total
             else:
-                realised_total = decimal_from_wire(_realised_total, "realised_total")
+                realised_total = (
+                    Decimal(_realised_total)
+                    if type(_realised_total) is str and is_plain_decimal_text(_realised_total)
+                    else decimal_from_wire(_realised_total, "realised_total")
+                )
 
             _realised_percentage = d.pop("realised_percentage", UNSET)
             realised_percentage: Decimal | None | Unset
             if _realised_percentage is None or _realised_percentage is UNSET:
                 realised_percentage = _realised_percentage
             else:
-                realised_percentage = decimal_from_wire(_realised_percentage, "realised_percentage")
+                realised_percentage = (
+                    Decimal(_realised_percentage)
+                    if type(_realised_percentage) is str and is_plain_decimal_text(_realised_percentage)
+                    else decimal_from_wire(_realised_percentage, "realised_percentage")
+                )
 
             _realised_price = d.pop("realised_price", UNSET)
             realised_price: Decimal | None | Unset
             if _realised_price is None or _realised_price is UNSET:
                 realised_price = _realised_price
             else:
-                realised_price = decimal_from_wire(_realised_price, "realised_price")
+                realised_price = (
+                    Decimal(_realised_price)
+                    if type(_realised_price) is str and is_plain_decimal_text(_realised_price)
+                    else decimal_from_wire(_realised_price, "realised_price")
+                )
 
             status = d.pop("status", UNSET)
 
@@ -488,7 +529,11 @@ class Trade:
             if _take_profit_percentage is None or _take_profit_percentage is UNSET:
                 take_profit_percentage = _take_profit_percentage
             else:
-                take_profit_percentage = decimal_from_wire(_take_profit_percentage, "take_profit_percentage")
+                take_profit_percentage = (
+                    Decimal(_take_profit_percentage)
+                    if type(_take_profit_percentage) is str and is_plain_decimal_text(_take_profit_percentage)
+                    else decimal_from_wire(_take_profit_percentage, "take_profit_percentage")
+                )
 
             trade_purpose = d.pop("trade_purpose", UNSET)
 
@@ -497,14 +542,22 @@ class Trade:
             if _trail_percentage is None or _trail_percentage is UNSET:
                 trail_percentage = _trail_percentage
             else:
-                trail_percentage = decimal_from_wire(_trail_percentage, "trail_percentage")
+                trail_percentage = (
+                    Decimal(_trail_percentage)
+                    if type(_trail_percentage) is str and is_plain_decimal_text(_trail_percentage)
+                    else decimal_from_wire(_trail_percentage, "trail_percentage")
+                )
 
             _trail_value = d.pop("trail_value", UNSET)
             trail_value: Decimal | None | Unset
             if _trail_value is None or _trail_value is UNSET:
                 trail_value = _trail_value
             else:
-                trail_value = decimal_from_wire(_trail_value, "trail_value")
+                trail_value = (
+                    Decimal(_trail_value)
+                    if type(_trail_value) is str and is_plain_decimal_text(_trail_value)
+                    else decimal_from_wire(_trail_value, "trail_value")
+                )
 
             trailing_enabled = d.pop("trailing_enabled", UNSET)
 
@@ -513,7 +566,11 @@ class Trade:
             if _trailing_last_price is None or _trailing_last_price is UNSET:
                 trailing_last_price = _trailing_last_price
             else:
-                trailing_last_price = decimal_from_wire(_trailing_last_price, "trailing_last_price")
+                trailing_last_price = (
+                    Decimal(_trailing_last_price)
+                    if type(_trailing_last_price) is str and is_plain_decimal_text(_trailing_last_price)
+                    else decimal_from_wire(_trailing_last_price, "trailing_last_price")
+                )
 
             _trailing_last_price_updated_at = d.pop("trailing_last_price_updated_at", UNSET)
             trailing_last_price_updated_at: datetime.datetime | None | Unset
@@ -531,14 +588,22 @@ class Trade:
             if _trigger_price is None or _trigger_price is UNSET:
                 trigger_price = _trigger_price
             else:
-                trigger_price = decimal_from_wire(_trigger_price, "trigger_price")
+                trigger_price = (
+                    Decimal(_trigger_price)
+                    if type(_trigger_price) is str and is_plain_decimal_text(_trigger_price)
+                    else decimal_from_wire(_trigger_price, "trigger_price")
+                )
 
             _trigger_price_percentage = d.pop("trigger_price_percentage", UNSET)
             trigger_price_percentage: Decimal | None | Unset
             if _trigger_price_percentage is None or _trigger_price_percentage is UNSET:
                 trigger_price_percentage = _trigger_price_percentage
             else:
-                trigger_price_percentage = decimal_from_wire(_trigger_price_percentage, "trigger_price_percentage")
+                trigger_price_percentage = (
+                    Decimal(_trigger_price_percentage)
+                    if type(_trigger_price_percentage) is str and is_plain_decimal_text(_trigger_price_percentage)
+                    else decimal_from_wire(_trigger_price_percentage, "trigger_price_percentage")
+                )
 
             trigger_type: None | str | Unset = d.pop("trigger_type", UNSET)
 

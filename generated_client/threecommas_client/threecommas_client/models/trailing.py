@@ -13,6 +13,7 @@ from .._wire import (
     WireValueError,
     decimal_from_wire,
     decimal_to_wire,
+    is_plain_decimal_text,
     missing_field,
     wrong_shape,
 )
@@ -84,7 +85,11 @@ class Trailing:
             if _percent is None or _percent is UNSET:
                 percent = _percent
             else:
-                percent = decimal_from_wire(_percent, "percent")
+                percent = (
+                    Decimal(_percent)
+                    if type(_percent) is str and is_plain_decimal_text(_percent)
+                    else decimal_from_wire(_percent, "percent")
+                )
 
             trailing = cls(
                 enabled,
