@@ -31,14 +31,14 @@ class TakeProfitStepParams:
             price (TakeProfitStepPriceParams): The trigger of a take profit step; needs `value` or `percent`.
             volume (Decimal): An exact decimal number written as a JSON string (`"0.10622"`). Values may carry 40 or more
                 significant digits; parse them as decimals, never as binary floats.
-            position (int | Unset): The step's number, from 1.
+            position (int | str | Unset): The step's number, 1 to 8; an integer, or a digit string as form bodies send it.
             trailing (TakeProfitTrailingParams | Unset): Trailing of a take profit step. Enabled trailing needs `percent`.
     """
 
     order_type: OrderType
     price: TakeProfitStepPriceParams
     volume: Decimal
-    position: int | Unset = UNSET
+    position: int | str | Unset = UNSET
     trailing: TakeProfitTrailingParams | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -48,7 +48,11 @@ class TakeProfitStepParams:
 
         volume = decimal_to_wire(self.volume)
 
-        position = self.position
+        position: int | str | Unset
+        if isinstance(self.position, Unset):
+            position = UNSET
+        else:
+            position = self.position
 
         trailing: dict[str, Any] | Unset = UNSET
         if not isinstance(self.trailing, Unset):
@@ -89,7 +93,7 @@ class TakeProfitStepParams:
 
             volume = decimal_from_wire(d.pop("volume"), "volume")
 
-            position = d.pop("position", UNSET)
+            position: int | str | Unset = d.pop("position", UNSET)
 
             _trailing = d.pop("trailing", UNSET)
             trailing: TakeProfitTrailingParams | Unset
