@@ -1,9 +1,10 @@
 """Business rules the spec states in prose, beyond what its JSON Schema (with `if`/`then`) checks.
 
 The schema already enforces the required-when rules (a limit entry needs a price, a step needs a
-value or a percent, ...). What is left here is what JSON Schema cannot say: volumes adding up to
-100, bounds on decimals sent as strings, rules that depend on the account. Each violation names its
-field with a Rails bracket path, as the real API does.
+value or a percent, ...), and spec_validation holds decimals sent as strings to the bounds the spec
+gives their number form. What is left here is what JSON Schema cannot say: volumes adding up to
+100, breakeven needing two steps, rules that depend on the account, and a magnitude guard. Each
+violation names its field with a Rails bracket path, as the real API does.
 """
 
 from __future__ import annotations
@@ -58,16 +59,6 @@ class Checker:
         if message not in messages:
             messages.append(message)
 
-    def within(
-        self, value: Any, path: str, low: Decimal, high: Decimal, low_open: bool = False
-    ) -> None:
-        number = _number(value)
-        if number is None:
-            return
-        if number < low or (low_open and number == low) or number > high:
-            word = "greater than" if low_open else "at least"
-            self.add(path, f"must be {word} {low} and at most {high}")
-
     def magnitudes(self, node: Any, path: str) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
@@ -94,14 +85,6 @@ def _leverage(c: Checker, body: dict[str, Any], futures: bool) -> None:
         c.add("leverage[enabled]", "is only available on futures accounts")
 
 
-def _position(c: Checker, position: Any) -> None:
-    trailing = get(position, "conditional", "trailing")
-    if as_bool(get(trailing, "enabled")):
-        c.within(
-            get(trailing, "percent"), "position[conditional][trailing][percent]", ZERO, Decimal(99)
-        )
-
-
 def _take_profit(c: Checker, take_profit: Any) -> None:
     if not as_bool(get(take_profit, "enabled")):
         return
@@ -109,18 +92,8 @@ def _take_profit(c: Checker, take_profit: Any) -> None:
     if not isinstance(steps, list):
         return
     total = ZERO
-    for index, step in enumerate(steps):
-        p = f"take_profit[steps][{index}]"
-        volume = _number(get(step, "volume"))
-        c.within(get(step, "volume"), f"{p}[volume]", ZERO, HUNDRED, low_open=True)
-        total += volume or ZERO
-        if as_bool(get(step, "trailing", "enabled")):
-            c.within(
-                get(step, "trailing", "percent"),
-                f"{p}[trailing][percent]",
-                Decimal("0.01"),
-                HUNDRED,
-            )
+    for step in steps:
+        total += _number(get(step, "volume")) or ZERO
     if total != HUNDRED:
         c.add("take_profit[steps]", "volumes must add up to 100")
 
@@ -128,15 +101,6 @@ def _take_profit(c: Checker, take_profit: Any) -> None:
 def _stop_loss(c: Checker, stop_loss: Any, take_profit: Any) -> None:
     if not as_bool(get(stop_loss, "enabled")):
         return
-    trailing = get(stop_loss, "conditional", "trailing")
-    if as_bool(get(trailing, "enabled")):
-        c.within(
-            get(trailing, "percent"),
-            "stop_loss[conditional][trailing][percent]",
-            ZERO,
-            HUNDRED,
-            low_open=True,
-        )
     if as_bool(get(stop_loss, "breakeven")):
         steps = get(take_profit, "steps")
         if (
@@ -151,7 +115,6 @@ def check_create(body: dict[str, Any], futures: bool) -> Attributes:
     c = Checker()
     c.magnitudes(body, "")
     _leverage(c, body, futures)
-    _position(c, body.get("position"))
     if not as_bool(body.get("instant")):
         _take_profit(c, body.get("take_profit"))
         _stop_loss(c, body.get("stop_loss"), body.get("take_profit"))
@@ -162,7 +125,6 @@ def check_update(body: dict[str, Any], futures: bool, take_profit_now: Any = Non
     c = Checker()
     c.magnitudes(body, "")
     _leverage(c, body, futures)
-    _position(c, body.get("position"))
     _take_profit(c, body.get("take_profit"))
     _stop_loss(c, body.get("stop_loss"), body.get("take_profit", take_profit_now))
     return c.errors

@@ -8,7 +8,7 @@ Errors come back as Rails bracket paths (`take_profit[steps][0][price][type]`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -183,6 +183,8 @@ class Operation:
     success_status: int
     error_statuses: set[int] = field(default_factory=set)
     either: dict[int, str] = field(default_factory=dict, repr=False)
+    body_schema: Any | None = None
+    resolve: Callable[[Any], Any] = field(default=lambda node: node, repr=False)
 
 
 class ParameterError(Exception):
@@ -281,6 +283,7 @@ class Spec:
                     scalar_type=self._scalar_type(resolved.get("schema") or {}),
                 )
         body_validator = None
+        body_schema = None
         body_required = False
         media_types: list[str] = []
         if "requestBody" in raw:
@@ -298,6 +301,7 @@ class Spec:
             )
             if media is not None and "schema" in content[media]:
                 body_validator = self._validator(f"{body_pointer}/content/{_pointer(media)}/schema")
+                body_schema = content[media]["schema"]
         statuses = [int(code) for code in (raw.get("responses") or {}) if str(code).isdigit()]
         success = min((c for c in statuses if 200 <= c < 300), default=200)
         regex = "^" + re.sub(r"\\\{([^}]+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$"
@@ -313,6 +317,8 @@ class Spec:
             success_status=success,
             error_statuses={c for c in statuses if c >= 400},
             either=self.either,
+            body_schema=body_schema,
+            resolve=self._deref,
         )
 
     # -- routing -------------------------------------------------------------------------------
@@ -378,8 +384,69 @@ def validate_parameters(
     return values
 
 
+def _alternatives(resolve: Callable[[Any], Any], schema: Any) -> Iterator[dict[str, Any]]:
+    """A schema and the branches of its anyOf/oneOf/allOf, resolved."""
+    schema = resolve(schema)
+    if isinstance(schema, dict):
+        yield schema
+        for key in ("anyOf", "oneOf", "allOf"):
+            for sub in schema.get(key) or []:
+                yield from _alternatives(resolve, sub)
+
+
+_BOUNDS = ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum")
+
+
+def decimal_string_bounds(
+    resolve: Callable[[Any], Any], schema: Any, value: Any, parts: list[Any]
+) -> Iterator[tuple[str, str]]:
+    """A `format: decimal` field takes a JSON number or a numeric string; the spec bounds its number
+    branch, and a decimal's bounds do not depend on how it was written, so a numeric string is held
+    to them too. Yields (bracket path, message) per violation."""
+    branches = list(_alternatives(resolve, schema))
+    if isinstance(value, str) and any(b.get("format") == "decimal" for b in branches):
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            return  # not numeric: the string branch's pattern already rejects it
+        if not number.is_finite():
+            return
+        for branch in branches:
+            if branch.get("type") not in ("number", "integer"):
+                continue
+            for keyword in _BOUNDS:
+                if keyword not in branch:
+                    continue
+                bound = Decimal(str(branch[keyword]))
+                broken = {
+                    "minimum": number < bound,
+                    "exclusiveMinimum": number <= bound,
+                    "maximum": number > bound,
+                    "exclusiveMaximum": number >= bound,
+                }[keyword]
+                if broken:
+                    error = ValidationError("", validator=keyword, validator_value=branch[keyword])
+                    yield bracket_path(parts), _message(error)
+        return
+    if isinstance(value, dict):
+        for name, item in value.items():
+            for branch in branches:
+                sub = (branch.get("properties") or {}).get(name)
+                if sub is not None:
+                    yield from decimal_string_bounds(resolve, sub, item, [*parts, name])
+                    break
+    elif isinstance(value, list):
+        items = next((b["items"] for b in branches if "items" in b), None)
+        if items is not None:
+            for index, item in enumerate(value):
+                yield from decimal_string_bounds(resolve, items, item, [*parts, index])
+
+
 def validate_body(op: Operation, body: Any) -> dict[str, list[str]]:
     if op.body_validator is None:
         return {}
     errors = list(op.body_validator.iter_errors(body))
-    return errors_to_attributes(errors, [], op.either)
+    attributes = errors_to_attributes(errors, [], op.either)
+    for key, message in decimal_string_bounds(op.resolve, op.body_schema, body, []):
+        _add(attributes, key, message)
+    return attributes
