@@ -13,12 +13,14 @@ from threecommas_client._wire import loads
 from threecommas_client.api.smart_trades import get_smart_trade
 from threecommas_client.models import SmartTrade
 
+from tests.seed_documents import seed_003_text
+
 from .loopback import serve
 from .server import main as server_figures
 from .stock_build import build_stock
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SEED = (REPO_ROOT / "tests" / "client" / "fixtures" / "seed_003_smart_trade.json").read_text()
+SEED = seed_003_text()
 
 
 def per_call_us(fn: Callable[[], object], number: int, repeat: int = 5) -> float:
@@ -34,8 +36,12 @@ def main() -> None:
     stock = per_call_us(lambda: stock_models.SmartTrade.from_dict(json.loads(SEED)), n)
     print("Parse of seed 003 (JSON text -> SmartTrade), best of 5, µs per call")
     print(f"  {'json.loads (baseline)':34} {base:8.1f} µs   1.00×")
-    print(f"  {'threecommas_client (Decimal)':34} {ours:8.1f} µs   {ours / base:4.2f}×   target ≤ 3.00×")
-    print(f"  {'stock openapi-python-client':34} {stock:8.1f} µs   {stock / base:4.2f}×   (reference, about 6×)")
+    print(
+        f"  {'threecommas_client (Decimal)':34} {ours:8.1f} µs   {ours / base:4.2f}×   target ≤ 3.00×"
+    )
+    print(
+        f"  {'stock openapi-python-client':34} {stock:8.1f} µs   {stock / base:4.2f}×   (reference, about 6×)"
+    )
     tmp.cleanup()
 
     server, port = serve(SEED.encode())
@@ -48,7 +54,9 @@ def main() -> None:
     server.shutdown()
     print("\nSigned GET /v2/smart_trades/{id} against a loopback server, best of 5, µs per call")
     print(f"  {'bare httpx + json.loads (baseline)':34} {bare_us:8.1f} µs   1.00×")
-    print(f"  {'threecommas_client (signed, parsed)':34} {sdk_us:8.1f} µs   {sdk_us / bare_us:4.2f}×   target ≤ 1.15×")
+    print(
+        f"  {'threecommas_client (signed, parsed)':34} {sdk_us:8.1f} µs   {sdk_us / bare_us:4.2f}×   target ≤ 1.15×"
+    )
 
     print()
     server_figures()  # the reference server: signed GETs/s over loopback beside in-process fuzz cases/s

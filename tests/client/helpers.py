@@ -15,11 +15,13 @@ import yaml
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
+from tests.seed_documents import seed_003_text
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = REPO_ROOT / "tests" / "fixtures"
 SPEC_PATH = REPO_ROOT / "openapi" / "3commas.yaml"
 RSA_KEY_PEM = (FIXTURES / "3commas-docs-test-rsa-key.pem").read_text()
-SEED_003 = (FIXTURES / "seed_003_smart_trade.json").read_text()
+SEED_003 = seed_003_text()
 
 # The docs' published (throwaway) credentials.
 DOCS_SECRET = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j"
@@ -60,7 +62,9 @@ class Recorder:
         if isinstance(body, bytes):
             return httpx.Response(status, content=body)
         if isinstance(body, str):
-            return httpx.Response(status, content=body.encode(), headers={"content-type": "text/plain"})
+            return httpx.Response(
+                status, content=body.encode(), headers={"content-type": "text/plain"}
+            )
         return httpx.Response(status, json=body)
 
 
@@ -73,16 +77,23 @@ def expected_payload(request: httpx.Request, algorithm: str) -> bytes:
     return path + body  # the RSA page's form
 
 
-def verify_signature(request: httpx.Request, *, secret: str | None = None, public_pem: bytes | None = None) -> None:
+def verify_signature(
+    request: httpx.Request, *, secret: str | None = None, public_pem: bytes | None = None
+) -> None:
     signature = request.headers["Signature"]
     if secret is not None:
-        want = hmac.new(secret.encode(), expected_payload(request, "hmac"), hashlib.sha256).hexdigest()
+        want = hmac.new(
+            secret.encode(), expected_payload(request, "hmac"), hashlib.sha256
+        ).hexdigest()
         assert hmac.compare_digest(signature.lower(), want), "HMAC signature does not verify"
     else:
         assert public_pem is not None
         key = serialization.load_pem_public_key(public_pem)
         key.verify(  # type: ignore[union-attr,call-arg]
-            base64.b64decode(signature), expected_payload(request, "rsa"), padding.PKCS1v15(), hashes.SHA256()
+            base64.b64decode(signature),
+            expected_payload(request, "rsa"),
+            padding.PKCS1v15(),
+            hashes.SHA256(),
         )
 
 

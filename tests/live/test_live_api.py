@@ -44,15 +44,15 @@ if not API_KEY or not (SECRET or RSA_KEY_FILE):
 if FORCED_MODE not in ("paper", "real"):
     pytest.fail(f"THREECOMMAS_FORCED_MODE must be paper or real, not {FORCED_MODE!r}")
 
-from threecommas_client import SignedClient, Unauthorized  # noqa: E402
-from threecommas_client.api.smart_trade_trades import list_smart_trade_trades  # noqa: E402
-from threecommas_client.api.smart_trades import (  # noqa: E402
+from threecommas_client import SignedClient, Unauthorized
+from threecommas_client.api.smart_trade_trades import list_smart_trade_trades
+from threecommas_client.api.smart_trades import (
     cancel_smart_trade,
     create_smart_trade,
     get_smart_trade,
     list_smart_trades,
 )
-from threecommas_client.models import SmartTradeCreateRequest  # noqa: E402
+from threecommas_client.models import SmartTradeCreateRequest
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +116,7 @@ def test_create_read_cancel(client: SignedClient) -> None:
     try:
         read = get_smart_trade.sync(raw["id"], client=client)
         assert read is not None and read.position.price is not None
-        assert read.position.price.value == Decimal("1")
+        assert read.position.price.value == Decimal(1)
     finally:
         cancelled = cancel_smart_trade.sync_detailed(raw["id"], client=client)
         _conforms("SmartTrade", json.loads(cancelled.content))

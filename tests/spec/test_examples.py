@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from generator import schema_paths, spec_lint
-
-from .seed_documents import seed_000_error_examples, seed_001_examples, seed_003_body
+from tests.seed_documents import seed_000_error_examples, seed_001_examples, seed_003_body
 
 Spec = dict[str, Any]
 SEED_EXAMPLES = seed_001_examples()

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 from generator import schema_paths
-
-from .seed_documents import SEED_000, seed_003_body
+from tests.seed_documents import SEED_000, seed_003_body
 
 # How the registry resolves the table's broken names (entry ids in openapi/curation.yaml).
 RESOLUTIONS = {

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 SOURCES = REPO / "openapi" / "sources"
 SEED_000 = SOURCES / "000_2670319b238968a9.txt"
 SEED_001 = SOURCES / "001_6fd61ce09f361c1d.txt"
@@ -22,9 +22,14 @@ def seed_001_examples() -> dict[str, Any]:
     return {title.strip(): json.loads(body) for title, body in found}
 
 
-def seed_003_body() -> dict[str, Any]:
+def seed_003_text() -> str:
+    """Seed 003's response body: a real SmartTrade, as JSON text."""
     text = SEED_003.read_text(encoding="utf-8")
-    body = json.loads(text[text.index("{") :])
+    return text[text.index("{") :] + "\n"
+
+
+def seed_003_body() -> dict[str, Any]:
+    body = json.loads(seed_003_text())
     assert isinstance(body, dict)
     return body
 
