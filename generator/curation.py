@@ -49,16 +49,19 @@ def token_pattern(token: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![A-Za-z0-9_]){re.escape(token)}(?![A-Za-z0-9_])")
 
 
-def schema_validator(spec: dict[str, Any], component: str) -> jsonschema.Draft202012Validator:
-    """A validator for one component, with every `$ref` of the spec resolvable."""
-    registry: Registry[Any] = Registry().with_resource(
-        "urn:spec", DRAFT202012.create_resource(spec)
-    )
+def validator_at(spec: dict[str, Any], pointer: str) -> jsonschema.Draft202012Validator:
+    """A validator for the schema at a JSON pointer into the spec, with every `$ref` resolvable."""
+    registry: Registry[Any] = Registry().with_resource("urn:spec", DRAFT202012.create_resource(spec))
     return jsonschema.Draft202012Validator(
-        {"$ref": f"urn:spec#/components/schemas/{component}"},
+        {"$ref": f"urn:spec#{pointer}"},
         registry=registry,
         format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
     )
+
+
+def schema_validator(spec: dict[str, Any], component: str) -> jsonschema.Draft202012Validator:
+    """A validator for one component schema."""
+    return validator_at(spec, f"/components/schemas/{component}")
 
 
 def typo_tokens(registry: dict[str, Any]) -> list[str]:
