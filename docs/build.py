@@ -50,6 +50,7 @@ def page_names(target: SpecTarget) -> tuple[str, str]:
 
 # --- the build-time copy --------------------------------------------------------------------------
 
+
 def _split(pointer: str) -> list[str]:
     return [p.replace("~1", "/").replace("~0", "~") for p in pointer.lstrip("/").split("/")]
 
@@ -76,7 +77,9 @@ def build_copy(target: SpecTarget) -> tuple[dict[str, Any], list[str]]:
     notes: list[str] = []
     pending_file = PENDING / f"{target.spec.stem}.yaml"
     if pending_file.exists():
-        notes += apply_pending(spec, load_yaml(pending_file), str(pending_file.relative_to(REPO_ROOT)))
+        notes += apply_pending(
+            spec, load_yaml(pending_file), str(pending_file.relative_to(REPO_ROOT))
+        )
     for name, scheme in spec.get("components", {}).get("securitySchemes", {}).items():
         if "x-signing" in scheme:
             _, problems = check_vectors(scheme["x-signing"])
@@ -103,23 +106,47 @@ def build_copy(target: SpecTarget) -> tuple[dict[str, Any], list[str]]:
 # --- offline check --------------------------------------------------------------------------------
 
 _REMOTE = [
-    (re.compile(r"<script\b[^>]*\bsrc\s*=", re.I), "a <script src=...>"),
-    (re.compile(r"<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//", re.I), "a <link> to another host"),
-    (re.compile(r"<(?:img|iframe|source|video|audio)\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//", re.I),
-     "an embedded resource from another host"),
-    (re.compile(r"\bimport\b[^;\n]{0,200}?[\"'](?:https?:)?//", re.I), "a JavaScript import from another host"),
-    (re.compile(r"@import\s+(?:url\()?[\"']?(?:https?:)?//", re.I), "a CSS @import from another host"),
-    (re.compile(r"(?<![\w.$])url\(\s*[\"']?(?:https?:)?//"), "a CSS url() on another host (fonts?)"),
-    (re.compile(r"[\"'`]https?://[^\"'`\s]+\.(?:svg|png|jpe?g|gif|webp|ico|woff2?|ttf|otf|css|m?js|json|ya?ml)[\"'`]", re.I),
-     "a string naming an asset on another host"),
+    (re.compile(r"<script\b[^>]*\bsrc\s*=", re.IGNORECASE), "a <script src=...>"),
+    (
+        re.compile(r"<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//", re.IGNORECASE),
+        "a <link> to another host",
+    ),
+    (
+        re.compile(
+            r"<(?:img|iframe|source|video|audio)\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//",
+            re.IGNORECASE,
+        ),
+        "an embedded resource from another host",
+    ),
+    (
+        re.compile(r"\bimport\b[^;\n]{0,200}?[\"'](?:https?:)?//", re.IGNORECASE),
+        "a JavaScript import from another host",
+    ),
+    (
+        re.compile(r"@import\s+(?:url\()?[\"']?(?:https?:)?//", re.IGNORECASE),
+        "a CSS @import from another host",
+    ),
+    (
+        re.compile(r"(?<![\w.$])url\(\s*[\"']?(?:https?:)?//"),
+        "a CSS url() on another host (fonts?)",
+    ),
+    (
+        re.compile(
+            r"[\"'`]https?://[^\"'`\s]+\.(?:svg|png|jpe?g|gif|webp|ico|woff2?|ttf|otf|css|m?js|json|ya?ml)[\"'`]",
+            re.IGNORECASE,
+        ),
+        "a string naming an asset on another host",
+    ),
 ]
 
 # Redoc draws its sidebar footer logo from its CDN, whatever the options. The build swaps those
 # two URLs for one small inline SVG of its own (the "API docs by" link to redocly.com stays; a link
 # is not a fetch). If Redoc moves them, the asset check above fails the build.
 _LOGO_URLS = ("https://cdn.redoc.ly/redoc/logo-mini.svg",)
-_LOGO = ("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='56' height='16'%3E"
-         "%3Ctext x='0' y='12' font-family='sans-serif' font-size='12' fill='%23808080'%3ERedoc%3C/text%3E%3C/svg%3E")
+_LOGO = (
+    "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='56' height='16'%3E"
+    "%3Ctext x='0' y='12' font-family='sans-serif' font-size='12' fill='%23808080'%3ERedoc%3C/text%3E%3C/svg%3E"
+)
 
 
 REDOC_PACKAGE = REPO_ROOT / "node_modules" / "redoc"
@@ -138,7 +165,7 @@ REDOC_OPTIONS = {
 }
 
 
-_HTML_OPENERS = re.compile(r"<(?=!--|/?script)", re.I)
+_HTML_OPENERS = re.compile(r"<(?=!--|/?script)", re.IGNORECASE)
 
 
 def _script_safe(text: str) -> str:
@@ -147,16 +174,22 @@ def _script_safe(text: str) -> str:
     `<!--`, `<script` and `</script` are written `\\x3C!--`, ... : the same characters in any
     string, template or regular expression literal, and inert to the HTML parser.
     """
-    if re.search(r"\\<(?=!--|/?script)", text, flags=re.I):
-        raise SystemExit("the Redoc bundle escapes a '<' before <!-- or <script; cannot inline it safely")
+    if re.search(r"\\<(?=!--|/?script)", text, flags=re.IGNORECASE):
+        raise SystemExit(
+            "the Redoc bundle escapes a '<' before <!-- or <script; cannot inline it safely"
+        )
     return _HTML_OPENERS.sub(r"\\x3C", text)
 
 
 def render_api_page(spec: dict[str, Any], target: SpecTarget, title: str) -> str:
     bundle = (REDOC_PACKAGE / "bundles" / "redoc.standalone.js").read_text(encoding="utf-8")
     version = json.loads((REDOC_PACKAGE / "package.json").read_text(encoding="utf-8"))["version"]
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=False,
-                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
     return env.get_template("api.html.jinja").render(
         title=title,
         redoc_version=version,
@@ -181,13 +214,16 @@ def offline_problems(html: str) -> list[str]:
 
 # --- commands -------------------------------------------------------------------------------------
 
+
 def _node_env() -> dict[str, str]:
     return {**os.environ, **NODE_ENV}
 
 
 def _need_redocly() -> None:
     if not REDOCLY.exists():
-        raise SystemExit(f"{REDOCLY.relative_to(REPO_ROOT)} is missing: run `make docs` (it runs npm ci)")
+        raise SystemExit(
+            f"{REDOCLY.relative_to(REPO_ROOT)} is missing: run `make docs` (it runs npm ci)"
+        )
 
 
 def build(out: Path) -> list[Path]:
@@ -221,7 +257,11 @@ def build(out: Path) -> list[Path]:
 
 
 def _resolve(spec: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):
+    while (
+        isinstance(node, dict)
+        and isinstance(node.get("$ref"), str)
+        and node["$ref"].startswith("#/")
+    ):
         target: Any = spec
         for part in _split(node["$ref"][1:]):
             target = target[part]
@@ -268,10 +308,20 @@ def required_problems(spec: dict[str, Any]) -> list[str]:
         for key, child in node.items():
             if key in _INHERITING or key in _BRANCHES:
                 walk(child, f"{path}/{key}", known)
-            elif key in ("properties", "patternProperties", "$defs", "schemas") and isinstance(child, dict):
+            elif key in ("properties", "patternProperties", "$defs", "schemas") and isinstance(
+                child, dict
+            ):
                 for name, sub in child.items():
                     walk(sub, f"{path}/{key}/{name}", set())
-            elif key not in ("required", "examples", "example", "enum", "const", "default", "x-known-values"):
+            elif key not in (
+                "required",
+                "examples",
+                "example",
+                "enum",
+                "const",
+                "default",
+                "x-known-values",
+            ):
                 walk(child, f"{path}/{key}", set())
 
     walk(spec.get("components", {}), "#/components", set())
@@ -284,12 +334,27 @@ def lint() -> int:
     status = 0
     for target in TARGETS:
         result = subprocess.run(
-            [str(REDOCLY), "lint", str(target.spec), "--config", str(CONFIG), "--format", "stylish"],
-            env=_node_env(), cwd=REPO_ROOT, capture_output=True, text=True,
+            [
+                str(REDOCLY),
+                "lint",
+                str(target.spec),
+                "--config",
+                str(CONFIG),
+                "--format",
+                "stylish",
+            ],
+            env=_node_env(),
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         # The CLI prints boxed notices (Node.js deprecation) to stderr; keep its findings.
-        findings = [line for line in result.stdout.splitlines() + result.stderr.splitlines()
-                    if line.strip() and not re.search(r"[║╔╚═]", line)]
+        findings = [
+            line
+            for line in result.stdout.splitlines() + result.stderr.splitlines()
+            if line.strip() and not re.search(r"[║╔╚═]", line)
+        ]
         print("\n".join(findings))
         status |= result.returncode
         for problem in required_problems(load_yaml(REPO_ROOT / target.spec)):
@@ -299,8 +364,12 @@ def lint() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m docs.build", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default docs/build)")
+    parser = argparse.ArgumentParser(
+        prog="python -m docs.build", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help="output folder (default docs/build)"
+    )
     parser.add_argument("--lint", action="store_true", help="lint every spec instead of building")
     args = parser.parse_args(argv)
     if args.lint:

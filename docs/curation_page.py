@@ -29,10 +29,18 @@ def inline(text: Any) -> Markup:
 
 
 def _env() -> jinja2.Environment:
-    env = jinja2.Environment(loader=_TEMPLATES, autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = jinja2.Environment(
+        loader=_TEMPLATES,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.filters["inline"] = inline
-    env.filters["yaml"] = lambda value: yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=100).rstrip()
+    env.filters["yaml"] = lambda value: yaml.safe_dump(
+        value, sort_keys=False, allow_unicode=True, width=100
+    ).rstrip()
     return env
 
 
@@ -46,11 +54,15 @@ def group_entries(registry: dict[str, Any]) -> list[tuple[str, str, list[dict[st
 
 
 def render_curation(registry: dict[str, Any], target: SpecTarget, api_page: str, title: str) -> str:
-    return _env().get_template("curation.html.jinja").render(
-        title=title,
-        registry_path=str(target.registry),
-        spec_path=str(target.spec),
-        api_page=api_page,
-        groups=group_entries(registry),
-        rules=registry.get("rules", []) or [],
+    return (
+        _env()
+        .get_template("curation.html.jinja")
+        .render(
+            title=title,
+            registry_path=str(target.registry),
+            spec_path=str(target.spec),
+            api_page=api_page,
+            groups=group_entries(registry),
+            rules=registry.get("rules", []) or [],
+        )
     )

@@ -73,11 +73,17 @@ def check_vectors(signing: dict[str, Any]) -> tuple[list[int], list[str]]:
         if got is None:
             continue
         want = str(vector["signature"])
-        same = got == want if algorithms[name].get("case_sensitive", True) else got.lower() == want.lower()
+        same = (
+            got == want
+            if algorithms[name].get("case_sensitive", True)
+            else got.lower() == want.lower()
+        )
         if same:
             verified.append(i)
         else:
-            problems.append(f"vector {i}: {name} of {vector['payload']!r} is {got}, the spec says {want}")
+            problems.append(
+                f"vector {i}: {name} of {vector['payload']!r} is {got}, the spec says {want}"
+            )
     return verified, problems
 
 
@@ -91,27 +97,35 @@ def signing_markdown(spec: dict[str, Any]) -> str:
         out = [
             "## Signing, step by step",
             "",
-            f"Generated from `x-signing` of the `{scheme_name}` security scheme; "
-            f"its description has the details.",
+            (
+                f"Generated from `x-signing` of the `{scheme_name}` security scheme; "
+                "its description has the details."
+            ),
             "",
         ]
         headers = _headers(spec, scheme_name)
         step = 1
         if "payload" in signing:
-            out.append(f"{step}. **Build the payload** from the request as it will be sent: "
-                       f"{_code(signing['payload'])}.")
+            out.append(
+                f"{step}. **Build the payload** from the request as it will be sent: "
+                f"{_code(signing['payload'])}."
+            )
             step += 1
         seps = signing.get("json_body_separator")
         if seps:
             shown = " or ".join("nothing" if s == "" else _code(s) for s in seps)
-            out.append(f"{step}. **A JSON body** joins the payload after {shown}"
-                       f"{'; every one of these forms is accepted' if len(seps) > 1 else ''}.")
+            out.append(
+                f"{step}. **A JSON body** joins the payload after {shown}"
+                f"{'; every one of these forms is accepted' if len(seps) > 1 else ''}."
+            )
             step += 1
         if algorithms:
             names = ", ".join(f"**{n}**" for n in algorithms)
             out.append(f"{step}. **Sign the payload** with one of: {names} (parameters below).")
             step += 1
-        sent = ", ".join(f"`{s.get('name', n)}` ({s.get('in', '?')}, scheme `{n}`)" for n, s in headers)
+        sent = ", ".join(
+            f"`{s.get('name', n)}` ({s.get('in', '?')}, scheme `{n}`)" for n, s in headers
+        )
         out.append(f"{step}. **Send** {sent}.")
         out.append("")
         if algorithms:
