@@ -3,10 +3,11 @@
     python -m docs.build [--out DIR]     # <stem>.html (Redoc) and <stem>-curation.html per spec
     python -m docs.build --lint          # redocly lint (redocly.yaml) plus the required-names check
 
-Each API page is rendered by the pinned @redocly/cli of package-lock.json from a build-time copy
-of the spec: the copy gets a generated "Signing, step by step" section and a link to the curation
-page in info.description (the source spec is never written). Every page is checked to load
-nothing from the network.
+Each API page is docs/templates/api.html.jinja with Redoc's standalone bundle (npm `redoc`, pinned
+in package-lock.json) and a build-time copy of the spec inlined: the copy gets a generated
+"Signing, step by step" section and a link to the curation page in info.description (the source
+spec is never written). Every page is checked for references to other hosts; tests/docs proves in
+Chromium that nothing is fetched. Linting uses the pinned @redocly/cli with redocly.yaml.
 """
 
 from __future__ import annotations
