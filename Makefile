@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup generate check-generated lint-spec test bench serve fuzz lock clean
+.PHONY: setup generate check-generated lint-spec test bench serve fuzz lock clean docs docs-lint
 
 setup: $(STAMP)
 
@@ -40,6 +40,22 @@ serve: $(STAMP)
 
 fuzz: $(STAMP)
 	$(PY) -m reference_server.fuzz_cli
+
+## API reference: one offline HTML page per spec and one per curation registry, in $(DOCS_OUT)/.
+## Node tools (Redoc, Redocly CLI) come from package-lock.json via npm ci, re-run when it changes.
+DOCS_OUT ?= docs/build
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+docs: $(STAMP) $(NODE_STAMP)
+	$(PY) -m docs.build --out $(DOCS_OUT)
+
+## Redocly lint of every spec (redocly.yaml) plus docs/build.py's required-names check.
+docs-lint: $(STAMP) $(NODE_STAMP)
+	$(PY) -m docs.build --lint
 
 ## Re-resolve the lock file (needs the package index).
 lock:
