@@ -11,7 +11,21 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from .decimals import HUNDRED, ZERO, add, div, fmt, fmt_opt, mul, pct_of, sub
+from .decimals import (
+    HUNDRED,
+    ZERO,
+    add,
+    div,
+    fmt,
+    fmt_opt,
+    mul,
+    neg,
+    pct_of,
+    round_places,
+    share,
+    sub,
+    total,
+)
 from .errors import wrong_params
 from .prices import Quote
 from .users import Account
@@ -149,16 +163,16 @@ class SmartTrade:
         return [*self.entries(), *self.exits()]
 
     def entered_amount(self) -> Decimal:
-        return sum((o.filled_units for o in self.entries()), ZERO)
+        return total(o.filled_units for o in self.entries())
 
     def entered_total(self) -> Decimal:
-        return sum((o.filled_total for o in self.entries()), ZERO)
+        return total(o.filled_total for o in self.entries())
 
     def closed_amount(self) -> Decimal:
-        return sum((o.filled_units for o in self.exits()), ZERO)
+        return total(o.filled_units for o in self.exits())
 
     def closed_total(self) -> Decimal:
-        return sum((o.filled_total for o in self.exits()), ZERO)
+        return total(o.filled_total for o in self.exits())
 
     def remaining(self) -> Decimal:
         return sub(self.entered_amount(), self.closed_amount())
@@ -171,10 +185,13 @@ class SmartTrade:
         amount = self.closed_amount()
         return div(self.closed_total(), amount) if amount else None
 
+    def pending_reduce(self) -> Decimal:
+        """Units held back for reduce-funds orders not filled yet."""
+        return total(o.units for o in self.reduce_funds if o.open)
+
     def reducible(self) -> Decimal:
         """What reduce_funds may still take: the open position less pending reduce orders."""
-        pending = sum((o.units for o in self.reduce_funds if o.open), ZERO)
-        return max(sub(self.remaining(), pending), ZERO)
+        return max(sub(self.remaining(), self.pending_reduce()), ZERO)
 
     # ---- availability flags (as the docs describe `data.*_available`) ------------------------
     @property
@@ -266,17 +283,17 @@ def place_targets(trade: SmartTrade, now: datetime) -> None:
 
 
 def _rebalance_steps(trade: SmartTrade) -> None:
-    """Open steps share what is left of the position by their volumes; the last takes the rest."""
+    """Open steps share what is left of the position by their volumes; the last takes the rest,
+    exactly (shares are rounded down, see decimals.share)."""
     open_steps = [s for s in trade.steps if s.open]
-    left = sub(trade.remaining(), sum((o.units for o in trade.reduce_funds if o.open), ZERO))
-    left = max(left, ZERO)
-    weights = sum((s.volume or ZERO for s in open_steps), ZERO)
+    left = trade.reducible()
+    weights = total(s.volume or ZERO for s in open_steps)
     assigned = ZERO
     for index, step in enumerate(open_steps):
         if index == len(open_steps) - 1:
             step.units = sub(left, assigned)
         else:
-            step.units = div(mul(left, step.volume or ZERO), weights) if weights else ZERO
+            step.units = share(left, step.volume or ZERO, weights)
             assigned = add(assigned, step.units)
     if trade.sl_order is not None and trade.sl_order.open:
         trade.sl_order.units = max(trade.remaining(), ZERO)
@@ -730,7 +747,7 @@ def render(trade: SmartTrade, quote: Quote) -> dict[str, Any]:
         closed_value = sub(trade.closed_total(), mul(trade.closed_amount(), average_enter))
         profit = add(open_value, closed_value)
         if not trade.long:
-            profit = -profit
+            profit = neg(profit)
         percent = div(mul(profit, HUNDRED), entered_total) if entered_total else ZERO
     leverage = dict(trade.leverage)
     if "value" in leverage and leverage["value"] is not None:
@@ -794,7 +811,7 @@ def render(trade: SmartTrade, quote: Quote) -> dict[str, Any]:
         "profit": {
             "volume": fmt_opt(profit),
             "usd": fmt_opt(profit),
-            "percent": fmt(percent.quantize(Decimal("0.01"))),
+            "percent": fmt(round_places(percent, 2)),
             "roe": None,
         },
         "margin": {"amount": None, "total": None},
