@@ -283,8 +283,11 @@ def place_targets(trade: SmartTrade, now: datetime) -> None:
 
 
 def _rebalance_steps(trade: SmartTrade) -> None:
-    """Open steps share what is left of the position by their volumes; the last takes the rest,
-    exactly (shares are rounded down, see decimals.share)."""
+    """Open steps share what is left of the position by their volumes; the last takes the rest.
+
+    Every unit not held back for a pending reduce-funds order goes to an open step, exactly (shares
+    are rounded down, the last step takes the difference); with no open step left, the units stay
+    in the position, for the stop loss or a close at market to sell."""
     open_steps = [s for s in trade.steps if s.open]
     left = trade.reducible()
     weights = total(s.volume or ZERO for s in open_steps)
@@ -372,7 +375,9 @@ def _advance_targets(trade: SmartTrade, quote: Quote, now: datetime) -> None:
             and _limit_reached(order.side, order.price, quote)
         ):
             _fill(order, order.price, now)
-            _rebalance_steps(trade)
+            _after_exit(trade, now)
+            if trade.terminal:
+                return
     exit_price = _exit_quote(trade, quote)
     first_fill = False
     for step in trade.steps:
@@ -421,7 +426,10 @@ def _after_exit(trade: SmartTrade, now: datetime) -> None:
     if breakeven and sl is not None and sl.open and any(s.status == FINISHED for s in trade.steps):
         sl.price = trade.average_enter()
         sl.percent = None
-    if trade.steps and all(not s.open for s in trade.steps) or trade.remaining() <= 0:
+    # Finished only once every unit is sold: cancelled steps and reduce-funds orders give their
+    # units back (to the open steps, else to the position), and units held back for a pending
+    # reduce-funds order are sold by that order.
+    if trade.remaining() <= 0:
         _close(trade, FINISHED, now)
     else:
         _rebalance_steps(trade)
@@ -604,7 +612,8 @@ def cancel_order(trade: SmartTrade, order: Order, now: datetime) -> None:
     order.status = CANCELLED
     order.updated_at = now
     trade.updated_at = now
-    if order.purpose == "take_profit":
+    if order.purpose in ("take_profit", "reduce_funds"):
+        # Its units go back to the open steps, or to the position when none is left.
         _after_exit(trade, now)
 
 

@@ -69,6 +69,155 @@ def reduce_id(trade: dict[str, Any]) -> int:
     return int(trade["reduce_funds"]["steps"][-1]["id"])
 
 
+# ---- units conservation ------------------------------------------------------------------------
+
+
+def test_cancelled_limit_reduce_funds_gives_its_units_back_to_the_take_profit(api: Api) -> None:
+    api.price("USDT_RGA", "100")
+    tid = api.ok("POST", "/v2/smart_trades", body("USDT_RGA"))["id"]
+    trade = api.ok(
+        "POST",
+        f"/v2/smart_trades/{tid}/reduce_funds",
+        {"order_type": "limit", "units": {"value": "0.4"}, "price": {"value": "200"}},
+    )
+    assert trade["take_profit"]["steps"][0]["units"]["value"] == "0.6"
+    trade = api.ok("DELETE", f"/v2/smart_trades/{tid}/trades/{reduce_id(trade)}")
+    assert trade["reduce_funds"]["steps"][0]["status"]["type"] == "cancelled"
+    assert trade["take_profit"]["steps"][0]["units"]["value"] == "1.0"
+
+    api.price("USDT_RGA", "111")
+    trade = api.ok("GET", f"/v2/smart_trades/{tid}")
+    assert trade["status"]["type"] == "finished"
+    assert_all_sold(api, trade, average_close="111.0")
+    assert trade["profit"]["volume"] == "11.0"
+
+
+def test_cancelling_the_only_take_profit_step_keeps_the_units_for_close_by_market(
+    api: Api,
+) -> None:
+    api.price("USDT_RGB", "100")
+    tid = api.ok("POST", "/v2/smart_trades", body("USDT_RGB"))["id"]
+    step = api.ok("GET", f"/v2/smart_trades/{tid}")["take_profit"]["steps"][0]["id"]
+    trade = api.ok("DELETE", f"/v2/smart_trades/{tid}/trades/{step}")
+    assert trade["status"]["type"] == "waiting_targets"
+    assert trade["data"]["panic_sell_available"] is True
+    assert trade["data"]["closed_amount"] == "0.0"
+
+    api.price("USDT_RGB", "105")
+    trade = api.ok("POST", f"/v2/smart_trades/{tid}/close_by_market")
+    assert trade["status"]["type"] == "panic_sold"
+    assert trade["market_close"]["units"]["value"] == "1.0"
+    assert_all_sold(api, trade, average_close="105.0")
+    assert trade["profit"]["volume"] == "5.0"
+
+
+def test_cancelling_the_only_take_profit_step_leaves_the_units_to_the_stop_loss(api: Api) -> None:
+    api.price("USDT_RGC", "100")
+    stop_loss = {
+        "enabled": True,
+        "order_type": "market",
+        "conditional": {"price": {"value": "90", "type": "bid"}},
+    }
+    tid = api.ok("POST", "/v2/smart_trades", body("USDT_RGC", stop_loss=stop_loss))["id"]
+    step = api.ok("GET", f"/v2/smart_trades/{tid}")["take_profit"]["steps"][0]["id"]
+    api.ok("DELETE", f"/v2/smart_trades/{tid}/trades/{step}")
+    api.price("USDT_RGC", "89")
+    trade = api.ok("GET", f"/v2/smart_trades/{tid}")
+    assert trade["status"]["type"] == "stop_loss_finished"
+    assert_all_sold(api, trade, average_close="89.0")
+
+
+def test_take_profit_then_pending_reduce_funds_sells_every_unit(api: Api) -> None:
+    """The take profit sells what the pending reduce does not hold back; the trade waits for the
+    reduce order instead of finishing (and cancelling it) with its units unsold."""
+    api.price("USDT_RGD", "100")
+    tid = api.ok("POST", "/v2/smart_trades", body("USDT_RGD"))["id"]
+    api.ok(
+        "POST",
+        f"/v2/smart_trades/{tid}/reduce_funds",
+        {"order_type": "limit", "units": {"value": "0.4"}, "price": {"value": "120"}},
+    )
+    api.price("USDT_RGD", "111")
+    trade = api.ok("GET", f"/v2/smart_trades/{tid}")
+    assert trade["take_profit"]["steps"][0]["status"]["type"] == "finished"
+    assert trade["status"]["type"] == "waiting_targets"
+    assert trade["reduce_funds"]["steps"][0]["status"]["type"] == "order_placed"
+    api.price("USDT_RGD", "121")
+    trade = api.ok("GET", f"/v2/smart_trades/{tid}")
+    assert trade["status"]["type"] == "finished"
+    assert_all_sold(api, trade)
+    assert trade["profit"]["volume"] == "14.6"  # 0.6 * 11 + 0.4 * 20
+
+
+def test_cancelling_a_reduce_after_the_take_profits_leaves_its_units_to_close_by_market(
+    api: Api,
+) -> None:
+    api.price("USDT_RGE", "100")
+    tid = api.ok("POST", "/v2/smart_trades", body("USDT_RGE"))["id"]
+    trade = api.ok(
+        "POST",
+        f"/v2/smart_trades/{tid}/reduce_funds",
+        {"order_type": "limit", "units": {"value": "0.25"}, "price": {"value": "300"}},
+    )
+    api.price("USDT_RGE", "111")
+    trade = api.ok("DELETE", f"/v2/smart_trades/{tid}/trades/{reduce_id(trade)}")
+    assert trade["status"]["type"] == "waiting_targets"
+    trade = api.ok("POST", f"/v2/smart_trades/{tid}/close_by_market")
+    assert trade["market_close"]["units"]["value"] == "0.25"
+    assert_all_sold(api, trade)
+
+
+def test_a_limit_reduce_funds_of_the_whole_position_finishes_the_trade(api: Api) -> None:
+    api.price("USDT_RGF", "100")
+    tid = api.ok("POST", "/v2/smart_trades", body("USDT_RGF", take_profit={"enabled": False}))["id"]
+    api.ok(
+        "POST",
+        f"/v2/smart_trades/{tid}/reduce_funds",
+        {"order_type": "limit", "units": {"value": "1"}, "price": {"value": "150"}},
+    )
+    api.price("USDT_RGF", "151")
+    trade = api.ok("GET", f"/v2/smart_trades/{tid}")
+    assert trade["status"]["type"] == "finished" and trade["data"]["finished"] is True
+    assert_all_sold(api, trade, average_close="150.0")
+
+
+def test_add_funds_cancelled_or_filled_and_reduce_then_take_profit_sell_every_unit(
+    api: Api,
+) -> None:
+    api.price("USDT_RGG", "100")
+    steps = [
+        {"order_type": "limit", "price": {"value": "110", "type": "bid"}, "volume": "33.3"},
+        {"order_type": "market", "price": {"value": "120", "type": "bid"}, "volume": "33.3"},
+        {"order_type": "market", "price": {"value": "130", "type": "bid"}, "volume": "33.4"},
+    ]
+    tid = api.ok("POST", "/v2/smart_trades", body("USDT_RGG", steps))["id"]
+    add = {"order_type": "limit", "units": {"value": "0.7"}, "price": {"value": "90"}}
+    trade = api.ok("POST", f"/v2/smart_trades/{tid}/add_funds", add)
+    rows = api.ok("GET", f"/v2/smart_trades/{tid}/trades")
+    pending = next(r["id"] for r in rows if r["trade_purpose"] == "add_funds")
+    api.ok("DELETE", f"/v2/smart_trades/{tid}/trades/{pending}")
+    api.ok("POST", f"/v2/smart_trades/{tid}/add_funds", {**add, "price": {"value": "95"}})
+    api.price("USDT_RGG", "94")  # the second add fills
+    api.ok(
+        "POST",
+        f"/v2/smart_trades/{tid}/reduce_funds",
+        {"order_type": "market", "units": {"value": "0.3"}},
+    )
+    api.price("USDT_RGG", "115")
+    trade = api.ok("GET", f"/v2/smart_trades/{tid}")
+    open_units = sum(
+        (Decimal(s["units"]["value"]) for s in trade["take_profit"]["steps"][1:]), Decimal(0)
+    )
+    assert open_units == Decimal(trade["data"]["entered_amount"]) - Decimal(
+        trade["data"]["closed_amount"]
+    )
+    api.price("USDT_RGG", "131")
+    trade = api.ok("GET", f"/v2/smart_trades/{tid}")
+    assert trade["status"]["type"] == "finished"
+    assert trade["data"]["entered_amount"] == "1.7"
+    assert_all_sold(api, trade)
+
+
 # ---- extreme admitted values -------------------------------------------------------------------
 
 TINY = "0." + "0" * 39 + "1"  # 1e-40, the smallest admitted
