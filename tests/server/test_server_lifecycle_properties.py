@@ -9,6 +9,7 @@ all of it, and a trade that ended by selling (finished, closed at market, stop l
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 
 from reference_server import lifecycle
 from reference_server.build import create_trade
-from reference_server.decimals import total
+from reference_server.decimals import mul, total
 from reference_server.errors import ApiError
 from reference_server.lifecycle import SmartTrade
 from reference_server.prices import Quote
@@ -28,8 +29,27 @@ from .conftest import SMART_TRADE, TRADE
 
 ACCOUNT = Account(1, "binance", "Spot", "Binance Spot")
 START = datetime(2024, 1, 1, tzinfo=UTC)
-PRICES = ["50", "89", "95", "100", "104.5", "110", "111", "120", "121", "131", "200"]
-UNITS = ["0.1", "0.3", "1", "1.7", "0.333333333333333333333333333333333333333"]
+
+
+@dataclass(frozen=True)
+class Values:
+    prices: list[str]
+    units: list[str]
+    percents: list[str]
+
+
+ORDINARY = Values(
+    prices=["50", "89", "95", "100", "104.5", "110", "111", "120", "121", "131", "200"],
+    units=["0.1", "0.3", "1", "1.7", "0.333333333333333333333333333333333333333"],
+    percents=["1", "5", "10", "20", "30"],
+)
+TINY = "0." + "0" * 39 + "1"
+HUGE = "9" * 30 + "." + "9" * 70  # 100 significant digits, just under 1e31
+EXTREME = Values(
+    prices=[TINY, "1e-30", "0.000000001234567890123456789012345678901", "100", "1e30", HUGE],
+    units=[TINY, "1", "1234567890.123456789012345678901234567891", "1e30", HUGE],
+    percents=[TINY, "-100", "99.9999999999999999999999999999999999999999", "1e30", "-1e30"],
+)
 SOLD_OUT = (lifecycle.FINISHED, lifecycle.PANIC_SOLD, lifecycle.STOP_LOSS_FINISHED)
 
 
@@ -39,13 +59,16 @@ def _quote(last: str) -> Quote:
 
 
 @st.composite
-def trades(draw: st.DrawFn) -> dict[str, Any]:
+def trades(draw: st.DrawFn, values: Values) -> dict[str, Any]:
     side = draw(st.sampled_from(["buy", "sell"]))
     entry = draw(st.sampled_from(["market", "limit"]))
-    position: dict[str, Any] = {"type": side, "units": {"value": draw(st.sampled_from(UNITS))}}
+    position: dict[str, Any] = {
+        "type": side,
+        "units": {"value": draw(st.sampled_from(values.units))},
+    }
     position["order_type"] = entry
     if entry == "limit":
-        position["price"] = {"value": draw(st.sampled_from(PRICES))}
+        position["price"] = {"value": draw(st.sampled_from(values.prices))}
     count = draw(st.integers(1, 4))
     cuts = sorted(draw(st.lists(st.integers(1, 99), min_size=count - 1, max_size=count - 1)))
     volumes = [b - a for a, b in itertools.pairwise([0, *cuts, 100])]
@@ -54,7 +77,7 @@ def trades(draw: st.DrawFn) -> dict[str, Any]:
     steps = [
         {
             "order_type": draw(st.sampled_from(["market", "limit"])),
-            "price": {"percent": str(draw(st.sampled_from([1, 5, 10, 20, 30]))), "type": "last"},
+            "price": {"percent": draw(st.sampled_from(values.percents)), "type": "last"},
             "volume": volume,
         }
         for volume in volumes
@@ -70,27 +93,34 @@ def trades(draw: st.DrawFn) -> dict[str, Any]:
             "enabled": True,
             "order_type": "market",
             "breakeven": len(steps) > 1 and draw(st.booleans()),
-            "conditional": {"price": {"percent": "10", "type": "last"}},
+            "conditional": {"price": {"percent": draw(st.sampled_from(values.percents))}},
         }
     return body
 
 
-actions = st.lists(
-    st.one_of(
-        st.tuples(st.just("price"), st.sampled_from(PRICES)),
-        st.tuples(
-            st.sampled_from(["add", "reduce"]),
-            st.sampled_from(["market", "limit"]),
-            st.sampled_from(["0.25", "0.5", "1"]),  # a share of what may be added or reduced
-            st.sampled_from(PRICES),
+def actions(values: Values) -> st.SearchStrategy[list[tuple[Any, ...]]]:
+    return st.lists(
+        st.one_of(
+            st.tuples(st.just("price"), st.sampled_from(values.prices)),
+            st.tuples(
+                st.just("add"),
+                st.sampled_from(["market", "limit"]),
+                st.sampled_from(values.units),
+                st.sampled_from(values.prices),
+            ),
+            st.tuples(
+                st.just("reduce"),
+                st.sampled_from(["market", "limit"]),
+                st.sampled_from(["0.25", "0.5", "1"]),  # a share of what may be reduced
+                st.sampled_from(values.prices),
+            ),
+            st.tuples(st.just("cancel_order"), st.integers(0, 9)),
+            st.tuples(st.just("cancel_order"), st.integers(0, 9)),
+            st.tuples(st.just("close_order"), st.integers(0, 9)),
+            st.tuples(st.sampled_from(["close_by_market", "cancel", "force_start"])),
         ),
-        st.tuples(st.just("cancel_order"), st.integers(0, 9)),
-        st.tuples(st.just("cancel_order"), st.integers(0, 9)),
-        st.tuples(st.just("close_order"), st.integers(0, 9)),
-        st.tuples(st.sampled_from(["close_by_market", "cancel", "force_start"])),
-    ),
-    max_size=12,
-)
+        max_size=12,
+    )
 
 
 def check(trade: SmartTrade, quote: Quote) -> None:
@@ -117,13 +147,13 @@ def act(trade: SmartTrade, action: tuple[Any, ...], quote: Quote, ids: Any, now:
         quote = _quote(action[1])
         lifecycle.advance(trade, quote, now)
     elif kind in ("add", "reduce"):
-        _, order_type, fraction, price = action
+        _, order_type, amount, price = action
         if kind == "add":
-            units = Decimal(fraction)
+            units = Decimal(amount)
             price_value = Decimal(price) if order_type == "limit" else None
             lifecycle.add_funds(trade, quote, order_type, units, price_value, next(ids), now)
         else:
-            units = trade.reducible() * Decimal(fraction)
+            units = mul(trade.reducible(), Decimal(amount))
             if units > 0:
                 price_value = Decimal(price) if order_type == "limit" else None
                 lifecycle.reduce_funds(trade, quote, order_type, units, price_value, next(ids), now)
@@ -146,16 +176,7 @@ def act(trade: SmartTrade, action: tuple[Any, ...], quote: Quote, ids: Any, now:
     return quote
 
 
-@settings(
-    max_examples=300,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-@given(body=trades(), steps=actions)
-def test_units_are_conserved_through_any_sequence_of_actions(
-    body: dict[str, Any], steps: list[tuple[Any, ...]]
-) -> None:
+def run(body: dict[str, Any], steps: list[tuple[Any, ...]]) -> None:
     ids = itertools.count(1)
     quote = _quote("100")
     trade = create_trade(body, 1, "owner", ACCOUNT, quote, lambda: next(ids), START)
@@ -170,3 +191,29 @@ def test_units_are_conserved_through_any_sequence_of_actions(
         check(trade, quote)
     for order in trade.orders():
         TRADE.validate(lifecycle.render_order(trade, order))
+
+
+SETTINGS = settings(
+    max_examples=250,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+@SETTINGS
+@given(body=trades(ORDINARY), steps=actions(ORDINARY))
+def test_units_are_conserved_through_any_sequence_of_actions(
+    body: dict[str, Any], steps: list[tuple[Any, ...]]
+) -> None:
+    run(body, steps)
+
+
+@SETTINGS
+@given(body=trades(EXTREME), steps=actions(EXTREME))
+def test_extreme_admitted_values_never_raise_and_conserve_units(
+    body: dict[str, Any], steps: list[tuple[Any, ...]]
+) -> None:
+    """Every value at the ends of the admitted ranges (1e-40 .. 1e30, 100 digits, percents of
+    +-1e30) and every quote between them: no arithmetic error, exact units, answers per the spec."""
+    run(body, steps)

@@ -405,3 +405,28 @@ def test_prices_beyond_the_admitted_range_are_refused(api: Api) -> None:
         )
         assert answer.status_code == 422, last
         assert "last" in answer.json()["error_attributes"]
+
+
+def test_forty_digit_amounts_add_up_exactly(api: Api) -> None:
+    """Sums of amounts ran in the default 28-digit context: 40-digit units came back rounded and
+    the entered amount no longer matched what the steps sold."""
+    api.price("USDT_RGS", "100")
+    units = "1.000000000000000000000000000000000000001"
+    steps = [
+        {"order_type": "market", "price": {"value": "110", "type": "bid"}, "volume": "33.3"},
+        {"order_type": "market", "price": {"value": "120", "type": "bid"}, "volume": "66.7"},
+    ]
+    tid = api.ok(
+        "POST", "/v2/smart_trades", body("USDT_RGS", steps, position=_market("buy", units))
+    )["id"]
+    trade = api.ok(
+        "POST",
+        f"/v2/smart_trades/{tid}/add_funds",
+        {"order_type": "market", "units": {"value": "0.000000000000000000000000000000000000002"}},
+    )
+    assert trade["data"]["entered_amount"] == "1.000000000000000000000000000000000000003"
+    api.price("USDT_RGS", "121")
+    trade = api.ok("GET", f"/v2/smart_trades/{tid}")
+    assert trade["status"]["type"] == "finished"
+    assert trade["data"]["closed_amount"] == "1.000000000000000000000000000000000000003"
+    assert_all_sold(api, trade)
