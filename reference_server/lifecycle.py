@@ -11,7 +11,21 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from .decimals import HUNDRED, ZERO, add, div, fmt, fmt_opt, mul, pct_of, sub
+from .decimals import (
+    HUNDRED,
+    ZERO,
+    add,
+    div,
+    fmt,
+    fmt_opt,
+    mul,
+    neg,
+    pct_of,
+    round_places,
+    share,
+    sub,
+    total,
+)
 from .errors import wrong_params
 from .prices import Quote
 from .users import Account
@@ -149,16 +163,16 @@ class SmartTrade:
         return [*self.entries(), *self.exits()]
 
     def entered_amount(self) -> Decimal:
-        return sum((o.filled_units for o in self.entries()), ZERO)
+        return total(o.filled_units for o in self.entries())
 
     def entered_total(self) -> Decimal:
-        return sum((o.filled_total for o in self.entries()), ZERO)
+        return total(o.filled_total for o in self.entries())
 
     def closed_amount(self) -> Decimal:
-        return sum((o.filled_units for o in self.exits()), ZERO)
+        return total(o.filled_units for o in self.exits())
 
     def closed_total(self) -> Decimal:
-        return sum((o.filled_total for o in self.exits()), ZERO)
+        return total(o.filled_total for o in self.exits())
 
     def remaining(self) -> Decimal:
         return sub(self.entered_amount(), self.closed_amount())
@@ -171,10 +185,13 @@ class SmartTrade:
         amount = self.closed_amount()
         return div(self.closed_total(), amount) if amount else None
 
+    def pending_reduce(self) -> Decimal:
+        """Units held back for reduce-funds orders not filled yet."""
+        return total(o.units for o in self.reduce_funds if o.open)
+
     def reducible(self) -> Decimal:
         """What reduce_funds may still take: the open position less pending reduce orders."""
-        pending = sum((o.units for o in self.reduce_funds if o.open), ZERO)
-        return max(sub(self.remaining(), pending), ZERO)
+        return max(sub(self.remaining(), self.pending_reduce()), ZERO)
 
     # ---- availability flags (as the docs describe `data.*_available`) ------------------------
     @property
@@ -266,17 +283,20 @@ def place_targets(trade: SmartTrade, now: datetime) -> None:
 
 
 def _rebalance_steps(trade: SmartTrade) -> None:
-    """Open steps share what is left of the position by their volumes; the last takes the rest."""
+    """Open steps share what is left of the position by their volumes; the last takes the rest.
+
+    Every unit not held back for a pending reduce-funds order goes to an open step, exactly (shares
+    are rounded down, the last step takes the difference); with no open step left, the units stay
+    in the position, for the stop loss or a close at market to sell."""
     open_steps = [s for s in trade.steps if s.open]
-    left = sub(trade.remaining(), sum((o.units for o in trade.reduce_funds if o.open), ZERO))
-    left = max(left, ZERO)
-    weights = sum((s.volume or ZERO for s in open_steps), ZERO)
+    left = trade.reducible()
+    weights = total(s.volume or ZERO for s in open_steps)
     assigned = ZERO
     for index, step in enumerate(open_steps):
         if index == len(open_steps) - 1:
             step.units = sub(left, assigned)
         else:
-            step.units = div(mul(left, step.volume or ZERO), weights) if weights else ZERO
+            step.units = share(left, step.volume or ZERO, weights)
             assigned = add(assigned, step.units)
     if trade.sl_order is not None and trade.sl_order.open:
         trade.sl_order.units = max(trade.remaining(), ZERO)
@@ -355,7 +375,9 @@ def _advance_targets(trade: SmartTrade, quote: Quote, now: datetime) -> None:
             and _limit_reached(order.side, order.price, quote)
         ):
             _fill(order, order.price, now)
-            _rebalance_steps(trade)
+            _after_exit(trade, now)
+            if trade.terminal:
+                return
     exit_price = _exit_quote(trade, quote)
     first_fill = False
     for step in trade.steps:
@@ -404,7 +426,10 @@ def _after_exit(trade: SmartTrade, now: datetime) -> None:
     if breakeven and sl is not None and sl.open and any(s.status == FINISHED for s in trade.steps):
         sl.price = trade.average_enter()
         sl.percent = None
-    if trade.steps and all(not s.open for s in trade.steps) or trade.remaining() <= 0:
+    # Finished only once every unit is sold: cancelled steps and reduce-funds orders give their
+    # units back (to the open steps, else to the position), and units held back for a pending
+    # reduce-funds order are sold by that order.
+    if trade.remaining() <= 0:
         _close(trade, FINISHED, now)
     else:
         _rebalance_steps(trade)
@@ -587,7 +612,8 @@ def cancel_order(trade: SmartTrade, order: Order, now: datetime) -> None:
     order.status = CANCELLED
     order.updated_at = now
     trade.updated_at = now
-    if order.purpose == "take_profit":
+    if order.purpose in ("take_profit", "reduce_funds"):
+        # Its units go back to the open steps, or to the position when none is left.
         _after_exit(trade, now)
 
 
@@ -730,7 +756,7 @@ def render(trade: SmartTrade, quote: Quote) -> dict[str, Any]:
         closed_value = sub(trade.closed_total(), mul(trade.closed_amount(), average_enter))
         profit = add(open_value, closed_value)
         if not trade.long:
-            profit = -profit
+            profit = neg(profit)
         percent = div(mul(profit, HUNDRED), entered_total) if entered_total else ZERO
     leverage = dict(trade.leverage)
     if "value" in leverage and leverage["value"] is not None:
@@ -794,7 +820,7 @@ def render(trade: SmartTrade, quote: Quote) -> dict[str, Any]:
         "profit": {
             "volume": fmt_opt(profit),
             "usd": fmt_opt(profit),
-            "percent": fmt(percent.quantize(Decimal("0.01"))),
+            "percent": fmt(round_places(percent, 2)),
             "roe": None,
         },
         "margin": {"amount": None, "total": None},

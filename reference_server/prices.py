@@ -7,6 +7,9 @@ import threading
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .decimals import add, admitted, mul, sub
+from .errors import record_invalid
+
 # Known pairs start at round, recognisable prices; others get a stable price from their name.
 _DEFAULTS: dict[str, Decimal] = {
     "USDT_BTC": Decimal(10000),
@@ -38,8 +41,8 @@ def _seed_price(pair: str) -> Decimal:
 
 
 def _quote_around(last: Decimal) -> Quote:
-    spread = (last * _HALF_SPREAD).normalize()
-    return Quote(bid=last - spread, ask=last + spread, last=last)
+    spread = mul(last, _HALF_SPREAD)
+    return Quote(bid=sub(last, spread), ask=add(last, spread), last=last)
 
 
 class PriceBook:
@@ -58,6 +61,15 @@ class PriceBook:
     def set(
         self, pair: str, last: Decimal, bid: Decimal | None = None, ask: Decimal | None = None
     ) -> Quote:
+        # Quotes meet the bounds request decimals meet (decimals.py sizes its arithmetic for
+        # them): a price like 1e999 would make every trade on the pair fail to compute or render.
+        problems = {
+            key: ["is out of range"]
+            for key, value in (("last", last), ("bid", bid), ("ask", ask))
+            if value is not None and not admitted(value)
+        }
+        if problems:
+            raise record_invalid(problems)
         quote = Quote(bid=last if bid is None else bid, ask=last if ask is None else ask, last=last)
         with self._lock:
             self._quotes[pair] = quote

@@ -3,7 +3,8 @@
 The schema already enforces the required-when rules (a limit entry needs a price, a step needs a
 value or a percent, ...), and spec_validation holds decimals sent as strings to the bounds the spec
 gives their number form. What is left here is what JSON Schema cannot say: volumes adding up to
-100, breakeven needing two steps, rules that depend on the account, and a magnitude guard. Each
+100, breakeven needing two steps, rules that depend on the account, and a magnitude guard (the
+range decimals.py sizes its arithmetic for). Each
 violation names its field with a Rails bracket path, as the real API does.
 """
 
@@ -12,13 +13,12 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .decimals import HUNDRED, ZERO, to_decimal
+from .decimals import HUNDRED, ZERO, add, admitted, to_decimal
 
 Attributes = dict[str, list[str]]
-# Decimals far outside any price or amount would make exact arithmetic and rendering explode
-# (`1e999999999` renders as a billion digits): refuse them, naming the field.
-_MAX_ADJUSTED_EXPONENT = 30
-_MIN_ADJUSTED_EXPONENT = -40
+# Decimals far outside any price or amount (`1e999999999` renders as a billion digits), or with more
+# significant digits than any exchange quotes, are refused at once, naming the field: everything
+# admitted fits decimals.CONTEXT, so nothing stored can fail to compute or render later.
 _DECIMAL_KEYS = frozenset({"value", "percent", "volume"})
 
 
@@ -65,13 +65,7 @@ class Checker:
                 child = f"{path}[{key}]" if path else str(key)
                 if key in _DECIMAL_KEYS and not isinstance(value, (dict, list)):
                     number = _number(value)
-                    if (
-                        number is not None
-                        and number != 0
-                        and not (
-                            _MIN_ADJUSTED_EXPONENT <= number.adjusted() <= _MAX_ADJUSTED_EXPONENT
-                        )
-                    ):
+                    if number is not None and not admitted(number):
                         self.add(child, "is out of range")
                 else:
                     self.magnitudes(value, child)
@@ -93,7 +87,7 @@ def _take_profit(c: Checker, take_profit: Any) -> None:
         return
     total = ZERO
     for step in steps:
-        total += _number(get(step, "volume")) or ZERO
+        total = add(total, _number(get(step, "volume")) or ZERO)
     if total != HUNDRED:
         c.add("take_profit[steps]", "volumes must add up to 100")
 
