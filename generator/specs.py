@@ -54,7 +54,12 @@ TARGETS: tuple[SpecTarget, ...] = (
         package_name="threecommas_client",
         project_name="threecommas-client",
         template_dirs=(TEMPLATES / "threecommas", TEMPLATES / "common"),
-        extra_modules={**_COMMON_MODULES, "signing.py": "signing.py.jinja", "_retry.py": "_retry.py.jinja"},
+        extra_modules={
+            **_COMMON_MODULES,
+            "signing.py": "signing.py.jinja",
+            "_retry.py": "_retry.py.jinja",
+            "_http.py": "_http.py.jinja",
+        },
     ),
 )
 

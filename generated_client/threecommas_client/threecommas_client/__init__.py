@@ -5,30 +5,36 @@
 Quick use: `SignedClient(api_key=..., secret=...)` and the functions under `threecommas_client.api.<tag>`.
 """
 
-from ._wire import WireValueError
 from .client import AuthenticatedClient, Client, SignedClient
 from .errors import (
+    ApiConnectionError,
     ApiError,
+    ApiTimeoutError,
     BadRequest,
     Forbidden,
     NotFound,
     RateLimited,
+    ResponseTooLargeError,
     ServerError,
     ThreeCommasError,
     Unauthorized,
     UnexpectedStatus,
     UnprocessableEntity,
+    WireValueError,
 )
 from .signing import sign_hmac, sign_rsa
 
 __all__ = (
+    "ApiConnectionError",
     "ApiError",
+    "ApiTimeoutError",
     "AuthenticatedClient",
     "BadRequest",
     "Client",
     "Forbidden",
     "NotFound",
     "RateLimited",
+    "ResponseTooLargeError",
     "ServerError",
     "SignedClient",
     "ThreeCommasError",

@@ -10,6 +10,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from .errors import WireValueError
+
 # Plain decimal notation, optionally with an exponent (JSON numbers may carry one); no NaN/Infinity.
 _DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 
@@ -18,28 +20,43 @@ _DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _MAX_PLAIN_EXPONENT = 4096
 
 
-class WireValueError(ValueError):
-    """A value received (or about to be sent) does not fit the field's type; `field` names where."""
-
-    def __init__(self, field: str, problem: str) -> None:
-        self.field = field
-        self.problem = problem
-        super().__init__(f"{field}: {problem}")
-
-    def within(self, model: str) -> WireValueError:
-        return WireValueError(f"{model}.{self.field}", self.problem)
-
-
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"JSON constant {name} is not allowed")
 
 
 def loads(content: bytes | str) -> Any:
-    """JSON decoding where every number with a fraction or exponent is an exact Decimal, never a float."""
+    """JSON decoding where every number with a fraction or exponent is an exact Decimal, never a float.
+
+    Raises:
+        ValueError: whatever is wrong with the text (not JSON, not UTF-8, NaN/Infinity, nested too deeply, a number
+            beyond range); no other exception type.
+    """
     try:
         return json.loads(content, parse_float=Decimal, parse_constant=_reject_constant)
     except ArithmeticError:
         raise ValueError("a JSON number is out of the decimal range") from None
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
+def response_json(content: bytes, operation: str) -> Any:
+    """The decoded JSON body of a 2xx answer, or a WireValueError naming the operation."""
+    if not content.strip():
+        raise WireValueError("", "response body is empty", operation=operation)
+    try:
+        return loads(content)
+    except ValueError as exc:
+        raise WireValueError(
+            "", f"response body is not valid JSON ({_json_problem(exc)})", operation=operation
+        ) from None
+
+
+def _json_problem(exc: ValueError) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+    return str(exc)[:200]
 
 
 def _encode_default(value: Any) -> Any:

@@ -9,7 +9,8 @@ from typing import Any, Literal
 
 import httpx
 
-from ._retry import AsyncRetryTransport, RetryPolicy, RetryTransport
+from ._http import ACCEPT_ENCODING, DEFAULT_MAX_RESPONSE_BYTES, Call, asend, deadline_of, default_transport, send
+from ._retry import RetryPolicy
 from .signing import Signer, SigningAuth
 
 DEFAULT_BASE_URL = "https://api.3commas.io/public/api"
@@ -17,13 +18,17 @@ ForcedMode = Literal["paper", "real"]
 
 
 class Client:
-    """Unsigned HTTP plumbing: base URL, timeout, GET-only retries, lazily created httpx clients.
+    """Unsigned HTTP plumbing: base URL, timeout, size cap, GET-only retries, lazily created httpx clients.
 
     Args:
         base_url: API root including `/public/api`; paths of the spec are appended to it.
-        timeout: seconds (or an httpx.Timeout) per request.
-        max_retries: extra attempts for a GET answered 500/502/503/504 or failing in transport. Other methods
-            are never retried.
+        timeout: seconds each attempt may take, from connecting to the last byte of the body (ApiTimeoutError
+            beyond); None for no deadline. An httpx.Timeout also bounds each phase, and its longest limit is the
+            deadline.
+        max_response_bytes: the largest answer body accepted, counted decompressed (ResponseTooLargeError beyond,
+            raised as soon as that many bytes are exceeded: a gzip bomb is never inflated). 32 MiB by default.
+        max_retries: extra attempts for a GET answered 500/502/503/504, failing in transport or timing out (each
+            attempt with its own deadline). Other methods are never retried.
         retry_backoff: first wait in seconds, doubled per attempt (capped at 8 s).
         transport / async_transport: httpx transports (e.g. httpx.MockTransport in tests); one transport that is
             both sync and async serves both.
@@ -35,7 +40,8 @@ class Client:
         self,
         base_url: str = DEFAULT_BASE_URL,
         *,
-        timeout: float | httpx.Timeout = 30.0,
+        timeout: float | httpx.Timeout | None = 30.0,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_retries: int = 2,
         retry_backoff: float = 0.5,
         retry_policy: RetryPolicy | None = None,
@@ -44,14 +50,20 @@ class Client:
         headers: dict[str, str] | None = None,
         httpx_args: dict[str, Any] | None = None,
     ) -> None:
+        if max_response_bytes < 1:
+            raise ValueError("max_response_bytes must be at least 1")
         self._base_url = base_url
         self._timeout = timeout
+        self._deadline = deadline_of(timeout)
+        self._max_response_bytes = max_response_bytes
         self._retry_policy = retry_policy or RetryPolicy(max_retries=max_retries, backoff=retry_backoff)
         self._transport = transport
         if async_transport is None and isinstance(transport, httpx.AsyncBaseTransport):
             async_transport = transport
         self._async_transport = async_transport
         self._headers = dict(headers or {})
+        if not any(k.lower() == "accept-encoding" for k in self._headers):
+            self._headers["Accept-Encoding"] = ACCEPT_ENCODING  # only what _http.py decodes under the size cap
         self._httpx_args = dict(httpx_args or {})
         self._client: httpx.Client | None = None
         self._async_client: httpx.AsyncClient | None = None
@@ -60,17 +72,20 @@ class Client:
     def base_url(self) -> str:
         return self._base_url
 
+    @property
+    def max_response_bytes(self) -> int:
+        return self._max_response_bytes
+
     def _auth(self) -> httpx.Auth | None:
         return None
 
     def get_httpx_client(self) -> httpx.Client:
         if self._client is None:
-            inner = self._transport or httpx.HTTPTransport()
             self._client = httpx.Client(
                 base_url=self._base_url,
                 headers=self._headers,
                 timeout=self._timeout,
-                transport=RetryTransport(inner, self._retry_policy),
+                transport=self._transport or default_transport(),
                 auth=self._auth(),
                 **self._httpx_args,
             )
@@ -78,16 +93,34 @@ class Client:
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
         if self._async_client is None:
-            inner = self._async_transport or httpx.AsyncHTTPTransport()
             self._async_client = httpx.AsyncClient(
                 base_url=self._base_url,
                 headers=self._headers,
                 timeout=self._timeout,
-                transport=AsyncRetryTransport(inner, self._retry_policy),
+                transport=self._async_transport or httpx.AsyncHTTPTransport(),
                 auth=self._auth(),
                 **self._httpx_args,
             )
         return self._async_client
+
+    def _call(self, operation: str) -> Call:
+        return Call(operation, timeout=self._deadline, limit=self._max_response_bytes, policy=self._retry_policy)
+
+    def call(self, operation: str, request: dict[str, Any]) -> httpx.Response:
+        """Send one operation's request (httpx.Client.build_request arguments) and read its whole answer.
+
+        The generated endpoint functions call this; the answer is returned whatever its status.
+
+        Raises:
+            ApiTimeoutError: no complete answer within the timeout (a deadline per attempt).
+            ApiConnectionError: no answer (the httpx exception is the `__cause__`).
+            ResponseTooLargeError: an answer body beyond max_response_bytes, decompressed.
+        """
+        return send(self.get_httpx_client(), self._call(operation), request)
+
+    async def acall(self, operation: str, request: dict[str, Any]) -> httpx.Response:
+        """`call` for async use."""
+        return await asend(self.get_async_httpx_client(), self._call(operation), request)
 
     def close(self) -> None:
         if self._client is not None:
@@ -143,7 +176,8 @@ class SignedClient(Client):
         private_key: str | bytes | None = None,
         base_url: str = DEFAULT_BASE_URL,
         forced_mode: ForcedMode | None = None,
-        timeout: float | httpx.Timeout = 30.0,
+        timeout: float | httpx.Timeout | None = 30.0,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_retries: int = 2,
         retry_backoff: float = 0.5,
         retry_policy: RetryPolicy | None = None,
@@ -157,6 +191,7 @@ class SignedClient(Client):
         super().__init__(
             base_url,
             timeout=timeout,
+            max_response_bytes=max_response_bytes,
             max_retries=max_retries,
             retry_backoff=retry_backoff,
             retry_policy=retry_policy,

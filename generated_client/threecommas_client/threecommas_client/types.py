@@ -47,10 +47,18 @@ T = TypeVar("T")
 class Response(Generic[T]):
     """A response from an endpoint"""
 
-    status_code: HTTPStatus
+    status_code: HTTPStatus | int  # an int for a code HTTPStatus does not know (any 2xx is a success)
     content: bytes
     headers: MutableMapping[str, str]
     parsed: T  # non-2xx answers raise errors.ApiError instead of returning
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+def http_status(code: int) -> HTTPStatus | int:
+    """The HTTPStatus of a code, or the code itself when HTTPStatus does not know it (e.g. 299)."""
+    try:
+        return HTTPStatus(code)
+    except ValueError:
+        return code
+
+
+__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset", "http_status"]

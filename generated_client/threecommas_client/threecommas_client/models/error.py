@@ -9,10 +9,10 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._wire import (
-    WireValueError,
     missing_field,
     wrong_shape,
 )
+from ..errors import WireValueError
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Error")

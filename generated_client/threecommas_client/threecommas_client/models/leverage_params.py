@@ -8,10 +8,10 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 
 from .._wire import (
-    WireValueError,
     missing_field,
     wrong_shape,
 )
+from ..errors import WireValueError
 from ..models.boolean_input_type_1 import BooleanInputType1
 from ..models.leverage_type import LeverageType
 from ..types import UNSET, Unset

@@ -8,10 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 
 from .._wire import (
-    WireValueError,
     missing_field,
     wrong_shape,
 )
+from ..errors import WireValueError
 from ..models.order_type import OrderType
 from ..types import UNSET, Unset
 

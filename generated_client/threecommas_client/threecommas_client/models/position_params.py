@@ -8,10 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 
 from .._wire import (
-    WireValueError,
     missing_field,
     wrong_shape,
 )
+from ..errors import WireValueError
 from ..models.entry_order_type import EntryOrderType
 from ..models.order_side import OrderSide
 from ..types import UNSET, Unset

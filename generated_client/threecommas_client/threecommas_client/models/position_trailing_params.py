@@ -9,13 +9,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 
 from .._wire import (
-    WireValueError,
     decimal_from_wire,
     decimal_to_wire,
     is_plain_decimal_text,
     missing_field,
     wrong_shape,
 )
+from ..errors import WireValueError
 from ..models.boolean_input_type_1 import BooleanInputType1
 from ..types import UNSET, Unset
 

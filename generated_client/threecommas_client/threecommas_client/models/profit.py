@@ -10,13 +10,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._wire import (
-    WireValueError,
     decimal_from_wire,
     decimal_to_wire,
     is_plain_decimal_text,
     missing_field,
     wrong_shape,
 )
+from ..errors import WireValueError
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Profit")

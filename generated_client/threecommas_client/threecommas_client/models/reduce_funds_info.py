@@ -10,12 +10,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._wire import (
-    WireValueError,
     decimal_from_wire,
     decimal_to_wire,
     missing_field,
     wrong_shape,
 )
+from ..errors import WireValueError
 
 T = TypeVar("T", bound="ReduceFundsInfo")
 

@@ -9,13 +9,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 
 from .._wire import (
-    WireValueError,
     decimal_from_wire,
     decimal_to_wire,
     is_plain_decimal_text,
     missing_field,
     wrong_shape,
 )
+from ..errors import WireValueError
 from ..models.price_type import PriceType
 from ..types import UNSET, Unset
 

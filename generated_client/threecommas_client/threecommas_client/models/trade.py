@@ -11,7 +11,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._wire import (
-    WireValueError,
     datetime_from_wire,
     datetime_to_wire,
     decimal_from_wire,
@@ -20,6 +19,7 @@ from .._wire import (
     missing_field,
     wrong_shape,
 )
+from ..errors import WireValueError
 from ..models.order_side import OrderSide
 from ..models.price_type import PriceType
 from ..types import UNSET, Unset

@@ -9,12 +9,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 
 from .._wire import (
-    WireValueError,
     decimal_from_wire,
     decimal_to_wire,
     missing_field,
     wrong_shape,
 )
+from ..errors import WireValueError
 
 T = TypeVar("T", bound="UnitsParams")
 
