@@ -72,6 +72,19 @@ def typo_tokens(registry: dict[str, Any]) -> list[str]:
     return sorted(set(tokens))
 
 
+def _success_statuses(spec: dict[str, Any]) -> dict[str, list[int]]:
+    """Each operation's declared 2xx status codes, sorted."""
+    found: dict[str, list[int]] = {}
+    for item in (spec.get("paths") or {}).values():
+        for op in item.values():
+            if isinstance(op, dict) and "operationId" in op:
+                codes = [str(code) for code in op.get("responses") or {}]
+                found[op["operationId"]] = sorted(
+                    int(c) for c in codes if c.isdigit() and c.startswith("2")
+                )
+    return found
+
+
 def _check_entry(entry: dict[str, Any], spec: dict[str, Any], spec_text: str) -> list[str]:
     problems: list[str] = []
     check = entry.get("check") or {}
@@ -100,6 +113,13 @@ def _check_entry(entry: dict[str, Any], spec: dict[str, Any], spec_text: str) ->
             problems.append(
                 f"{pointer} is {'absent' if actual is _MISSING else repr(actual)}, registry says {expected!r}"
             )
+    declared = _success_statuses(spec)
+    for operation_id, expected in (check.get("success_statuses") or {}).items():
+        codes = declared.get(operation_id)
+        if codes is None:
+            problems.append(f"operation {operation_id} is not in the spec")
+        elif codes != sorted(expected):
+            problems.append(f"{operation_id} declares 2xx {codes}, registry says {expected}")
     for token in check.get("absent_tokens", []):
         if token_pattern(token).search(spec_text):
             problems.append(f"the spec still contains {token!r}")

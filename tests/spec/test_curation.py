@@ -116,3 +116,18 @@ def test_schema_rules_reject_their_violation(
     check = validator(rule["schema"])
     assert check.is_valid(rule["valid"])
     assert check.is_valid(rule["violation"]) == (rule["enforced_by"] == "server")
+
+
+def test_check_fails_when_a_success_status_is_dropped(
+    spec: Spec, spec_text: str, registry: Spec
+) -> None:
+    broken = copy.deepcopy(spec)
+    del broken["paths"]["/v2/smart_trades"]["post"]["responses"]["200"]
+    note = broken["paths"]["/v2/smart_trades/{id}/set_note"]["post"]["responses"]
+    note["200"] = note.pop("201")
+    problems = _problems(broken, spec_text, registry)
+    create = "create_smart_trade declares 2xx [201], registry says [201, 200]"
+    assert f"contra-create-success-status: {create}" in problems
+    set_note = "set_smart_trade_note declares 2xx [200], registry says [201]"
+    assert f"beyond-success-statuses: {set_note}" in problems
+    assert any(p.startswith("contra-create-success-status: /paths/") for p in problems)
