@@ -42,6 +42,11 @@ def _parse_response(*, response: httpx.Response) -> SmartTrade:
         response_200 = SmartTrade.from_dict(_data)
 
         return response_200
+    if response.status_code == 201:
+        _data = loads(response.content)
+        response_201 = SmartTrade.from_dict(_data)
+
+        return response_201
     raise errors.error_from_response(response)
 
 

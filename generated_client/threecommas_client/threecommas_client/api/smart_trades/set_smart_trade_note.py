@@ -41,11 +41,11 @@ def _get_kwargs(
 
 
 def _parse_response(*, response: httpx.Response) -> SmartTrade:
-    if response.status_code == 200:
+    if response.status_code == 201:
         _data = loads(response.content)
-        response_200 = SmartTrade.from_dict(_data)
+        response_201 = SmartTrade.from_dict(_data)
 
-        return response_200
+        return response_201
     raise errors.error_from_response(response)
 
 
