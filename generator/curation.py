@@ -113,6 +113,20 @@ def _check_entry(entry: dict[str, Any], spec: dict[str, Any], spec_text: str) ->
             problems.append(
                 f"{pointer} is {'absent' if actual is _MISSING else repr(actual)}, registry says {expected!r}"
             )
+    for path, expected in (check.get("known_values") or {}).items():
+        missing = [v for v in expected if v not in schema_paths.known_values(spec, path)]
+        if missing:
+            problems.append(f"{path} does not list {missing} in x-known-values")
+    for verdict, key in ((True, "validates"), (False, "rejects")):
+        for component, instances in (check.get(key) or {}).items():
+            if component not in (spec.get("components") or {}).get("schemas", {}):
+                problems.append(f"schema {component!r} is not a component")
+                continue
+            validator = schema_validator(spec, component)
+            for instance in instances:
+                if validator.is_valid(instance) != verdict:
+                    word = "rejects" if verdict else "accepts"
+                    problems.append(f"{component} {word} {instance!r}")
     declared = _success_statuses(spec)
     for operation_id, expected in (check.get("success_statuses") or {}).items():
         codes = declared.get(operation_id)

@@ -131,3 +131,23 @@ def test_check_fails_when_a_success_status_is_dropped(
     set_note = "set_smart_trade_note declares 2xx [200], registry says [201]"
     assert f"beyond-success-statuses: {set_note}" in problems
     assert any(p.startswith("contra-create-success-status: /paths/") for p in problems)
+
+
+def test_check_fails_when_a_real_payload_shape_regresses(
+    spec: Spec, spec_text: str, registry: Spec
+) -> None:
+    broken = copy.deepcopy(spec)
+    schemas = broken["components"]["schemas"]
+    schemas["Pair"]["pattern"] = "^[A-Z0-9]{1,20}_[A-Z0-9]{1,20}(_[A-Z0-9]{1,20})?$"
+    schemas["Account"]["properties"]["type"]["x-known-values"].remove("gate_io")
+    schemas["SmartTradeData"]["properties"]["current_price"] = {
+        "$ref": "#/components/schemas/CurrentPrice",
+        "description": "x",
+    }
+    problems = _problems(broken, spec_text, registry)
+    assert "beyond-pair-pattern: Pair rejects 'USD_MATIC-PERP'" in problems
+    assert (
+        "beyond-account-types: SmartTrade#account.type does not list ['gate_io'] in x-known-values"
+        in problems
+    )
+    assert "beyond-current-price-null: SmartTradeData rejects {'current_price': None}" in problems
