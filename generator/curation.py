@@ -17,6 +17,8 @@ from .spec_loader import LintProblem
 OPENAPI_DIR = Path(__file__).resolve().parent.parent / "openapi"
 SOURCES_DIR = OPENAPI_DIR / "sources"
 _MISSING = object()
+# Keys an entry of these categories needs besides the common ones.
+_CATEGORY_KEYS = {"deliberate_divergence": ("reason",)}
 
 
 def load_registry(path: Path = OPENAPI_DIR / "curation.yaml") -> dict[str, Any]:
@@ -198,7 +200,8 @@ def check_registry(
                 messages.append(
                     f"category {item.get('category')!r} is not one of {sorted(categories)}"
                 )
-            for key in ("field", "doc_says", "spec_says", "evidence"):
+            required = ("field", "doc_says", "spec_says", "evidence")
+            for key in (*required, *_CATEGORY_KEYS.get(str(item.get("category")), ())):
                 if not item.get(key):
                     messages.append(f"has no {key}")
             messages += _check_entry(item, spec, spec_text)

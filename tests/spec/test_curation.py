@@ -151,3 +151,39 @@ def test_check_fails_when_a_real_payload_shape_regresses(
         in problems
     )
     assert "beyond-current-price-null: SmartTradeData rejects {'current_price': None}" in problems
+
+
+def test_deliberate_divergence_is_a_category_with_a_checked_entry(registry: Spec) -> None:
+    assert "deliberate_divergence" in registry["categories"]
+    entry = next(e for e in registry["entries"] if e["id"] == "divergence-closed-request-objects")
+    assert entry["category"] == "deliberate_divergence"
+    assert "stop_los" in entry["reason"] and "--lenient" in entry["reason"]
+    assert entry["check"]["pointer"] and entry["check"]["rejects"]
+
+
+def test_check_fails_when_a_request_object_is_opened(
+    spec: Spec, spec_text: str, registry: Spec
+) -> None:
+    broken = copy.deepcopy(spec)
+    del broken["components"]["schemas"]["SmartTradeCreateRequest"]["additionalProperties"]
+    problems = _problems(broken, spec_text, registry)
+    assert any(
+        p.startswith(
+            "divergence-closed-request-objects: /components/schemas/SmartTradeCreateRequest/"
+            "additionalProperties is absent"
+        )
+        for p in problems
+    )
+    assert any(
+        p.startswith("divergence-closed-request-objects: SmartTradeCreateRequest accepts")
+        for p in problems
+    )
+
+
+def test_a_deliberate_divergence_needs_its_reason(
+    spec: Spec, spec_text: str, registry: Spec
+) -> None:
+    broken = copy.deepcopy(registry)
+    entry = next(e for e in broken["entries"] if e["category"] == "deliberate_divergence")
+    del entry["reason"]
+    assert f"{entry['id']}: has no reason" in _problems(spec, spec_text, broken)

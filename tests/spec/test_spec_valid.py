@@ -211,3 +211,15 @@ def test_response_objects_allow_unknown_properties(spec: dict[str, Any]) -> None
     for name, schema in spec["components"]["schemas"].items():
         if schema.get("type") == "object" and not name.endswith(("Params", "Request")):
             assert schema.get("additionalProperties", True) is not False, name
+
+
+def test_request_objects_are_closed(spec: dict[str, Any]) -> None:
+    """A deliberate divergence (openapi/curation.yaml, divergence-closed-request-objects)."""
+    closed = [
+        name
+        for name, schema in spec["components"]["schemas"].items()
+        if schema.get("type") == "object" and name.endswith(("Params", "Request"))
+    ]
+    assert len(closed) >= 20
+    for name in closed:
+        assert spec["components"]["schemas"][name].get("additionalProperties") is False, name
