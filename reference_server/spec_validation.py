@@ -303,7 +303,9 @@ class Spec:
                 body_validator = self._validator(f"{body_pointer}/content/{_pointer(media)}/schema")
                 body_schema = content[media]["schema"]
         statuses = [int(code) for code in (raw.get("responses") or {}) if str(code).isdigit()]
-        success = min((c for c in statuses if 200 <= c < 300), default=200)
+        # The operation's `x-success-status` (openapi/README.md), else its one 2xx response.
+        declared = min((c for c in statuses if 200 <= c < 300), default=200)
+        success = int(raw.get("x-success-status") or declared)
         regex = "^" + re.sub(r"\\\{([^}]+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$"
         return Operation(
             operation_id=raw["operationId"],
