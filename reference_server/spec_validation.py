@@ -106,7 +106,7 @@ def _exact_bound(
         except (InvalidOperation, ValueError, TypeError):
             out_of_bounds = True  # not a comparable number (NaN)
         if out_of_bounds:
-            yield ValidationError(f"{instance!r} is {word} {bound!r}")
+            yield ValidationError(f"the value is {word} {bound!r}")  # never repr a huge number
 
     return check
 
@@ -399,7 +399,13 @@ def coerce(raw: str, scalar_type: str | None) -> Any:
             return raw
         if not number.is_finite():
             return raw
-        if scalar_type == "integer" and number == number.to_integral_value():
+        # Only a value int64 can hold becomes an int: `1e999999` stays a Decimal (the schema then
+        # refuses it) instead of a million-digit int nothing can print.
+        if (
+            scalar_type == "integer"
+            and number.adjusted() < 19
+            and number == number.to_integral_value()
+        ):
             return int(number)
         return number
     if scalar_type == "boolean" and raw in ("true", "false"):

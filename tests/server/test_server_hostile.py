@@ -453,3 +453,10 @@ def test_cli_lenient_flag(monkeypatch: pytest.MonkeyPatch) -> None:
     assert cli.main(["--lenient", "--no-rate-limit"]) == 0
     assert cli.main([]) == 0
     assert [app.state.reference.lenient for app in served] == [True, False]
+
+
+@pytest.mark.parametrize("query", [b"per_page=1e999999", b"account_id=1e999999", b"page=-1e999999"])
+def test_huge_exponents_in_integer_parameters_answer_400(raw: Raw, query: bytes) -> None:
+    response = raw.send("GET", TRADES, query=query)
+    assert response.status_code == 400
+    assert list(attributes(response)) == [query.split(b"=")[0].decode()]
