@@ -356,7 +356,7 @@ def test_trailing_percent_bounds_hold_exactly(
     text = text.replace('"PERCENT"', f'"{literal}"' if as_string else literal)
     response = raw.send("POST", TRADES, text.encode())
     if ok:
-        assert response.status_code == 200, response.text
+        assert response.status_code == 201, response.text  # create answers 201 (x-success-status)
     else:
         assert response.status_code == 422
         assert "take_profit[steps][0][trailing][percent]" in attributes(response)
