@@ -17,6 +17,8 @@ from .spec_loader import LintProblem
 OPENAPI_DIR = Path(__file__).resolve().parent.parent / "openapi"
 SOURCES_DIR = OPENAPI_DIR / "sources"
 _MISSING = object()
+# Keys an entry of these categories needs besides the common ones.
+_CATEGORY_KEYS = {"deliberate_divergence": ("reason",)}
 
 
 def load_registry(path: Path = OPENAPI_DIR / "curation.yaml") -> dict[str, Any]:
@@ -72,6 +74,19 @@ def typo_tokens(registry: dict[str, Any]) -> list[str]:
     return sorted(set(tokens))
 
 
+def _success_statuses(spec: dict[str, Any]) -> dict[str, list[int]]:
+    """Each operation's declared 2xx status codes, sorted."""
+    found: dict[str, list[int]] = {}
+    for item in (spec.get("paths") or {}).values():
+        for op in item.values():
+            if isinstance(op, dict) and "operationId" in op:
+                codes = [str(code) for code in op.get("responses") or {}]
+                found[op["operationId"]] = sorted(
+                    int(c) for c in codes if c.isdigit() and c.startswith("2")
+                )
+    return found
+
+
 def _check_entry(entry: dict[str, Any], spec: dict[str, Any], spec_text: str) -> list[str]:
     problems: list[str] = []
     check = entry.get("check") or {}
@@ -100,6 +115,27 @@ def _check_entry(entry: dict[str, Any], spec: dict[str, Any], spec_text: str) ->
             problems.append(
                 f"{pointer} is {'absent' if actual is _MISSING else repr(actual)}, registry says {expected!r}"
             )
+    for path, expected in (check.get("known_values") or {}).items():
+        missing = [v for v in expected if v not in schema_paths.known_values(spec, path)]
+        if missing:
+            problems.append(f"{path} does not list {missing} in x-known-values")
+    for verdict, key in ((True, "validates"), (False, "rejects")):
+        for component, instances in (check.get(key) or {}).items():
+            if component not in (spec.get("components") or {}).get("schemas", {}):
+                problems.append(f"schema {component!r} is not a component")
+                continue
+            validator = schema_validator(spec, component)
+            for instance in instances:
+                if validator.is_valid(instance) != verdict:
+                    word = "rejects" if verdict else "accepts"
+                    problems.append(f"{component} {word} {instance!r}")
+    declared = _success_statuses(spec)
+    for operation_id, expected in (check.get("success_statuses") or {}).items():
+        codes = declared.get(operation_id)
+        if codes is None:
+            problems.append(f"operation {operation_id} is not in the spec")
+        elif codes != sorted(expected):
+            problems.append(f"{operation_id} declares 2xx {codes}, registry says {expected}")
     for token in check.get("absent_tokens", []):
         if token_pattern(token).search(spec_text):
             problems.append(f"the spec still contains {token!r}")
@@ -164,7 +200,8 @@ def check_registry(
                 messages.append(
                     f"category {item.get('category')!r} is not one of {sorted(categories)}"
                 )
-            for key in ("field", "doc_says", "spec_says", "evidence"):
+            required = ("field", "doc_says", "spec_says", "evidence")
+            for key in (*required, *_CATEGORY_KEYS.get(str(item.get("category")), ())):
                 if not item.get(key):
                     messages.append(f"has no {key}")
             messages += _check_entry(item, spec, spec_text)

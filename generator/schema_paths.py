@@ -87,6 +87,17 @@ def enum_values(spec: dict[str, Any], path: str) -> list[Any]:
     return values
 
 
+def known_values(spec: dict[str, Any], path: str) -> list[Any]:
+    """The `x-known-values` a field lists, over all its branches; empty when it lists none."""
+    values: list[Any] = []
+    for node in find(spec, path):
+        for branch in branches(spec, node):
+            for value in branch.get("x-known-values", []):
+                if value not in values:
+                    values.append(value)
+    return values
+
+
 def field_paths(
     spec: dict[str, Any], component: str, prefix: str = "", depth: int = 0
 ) -> Iterator[str]:

@@ -96,12 +96,44 @@ def _used_components(spec: dict[str, Any]) -> set[str]:
     return used
 
 
+def _lint_success_statuses(
+    spec: dict[str, Any], where: str, op: dict[str, Any], operation_ids: set[str]
+) -> Iterator[LintProblem]:
+    """Which 2xx the server answers is unambiguous, and every 2xx carries the same valid links.
+
+    An operation declaring more than one 2xx names the one the current documentation gives in
+    `x-success-status`; schemathesis follows the links of whichever status it gets, so each 2xx
+    response carries the same links, and every link names an operation of the spec.
+    """
+    success = {
+        str(code): schema_paths.resolve(spec, response)
+        for code, response in (op.get("responses") or {}).items()
+        if str(code).startswith("2")
+    }
+    chosen = op.get("x-success-status")
+    if chosen is not None and str(chosen) not in success:
+        yield LintProblem(where, f"x-success-status {chosen} is not one of its 2xx responses")
+    if chosen is None and len(success) > 1:
+        yield LintProblem(where, f"declares {sorted(success)} but no x-success-status")
+    link_sets = {code: response.get("links") or {} for code, response in success.items()}
+    if len({repr(sorted(links.items())) for links in link_sets.values()}) > 1:
+        yield LintProblem(where, f"its 2xx responses {sorted(success)} carry different links")
+    for code, links in link_sets.items():
+        for name, link in links.items():
+            if link.get("operationId") not in operation_ids:
+                yield LintProblem(
+                    f"{where} {code}", f"link {name} names no operation: {link.get('operationId')}"
+                )
+
+
 def lint_contract(
     spec: dict[str, Any], spec_text: str, registry: dict[str, Any]
 ) -> list[LintProblem]:
     problems: list[LintProblem] = []
+    operation_ids = {str(op.get("operationId")) for _, _, op in operations(spec)}
     for route, method, op in operations(spec):
         where = f"{method.upper()} {route}"
+        problems.extend(_lint_success_statuses(spec, where, op, operation_ids))
         for key in OPERATION_KEYS:
             if not op.get(key):
                 problems.append(LintProblem(where, f"has no {key}"))

@@ -1,4 +1,5 @@
-"""`python -m reference_server --host 127.0.0.1 --port 8080 [--users users.yaml] [--no-rate-limit]`."""
+"""`python -m reference_server --host 127.0.0.1 --port 8080 [--users users.yaml] [--no-rate-limit]
+[--lenient]`."""
 
 from __future__ import annotations
 
@@ -25,13 +26,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-rate-limit", action="store_true", help="turn the documented rate limits off (fuzzing)"
     )
+    parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help="ignore body keys the spec does not declare, as the live API does "
+        "(default: strict, 422 naming the key)",
+    )
     args = parser.parse_args(argv)
     try:
         users = load_users(args.users) if args.users else demo_users()
     except UsersFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    app = create_app(users=users, spec_path=args.spec, rate_limit=not args.no_rate_limit)
+    app = create_app(
+        users=users, spec_path=args.spec, rate_limit=not args.no_rate_limit, lenient=args.lenient
+    )
     print(f"3Commas reference server on http://{args.host}:{args.port}{PREFIX}")
     print(f"price control: POST http://{args.host}:{args.port}/_reference/prices")
     if args.users:
@@ -45,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         print("demo user RSA: the public 3Commas docs test key (tests/fixtures)")
         print(", ".join(f"account {a.id} ({a.type})" for a in users[0].accounts))
     print(f"rate limits: {'off' if args.no_rate_limit else 'on (100/min, then 429, then 418)'}")
+    print(f"undeclared body keys: {'ignored (--lenient)' if args.lenient else 'refused (422)'}")
     sys.stdout.flush()
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

@@ -6,7 +6,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -25,10 +25,19 @@ from .errors import (
     bad_request,
     forbidden_account,
     not_found,
+    payload_too_large,
     record_invalid,
+    too_many_failed_authentications,
     wrong_params,
 )
 from .lifecycle import SmartTrade
+from .limits import (
+    AUTH_FAILURE_BLOCK_SECONDS,
+    AUTH_FAILURE_LIMIT,
+    AUTH_FAILURE_WINDOW_SECONDS,
+    MAX_BODY_BYTES,
+    MAX_VALIDATION_ERRORS,
+)
 from .params import deep_merge, parse_json, parse_query, read_body
 from .prices import Quote
 from .rate_limit import RateLimiter
@@ -38,10 +47,13 @@ from .spec_validation import (
     Operation,
     ParameterError,
     Spec,
+    bracket_path,
+    drop_undeclared,
+    parse_rfc3339,
     validate_body,
     validate_parameters,
 )
-from .state import Store
+from .state import Store, Transaction
 from .users import User, demo_users
 
 PREFIX = "/public/api"
@@ -54,19 +66,79 @@ class Ctx:
     op: Operation
     params: dict[str, Any]
     body: dict[str, Any]
-    store: Store = field(repr=False)
+    store: Transaction = field(repr=False)
 
 
 Handler = Callable[[Ctx], Any]
 
 
+def render_json(body: Any) -> bytes:
+    """The exact bytes of an answer; raises for anything that is not UTF-8 JSON (a lone surrogate,
+    a stray object), so a write whose answer cannot be sent is never committed."""
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
-    return Response(
-        json.dumps(body, separators=(",", ":"), ensure_ascii=False),
-        status_code=status,
-        media_type="application/json",
-        headers=headers,
-    )
+    """Never fails on what slipped through: text UTF-8 cannot carry is sent \\u-escaped (still
+    JSON), anything else not JSON as its string form."""
+    try:
+        content = render_json(body)
+    except (TypeError, ValueError):  # UnicodeEncodeError is a ValueError
+        content = json.dumps(body, separators=(",", ":"), default=str).encode("ascii")
+    return Response(content, status_code=status, media_type="application/json", headers=headers)
+
+
+_NOT_UTF8 = "is not valid UTF-8 text"
+
+
+def unencodable(value: Any, parts: list[Any] | None = None) -> list[str]:
+    """Bracket paths of strings (values or keys) UTF-8 cannot encode: lone surrogates, which valid
+    JSON can spell (`"\\ud800"`) but no answer can carry. At most MAX_VALIDATION_ERRORS."""
+    try:
+        json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
+        return []
+    except UnicodeEncodeError:
+        pass
+    found: list[str] = []
+    stack: list[tuple[Any, list[Any]]] = [(value, parts or [])]
+    while stack and len(found) < MAX_VALIDATION_ERRORS:
+        node, where = stack.pop()
+        if isinstance(node, str):
+            if not _utf8(node):
+                found.append(bracket_path(where))
+        elif isinstance(node, dict):
+            for key, item in reversed(list(node.items())):
+                shown = key.encode("utf-8", "backslashreplace").decode("utf-8")
+                if not _utf8(key):
+                    found.append(bracket_path([*where, shown]))
+                stack.append((item, [*where, shown]))
+        elif isinstance(node, list):
+            stack.extend((item, [*where, i]) for i, item in reversed(list(enumerate(node))))
+    return found[:MAX_VALIDATION_ERRORS]
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+async def read_body_bytes(request: Request) -> bytes:
+    """The body, never more than MAX_BODY_BYTES of it: a larger Content-Length is refused before
+    reading, and a stream that runs past the limit is dropped as soon as it does."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.strip().isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise payload_too_large(MAX_BODY_BYTES)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise payload_too_large(MAX_BODY_BYTES)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def error_response(error: ApiError) -> Response:
@@ -108,13 +180,8 @@ def _sort_key(order_by: str) -> Callable[[SmartTrade], Any]:
 
 
 def _as_datetime(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    # The parser validation's `date-time` check uses: a filter it lets through is applied.
+    return parse_rfc3339(value) if isinstance(value, str) else None
 
 
 def list_smart_trades(ctx: Ctx) -> Any:
@@ -303,11 +370,27 @@ class ReferenceServer:
         spec_path: str | Path = DEFAULT_SPEC,
         rate_limiter: RateLimiter | None = None,
         store: Store | None = None,
+        auth_limiter: RateLimiter | None = None,
+        lenient: bool = False,
     ) -> None:
+        # Strict (default): an undeclared body key answers 422 naming it. Lenient: dropped before
+        # validation, as the live API ignores it.
+        self.lenient = lenient
         self.users = users if users is not None else demo_users()
         self.auth = Authenticator(self.users)
         self.spec = Spec(spec_path)
+        # Requests per verified user; failed authentications per client address (off with it).
         self.rate_limiter = rate_limiter if rate_limiter is not None else RateLimiter()
+        self.auth_limiter = (
+            auth_limiter
+            if auth_limiter is not None
+            else RateLimiter(
+                limit=AUTH_FAILURE_LIMIT,
+                window=AUTH_FAILURE_WINDOW_SECONDS,
+                block=AUTH_FAILURE_BLOCK_SECONDS,
+                enabled=self.rate_limiter.enabled,
+            )
+        )
         self.store = store or Store()
         missing = [
             op.operation_id for op in self.spec.operations if op.operation_id not in HANDLERS
@@ -355,6 +438,8 @@ class ReferenceServer:
             return await self._dispatch(request)
         except ApiError as error:
             return error_response(error)
+        except Exception as exc:  # noqa: BLE001 -- answered, not re-raised: uvicorn would reset it
+            return await self._crash(request, exc)
 
     async def _dispatch(self, request: Request) -> Response:
         path = request.url.path
@@ -363,16 +448,6 @@ class ReferenceServer:
         if not path.startswith(PREFIX + "/"):
             raise not_found()
         api_path = path[len(PREFIX) :]
-        api_key = request.headers.get("apikey")
-        verdict = self.rate_limiter.check(
-            api_key or (request.client.host if request.client else "?")
-        )
-        if verdict == 429:
-            raise ApiError(
-                429, "rate_limit_exceeded", "Too many requests. Blocked for 300 seconds."
-            )
-        if verdict == 418:
-            raise ApiError(418, "ip_banned", "Requests went on after a 429: temporarily banned.")
         op, path_params, allowed = self.spec.match(request.method, api_path)
         if op is None:
             if allowed:
@@ -383,11 +458,29 @@ class ReferenceServer:
                     headers={"Allow": ", ".join(allowed)},
                 )
             raise not_found()
-        raw_body = await request.body()
+        # Failed authentications count per client address; a blocked address is refused before any
+        # body is read or signature checked. Only a verified user's requests count toward that
+        # user's limit: an unsigned request naming someone's API key costs them nothing.
+        client = request.client.host if request.client else "?"
+        if self.auth_limiter.blocked(client):
+            raise too_many_failed_authentications(self.auth_limiter.block)
+        raw_body = await read_body_bytes(request)
         raw_path = request.scope.get("raw_path") or path.encode()
-        user = self.auth.authenticate(
-            request.headers, raw_path, request.scope.get("query_string", b""), raw_body
-        )
+        try:
+            user = self.auth.authenticate(
+                request.headers, raw_path, request.scope.get("query_string", b""), raw_body
+            )
+        except ApiError:
+            if self.auth_limiter.check(client) is not None:
+                raise too_many_failed_authentications(self.auth_limiter.block) from None
+            raise
+        verdict = self.rate_limiter.check(user.api_key)
+        if verdict == 429:
+            raise ApiError(
+                429, "rate_limit_exceeded", "Too many requests. Blocked for 300 seconds."
+            )
+        if verdict == 418:
+            raise ApiError(418, "ip_banned", "Requests went on after a 429: temporarily banned.")
         return self._execute(request, op, path_params, user, raw_body)
 
     def _execute(
@@ -400,6 +493,9 @@ class ReferenceServer:
     ) -> Response:
         query = parse_query(request.scope.get("query_string", b"").decode("latin-1"))
         try:
+            bad_text = unencodable(query)
+            if bad_text:
+                raise ParameterError("query", {name: [_NOT_UTF8] for name in bad_text})
             params = validate_parameters(op, path_params, query, request.headers)
         except ParameterError as error:
             if error.location == "path":
@@ -413,33 +509,40 @@ class ReferenceServer:
             content_type = request.headers.get("content-type", "")
             declared = {p.name for p in op.parameters if p.location == "query"}
             from_query = {k: v for k, v in query.items() if k not in declared}
-            # Validated as JSON Schema sees JSON (numbers as floats, so `0.01` meets `minimum: 0.01`),
-            # handled with exact decimals.
-            checked = read_body(content_type, raw_body, exact=False)
-            parsed = read_body(content_type, raw_body, exact=True)
-            if isinstance(checked, dict) or checked is None:
+            # Numbers stay exact decimals, validated as such (bounds compared exactly).
+            parsed = read_body(content_type, raw_body)
+            if isinstance(parsed, dict) or parsed is None:
                 # Parameters in a POST's query string count, and win over the body.
-                checked = deep_merge(checked or {}, from_query)
                 parsed = deep_merge(parsed or {}, from_query)
-            problems = validate_body(op, checked)
+            bad_text = unencodable(parsed)
+            if bad_text:
+                raise record_invalid({name: [_NOT_UTF8] for name in bad_text})
+            if self.lenient:
+                parsed = drop_undeclared(op, parsed)
+            problems = validate_body(op, parsed)
             if problems:
                 raise record_invalid(problems)
             body = parsed
-        ctx = Ctx(user=user, op=op, params=params, body=body, store=self.store)
         handler = HANDLERS[op.operation_id]
-        with self.store.locked():
+        # The commit protocol: the handler works on copies (the transaction hands out nothing
+        # else), the answer is rendered and serialized to bytes, and only then are the copies
+        # swapped in. An exception at any step, rendering included, leaves the store as it was.
+        with self.store.transaction() as txn:
+            ctx = Ctx(user=user, op=op, params=params, body=body, store=txn)
             try:
                 result = handler(ctx)
+                if isinstance(result, tuple):
+                    trade, order = result
+                    if op.operation_id in self.trade_result_ops:
+                        result = lifecycle.render_order(trade, order)
+                    else:
+                        result = _render(ctx, trade)
             except (InvalidOperation, ArithmeticError) as exc:
                 # Numbers the schema let through but arithmetic cannot take (huge exponents).
                 raise record_invalid({"base": ["contains a number out of range"]}) from exc
-            if isinstance(result, tuple):
-                trade, order = result
-                if op.operation_id in self.trade_result_ops:
-                    result = lifecycle.render_order(trade, order)
-                else:
-                    result = lifecycle.render(trade, self.store.quote(trade.pair))
-        return json_response(op.success_status, result)
+            content = render_json(result)
+            txn.commit()
+        return Response(content, status_code=op.success_status, media_type="application/json")
 
     async def _control(self, request: Request, path: str) -> Response:
         """Test controls outside the API: no auth, no rate limit."""
@@ -456,9 +559,9 @@ class ReferenceServer:
                 405, "method_not_allowed", "Use GET or POST", headers={"Allow": "GET, POST"}
             )
         try:
-            data = parse_json(await request.body())
+            data = parse_json(await read_body_bytes(request))
         except (ValueError, RecursionError):
-            raise bad_request("Body is not valid JSON") from None
+            raise bad_request("Body is not valid JSON", {"body": ["is not valid JSON"]}) from None
         if not isinstance(data, dict) or not isinstance(data.get("pair"), str) or not data["pair"]:
             raise record_invalid({"pair": ["is missing"]})
         values: dict[str, Decimal | None] = {}
@@ -478,7 +581,12 @@ class ReferenceServer:
             values[key] = number
         last = values["last"]
         assert last is not None
-        quote = self.store.set_price(data["pair"], last, values["bid"], values["ask"])
+        if unencodable(data["pair"]):
+            raise record_invalid({"pair": ["is not valid UTF-8 text"]})
+        try:
+            quote = self.store.set_price(data["pair"], last, values["bid"], values["ask"])
+        except ArithmeticError as exc:
+            raise record_invalid({"base": ["contains a number out of range"]}) from exc
         return json_response(200, _quote_body(data["pair"], quote))
 
 
@@ -505,9 +613,14 @@ def create_app(
     spec_path: str | Path = DEFAULT_SPEC,
     rate_limit: bool = True,
     rate_limiter: RateLimiter | None = None,
+    lenient: bool = False,
 ) -> Starlette:
-    limiter = rate_limiter or RateLimiter(enabled=rate_limit)
-    server = ReferenceServer(users=users, spec_path=spec_path, rate_limiter=limiter)
+    """`rate_limit=False` turns off both the per-user limit and the failed-authentication limit;
+    `lenient=True` drops undeclared body keys instead of answering 422."""
+    limiter = rate_limiter if rate_limiter is not None else RateLimiter(enabled=rate_limit)
+    server = ReferenceServer(
+        users=users, spec_path=spec_path, rate_limiter=limiter, lenient=lenient
+    )
     app = server.app
     app.state.reference = server
     return app

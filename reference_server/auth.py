@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from .errors import api_key_invalid, signature_invalid
+from .limits import MAX_SIGNATURE_LENGTH
 from .users import User
 
 
@@ -52,10 +53,14 @@ def _verify_rsa(key: RSAPublicKey, signature: str, payloads: list[bytes]) -> boo
 
 
 def verify(user: User, signature: str, payloads: list[bytes]) -> bool:
+    """Any header text is safe here: compared as bytes (compare_digest refuses non-ASCII str)."""
+    if len(signature) > MAX_SIGNATURE_LENGTH:
+        return False
     if user.secret is not None:
-        candidate = signature.strip().lower()
+        # Header values arrive as latin-1 text, so every byte round-trips.
+        candidate = signature.strip().lower().encode("latin-1", "replace")
         for payload in payloads:
-            if hmac.compare_digest(hmac_signature(user.secret, payload), candidate):
+            if hmac.compare_digest(hmac_signature(user.secret, payload).encode(), candidate):
                 return True
     return user.rsa_public_key is not None and _verify_rsa(user.rsa_public_key, signature, payloads)
 

@@ -58,3 +58,21 @@ def signature_invalid() -> ApiError:
 
 def api_key_invalid() -> ApiError:
     return ApiError(401, "api_key_invalid_or_expired", "Unauthorized. Invalid or expired api key.")
+
+
+def payload_too_large(limit: int) -> ApiError:
+    return ApiError(
+        413,
+        "payload_too_large",
+        f"Request body larger than {limit} bytes",
+        {"body": [f"is larger than {limit} bytes"]},
+    )
+
+
+def too_many_failed_authentications(block: float) -> ApiError:
+    return ApiError(
+        429,
+        "rate_limit_exceeded",
+        f"Too many failed authentications from this address. Blocked for {block:g} seconds.",
+        headers={"Retry-After": f"{block:g}"},
+    )

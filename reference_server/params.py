@@ -10,13 +10,21 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from .errors import ApiError
+from .limits import MAX_BRACKET_DEPTH, MAX_JSON_DEPTH, MAX_KEY_LENGTH, MAX_PARAMETERS
 
 _KEY_PART = re.compile(r"\[([^\[\]]*)\]")
+_NAME_SHOWN = 64  # characters of a hostile parameter name echoed back in an error
 
 
 class ParamsError(ApiError):
-    def __init__(self, description: str) -> None:
-        super().__init__(400, "Wrong param(s)", description)
+    def __init__(self, description: str, attributes: dict[str, list[str]] | None = None) -> None:
+        super().__init__(400, "Wrong param(s)", description, attributes)
+
+
+def _shown(key: str) -> str:
+    """The top-level name of a bracket key, cut short: enough to name it, never the whole attack."""
+    head = key.partition("[")[0] or key
+    return head if len(head) <= _NAME_SHOWN else head[:_NAME_SHOWN] + "..."
 
 
 def _split_key(key: str) -> list[str] | None:
@@ -82,25 +90,68 @@ def _lists_from_index_maps(value: Any) -> Any:
 
 
 def parse_pairs(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    if len(pairs) > MAX_PARAMETERS:
+        raise ParamsError(f"More than {MAX_PARAMETERS} parameters")
     out: dict[str, Any] = {}
     for key, value in pairs:
+        if len(key) > MAX_KEY_LENGTH:
+            raise ParamsError(
+                f"Parameter name longer than {MAX_KEY_LENGTH} characters",
+                {_shown(key): [f"is longer than {MAX_KEY_LENGTH} characters"]},
+            )
+        # Counted before the split: a key of thousands of `[b]` is refused without building it.
+        if key.count("[") > MAX_BRACKET_DEPTH:
+            raise ParamsError(
+                f"Parameter nested deeper than {MAX_BRACKET_DEPTH} levels",
+                {_shown(key): [f"is nested deeper than {MAX_BRACKET_DEPTH} levels"]},
+            )
         parts = _split_key(key)
         if parts is None:
-            raise ParamsError(f"Malformed parameter name {key!r}")
+            raise ParamsError(
+                f"Malformed parameter name {_shown(key)!r}", {_shown(key): ["is malformed"]}
+            )
         _assign(out, parts, value)
     # Only nested index maps become arrays: the top level stays the parameter mapping (`0=1`).
     return {key: _lists_from_index_maps(value) for key, value in out.items()}
 
 
+def _parse_qsl(text: str) -> list[tuple[str, str]]:
+    try:
+        # max_num_fields stops the split early: a million `&` never become a million tuples.
+        return parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_PARAMETERS)
+    except ValueError:
+        raise ParamsError(f"More than {MAX_PARAMETERS} parameters") from None
+
+
 def parse_query(query: str) -> dict[str, Any]:
-    return parse_pairs(parse_qsl(query, keep_blank_values=True))
+    return parse_pairs(_parse_qsl(query))
 
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def parse_json(raw: bytes, exact: bool = True) -> Any:
+def json_depth(value: Any) -> int:
+    """How deeply objects and arrays nest (a scalar is 0); iterative, so no depth can overflow it."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        depth += 1
+        deepest = max(deepest, depth)
+        if depth > MAX_JSON_DEPTH:
+            return depth  # enough to refuse it; no need to walk the rest
+        stack.extend((child, depth) for child in children)
+    return deepest
+
+
+def parse_json(raw: str | bytes, exact: bool = True) -> Any:
     """With `exact`, decimals stay exact: JSON numbers become Decimal or int, never float."""
     if exact:
         return json.loads(raw, parse_float=Decimal, parse_constant=_reject_constant)
@@ -126,11 +177,24 @@ def read_body(content_type: str, raw: bytes, exact: bool = True) -> Any:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ParamsError("Body is not UTF-8") from exc
-        return parse_pairs(parse_qsl(text, keep_blank_values=True))
+            raise ParamsError("Body is not UTF-8", {"body": ["is not UTF-8"]}) from exc
+        return parse_pairs(_parse_qsl(text))
     if media in ("application/json", "") or media.endswith("+json"):
         try:
-            return parse_json(raw, exact)
-        except (ValueError, RecursionError) as exc:
-            raise ParamsError("Body is not valid JSON") from exc
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ParamsError("Body is not UTF-8", {"body": ["is not UTF-8"]}) from exc
+        try:
+            data = parse_json(text, exact)
+        except RecursionError:
+            data = None  # deeper than the parser goes: deeper than the limit too
+        except ValueError as exc:
+            raise ParamsError("Body is not valid JSON", {"body": ["is not valid JSON"]}) from exc
+        else:
+            if json_depth(data) <= MAX_JSON_DEPTH:
+                return data
+        raise ParamsError(
+            f"Body nested deeper than {MAX_JSON_DEPTH} levels",
+            {"body": [f"is nested deeper than {MAX_JSON_DEPTH} levels"]},
+        )
     raise ParamsError(f"Unsupported content type {media!r}: send JSON or a form")

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ from jsonschema import (  # type: ignore[import-untyped]
 from jsonschema.validators import extend  # type: ignore[import-untyped]
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+
+from .limits import MAX_VALIDATION_ERRORS
 
 SPEC_URI = "urn:threecommas-spec"
 DEFAULT_SPEC = Path(__file__).resolve().parent.parent / "openapi" / "3commas.yaml"
@@ -39,21 +42,41 @@ def _is_integer(checker: Any, instance: Any) -> bool:
     return bool(Draft202012Validator.TYPE_CHECKER.is_type(instance, "integer"))
 
 
-_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+_RFC3339 = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))",
+    re.ASCII,
+)
 FORMATS = FormatChecker(formats=())
+
+
+def parse_rfc3339(value: str) -> datetime | None:
+    """An RFC 3339 date-time (`T`/`t`, `Z`/`z` or an offset, any fraction of a second) as an aware
+    UTC datetime; None when it is not one, or names an instant datetime cannot hold. The one parser
+    behind both the `date-time` format check and the list filters: what validation accepts, the
+    filter reads. Leap seconds (`:60`) are refused: datetime has no such second."""
+    found = _RFC3339.fullmatch(value)
+    if found is None:
+        return None
+    year, month, day, hour, minute, second = (int(found.group(i)) for i in range(1, 7))
+    fraction, zulu, sign, off_hours, off_minutes = found.group(7, 8, 9, 10, 11)
+    micro = int((fraction or "")[:6].ljust(6, "0"))
+    try:
+        if zulu:
+            zone = UTC
+        else:
+            if int(off_hours) > 23 or int(off_minutes) > 59:
+                return None
+            offset = timedelta(hours=int(off_hours), minutes=int(off_minutes))
+            zone = timezone(-offset if sign == "-" else offset)
+        moment = datetime(year, month, day, hour, minute, second, micro, tzinfo=zone)
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
 
 
 @FORMATS.checks("date-time")  # type: ignore[untyped-decorator]
 def _is_date_time(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    if not _RFC3339.match(value):
-        return False
-    try:
-        datetime.fromisoformat(value.upper())
-    except ValueError:
-        return False
-    return True
+    return not isinstance(value, str) or parse_rfc3339(value) is not None
 
 
 @FORMATS.checks("int64")  # type: ignore[untyped-decorator]
@@ -63,8 +86,39 @@ def _is_int64(value: object) -> bool:
     return -(2**63) <= value <= 2**63 - 1
 
 
+def _exact(number: Any) -> Decimal:
+    if isinstance(number, float):
+        return Decimal(repr(number))  # the spec's `0.01` is the decimal 0.01, not the float's value
+    return number if isinstance(number, Decimal) else Decimal(number)
+
+
+def _exact_bound(
+    broken: Callable[[Decimal, Decimal], bool], word: str
+) -> Callable[[Any, Any, Any, Any], Iterator[ValidationError]]:
+    """minimum & co. compared on exact decimals: request numbers arrive as Decimal (never a float
+    copy, which would let `100.00000000000000000001` meet `maximum: 100`), bounds as written."""
+
+    def check(validator: Any, bound: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
+        if not validator.is_type(instance, "number"):
+            return
+        try:
+            out_of_bounds = broken(_exact(instance), _exact(bound))
+        except (InvalidOperation, ValueError, TypeError):
+            out_of_bounds = True  # not a comparable number (NaN)
+        if out_of_bounds:
+            yield ValidationError(f"the value is {word} {bound!r}")  # never repr a huge number
+
+    return check
+
+
 Validator = extend(
     Draft202012Validator,
+    validators={
+        "minimum": _exact_bound(lambda v, b: v < b, "less than the minimum of"),
+        "exclusiveMinimum": _exact_bound(lambda v, b: v <= b, "not greater than"),
+        "maximum": _exact_bound(lambda v, b: v > b, "greater than the maximum of"),
+        "exclusiveMaximum": _exact_bound(lambda v, b: v >= b, "not less than"),
+    },
     type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
 )
 
@@ -303,7 +357,9 @@ class Spec:
                 body_validator = self._validator(f"{body_pointer}/content/{_pointer(media)}/schema")
                 body_schema = content[media]["schema"]
         statuses = [int(code) for code in (raw.get("responses") or {}) if str(code).isdigit()]
-        success = min((c for c in statuses if 200 <= c < 300), default=200)
+        # The operation's `x-success-status` (openapi/README.md), else its one 2xx response.
+        declared = min((c for c in statuses if 200 <= c < 300), default=200)
+        success = int(raw.get("x-success-status") or declared)
         regex = "^" + re.sub(r"\\\{([^}]+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$"
         return Operation(
             operation_id=raw["operationId"],
@@ -345,7 +401,13 @@ def coerce(raw: str, scalar_type: str | None) -> Any:
             return raw
         if not number.is_finite():
             return raw
-        if scalar_type == "integer" and number == number.to_integral_value():
+        # Only a value int64 can hold becomes an int: `1e999999` stays a Decimal (the schema then
+        # refuses it) instead of a million-digit int nothing can print.
+        if (
+            scalar_type == "integer"
+            and number.adjusted() < 19
+            and number == number.to_integral_value()
+        ):
             return int(number)
         return number
     if scalar_type == "boolean" and raw in ("true", "false"):
@@ -377,7 +439,7 @@ def validate_parameters(
                 raise ParameterError(param.location, {param.name: ["is missing"]})
             continue
         value = coerce(raw, param.scalar_type) if isinstance(raw, str) else raw
-        errors = list(param.validator.iter_errors(value))
+        errors = list(islice(param.validator.iter_errors(value), MAX_VALIDATION_ERRORS))
         if errors:
             raise ParameterError(param.location, errors_to_attributes(errors, [param.name]))
         values[param.name] = value
@@ -443,10 +505,73 @@ def decimal_string_bounds(
 
 
 def validate_body(op: Operation, body: Any) -> dict[str, list[str]]:
+    """Problems by bracket path; validation stops at MAX_VALIDATION_ERRORS (jsonschema yields
+    errors lazily), so thousands of bad items cost no more than twenty."""
     if op.body_validator is None:
         return {}
-    errors = list(op.body_validator.iter_errors(body))
+    errors = list(islice(op.body_validator.iter_errors(body), MAX_VALIDATION_ERRORS))
     attributes = errors_to_attributes(errors, [], op.either)
-    for key, message in decimal_string_bounds(op.resolve, op.body_schema, body, []):
+    extra = decimal_string_bounds(op.resolve, op.body_schema, body, [])
+    for key, message in islice(extra, max(0, MAX_VALIDATION_ERRORS - len(errors))):
         _add(attributes, key, message)
-    return attributes
+    return dict(islice(attributes.items(), MAX_VALIDATION_ERRORS))
+
+
+def _lenient_branches(
+    resolve: Callable[[Any], Any], schemas: Iterable[Any]
+) -> list[dict[str, Any]]:
+    """Every subschema that can describe the same instance: anyOf/oneOf/allOf and if/then/else."""
+    out: list[dict[str, Any]] = []
+    pending = list(schemas)
+    while pending and len(out) < 256:
+        schema = resolve(pending.pop())
+        if not isinstance(schema, dict):
+            continue
+        out.append(schema)
+        for key in ("anyOf", "oneOf", "allOf"):
+            pending.extend(schema.get(key) or [])
+        pending.extend(schema[key] for key in ("if", "then", "else") if key in schema)
+    return out
+
+
+def _drop_undeclared(resolve: Callable[[Any], Any], schemas: list[Any], value: Any) -> Any:
+    branches = _lenient_branches(resolve, schemas)
+    if isinstance(value, dict):
+        closed = any(
+            b.get("additionalProperties") is False or b.get("unevaluatedProperties") is False
+            for b in branches
+        )
+        declared: dict[str, list[Any]] = {}
+        for branch in branches:
+            for name, sub in (branch.get("properties") or {}).items():
+                declared.setdefault(name, []).append(sub)
+        patterns = [p for b in branches for p in (b.get("patternProperties") or {})]
+        extra = [
+            b["additionalProperties"]
+            for b in branches
+            if isinstance(b.get("additionalProperties"), dict)
+        ]
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if key in declared:
+                out[key] = _drop_undeclared(resolve, declared[key], item)
+            elif any(re.search(p, key) for p in patterns):
+                out[key] = item
+            elif extra:
+                out[key] = _drop_undeclared(resolve, extra, item)
+            elif not closed:
+                out[key] = item
+        return out
+    if isinstance(value, list):
+        items = [b["items"] for b in branches if isinstance(b.get("items"), dict)]
+        return [_drop_undeclared(resolve, items, item) for item in value] if items else value
+    return value
+
+
+def drop_undeclared(op: Operation, body: Any) -> Any:
+    """`--lenient`, as the live API behaves: a copy of the body without the properties the request
+    schema does not declare, at any depth, wherever the spec closes an object
+    (`additionalProperties: false`). Read from the spec's schemas; nothing listed by hand."""
+    if op.body_schema is None:
+        return body
+    return _drop_undeclared(op.resolve, [op.body_schema], body)

@@ -2,10 +2,16 @@
 
 One lock for the whole store: requests are short, and a single lock makes "no lost update, no torn
 read" hold across trades too (a price move touches every trade of a pair at once).
+
+Requests change the store through a `Transaction` only: it hands out copies of the stored trades
+(a read advances them too), keeps new and changed trades to itself, and `commit` swaps them in. The
+app commits after the answer is rendered and serialized, so a request that fails at any step, even
+while rendering, leaves every stored trade and both id counters as they were.
 """
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,6 +44,19 @@ class Store:
         with self._lock:
             yield
 
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Holds the lock throughout; without `commit` (an exception, or none called) nothing
+        changes, id counters included."""
+        with self._lock:
+            counters = (self._next_trade_id, self._next_order_id)
+            txn = Transaction(self)
+            try:
+                yield txn
+            finally:
+                if not txn.committed:
+                    self._next_trade_id, self._next_order_id = counters
+
     def new_trade_id(self) -> int:
         with self._lock:
             value = self._next_trade_id
@@ -59,12 +78,10 @@ class Store:
         return self.prices.quote(pair)
 
     def get(self, owner: str, trade_id: int) -> SmartTrade:
-        """Another user's trade is as invisible as a missing one: 404 either way."""
-        with self._lock:
-            trade = self._trades.get(trade_id)
-            if trade is None or trade.owner != owner:
-                raise not_found()
-            advance(trade, self.quote(trade.pair), self.clock())
+        """The stored trade, advanced to now (committed); 404 for a missing or another's trade."""
+        with self.transaction() as txn:
+            trade = txn.get(owner, trade_id)
+            txn.commit()
             return trade
 
     def get_order(self, trade: SmartTrade, order_id: int) -> Order:
@@ -74,25 +91,84 @@ class Store:
         raise not_found()
 
     def owned(self, owner: str) -> list[SmartTrade]:
-        with self._lock:
-            now = self.clock()
-            out = [t for t in self._trades.values() if t.owner == owner]
-            for trade in out:
-                advance(trade, self.quote(trade.pair), now)
-            return out
+        with self.transaction() as txn:
+            trades = txn.owned(owner)
+            txn.commit()
+            return trades
 
     def set_price(
         self, pair: str, last: Decimal, bid: Decimal | None = None, ask: Decimal | None = None
     ) -> Quote:
-        """Move a pair's price and let every trade on it react at once."""
+        """Move a pair's price and let every trade on it react at once (all or nothing)."""
         with self._lock:
+            old = self.prices.quote(pair)
             quote = self.prices.set(pair, last, bid, ask)
             now = self.clock()
-            for trade in self._trades.values():
-                if trade.pair == pair:
+            try:
+                moved = [copy.deepcopy(t) for t in self._trades.values() if t.pair == pair]
+                for trade in moved:
                     advance(trade, quote, now)
+            except BaseException:
+                self.prices.set(pair, old.last, old.bid, old.ask)
+                raise
+            self._trades.update((t.id, t) for t in moved)
             return quote
 
     def count(self) -> int:
         with self._lock:
             return len(self._trades)
+
+
+class Transaction:
+    """One request's view of the store (under its lock): copies in, copies out on `commit`."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.clock = store.clock
+        self.committed = False
+        self._work: dict[int, SmartTrade] = {}  # trade id -> this request's copy
+        self._new: set[int] = set()
+
+    def _copy(self, trade: SmartTrade, now: datetime) -> SmartTrade:
+        work = self._work.get(trade.id)
+        if work is None:
+            work = self._work[trade.id] = copy.deepcopy(trade)
+            advance(work, self.quote(work.pair), now)
+        return work
+
+    def quote(self, pair: str) -> Quote:
+        return self.store.quote(pair)
+
+    def new_trade_id(self) -> int:
+        return self.store.new_trade_id()
+
+    def new_order_id(self) -> int:
+        return self.store.new_order_id()
+
+    def get(self, owner: str, trade_id: int) -> SmartTrade:
+        """Another user's trade is as invisible as a missing one: 404 either way."""
+        trade = self._work.get(trade_id) or self.store._trades.get(trade_id)
+        if trade is None or trade.owner != owner:
+            raise not_found()
+        return self._copy(trade, self.clock())
+
+    def get_order(self, trade: SmartTrade, order_id: int) -> Order:
+        return self.store.get_order(trade, order_id)
+
+    def owned(self, owner: str) -> list[SmartTrade]:
+        now = self.clock()
+        stored = [t for t in self.store._trades.values() if t.owner == owner]
+        return [self._copy(t, now) for t in stored] + [
+            t for i, t in self._work.items() if i in self._new and t.owner == owner
+        ]
+
+    def add(self, trade: SmartTrade) -> None:
+        assert trade.id not in self.store._trades and trade.id not in self._work
+        self._work[trade.id] = trade
+        self._new.add(trade.id)
+
+    def commit(self) -> None:
+        """Swap this request's trades in; call only once its answer is rendered and serialized."""
+        assert not self.committed
+        self.store._trades.update(self._work)
+        self.committed = True

@@ -51,8 +51,8 @@ class Recorder:
             return 200, []
         if path.endswith("/reduce_funds_info"):
             return 200, {"max_reduce_funds_amount": "28.819532219570405727923627685"}
-        if path.endswith("/reduce_funds"):
-            return 201, json.loads(SEED_003)
+        if request.method == "POST" and not path.endswith("/force_process"):
+            return 201, json.loads(SEED_003)  # the current docs' status for create and the actions
         return self.default
 
     def _handle(self, request: httpx.Request) -> httpx.Response:

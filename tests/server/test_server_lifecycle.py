@@ -372,12 +372,12 @@ def test_form_body_and_query_string_parameters(api: Api) -> None:
         content=form,
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
-    assert response.status_code == 200, response.text
+    assert response.status_code == 201, response.text
     assert response.json()["take_profit"]["steps"][0]["price"]["value"] == "12000.0"
     note = api.http.post(
         f"/v2/smart_trades/{response.json()['id']}/set_note", params={"note": "from the query"}
     )
-    assert note.status_code == 200 and note.json()["note"] == "from the query"
+    assert note.status_code == 201 and note.json()["note"] == "from the query"
 
 
 def test_rsa_signed_request_and_json_without_question_mark(server: ServerThread) -> None:

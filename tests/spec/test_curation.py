@@ -116,3 +116,74 @@ def test_schema_rules_reject_their_violation(
     check = validator(rule["schema"])
     assert check.is_valid(rule["valid"])
     assert check.is_valid(rule["violation"]) == (rule["enforced_by"] == "server")
+
+
+def test_check_fails_when_a_success_status_is_dropped(
+    spec: Spec, spec_text: str, registry: Spec
+) -> None:
+    broken = copy.deepcopy(spec)
+    del broken["paths"]["/v2/smart_trades"]["post"]["responses"]["200"]
+    note = broken["paths"]["/v2/smart_trades/{id}/set_note"]["post"]["responses"]
+    note["200"] = note.pop("201")
+    problems = _problems(broken, spec_text, registry)
+    create = "create_smart_trade declares 2xx [201], registry says [201, 200]"
+    assert f"contra-create-success-status: {create}" in problems
+    set_note = "set_smart_trade_note declares 2xx [200], registry says [201]"
+    assert f"beyond-success-statuses: {set_note}" in problems
+    assert any(p.startswith("contra-create-success-status: /paths/") for p in problems)
+
+
+def test_check_fails_when_a_real_payload_shape_regresses(
+    spec: Spec, spec_text: str, registry: Spec
+) -> None:
+    broken = copy.deepcopy(spec)
+    schemas = broken["components"]["schemas"]
+    schemas["Pair"]["pattern"] = "^[A-Z0-9]{1,20}_[A-Z0-9]{1,20}(_[A-Z0-9]{1,20})?$"
+    schemas["Account"]["properties"]["type"]["x-known-values"].remove("gate_io")
+    schemas["SmartTradeData"]["properties"]["current_price"] = {
+        "$ref": "#/components/schemas/CurrentPrice",
+        "description": "x",
+    }
+    problems = _problems(broken, spec_text, registry)
+    assert "beyond-pair-pattern: Pair rejects 'USD_MATIC-PERP'" in problems
+    assert (
+        "beyond-account-types: SmartTrade#account.type does not list ['gate_io'] in x-known-values"
+        in problems
+    )
+    assert "beyond-current-price-null: SmartTradeData rejects {'current_price': None}" in problems
+
+
+def test_deliberate_divergence_is_a_category_with_a_checked_entry(registry: Spec) -> None:
+    assert "deliberate_divergence" in registry["categories"]
+    entry = next(e for e in registry["entries"] if e["id"] == "divergence-closed-request-objects")
+    assert entry["category"] == "deliberate_divergence"
+    assert "stop_los" in entry["reason"] and "--lenient" in entry["reason"]
+    assert entry["check"]["pointer"] and entry["check"]["rejects"]
+
+
+def test_check_fails_when_a_request_object_is_opened(
+    spec: Spec, spec_text: str, registry: Spec
+) -> None:
+    broken = copy.deepcopy(spec)
+    del broken["components"]["schemas"]["SmartTradeCreateRequest"]["additionalProperties"]
+    problems = _problems(broken, spec_text, registry)
+    assert any(
+        p.startswith(
+            "divergence-closed-request-objects: /components/schemas/SmartTradeCreateRequest/"
+            "additionalProperties is absent"
+        )
+        for p in problems
+    )
+    assert any(
+        p.startswith("divergence-closed-request-objects: SmartTradeCreateRequest accepts")
+        for p in problems
+    )
+
+
+def test_a_deliberate_divergence_needs_its_reason(
+    spec: Spec, spec_text: str, registry: Spec
+) -> None:
+    broken = copy.deepcopy(registry)
+    entry = next(e for e in broken["entries"] if e["category"] == "deliberate_divergence")
+    del entry["reason"]
+    assert f"{entry['id']}: has no reason" in _problems(spec, spec_text, broken)

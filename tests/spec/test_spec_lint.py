@@ -48,9 +48,33 @@ def _drop_forced_mode(s: Spec) -> None:
     s["paths"]["/v2/smart_trades/{id}"]["get"]["parameters"] = []
 
 
+def _drop_success_status(s: Spec) -> None:
+    del s["paths"]["/v2/smart_trades"]["post"]["x-success-status"]
+
+
+def _undeclared_success_status(s: Spec) -> None:
+    s["paths"]["/v2/smart_trades"]["post"]["x-success-status"] = 202
+
+
+def _success_without_links(s: Spec) -> None:
+    s["paths"]["/v2/smart_trades"]["post"]["responses"]["200"] = {
+        "description": "The SmartTrade as created.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SmartTrade"}}},
+    }
+
+
+def _link_to_nowhere(s: Spec) -> None:
+    links = s["components"]["responses"]["SmartTradeCreated"]["links"]
+    links["GetSmartTrade"]["operationId"] = "get_smart_trad"
+
+
 @pytest.mark.parametrize(
     ("breaker", "expected"),
     [
+        (_drop_success_status, "declares ['200', '201'] but no x-success-status"),
+        (_undeclared_success_status, "x-success-status 202 is not one of its 2xx responses"),
+        (_success_without_links, "its 2xx responses ['200', '201'] carry different links"),
+        (_link_to_nowhere, "link GetSmartTrade names no operation: get_smart_trad"),
         (_break_summary, "has no summary"),
         (_break_security, "has no security"),
         (_break_property_description, "property has no description"),

@@ -49,6 +49,7 @@ from .stop_loss_conditional import StopLossConditional
 from .stop_loss_conditional_params import StopLossConditionalParams
 from .stop_loss_conditional_price_params import StopLossConditionalPriceParams
 from .stop_loss_params import StopLossParams
+from .stop_loss_price import StopLossPrice
 from .stop_loss_trailing_params import StopLossTrailingParams
 from .take_profit import TakeProfit
 from .take_profit_params import TakeProfitParams
@@ -112,6 +113,7 @@ __all__ = (
     "StopLossConditionalParams",
     "StopLossConditionalPriceParams",
     "StopLossParams",
+    "StopLossPrice",
     "StopLossTrailingParams",
     "TakeProfit",
     "TakeProfitParams",

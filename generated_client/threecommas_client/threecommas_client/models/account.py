@@ -25,7 +25,8 @@ class Account:
     Attributes:
         id (int): The account's unique 3Commas id.
         type_ (str | Unset): The exchange type of the account. Known values: `binance`, `binance_us`, `paper_trading`,
-            `binance_futures`, `binance_futures_coin`, `bitget_usdt_futures`; more exist.
+            `binance_futures`, `binance_futures_coin`, `bitget_usdt_futures`, `gate_io`,
+            `gate_io_usdt_perpetual`, `okex`, `bybit_spot`, `kucoin`; more exist.
         name (str | Unset): The account's name, chosen by the user.
         market (str | Unset): The exchange market's display name (`Binance US Spot`).
         link (str | Unset): The web app path of the account (`/accounts/32402783`).

@@ -29,6 +29,8 @@ class MarketClose:
         units (Units | Unset): An amount of units (base currency).
         price (OrderPrice | Unset): The price of an order, with and without the exchange's commission.
         total (Total | Unset): A total in quote currency (price times units).
+        filled (Any | Unset): How far the market close order has filled, seen in real payloads. No document gives its
+            type, so any JSON value is accepted; read it as informative only.
     """
 
     id: int | Unset = UNSET
@@ -37,6 +39,7 @@ class MarketClose:
     units: Units | Unset = UNSET
     price: OrderPrice | Unset = UNSET
     total: Total | Unset = UNSET
+    filled: Any | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -60,6 +63,8 @@ class MarketClose:
         if not isinstance(self.total, Unset):
             total = self.total.to_dict()
 
+        filled = self.filled
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -75,6 +80,8 @@ class MarketClose:
             field_dict["price"] = price
         if total is not UNSET:
             field_dict["total"] = total
+        if filled is not UNSET:
+            field_dict["filled"] = filled
 
         return field_dict
 
@@ -123,6 +130,8 @@ class MarketClose:
             else:
                 total = Total.from_dict(_total)
 
+            filled = d.pop("filled", UNSET)
+
             market_close = cls(
                 id,
                 type_,
@@ -130,6 +139,7 @@ class MarketClose:
                 units,
                 price,
                 total,
+                filled,
             )
 
             market_close.additional_properties = d

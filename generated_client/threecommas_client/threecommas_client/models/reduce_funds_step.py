@@ -2,6 +2,7 @@
 # generator/templates). Do not edit: change the spec or the templates, then regenerate.
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -9,6 +10,8 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._wire import (
+    datetime_from_wire,
+    datetime_to_wire,
     missing_field,
     wrong_shape,
 )
@@ -29,6 +32,7 @@ class ReduceFundsStep:
         units (Units | Unset): An amount of units (base currency).
         price (OrderPrice | Unset): The price of an order, with and without the exchange's commission.
         total (Total | Unset): A total in quote currency (price times units).
+        closed_at (datetime.datetime | None | Unset): When the order closed; null until it does (newer payloads).
         data (StepData | Unset): Which actions are available on a step now.
     """
 
@@ -38,6 +42,7 @@ class ReduceFundsStep:
     units: Units | Unset = UNSET
     price: OrderPrice | Unset = UNSET
     total: Total | Unset = UNSET
+    closed_at: datetime.datetime | None | Unset = UNSET
     data: StepData | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -62,6 +67,14 @@ class ReduceFundsStep:
         if not isinstance(self.total, Unset):
             total = self.total.to_dict()
 
+        closed_at: None | str | Unset
+        if isinstance(self.closed_at, Unset):
+            closed_at = UNSET
+        elif isinstance(self.closed_at, datetime.datetime):
+            closed_at = datetime_to_wire(self.closed_at)
+        else:
+            closed_at = self.closed_at
+
         data: dict[str, Any] | Unset = UNSET
         if not isinstance(self.data, Unset):
             data = self.data.to_dict()
@@ -81,6 +94,8 @@ class ReduceFundsStep:
             field_dict["price"] = price
         if total is not UNSET:
             field_dict["total"] = total
+        if closed_at is not UNSET:
+            field_dict["closed_at"] = closed_at
         if data is not UNSET:
             field_dict["data"] = data
 
@@ -131,6 +146,13 @@ class ReduceFundsStep:
             else:
                 total = Total.from_dict(_total)
 
+            _closed_at = d.pop("closed_at", UNSET)
+            closed_at: datetime.datetime | None | Unset
+            if _closed_at is None or _closed_at is UNSET:
+                closed_at = _closed_at
+            else:
+                closed_at = datetime_from_wire(_closed_at, "closed_at")
+
             _data = d.pop("data", UNSET)
             data: StepData | Unset
             if _data is UNSET:
@@ -145,6 +167,7 @@ class ReduceFundsStep:
                 units,
                 price,
                 total,
+                closed_at,
                 data,
             )
 

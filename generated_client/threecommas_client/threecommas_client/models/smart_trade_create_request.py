@@ -26,7 +26,9 @@ class SmartTradeCreateRequest:
         Attributes:
             account_id (int | str): An id in a request, as an integer or a string of digits (`"1"` in the documented body).
             pair (str): A trading pair in 3Commas format, quote currency first: `USDT_BTC` is BTC priced in USDT.
-                Futures pairs carry the contract: `USDT_BTCUSDT_UMCBL`, `BTC_BTCUSD_PERP`.
+                Upper-case letters and digits (`USDT_1000SHIB`); the base may carry the exchange's contract
+                name after `_` or `-`: `USDT_BTCUSDT_UMCBL`, `BTC_BTCUSD_PERP`, `USD_MATIC-PERP`. No lower
+                case, no spaces, and always a `_` after the quote currency.
             position (PositionParams): The entry. A `limit` entry needs `price`; a `conditional` entry needs `conditional`,
                 and
                 `price` too when its conditional order is a `limit`.

@@ -31,7 +31,8 @@ class SmartTradeData:
 
     Attributes:
         editable (bool | Unset): Whether the SmartTrade can be changed by an update now.
-        current_price (CurrentPrice | Unset): The pair's current prices.
+        current_price (CurrentPrice | None | Unset): The pair's current prices; null when 3Commas has no quote for the
+            pair.
         target_price_type (str | Unset): How the targets are expressed; known values `price`, `percentage`.
         orderbook_price_currency (None | str | Unset): The currency order book prices are in (`USDT`; newer payloads).
         base_order_finished (bool | Unset): Whether the entry order has filled.
@@ -83,7 +84,7 @@ class SmartTradeData:
     """
 
     editable: bool | Unset = UNSET
-    current_price: CurrentPrice | Unset = UNSET
+    current_price: CurrentPrice | None | Unset = UNSET
     target_price_type: str | Unset = UNSET
     orderbook_price_currency: None | str | Unset = UNSET
     base_order_finished: bool | Unset = UNSET
@@ -115,9 +116,13 @@ class SmartTradeData:
     def to_dict(self) -> dict[str, Any]:
         editable = self.editable
 
-        current_price: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.current_price, Unset):
+        current_price: dict[str, Any] | None | Unset
+        if isinstance(self.current_price, Unset):
+            current_price = UNSET
+        elif isinstance(self.current_price, CurrentPrice):
             current_price = self.current_price.to_dict()
+        else:
+            current_price = self.current_price
 
         target_price_type = self.target_price_type
 
@@ -333,10 +338,12 @@ class SmartTradeData:
             editable = d.pop("editable", UNSET)
 
             _current_price = d.pop("current_price", UNSET)
-            current_price: CurrentPrice | Unset
-            if _current_price is UNSET:
-                current_price = UNSET
+            current_price: CurrentPrice | None | Unset
+            if _current_price is None or _current_price is UNSET:
+                current_price = _current_price
             else:
+                if not isinstance(_current_price, dict):
+                    raise WireValueError("current_price", f"unexpected JSON type {type(_current_price).__name__}")
                 current_price = CurrentPrice.from_dict(_current_price)
 
             target_price_type = d.pop("target_price_type", UNSET)

@@ -28,7 +28,8 @@ class Status:
             `panic_sell_pending`, `panic_sell_in_progress`, `panic_sold`, `stop_loss_in_progress`,
             `stop_loss_finished`, `cancellation_pending`, `cancellation_in_progress`, `cancelled`,
             `finished` and `failed`; for a step, `idle`, `to_process`, `order_placed`,
-            `trailing_activated`, `finished`, `cancelled` and `failed`. New values keep appearing.
+            `trailing_activated`, `smart_sell`, `panic_sell_order_placed`, `need_reset`, `finished`,
+            `cancelled` and `failed`. New values keep appearing.
         basic_type (str | Unset): The status 3Commas uses internally, from the same values as `type` (newer payloads).
         title (str | Unset): A short human description of the status (`Cancelling`).
         error (None | str | Unset): Why it failed, when the status is `failed`.

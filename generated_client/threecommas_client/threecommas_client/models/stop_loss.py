@@ -2,6 +2,7 @@
 # generator/templates). Do not edit: change the spec or the templates, then regenerate.
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -9,6 +10,8 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._wire import (
+    datetime_from_wire,
+    datetime_to_wire,
     missing_field,
     wrong_shape,
 )
@@ -31,9 +34,13 @@ class StopLoss:
         status (Status | Unset): A status of a SmartTrade or of one of its steps.
         units (Units | Unset): An amount of units (base currency).
         total (Total | Unset): A total in quote currency (price times units).
-        price (OrderPrice | Unset): The price of an order, with and without the exchange's commission.
+        price (StopLossPrice | Unset): The price of a stop loss order: the limit price (`value`, with and without
+            commission) and,
+            in payloads since 2021 and the vendor's entity page, the stop as a percentage from the entry
+            price (`percent`), as in `{"value": "8300.0", "percent": "-5.0"}`. Every key is optional.
         conditional (StopLossConditional | Unset): The trigger of a stop loss.
         timeout (Timeout | Unset): A stop loss timeout.
+        closed_at (datetime.datetime | None | Unset): When the stop loss order closed; null until it does.
     """
 
     enabled: bool
@@ -44,9 +51,10 @@ class StopLoss:
     status: Status | Unset = UNSET
     units: Units | Unset = UNSET
     total: Total | Unset = UNSET
-    price: OrderPrice | Unset = UNSET
+    price: StopLossPrice | Unset = UNSET
     conditional: StopLossConditional | Unset = UNSET
     timeout: Timeout | Unset = UNSET
+    closed_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -84,6 +92,14 @@ class StopLoss:
         if not isinstance(self.timeout, Unset):
             timeout = self.timeout.to_dict()
 
+        closed_at: None | str | Unset
+        if isinstance(self.closed_at, Unset):
+            closed_at = UNSET
+        elif isinstance(self.closed_at, datetime.datetime):
+            closed_at = datetime_to_wire(self.closed_at)
+        else:
+            closed_at = self.closed_at
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -111,6 +127,8 @@ class StopLoss:
             field_dict["conditional"] = conditional
         if timeout is not UNSET:
             field_dict["timeout"] = timeout
+        if closed_at is not UNSET:
+            field_dict["closed_at"] = closed_at
 
         return field_dict
 
@@ -159,11 +177,11 @@ class StopLoss:
                 total = Total.from_dict(_total)
 
             _price = d.pop("price", UNSET)
-            price: OrderPrice | Unset
+            price: StopLossPrice | Unset
             if _price is UNSET:
                 price = UNSET
             else:
-                price = OrderPrice.from_dict(_price)
+                price = StopLossPrice.from_dict(_price)
 
             _conditional = d.pop("conditional", UNSET)
             conditional: StopLossConditional | Unset
@@ -179,6 +197,13 @@ class StopLoss:
             else:
                 timeout = Timeout.from_dict(_timeout)
 
+            _closed_at = d.pop("closed_at", UNSET)
+            closed_at: datetime.datetime | None | Unset
+            if _closed_at is None or _closed_at is UNSET:
+                closed_at = _closed_at
+            else:
+                closed_at = datetime_from_wire(_closed_at, "closed_at")
+
             stop_loss = cls(
                 enabled,
                 price_type,
@@ -191,6 +216,7 @@ class StopLoss:
                 price,
                 conditional,
                 timeout,
+                closed_at,
             )
 
             stop_loss.additional_properties = d
@@ -221,9 +247,9 @@ class StopLoss:
         return key in self.additional_properties
 
 
-from ..models.order_price import OrderPrice  # noqa: E402
 from ..models.status import Status  # noqa: E402
 from ..models.stop_loss_conditional import StopLossConditional  # noqa: E402
+from ..models.stop_loss_price import StopLossPrice  # noqa: E402
 from ..models.timeout import Timeout  # noqa: E402
 from ..models.total import Total  # noqa: E402
 from ..models.units import Units  # noqa: E402

@@ -71,12 +71,14 @@ class Trade:
         trailing_last_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
             averages, margins).
         trailing_last_price_updated_at (datetime.datetime | None | Unset): When trailing last moved.
-        trigger_condition (None | str | Unset): The comparison that fires the trigger; known values `greater`, `less`.
+        trigger_condition (None | str | Unset): The comparison that fires the trigger; known values `greater`, `less`,
+            `less_or_equal`.
         trigger_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
             averages, margins).
         trigger_price_percentage (Decimal | None | Unset): A decimal string, or null until the value is known (filled
             orders, averages, margins).
-        trigger_type (None | str | Unset): How the order is triggered; known values `none`, `price`, `trailing`.
+        trigger_type (None | str | Unset): How the order is triggered; known values `none`, `price`, `trailing`,
+            `conditional`.
         created_at (datetime.datetime | Unset): When the order was created.
         updated_at (datetime.datetime | None | Unset): When the order last changed.
         cancelable (bool | Unset): Whether `cancel_trade` is allowed on it now.

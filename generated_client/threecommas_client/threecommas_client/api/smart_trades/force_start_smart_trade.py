@@ -37,12 +37,12 @@ def _get_kwargs(
 _OPERATION = "force_start_smart_trade"
 
 
-def _parse_response_200(content: bytes) -> SmartTrade:
+def _parse_response_201(content: bytes) -> SmartTrade:
     _data = response_json(content, _OPERATION)
     try:
-        response_200 = SmartTrade.from_dict(_data)
+        response_201 = SmartTrade.from_dict(_data)
 
-        return response_200
+        return response_201
     except WireValueError as exc:
         raise exc.in_operation(_OPERATION) from None
     except (TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError) as exc:
@@ -55,7 +55,7 @@ def _parse_response_200(content: bytes) -> SmartTrade:
 def _parse_response(*, response: httpx.Response) -> SmartTrade:
     if not 200 <= response.status_code <= 299:
         raise errors.error_from_response(response)
-    return _parse_response_200(response.content)
+    return _parse_response_201(response.content)
 
 
 def _build_response(*, response: httpx.Response) -> Response[SmartTrade]:

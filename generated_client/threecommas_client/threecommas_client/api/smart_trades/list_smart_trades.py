@@ -166,7 +166,10 @@ def sync_detailed(
         account_id (int | Unset):
         pair (str | Unset): A trading pair in 3Commas format, quote currency first: `USDT_BTC` is
             BTC priced in USDT.
-            Futures pairs carry the contract: `USDT_BTCUSDT_UMCBL`, `BTC_BTCUSD_PERP`.
+            Upper-case letters and digits (`USDT_1000SHIB`); the base may carry the exchange's
+            contract
+            name after `_` or `-`: `USDT_BTCUSDT_UMCBL`, `BTC_BTCUSD_PERP`, `USD_MATIC-PERP`. No lower
+            case, no spaces, and always a `_` after the quote currency.
         type_ (SmartTradeKind | Unset): The kind of a SmartTrade, as the list filter names it.
         page (int | Unset):
         per_page (int | Unset):
@@ -245,7 +248,10 @@ def sync(
         account_id (int | Unset):
         pair (str | Unset): A trading pair in 3Commas format, quote currency first: `USDT_BTC` is
             BTC priced in USDT.
-            Futures pairs carry the contract: `USDT_BTCUSDT_UMCBL`, `BTC_BTCUSD_PERP`.
+            Upper-case letters and digits (`USDT_1000SHIB`); the base may carry the exchange's
+            contract
+            name after `_` or `-`: `USDT_BTCUSDT_UMCBL`, `BTC_BTCUSD_PERP`, `USD_MATIC-PERP`. No lower
+            case, no spaces, and always a `_` after the quote currency.
         type_ (SmartTradeKind | Unset): The kind of a SmartTrade, as the list filter names it.
         page (int | Unset):
         per_page (int | Unset):
@@ -321,7 +327,10 @@ async def asyncio_detailed(
         account_id (int | Unset):
         pair (str | Unset): A trading pair in 3Commas format, quote currency first: `USDT_BTC` is
             BTC priced in USDT.
-            Futures pairs carry the contract: `USDT_BTCUSDT_UMCBL`, `BTC_BTCUSD_PERP`.
+            Upper-case letters and digits (`USDT_1000SHIB`); the base may carry the exchange's
+            contract
+            name after `_` or `-`: `USDT_BTCUSDT_UMCBL`, `BTC_BTCUSD_PERP`, `USD_MATIC-PERP`. No lower
+            case, no spaces, and always a `_` after the quote currency.
         type_ (SmartTradeKind | Unset): The kind of a SmartTrade, as the list filter names it.
         page (int | Unset):
         per_page (int | Unset):
@@ -400,7 +409,10 @@ async def asyncio(
         account_id (int | Unset):
         pair (str | Unset): A trading pair in 3Commas format, quote currency first: `USDT_BTC` is
             BTC priced in USDT.
-            Futures pairs carry the contract: `USDT_BTCUSDT_UMCBL`, `BTC_BTCUSD_PERP`.
+            Upper-case letters and digits (`USDT_1000SHIB`); the base may carry the exchange's
+            contract
+            name after `_` or `-`: `USDT_BTCUSDT_UMCBL`, `BTC_BTCUSD_PERP`, `USD_MATIC-PERP`. No lower
+            case, no spaces, and always a `_` after the quote currency.
         type_ (SmartTradeKind | Unset): The kind of a SmartTrade, as the list filter names it.
         page (int | Unset):
         per_page (int | Unset):
