@@ -12,8 +12,8 @@ something the baseline ruled out. The rules (ids as printed):
 
 Operations
   operation-removed            a method + path is gone (path parameter names do not matter)
-  success-status-removed       a documented 2xx status is gone (adding one is compatible: clients
-                               are expected to accept any documented 2xx, and the SDK does)
+  success-status-removed       a documented 2xx status is gone (adding one is compatible: a client
+                               is expected to take any 2xx with the documented body as success)
   response-media-type-removed  a media type of a response is gone
 Requests (parameters and bodies; what the baseline accepted must still be accepted)
   parameter-required           a new required parameter, or a parameter made required
@@ -38,12 +38,14 @@ Responses (what the current contract may answer must have been possible before)
 Compatible by these rules: new operations, new optional parameters and properties, new success or
 error statuses, new response properties, widened request types, bounds and patterns, narrowed
 response types, and new `x-known-values` (they are open by design). Not checked: security
-requirements, headers of responses, `format`, and response bounds.
+requirements, headers of responses, `format`, and response bounds. A component reached from several
+operations is reported once, at the first place it is reached (operations in path and method order).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import random
 import re
@@ -59,10 +61,8 @@ import yaml
 from .schema_paths import branches, resolve
 from .versions import spec_major
 
-try:  # Python 3.11+
-    from re import _parser as _sre  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
-    import sre_parse as _sre  # type: ignore[no-redef]
+# The regex parser of Python 3.11+ (sre_parse before); private, so typed loosely.
+_sre: Any = importlib.import_module("re._parser")
 
 Spec = dict[str, Any]
 Schema = dict[str, Any]
@@ -138,7 +138,11 @@ def _json_type(value: Any) -> str:
         return "integer"
     if isinstance(value, float):
         return "number"
-    return {str: "string", list: "array", dict: "object"}.get(type(value), "string")
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return "string"
 
 
 def _branch_values(branch: Schema) -> list[Any] | None:
@@ -182,7 +186,9 @@ def _values(spec: Spec, node: Schema) -> set[str] | None:
     return values if bearing else None
 
 
-def _bound(spec: Spec, node: Schema, keyword: str, json_type: str, upper: bool) -> Decimal | None | str:
+def _bound(
+    spec: Spec, node: Schema, keyword: str, json_type: str, upper: bool
+) -> Decimal | None | str:
     """The loosest value of a bound over the branches of the type it applies to: None when one of them
     lacks it (unbounded), "n/a" when no branch has that type."""
     found: list[Decimal] = []
@@ -253,7 +259,11 @@ def _items(spec: Spec, node: Schema) -> list[Schema]:
 
 
 def _map_values(spec: Spec, node: Schema) -> list[Schema]:
-    return [b["additionalProperties"] for b in branches(spec, node) if isinstance(b.get("additionalProperties"), dict)]
+    return [
+        b["additionalProperties"]
+        for b in branches(spec, node)
+        if isinstance(b.get("additionalProperties"), dict)
+    ]
 
 
 def _closed(spec: Spec, node: Schema) -> bool:
@@ -285,7 +295,9 @@ def _draw(parsed: Any, rng: random.Random, mode: str) -> str:
             out.append(_draw_in(arg, rng, mode))
         elif name == "BRANCH":
             alternatives = arg[1]
-            pick = {"min": 0, "max": len(alternatives) - 1}.get(mode, rng.randrange(len(alternatives)))
+            pick = {"min": 0, "max": len(alternatives) - 1}.get(
+                mode, rng.randrange(len(alternatives))
+            )
             out.append(_draw(alternatives[pick], rng, mode))
         elif name == "SUBPATTERN":
             out.append(_draw(arg[-1], rng, mode))
@@ -377,18 +389,28 @@ class _Diff:
                 self.add("operation-removed", name, "the operation is gone")
                 continue
             _, new_item, new_op = new_ops[key]
-            self._parameters(name, _parameters(self.old, old_item, old_op), _parameters(self.new, new_item, new_op))
+            self._parameters(
+                name,
+                _parameters(self.old, old_item, old_op),
+                _parameters(self.new, new_item, new_op),
+            )
             self._request_body(name, old_op.get("requestBody"), new_op.get("requestBody"))
             self._responses(name, old_op.get("responses") or {}, new_op.get("responses") or {})
         return self.changes
 
-    def _parameters(self, op: str, old: dict[tuple[str, str], Schema], new: dict[tuple[str, str], Schema]) -> None:
+    def _parameters(
+        self, op: str, old: dict[tuple[str, str], Schema], new: dict[tuple[str, str], Schema]
+    ) -> None:
         for key in sorted(set(old) | set(new)):
             where = f"{op} {key[0]} parameter {key[1]!r}"
             if key not in new:
                 self.add("request-field-removed", where, "the parameter is gone")
             elif new[key].get("required") and not (key in old and old[key].get("required")):
-                self.add("parameter-required", where, "new and required" if key not in old else "now required")
+                self.add(
+                    "parameter-required",
+                    where,
+                    "new and required" if key not in old else "now required",
+                )
             if key in old and key in new and "schema" in old[key] and "schema" in new[key]:
                 self.schema(old[key]["schema"], new[key]["schema"], where, "", request=True)
 
@@ -397,7 +419,9 @@ class _Diff:
         new = resolve(self.new, new_raw) if new_raw else {}
         if new.get("required") and not old.get("required"):
             self.add("request-body-required", f"{op} request body", "a body is now required")
-        self._content(f"{op} request", old.get("content") or {}, new.get("content") or {}, request=True)
+        self._content(
+            f"{op} request", old.get("content") or {}, new.get("content") or {}, request=True
+        )
 
     def _responses(self, op: str, old: Schema, new: Schema) -> None:
         for status in sorted(old, key=str):
@@ -407,8 +431,16 @@ class _Diff:
                     self.add("success-status-removed", where, "the success status is gone")
                 continue
             new_status = next(s for s in new if str(s) == str(status))
-            old_response, new_response = resolve(self.old, old[status]), resolve(self.new, new[new_status])
-            self._content(where, old_response.get("content") or {}, new_response.get("content") or {}, request=False)
+            old_response, new_response = (
+                resolve(self.old, old[status]),
+                resolve(self.new, new[new_status]),
+            )
+            self._content(
+                where,
+                old_response.get("content") or {},
+                new_response.get("content") or {},
+                request=False,
+            )
 
     def _content(self, where: str, old: Schema, new: Schema, *, request: bool) -> None:
         for media in sorted(old):
@@ -416,10 +448,18 @@ class _Diff:
                 rule = "request-media-type-removed" if request else "response-media-type-removed"
                 self.add(rule, f"{where} {media}", "the media type is gone")
             elif "schema" in old[media] and "schema" in new[media]:
-                self.schema(old[media]["schema"], new[media]["schema"], f"{where} {media}", "body", request=request)
+                self.schema(
+                    old[media]["schema"],
+                    new[media]["schema"],
+                    f"{where} {media}",
+                    "body",
+                    request=request,
+                )
 
     # One walk for both directions: `request` says which side may not narrow and which may not widen.
-    def schema(self, old_node: Schema, new_node: Schema, where: str, field: str, *, request: bool) -> None:
+    def schema(
+        self, old_node: Schema, new_node: Schema, where: str, field: str, *, request: bool
+    ) -> None:
         self._keep += [old_node, new_node]
         key = (id(resolve(self.old, old_node)), id(resolve(self.new, new_node)), request)
         if key in self._seen:
@@ -435,7 +475,9 @@ class _Diff:
         for suffix, pick in (("[]", _items), ("{*}", _map_values)):
             old_subs, new_subs = pick(*old), pick(*new)
             if old_subs and new_subs:
-                self.schema(_one(old_subs), _one(new_subs), where, f"{field}{suffix}", request=request)
+                self.schema(
+                    _one(old_subs), _one(new_subs), where, f"{field}{suffix}", request=request
+                )
 
     def _types(self, at: str, old: set[str], new: set[str], request: bool) -> None:
         if request:
@@ -452,7 +494,9 @@ class _Diff:
             if old is None:
                 self.add("request-enum-narrowed", at, f"now limited to {', '.join(sorted(new))}")
             elif old - new:
-                self.add("request-enum-narrowed", at, f"no longer accepts {', '.join(sorted(old - new))}")
+                self.add(
+                    "request-enum-narrowed", at, f"no longer accepts {', '.join(sorted(old - new))}"
+                )
         if not request and old is not None:
             if new is None:
                 self.add("response-enum-widened", at, "no longer limited to its listed values")
@@ -462,7 +506,10 @@ class _Diff:
     def _constraints(self, at: str, old: tuple[Spec, Schema], new: tuple[Spec, Schema]) -> None:
         for table, upper in ((_UPPER, True), (_LOWER, False)):
             for keyword, json_type in table.items():
-                before, after = _bound(*old, keyword, json_type, upper), _bound(*new, keyword, json_type, upper)
+                before, after = (
+                    _bound(*old, keyword, json_type, upper),
+                    _bound(*new, keyword, json_type, upper),
+                )
                 if "n/a" in (before, after) or after is None:
                     continue
                 assert not isinstance(before, str) and not isinstance(after, str)
@@ -470,11 +517,17 @@ class _Diff:
                     was = "none" if before is None else before
                     self.add("request-constraint-tightened", at, f"{keyword} {was} -> {after}")
         before_multiple = {b["multipleOf"] for b in branches(*old) if "multipleOf" in b}
-        for after_multiple in sorted({b["multipleOf"] for b in branches(*new) if "multipleOf" in b}):
-            if not any(Decimal(str(b)) % Decimal(str(after_multiple)) == 0 for b in before_multiple):
+        for after_multiple in sorted(
+            {b["multipleOf"] for b in branches(*new) if "multipleOf" in b}
+        ):
+            if not any(
+                Decimal(str(b)) % Decimal(str(after_multiple)) == 0 for b in before_multiple
+            ):
                 self.add("request-constraint-tightened", at, f"multipleOf {after_multiple} added")
         for flag, wording in (("uniqueItems", "uniqueItems added"),):
-            if any(b.get(flag) for b in branches(*new)) and not any(b.get(flag) for b in branches(*old)):
+            if any(b.get(flag) for b in branches(*new)) and not any(
+                b.get(flag) for b in branches(*old)
+            ):
                 self.add("request-constraint-tightened", at, wording)
         if _closed(*new) and not _closed(*old):
             self.add("request-constraint-tightened", at, "additionalProperties: false added")
@@ -490,7 +543,11 @@ class _Diff:
         for pattern in old:
             samples = pattern_samples(pattern)
             if samples is None:
-                self.add("request-constraint-tightened", at, f"pattern {pattern} changed and cannot be sampled")
+                self.add(
+                    "request-constraint-tightened",
+                    at,
+                    f"pattern {pattern} changed and cannot be sampled",
+                )
                 return
             refused = [s for s in samples if not any(c.search(s) for c in compiled)]
             if refused:
@@ -498,7 +555,14 @@ class _Diff:
                 self.add("request-constraint-tightened", at, detail)
                 return
 
-    def _props(self, where: str, field: str, old: tuple[Spec, Schema], new: tuple[Spec, Schema], request: bool) -> None:
+    def _props(
+        self,
+        where: str,
+        field: str,
+        old: tuple[Spec, Schema],
+        new: tuple[Spec, Schema],
+        request: bool,
+    ) -> None:
         old_props, old_required = _properties(*old)
         new_props, new_required = _properties(*new)
         prefix = f"{field}." if field else ""
@@ -508,14 +572,24 @@ class _Diff:
                 if name in old_props and name not in new_props:
                     self.add("request-field-removed", at, "the property is gone")
                 if name in new_required and name not in old_required:
-                    self.add("request-property-required", at, "now required" if name in old_props else "new and required")
+                    self.add(
+                        "request-property-required",
+                        at,
+                        "now required" if name in old_props else "new and required",
+                    )
             else:
                 if name in old_props and name not in new_props:
                     self.add("response-property-removed", at, "the property is gone")
                 elif name in old_required and name not in new_required:
                     self.add("response-property-optional", at, "no longer required")
             if name in old_props and name in new_props:
-                self.schema(_one(old_props[name]), _one(new_props[name]), where, f"{prefix}{name}", request=request)
+                self.schema(
+                    _one(old_props[name]),
+                    _one(new_props[name]),
+                    where,
+                    f"{prefix}{name}",
+                    request=request,
+                )
 
 
 # --- baselines, the version gate and the command -----------------------------------------------------------
@@ -529,7 +603,7 @@ def load(path: Path) -> Spec:
 
 def baseline_for(spec: Path, released_dir: Path) -> Path | None:
     """The last released copy of spec: `<stem>-<version>.yaml` in released_dir with the highest version."""
-    from packaging.version import InvalidVersion, Version  # noqa: PLC0415
+    from packaging.version import InvalidVersion, Version
 
     found: list[tuple[Version, Path]] = []
     for candidate in released_dir.glob(f"{spec.stem}-*.yaml"):
@@ -558,7 +632,9 @@ def load_allow_list(path: Path) -> list[dict[str, str]]:
         return []
     entries = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("allowed") or []
     for entry in entries:
-        missing = {"target", "baseline", "rule", "location", "reason"} - {k for k, v in entry.items() if v}
+        missing = {"target", "baseline", "rule", "location", "reason"} - {
+            k for k, v in entry.items() if v
+        }
         if missing:
             raise ValueError(f"{path}: entry {entry} lacks {', '.join(sorted(missing))}")
         if entry["rule"] not in RULES:
@@ -569,7 +645,9 @@ def load_allow_list(path: Path) -> list[dict[str, str]]:
 def judge(target: str, old: Spec, new: Spec, allowed: Iterable[dict[str, str]] = ()) -> Verdict:
     old_version, new_version = str(old["info"]["version"]), str(new["info"]["version"])
     excused = {
-        (e["rule"], e["location"]) for e in allowed if e["target"] == target and str(e["baseline"]) == old_version
+        (e["rule"], e["location"])
+        for e in allowed
+        if e["target"] == target and str(e["baseline"]) == old_version
     }
     changes = compare(old, new)
     unexcused = [c for c in changes if (c.rule, f"{c.location}") not in excused]
@@ -589,13 +667,18 @@ def _report(name: str, verdict: Verdict) -> Iterator[str]:
     if verdict.major_bumped:
         yield "  accepted: the major version was bumped"
     elif verdict.unexcused:
-        yield "  FAIL: bump the major version of info.version, or list each change with a reason in " + str(ALLOW_LIST)
+        yield (
+            "  FAIL: bump the major version of info.version, or list each change with a reason in "
+            + str(ALLOW_LIST)
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .specs import REPO_ROOT, TARGETS  # noqa: PLC0415  (the core above does not need the target table)
+    from .specs import REPO_ROOT, TARGETS  # the core above does not need the target table
 
-    parser = argparse.ArgumentParser(prog="python -m generator.breaking", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m generator.breaking", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--only", action="append", default=[], help="target name (repeatable)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     allowed = load_allow_list(REPO_ROOT / ALLOW_LIST)
@@ -605,7 +688,9 @@ def main(argv: list[str] | None = None) -> int:
             continue
         baseline = baseline_for(target.spec, REPO_ROOT / RELEASED_DIR)
         if baseline is None:
-            print(f"{target.name}: no released baseline in {RELEASED_DIR}/ ({target.spec.stem}-<version>.yaml); skipped")
+            print(
+                f"{target.name}: no released baseline in {RELEASED_DIR}/ ({target.spec.stem}-<version>.yaml); skipped"
+            )
             continue
         verdict = judge(target.name, load(baseline), load(REPO_ROOT / target.spec), allowed)
         print("\n".join(_report(target.name, verdict)))

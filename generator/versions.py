@@ -30,7 +30,9 @@ def package_version(spec_version: str) -> str:
     except InvalidVersion as exc:
         raise ValueError(f"spec version {spec_version!r} is not X.Y.Z or X.Y.Z+curated.N") from exc
     if parsed.local is not None or parsed.post is not None:
-        raise ValueError(f"spec version {spec_version!r}: only a '+curated.N' suffix is mapped (to .postN)")
+        raise ValueError(
+            f"spec version {spec_version!r}: only a '+curated.N' suffix is mapped (to .postN)"
+        )
     return str(Version(f"{parsed.public}.post{post}")) if post is not None else str(parsed)
 
 
