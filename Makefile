@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup generate check-generated lint-spec test bench serve fuzz lock clean docs docs-lint
+.PHONY: setup generate check-generated lint-spec breaking test bench serve fuzz lock clean docs docs-lint
 
 setup: $(STAMP)
 
@@ -28,8 +28,13 @@ check-generated: $(STAMP)
 lint-spec: $(STAMP)
 	$(PY) -m generator --lint-only
 
+## Compare every spec with its last released copy in openapi/released/ (rules: generator/breaking.py).
+breaking: $(STAMP)
+	$(PY) -m generator.breaking
+
 test: $(STAMP)
 	$(PY) -m generator --check
+	$(PY) -m generator.breaking
 	$(PY) -m pytest
 
 bench: $(STAMP)

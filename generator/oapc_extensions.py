@@ -5,7 +5,8 @@
   declared here and its behaviour lives in `templates/common/property_templates/decimal_property.py.jinja`.
 * `SdkProject`: the stock `Project` with a template search path of several folders (spec-specific, common,
   stock; the stock ones also under `stock/` so an override can include the original), the generated-file
-  header values, and extra modules (signing, retries, wire helpers) the stock template list has no slot for.
+  header values, extra modules (signing, retries, wire helpers) the stock template list has no slot for, and
+  extra project files beside pyproject.toml (LICENSE).
 """
 
 from __future__ import annotations
@@ -129,6 +130,7 @@ class SdkProject(Project):
         *,
         template_dirs: tuple[Path, ...],
         extra_modules: dict[str, str],
+        project_files: dict[str, str],
         generated_from: str,
         template_globals: dict[str, Any],
         **kwargs: Any,
@@ -140,9 +142,16 @@ class SdkProject(Project):
         )
         self.env.globals.update(generated_from=generated_from, generator_version=PINNED_VERSION, **template_globals)
         self.extra_modules = extra_modules
+        self.project_files = project_files
 
     def _create_package(self) -> None:
         super()._create_package()
         for relative, template_name in sorted(self.extra_modules.items()):
             target = self.package_dir / relative
+            target.write_text(self.env.get_template(template_name).render(), encoding=self.config.file_encoding)
+
+    def _build_metadata(self) -> None:
+        super()._build_metadata()
+        for relative, template_name in sorted(self.project_files.items()):
+            target = self.project_dir / relative
             target.write_text(self.env.get_template(template_name).render(), encoding=self.config.file_encoding)

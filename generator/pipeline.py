@@ -17,6 +17,7 @@ from .oapc_extensions import SdkProject, decimal_strings
 from .spec_loader import load_checked_spec
 from .spec_transform import prepare
 from .specs import REPO_ROOT, SpecTarget
+from .versions import package_version
 
 # ruff settings are passed on the command line and --isolated ignores every pyproject/ruff.toml, so the
 # parent project's settings (or a user's global config) cannot change the output.
@@ -48,6 +49,10 @@ def generate(target: SpecTarget, output_dir: Path, spec_path: Path | None = None
     """Generate target's package into output_dir (replaced entirely: stale files must not survive)."""
     source = spec_path or (REPO_ROOT / target.spec)
     spec = prepare(load_checked_spec(source, target.registry_for(source)))
+    license_id = (spec["info"].get("license") or {}).get("identifier")
+    if license_id not in (None, "MIT"):
+        # The generator ships one license text (templates/common/LICENSE.jinja).
+        raise GenerationError(f"{source}: info.license.identifier is {license_id!r}; the packages are MIT")
     if output_dir.exists():
         shutil.rmtree(output_dir)
     with tempfile.TemporaryDirectory(prefix="sdkgen-") as tmp:
@@ -61,6 +66,8 @@ def generate(target: SpecTarget, output_dir: Path, spec_path: Path | None = None
             overwrite=False,
             output_path=output_dir,
         )
+        # The package version is the spec's info.version under the rule of generator/versions.py.
+        config.package_version_override = package_version(str(spec["info"]["version"]))
         with decimal_strings():
             openapi = GeneratorData.from_dict(spec, config=config)
             if isinstance(openapi, GeneratorError):
@@ -70,8 +77,13 @@ def generate(target: SpecTarget, output_dir: Path, spec_path: Path | None = None
                 config=config,
                 template_dirs=target.template_dirs,
                 extra_modules=target.extra_modules,
+                project_files=target.project_files,
                 generated_from=target.spec.as_posix(),
-                template_globals={"openapi_servers_url": (spec.get("servers") or [{"url": ""}])[0]["url"]},
+                template_globals={
+                    "openapi_servers_url": (spec.get("servers") or [{"url": ""}])[0]["url"],
+                    "spec_version": spec["info"]["version"],
+                    "external_docs_url": (spec.get("externalDocs") or {}).get("url"),
+                },
             )
             errors = list(project.build())
     if errors:

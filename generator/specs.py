@@ -9,6 +9,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
+# Files every package gets beside its pyproject.toml, from generator/templates/common.
+_COMMON_PROJECT_FILES = {"LICENSE": "LICENSE.jinja"}
+
+
 @dataclass(frozen=True)
 class SpecTarget:
     """One spec and the package generated from it."""
@@ -21,6 +25,8 @@ class SpecTarget:
     template_dirs: tuple[Path, ...]
     # Modules the stock generator has no template for: output file -> template.
     extra_modules: dict[str, str] = field(default_factory=dict)
+    # Files beside pyproject.toml (not in the package folder): output file -> template.
+    project_files: dict[str, str] = field(default_factory=lambda: dict(_COMMON_PROJECT_FILES))
     # The curation registry checked against the spec before generating (relative to the repo root).
     registry: Path | None = None
 
