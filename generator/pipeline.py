@@ -14,7 +14,6 @@ from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 
 from .oapc_extensions import SdkProject, decimal_strings
-from .spec_loader import load_checked_spec
 from .spec_transform import prepare
 from .specs import REPO_ROOT, SpecTarget
 
@@ -47,7 +46,7 @@ def format_tree(project_dir: Path) -> None:
 def generate(target: SpecTarget, output_dir: Path, spec_path: Path | None = None) -> None:
     """Generate target's package into output_dir (replaced entirely: stale files must not survive)."""
     source = spec_path or (REPO_ROOT / target.spec)
-    spec = prepare(load_checked_spec(source, target.registry_for(source)))
+    spec = prepare(target.load_checked(source))
     if output_dir.exists():
         shutil.rmtree(output_dir)
     with tempfile.TemporaryDirectory(prefix="sdkgen-") as tmp:
@@ -71,7 +70,10 @@ def generate(target: SpecTarget, output_dir: Path, spec_path: Path | None = None
                 template_dirs=target.template_dirs,
                 extra_modules=target.extra_modules,
                 generated_from=target.spec.as_posix(),
-                template_globals={"openapi_servers_url": (spec.get("servers") or [{"url": ""}])[0]["url"]},
+                template_globals={
+                    "openapi_servers_url": (spec.get("servers") or [{"url": ""}])[0]["url"],
+                    **target.template_globals(),
+                },
             )
             errors = list(project.build())
     if errors:
