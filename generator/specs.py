@@ -142,7 +142,7 @@ TARGETS: tuple[SpecTarget, ...] = (
             'Poloniex errors look\n  like `{"code": <int>, "message": text}` (`code` is kept whatever its value); a 429 may\n'
             "  answer in plain text."
         ),
-        signing_exports=("sign_request", "signing_payload", "sign_hmac_base64"),
+        signing_exports=("sign_hmac", "sign_request", "signing_payload"),
     ),
 )
 

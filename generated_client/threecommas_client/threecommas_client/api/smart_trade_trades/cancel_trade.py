@@ -27,8 +27,8 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "delete",
         "url": "/v2/smart_trades/{smart_trade_id}/trades/{id}".format(
-            smart_trade_id=quote(str(smart_trade_id), safe=""),
-            id=quote(str(id), safe=""),
+            smart_trade_id=quote(str(smart_trade_id), safe=":"),
+            id=quote(str(id), safe=":"),
         ),
     }
 

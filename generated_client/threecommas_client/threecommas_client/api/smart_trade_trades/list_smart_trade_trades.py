@@ -26,7 +26,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/v2/smart_trades/{smart_trade_id}/trades".format(
-            smart_trade_id=quote(str(smart_trade_id), safe=""),
+            smart_trade_id=quote(str(smart_trade_id), safe=":"),
         ),
     }
 

@@ -26,7 +26,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/v2/smart_trades/{id}/close_by_market".format(
-            id=quote(str(id), safe=""),
+            id=quote(str(id), safe=":"),
         ),
     }
 

@@ -26,7 +26,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/v2/smart_trades/{id}".format(
-            id=quote(str(id), safe=""),
+            id=quote(str(id), safe=":"),
         ),
     }
 
