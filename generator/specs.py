@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .spec_loader import load_checked_spec
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -51,8 +53,6 @@ class SpecTarget:
 
     def load_checked(self, spec_path: Path) -> dict[str, Any]:
         """Load, validate and lint spec_path, with the target's registry, sources and lint profile."""
-        from .spec_loader import load_checked_spec  # noqa: PLC0415 - spec_loader stays free of the table
-
         return load_checked_spec(
             spec_path, self.registry_for(spec_path), lint_profile=self.lint_profile, sources=REPO_ROOT / self.sources
         )
