@@ -99,15 +99,18 @@ def lint_contract(
     Forced-Mode header on every operation; `general` nothing more."""
     if profile not in PROFILES:
         raise ValueError(f"unknown lint profile {profile!r}; known: {', '.join(PROFILES)}")
-    operation_keys = (*OPERATION_KEYS, *PROFILE_OPERATION_KEYS.get(profile, ()))
+    profile_keys = PROFILE_OPERATION_KEYS.get(profile, ())
     required_headers = PROFILE_HEADERS.get(profile, ())
     problems: list[LintProblem] = []
     for route, method, op in operations(spec):
         where = f"{method.upper()} {route}"
-        for key in operation_keys:
+        for key in OPERATION_KEYS:
             if not op.get(key):
                 problems.append(LintProblem(where, f"has no {key}"))
         params = [schema_paths.resolve(spec, p) for p in op.get("parameters", [])]
+        for key in profile_keys:
+            if not op.get(key):
+                problems.append(LintProblem(where, f"has no {key}"))
         for header in required_headers:
             if not any(p.get("name") == header and p.get("in") == "header" for p in params):
                 problems.append(LintProblem(where, f"has no {header} header parameter"))
