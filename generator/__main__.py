@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from .pipeline import GenerationError, generate
-from .spec_loader import SpecError, load_checked_spec
+from .spec_loader import SpecError
 from .specs import REPO_ROOT, TARGETS, SpecTarget, target_by_name
 from .tree_diff import diff_trees
 
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         spec_path = Path(overrides[target.name]) if target.name in overrides else REPO_ROOT / target.spec
         try:
             if args.lint_only:
-                load_checked_spec(spec_path, target.registry_for(spec_path))
+                target.load_checked(spec_path)
                 print(f"{target.name}: {spec_path} is valid and lint-clean")
             elif args.check:
                 with tempfile.TemporaryDirectory(prefix="check-generated-") as tmp:

@@ -14,7 +14,6 @@ from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 
 from .oapc_extensions import SdkProject, decimal_strings
-from .spec_loader import load_checked_spec
 from .spec_transform import prepare
 from .specs import REPO_ROOT, SpecTarget
 from .versions import package_version
@@ -48,7 +47,7 @@ def format_tree(project_dir: Path) -> None:
 def generate(target: SpecTarget, output_dir: Path, spec_path: Path | None = None) -> None:
     """Generate target's package into output_dir (replaced entirely: stale files must not survive)."""
     source = spec_path or (REPO_ROOT / target.spec)
-    spec = prepare(load_checked_spec(source, target.registry_for(source)))
+    spec = prepare(target.load_checked(source))
     license_id = (spec["info"].get("license") or {}).get("identifier")
     if license_id not in (None, "MIT"):
         # The generator ships one license text (templates/common/LICENSE.jinja).
@@ -83,6 +82,7 @@ def generate(target: SpecTarget, output_dir: Path, spec_path: Path | None = None
                     "openapi_servers_url": (spec.get("servers") or [{"url": ""}])[0]["url"],
                     "spec_version": spec["info"]["version"],
                     "external_docs_url": (spec.get("externalDocs") or {}).get("url"),
+                    **target.template_globals(),
                 },
             )
             errors = list(project.build())

@@ -15,15 +15,11 @@ from .curation import token_pattern, typo_tokens
 from .spec_loader import LintProblem
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-OPERATION_KEYS = (
-    "operationId",
-    "tags",
-    "summary",
-    "description",
-    "security",
-    "x-permission",
-    "x-weight",
-)
+OPERATION_KEYS = ("operationId", "tags", "summary", "description", "security")
+# Per-API rules on top of the general ones, by lint profile (generator/specs.py: SpecTarget.lint_profile).
+PROFILE_OPERATION_KEYS: dict[str, tuple[str, ...]] = {"threecommas": ("x-permission", "x-weight")}
+PROFILE_HEADERS: dict[str, tuple[str, ...]] = {"threecommas": ("Forced-Mode",)}
+PROFILES = ("general", "threecommas")
 # Keywords whose values are schemas (or maps/lists of schemas) rather than a schema's own settings.
 _SCHEMA_MAPS = ("properties", "patternProperties", "$defs")
 _SCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
@@ -127,8 +123,14 @@ def _lint_success_statuses(
 
 
 def lint_contract(
-    spec: dict[str, Any], spec_text: str, registry: dict[str, Any]
+    spec: dict[str, Any], spec_text: str, registry: dict[str, Any], profile: str = "threecommas"
 ) -> list[LintProblem]:
+    """The general rules, plus the profile's: `threecommas` also wants x-permission, x-weight and the
+    Forced-Mode header on every operation; `general` nothing more."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown lint profile {profile!r}; known: {', '.join(PROFILES)}")
+    profile_keys = PROFILE_OPERATION_KEYS.get(profile, ())
+    required_headers = PROFILE_HEADERS.get(profile, ())
     problems: list[LintProblem] = []
     operation_ids = {str(op.get("operationId")) for _, _, op in operations(spec)}
     for route, method, op in operations(spec):
@@ -138,8 +140,12 @@ def lint_contract(
             if not op.get(key):
                 problems.append(LintProblem(where, f"has no {key}"))
         params = [schema_paths.resolve(spec, p) for p in op.get("parameters", [])]
-        if not any(p.get("name") == "Forced-Mode" and p.get("in") == "header" for p in params):
-            problems.append(LintProblem(where, "has no Forced-Mode header parameter"))
+        for key in profile_keys:
+            if not op.get(key):
+                problems.append(LintProblem(where, f"has no {key}"))
+        for header in required_headers:
+            if not any(p.get("name") == header and p.get("in") == "header" for p in params):
+                problems.append(LintProblem(where, f"has no {header} header parameter"))
         for param in params:
             if not param.get("description"):
                 problems.append(

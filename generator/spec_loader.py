@@ -96,19 +96,29 @@ def lint_spec(spec: dict[str, Any]) -> list[LintProblem]:
     return problems
 
 
-def load_checked_spec(path: Path, registry: Path | None = None) -> dict[str, Any]:
-    """Validate, lint for generation and, given its curation registry, check the contract and the registry."""
+def load_checked_spec(
+    path: Path,
+    registry: Path | None = None,
+    *,
+    lint_profile: str = "threecommas",
+    sources: Path | None = None,
+) -> dict[str, Any]:
+    """Validate, lint for generation and, given its curation registry, check the contract (the general rules
+    plus those of `lint_profile`) and the registry (against the vendor documents in `sources`)."""
     spec = load_spec(path)
     validate_spec(spec, path)
     problems: list[LintProblem] = [*lint_spec(spec)]
     if registry is not None:
         # Imported here: the contract checks need jsonschema, which plain generation does not.
-        from .curation import check_registry, load_registry
+        from .curation import SOURCES_DIR, check_registry, load_registry
         from .spec_lint import lint_contract
 
         text = path.read_text(encoding="utf-8")
         entries = load_registry(registry)
-        problems += [*lint_contract(spec, text, entries), *check_registry(spec, text, entries)]
+        problems += [
+            *lint_contract(spec, text, entries, lint_profile),
+            *check_registry(spec, text, entries, sources or SOURCES_DIR),
+        ]
     if problems:
         raise SpecError(f"{path}: {len(problems)} lint problem(s):\n" + "\n".join(f"  {p}" for p in problems))
     return spec

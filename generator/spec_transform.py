@@ -124,6 +124,92 @@ def drop_query_defaults(spec: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+_STRING_KEYS = {"type", "description", "pattern", "minLength", "maxLength"}
+
+
+def collapse_number_or_text_unions(spec: dict[str, Any]) -> dict[str, Any]:
+    """A union of a JSON number (not integer) and a plain string (`"50"`, `50` or `"2%"`) becomes the string.
+
+    The stock generator would type it `float | str`, and a float is not exact; as a string every digit is kept
+    and sent as given. (Decimal unions are handled by collapse_decimal_unions.)
+    """
+    out = copy.deepcopy(spec)
+
+    def is_number(member: Any) -> bool:
+        # `number` only: an integer is exact as it is.
+        return isinstance(member, dict) and member.get("type") == "number" and set(member) <= _NUMBER_KEYS
+
+    def is_text(member: Any) -> bool:
+        return (
+            isinstance(member, dict)
+            and member.get("type") == "string"
+            and "format" not in member
+            and set(member) <= _STRING_KEYS
+        )
+
+    def visit(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                visit(item)
+            return
+        if not isinstance(node, dict):
+            return
+        members = node.get("anyOf")
+        if isinstance(members, list) and len(members) == 2 and any(map(is_number, members)):
+            text = [m for m in members if is_text(m)]
+            if len(text) == 1:
+                del node["anyOf"]
+                node.update({k: v for k, v in text[0].items() if k != "description" or "description" not in node})
+                return
+        for value in node.values():
+            visit(value)
+
+    visit(out)
+    return out
+
+
+_RULE_KEYS = {"required", "description"}
+
+
+def _is_required_rule(member: Any, properties: dict[str, Any]) -> bool:
+    names = member.get("required") if isinstance(member, dict) else None
+    return (
+        isinstance(names, list)
+        and set(member) <= _RULE_KEYS
+        and all(isinstance(n, str) and n in properties for n in names)
+    )
+
+
+def drop_required_alternatives(spec: dict[str, Any]) -> dict[str, Any]:
+    """An object's `anyOf`/`oneOf` of bare `required` lists ("quantity or amount") is dropped.
+
+    Such a union adds no field, only a rule (which the server enforces), but the stock generator would make the
+    whole object a union of nothing and type it `Any`. The object keeps its properties and its other rules.
+    """
+    out = copy.deepcopy(spec)
+
+    def visit(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                visit(item)
+            return
+        if not isinstance(node, dict):
+            return
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            for key in ("anyOf", "oneOf"):
+                members = node.get(key)
+                if isinstance(members, list) and members and all(_is_required_rule(m, properties) for m in members):
+                    del node[key]
+        for value in node.values():
+            visit(value)
+
+    visit(out)
+    return out
+
+
 def prepare(spec: dict[str, Any]) -> dict[str, Any]:
     """Every transform the generator applies, in order."""
-    return collapse_decimal_unions(hoist_shared_parameter_enums(drop_query_defaults(spec)))
+    return collapse_number_or_text_unions(
+        collapse_decimal_unions(hoist_shared_parameter_enums(drop_query_defaults(drop_required_alternatives(spec))))
+    )

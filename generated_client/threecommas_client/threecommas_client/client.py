@@ -14,14 +14,13 @@ from ._retry import RetryPolicy
 from .signing import Signer, SigningAuth
 
 DEFAULT_BASE_URL = "https://api.3commas.io/public/api"
-ForcedMode = Literal["paper", "real"]
 
 
 class Client:
     """Unsigned HTTP plumbing: base URL, timeout, size cap, GET-only retries, lazily created httpx clients.
 
     Args:
-        base_url: API root including `/public/api`; paths of the spec are appended to it.
+        base_url: the API root, the spec's server by default; the paths of the spec are appended to it.
         timeout: seconds each attempt may take, from connecting to the last byte of the body (ApiTimeoutError
             beyond); None for no deadline. An httpx.Timeout also bounds each phase, and its longest limit is the
             deadline.
@@ -152,6 +151,9 @@ class Client:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._base_url!r})"
+
+
+ForcedMode = Literal["paper", "real"]
 
 
 class SignedClient(Client):

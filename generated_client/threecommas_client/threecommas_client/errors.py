@@ -221,14 +221,6 @@ def _block_window(status_code: int, method: str, path: str) -> datetime.timedelt
     return GENERAL_BLOCK
 
 
-def error_from_response(response: httpx.Response) -> ApiError:
-    """The exception for a non-2xx response; never fails, whatever the body holds."""
-    try:
-        return _error_from_response(response)
-    except Exception:  # noqa: BLE001 - e.g. a value nested so deeply that str() of it recurses too far
-        return _bare_error(response)
-
-
 def _bare_error(response: httpx.Response) -> ApiError:
     """The status alone, with the raw body: what is left when the body cannot be read as an error body."""
     status = response.status_code
@@ -280,6 +272,14 @@ def _error_from_response(response: httpx.Response) -> ApiError:
     if status >= 500:
         return ServerError(status, **common)
     return UnexpectedStatus(status, **common)
+
+
+def error_from_response(response: httpx.Response) -> ApiError:
+    """The exception for a non-2xx response; never fails, whatever the body holds."""
+    try:
+        return _error_from_response(response)
+    except Exception:  # noqa: BLE001 - e.g. a value nested so deeply that str() of it recurses too far
+        return _bare_error(response)
 
 
 __all__ = [

@@ -27,8 +27,8 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "delete",
         "url": "/v2/smart_trades/{smart_trade_id}/trades/{id}".format(
-            smart_trade_id=quote(str(smart_trade_id), safe=""),
-            id=quote(str(id), safe=""),
+            smart_trade_id=quote(str(smart_trade_id), safe=":"),
+            id=quote(str(id), safe=":"),
         ),
     }
 
@@ -89,8 +89,8 @@ def sync_detailed(
         forced_mode (ForcedMode | Unset): The trading mode.
 
     Raises:
-        errors.ApiError: a subclass per kind (BadRequest, Unauthorized, Forbidden, NotFound, UnprocessableEntity,
-            RateLimited, ServerError, UnexpectedStatus) for any non-2xx answer.
+        errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
+            UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
         WireValueError: a 2xx answer without the documented body: empty, not JSON, or not fitting the schema (the
             message names the operation and the field).
         errors.ApiTimeoutError: no complete answer, body included, within the client's timeout (a deadline per
@@ -134,8 +134,8 @@ def sync(
         forced_mode (ForcedMode | Unset): The trading mode.
 
     Raises:
-        errors.ApiError: a subclass per kind (BadRequest, Unauthorized, Forbidden, NotFound, UnprocessableEntity,
-            RateLimited, ServerError, UnexpectedStatus) for any non-2xx answer.
+        errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
+            UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
         WireValueError: a 2xx answer without the documented body: empty, not JSON, or not fitting the schema (the
             message names the operation and the field).
         errors.ApiTimeoutError: no complete answer, body included, within the client's timeout (a deadline per
@@ -176,8 +176,8 @@ async def asyncio_detailed(
         forced_mode (ForcedMode | Unset): The trading mode.
 
     Raises:
-        errors.ApiError: a subclass per kind (BadRequest, Unauthorized, Forbidden, NotFound, UnprocessableEntity,
-            RateLimited, ServerError, UnexpectedStatus) for any non-2xx answer.
+        errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
+            UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
         WireValueError: a 2xx answer without the documented body: empty, not JSON, or not fitting the schema (the
             message names the operation and the field).
         errors.ApiTimeoutError: no complete answer, body included, within the client's timeout (a deadline per
@@ -221,8 +221,8 @@ async def asyncio(
         forced_mode (ForcedMode | Unset): The trading mode.
 
     Raises:
-        errors.ApiError: a subclass per kind (BadRequest, Unauthorized, Forbidden, NotFound, UnprocessableEntity,
-            RateLimited, ServerError, UnexpectedStatus) for any non-2xx answer.
+        errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
+            UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
         WireValueError: a 2xx answer without the documented body: empty, not JSON, or not fitting the schema (the
             message names the operation and the field).
         errors.ApiTimeoutError: no complete answer, body included, within the client's timeout (a deadline per

@@ -101,8 +101,8 @@ def sync_detailed(
             Simple Buy or Simple Sell).
 
     Raises:
-        errors.ApiError: a subclass per kind (BadRequest, Unauthorized, Forbidden, NotFound, UnprocessableEntity,
-            RateLimited, ServerError, UnexpectedStatus) for any non-2xx answer.
+        errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
+            UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
         WireValueError: a 2xx answer without the documented body: empty, not JSON, or not fitting the schema (the
             message names the operation and the field).
         errors.ApiTimeoutError: no complete answer, body included, within the client's timeout (a deadline per
@@ -157,8 +157,8 @@ def sync(
             Simple Buy or Simple Sell).
 
     Raises:
-        errors.ApiError: a subclass per kind (BadRequest, Unauthorized, Forbidden, NotFound, UnprocessableEntity,
-            RateLimited, ServerError, UnexpectedStatus) for any non-2xx answer.
+        errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
+            UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
         WireValueError: a 2xx answer without the documented body: empty, not JSON, or not fitting the schema (the
             message names the operation and the field).
         errors.ApiTimeoutError: no complete answer, body included, within the client's timeout (a deadline per
@@ -210,8 +210,8 @@ async def asyncio_detailed(
             Simple Buy or Simple Sell).
 
     Raises:
-        errors.ApiError: a subclass per kind (BadRequest, Unauthorized, Forbidden, NotFound, UnprocessableEntity,
-            RateLimited, ServerError, UnexpectedStatus) for any non-2xx answer.
+        errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
+            UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
         WireValueError: a 2xx answer without the documented body: empty, not JSON, or not fitting the schema (the
             message names the operation and the field).
         errors.ApiTimeoutError: no complete answer, body included, within the client's timeout (a deadline per
@@ -266,8 +266,8 @@ async def asyncio(
             Simple Buy or Simple Sell).
 
     Raises:
-        errors.ApiError: a subclass per kind (BadRequest, Unauthorized, Forbidden, NotFound, UnprocessableEntity,
-            RateLimited, ServerError, UnexpectedStatus) for any non-2xx answer.
+        errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
+            UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
         WireValueError: a 2xx answer without the documented body: empty, not JSON, or not fitting the schema (the
             message names the operation and the field).
         errors.ApiTimeoutError: no complete answer, body included, within the client's timeout (a deadline per

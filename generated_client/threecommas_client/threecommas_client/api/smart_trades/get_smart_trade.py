@@ -26,7 +26,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/v2/smart_trades/{id}".format(
-            id=quote(str(id), safe=""),
+            id=quote(str(id), safe=":"),
         ),
     }
 
@@ -83,8 +83,8 @@ def sync_detailed(
         forced_mode (ForcedMode | Unset): The trading mode.
 
     Raises:
-        errors.ApiError: a subclass per kind (BadRequest, Unauthorized, Forbidden, NotFound, UnprocessableEntity,
-            RateLimited, ServerError, UnexpectedStatus) for any non-2xx answer.
+        errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
+            UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
         WireValueError: a 2xx answer without the documented body: empty, not JSON, or not fitting the schema (the
             message names the operation and the field).
         errors.ApiTimeoutError: no complete answer, body included, within the client's timeout (a deadline per
@@ -123,8 +123,8 @@ def sync(
         forced_mode (ForcedMode | Unset): The trading mode.
 
     Raises:
-        errors.ApiError: a subclass per kind (BadRequest, Unauthorized, Forbidden, NotFound, UnprocessableEntity,
-            RateLimited, ServerError, UnexpectedStatus) for any non-2xx answer.
+        errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
+            UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
         WireValueError: a 2xx answer without the documented body: empty, not JSON, or not fitting the schema (the
             message names the operation and the field).
         errors.ApiTimeoutError: no complete answer, body included, within the client's timeout (a deadline per
@@ -160,8 +160,8 @@ async def asyncio_detailed(
         forced_mode (ForcedMode | Unset): The trading mode.
 
     Raises:
-        errors.ApiError: a subclass per kind (BadRequest, Unauthorized, Forbidden, NotFound, UnprocessableEntity,
-            RateLimited, ServerError, UnexpectedStatus) for any non-2xx answer.
+        errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
+            UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
         WireValueError: a 2xx answer without the documented body: empty, not JSON, or not fitting the schema (the
             message names the operation and the field).
         errors.ApiTimeoutError: no complete answer, body included, within the client's timeout (a deadline per
@@ -200,8 +200,8 @@ async def asyncio(
         forced_mode (ForcedMode | Unset): The trading mode.
 
     Raises:
-        errors.ApiError: a subclass per kind (BadRequest, Unauthorized, Forbidden, NotFound, UnprocessableEntity,
-            RateLimited, ServerError, UnexpectedStatus) for any non-2xx answer.
+        errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
+            UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
         WireValueError: a 2xx answer without the documented body: empty, not JSON, or not fitting the schema (the
             message names the operation and the field).
         errors.ApiTimeoutError: no complete answer, body included, within the client's timeout (a deadline per

@@ -28,7 +28,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/v2/smart_trades/{id}/set_note".format(
-            id=quote(str(id), safe=""),
+            id=quote(str(id), safe=":"),
         ),
     }
 
@@ -91,8 +91,8 @@ def sync_detailed(
         body (SetNoteRequest): A new note.
 
     Raises:
-        errors.ApiError: a subclass per kind (BadRequest, Unauthorized, Forbidden, NotFound, UnprocessableEntity,
-            RateLimited, ServerError, UnexpectedStatus) for any non-2xx answer.
+        errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
+            UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
         WireValueError: a 2xx answer without the documented body: empty, not JSON, or not fitting the schema (the
             message names the operation and the field).
         errors.ApiTimeoutError: no complete answer, body included, within the client's timeout (a deadline per
@@ -134,8 +134,8 @@ def sync(
         body (SetNoteRequest): A new note.
 
     Raises:
-        errors.ApiError: a subclass per kind (BadRequest, Unauthorized, Forbidden, NotFound, UnprocessableEntity,
-            RateLimited, ServerError, UnexpectedStatus) for any non-2xx answer.
+        errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
+            UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
         WireValueError: a 2xx answer without the documented body: empty, not JSON, or not fitting the schema (the
             message names the operation and the field).
         errors.ApiTimeoutError: no complete answer, body included, within the client's timeout (a deadline per
@@ -174,8 +174,8 @@ async def asyncio_detailed(
         body (SetNoteRequest): A new note.
 
     Raises:
-        errors.ApiError: a subclass per kind (BadRequest, Unauthorized, Forbidden, NotFound, UnprocessableEntity,
-            RateLimited, ServerError, UnexpectedStatus) for any non-2xx answer.
+        errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
+            UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
         WireValueError: a 2xx answer without the documented body: empty, not JSON, or not fitting the schema (the
             message names the operation and the field).
         errors.ApiTimeoutError: no complete answer, body included, within the client's timeout (a deadline per
@@ -217,8 +217,8 @@ async def asyncio(
         body (SetNoteRequest): A new note.
 
     Raises:
-        errors.ApiError: a subclass per kind (BadRequest, Unauthorized, Forbidden, NotFound, UnprocessableEntity,
-            RateLimited, ServerError, UnexpectedStatus) for any non-2xx answer.
+        errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
+            UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
         WireValueError: a 2xx answer without the documented body: empty, not JSON, or not fitting the schema (the
             message names the operation and the field).
         errors.ApiTimeoutError: no complete answer, body included, within the client's timeout (a deadline per

@@ -28,7 +28,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "patch",
         "url": "/v2/smart_trades/{id}".format(
-            id=quote(str(id), safe=""),
+            id=quote(str(id), safe=":"),
         ),
     }
 
@@ -96,8 +96,8 @@ def sync_detailed(
             position's side and entry type cannot change.
 
     Raises:
-        errors.ApiError: a subclass per kind (BadRequest, Unauthorized, Forbidden, NotFound, UnprocessableEntity,
-            RateLimited, ServerError, UnexpectedStatus) for any non-2xx answer.
+        errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
+            UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
         WireValueError: a 2xx answer without the documented body: empty, not JSON, or not fitting the schema (the
             message names the operation and the field).
         errors.ApiTimeoutError: no complete answer, body included, within the client's timeout (a deadline per
@@ -144,8 +144,8 @@ def sync(
             position's side and entry type cannot change.
 
     Raises:
-        errors.ApiError: a subclass per kind (BadRequest, Unauthorized, Forbidden, NotFound, UnprocessableEntity,
-            RateLimited, ServerError, UnexpectedStatus) for any non-2xx answer.
+        errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
+            UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
         WireValueError: a 2xx answer without the documented body: empty, not JSON, or not fitting the schema (the
             message names the operation and the field).
         errors.ApiTimeoutError: no complete answer, body included, within the client's timeout (a deadline per
@@ -189,8 +189,8 @@ async def asyncio_detailed(
             position's side and entry type cannot change.
 
     Raises:
-        errors.ApiError: a subclass per kind (BadRequest, Unauthorized, Forbidden, NotFound, UnprocessableEntity,
-            RateLimited, ServerError, UnexpectedStatus) for any non-2xx answer.
+        errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
+            UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
         WireValueError: a 2xx answer without the documented body: empty, not JSON, or not fitting the schema (the
             message names the operation and the field).
         errors.ApiTimeoutError: no complete answer, body included, within the client's timeout (a deadline per
@@ -237,8 +237,8 @@ async def asyncio(
             position's side and entry type cannot change.
 
     Raises:
-        errors.ApiError: a subclass per kind (BadRequest, Unauthorized, Forbidden, NotFound, UnprocessableEntity,
-            RateLimited, ServerError, UnexpectedStatus) for any non-2xx answer.
+        errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
+            UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
         WireValueError: a 2xx answer without the documented body: empty, not JSON, or not fitting the schema (the
             message names the operation and the field).
         errors.ApiTimeoutError: no complete answer, body included, within the client's timeout (a deadline per
