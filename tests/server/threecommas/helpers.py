@@ -56,10 +56,10 @@ class Clock:
 class Run:
     """One SmartTrade, its quote and clock, and fresh order ids."""
 
-    def __init__(self, raw: dict[str, Any], price: str = "100") -> None:
+    def __init__(self, raw: dict[str, Any], price: str = "100", at: Quote | None = None) -> None:
         self.ids = itertools.count(1_000)
         self.clock = Clock()
-        self.quote = quote(price)
+        self.quote = at or quote(price)
         self.trade: SmartTrade = create_trade(
             raw, 1, "owner", ACCOUNT, self.quote, self.new_id, self.clock.now
         )
@@ -68,7 +68,9 @@ class Run:
     def new_id(self) -> int:
         return next(self.ids)
 
-    def price(self, last: str, seconds: float = 1) -> SmartTrade:
-        self.quote = quote(last)
+    def price(
+        self, last: str, seconds: float = 1, bid: str | None = None, ask: str | None = None
+    ) -> SmartTrade:
+        self.quote = quote(last, bid, ask)
         engine.advance(self.trade, self.quote, self.clock.tick(seconds))
         return self.trade
