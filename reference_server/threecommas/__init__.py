@@ -1,0 +1,12 @@
+"""3Commas SmartTrade v2: the model, its state machine, the price engine, commands and rendering.
+
+One concern per module, each depending only on those above it:
+
+- `statuses`: the SmartTrade and order statuses, order purposes, titles (the only status strings).
+- `machine`: the table of actions each SmartTrade status allows, its transitions, the guards.
+- `model`: `Order` and `SmartTrade`, with the amounts derived from their orders.
+- `engine`: what a price move does: entries, take profits, trailing, stop loss, closing.
+- `commands`: what the user asks for: cancel, close, force start/process, funds, order actions.
+- `build`: request bodies into a new SmartTrade (create) or changes to one (update).
+- `render`: SmartTrades, steps and trades as the API answers them.
+"""
