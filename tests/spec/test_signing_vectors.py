@@ -4,8 +4,9 @@ Each HMAC vector is recomputed from its secret and payload with the parameters o
 (`x-signing.algorithms`); each RSA vector is verified with the public key of the documentation's
 published test key (tests/fixtures/3commas-docs-test-rsa-key.pem, a throwaway private key printed in
 the vendor's docs; the public half is derived from it). A vector whose `origin` is api-facts.md
-must be the one api-facts.md prints. Both specs write a vector alike: `secret` (HMAC) or `key`
-(RSA), `payload`, `signature`, `origin`; `algorithm` names the algorithm when there are several.
+must be the one api-facts.md prints. Both specs write a vector alike: `algorithm` (a key of
+`x-signing.algorithms`, which docs/signing.py needs too), `secret` (HMAC) or `key` (RSA),
+`payload`, `signature`, `origin`.
 """
 
 from __future__ import annotations
@@ -48,9 +49,6 @@ def _vectors() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
             algorithms = signing.get("algorithms") or {}
             for i, vector in enumerate(signing.get("vectors") or []):
                 name = vector.get("algorithm")
-                if name is None:
-                    assert len(algorithms) == 1, f"{path.name}: vector {i} names no algorithm"
-                    name = next(iter(algorithms))
                 assert name in algorithms, f"{path.name}: vector {i}: unknown algorithm {name!r}"
                 found.append(
                     (
