@@ -13,7 +13,6 @@ Chromium that nothing is fetched. Linting uses the pinned @redocly/cli with redo
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import os
 import re
@@ -31,7 +30,6 @@ from .curation_page import render_curation
 from .signing import check_vectors, signing_markdown
 
 DEFAULT_OUT = REPO_ROOT / "docs" / "build"
-PENDING = REPO_ROOT / "docs" / "pending"
 TEMPLATES = REPO_ROOT / "docs" / "templates"
 REDOCLY = REPO_ROOT / "node_modules" / ".bin" / "redocly"
 CONFIG = REPO_ROOT / "redocly.yaml"
@@ -56,31 +54,8 @@ def _split(pointer: str) -> list[str]:
     return [p.replace("~1", "/").replace("~0", "~") for p in pointer.lstrip("/").split("/")]
 
 
-def apply_pending(spec: dict[str, Any], pending: dict[str, Any], where: str) -> list[str]:
-    """Add each pointer's value where the spec has nothing yet; notes for those it already has."""
-    notes = []
-    for pointer, value in (pending or {}).items():
-        *parents, last = _split(pointer)
-        node: Any = spec
-        for part in parents:
-            if not isinstance(node, dict) or part not in node:
-                raise SystemExit(f"{where}: {pointer}: the spec has no {part!r} to add to")
-            node = node[part]
-        if last in node:
-            notes.append(f"{where}: {pointer} is in the spec now; delete it from the pending file")
-        else:
-            node[last] = copy.deepcopy(value)
-    return notes
-
-
-def build_copy(target: SpecTarget) -> tuple[dict[str, Any], list[str]]:
-    spec = load_yaml(REPO_ROOT / target.spec)
-    notes: list[str] = []
-    pending_file = PENDING / f"{target.spec.stem}.yaml"
-    if pending_file.exists():
-        notes += apply_pending(
-            spec, load_yaml(pending_file), str(pending_file.relative_to(REPO_ROOT))
-        )
+def build_copy(target: SpecTarget) -> dict[str, Any]:
+    spec: dict[str, Any] = load_yaml(REPO_ROOT / target.spec)
     for name, scheme in spec.get("components", {}).get("securitySchemes", {}).items():
         if "x-signing" in scheme:
             _, problems = check_vectors(scheme["x-signing"])
@@ -101,7 +76,7 @@ def build_copy(target: SpecTarget) -> tuple[dict[str, Any], list[str]]:
             f"rules of `{target.registry}`."
         )
     info["description"] = "\n\n".join(s for s in sections if s) + "\n"
-    return spec, notes
+    return spec
 
 
 # --- offline check --------------------------------------------------------------------------------
@@ -234,9 +209,7 @@ def build(out: Path) -> list[Path]:
     pages: list[Path] = []
     for target in TARGETS:
         api_page, curation_page = page_names(target)
-        spec, notes = build_copy(target)
-        for note in notes:
-            print(f"note: {note}", file=sys.stderr)
+        spec = build_copy(target)
         title = spec.get("info", {}).get("title", target.name)
         page = out / api_page
         page.write_text(localise(render_api_page(spec, target, title)), encoding="utf-8")
