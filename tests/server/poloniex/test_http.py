@@ -19,7 +19,9 @@ import pytest
 from reference_server.app import create_app, load_users_file
 from reference_server.limits import MAX_BODY_BYTES
 from reference_server.poloniex.auth import signed_headers
+from reference_server.poloniex.state import PoloniexState
 from reference_server.poloniex.users import DEMO_POLONIEX_API_KEY, PoloniexUser, demo_users
+from reference_server.prices import PriceBook
 from reference_server.rate_limit import RateLimiter
 from reference_server.spec_validation import Spec
 from reference_server.testing import ServerThread
@@ -383,3 +385,19 @@ def test_spec_rate_limits_apply_per_operation() -> None:
     assert (limiter.limit, limiter.window) == (10, 1.0)
     create, _ = served.limits["create_smart_order"]
     assert (create.requests, create.per_seconds) == (50, 1.0)
+
+
+def test_a_write_that_fails_before_commit_changes_nothing() -> None:
+    state = PoloniexState(PriceBook(), clock=lambda: 1_700_000_000_000)
+    with state.transaction() as txn:
+        kept = txn.engine_for("a").create("a", stop("BTC_USDT", clientOrderId="kept"))
+        txn.commit()
+    with pytest.raises(RuntimeError), state.transaction() as txn:
+        engine = txn.engine_for("a")
+        engine.create("a", stop("BTC_USDT", clientOrderId="lost"))
+        engine.cancel("a", kept.id)
+        raise RuntimeError("the answer failed to render")
+    with state.transaction() as txn:
+        engine = txn.engine_for("a")
+        assert [o.client_order_id for o in engine.list_open("a", {})] == ["kept"]
+        assert engine.create("a", stop("BTC_USDT")).id == kept.id + 1  # the id counter too
