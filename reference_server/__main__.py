@@ -1,5 +1,5 @@
 """`python -m reference_server --host 127.0.0.1 --port 8080 [--users users.yaml] [--no-rate-limit]
-[--lenient]`."""
+[--lenient]`: every API of `apis.APIS` on one server, each at its own path prefix."""
 
 from __future__ import annotations
 
@@ -9,52 +9,63 @@ from pathlib import Path
 
 import uvicorn
 
-from .app import PREFIX, create_app
-from .spec_validation import DEFAULT_SPEC
-from .users import DEMO_API_KEY, DEMO_SECRET, UsersFileError, demo_users, load_users
+from .apis import APIS
+from .app import create_app, load_users_file
+from .poloniex.users import DEMO_POLONIEX_API_KEY, DEMO_POLONIEX_SECRET
+from .users import DEMO_API_KEY, DEMO_SECRET, UsersFileError
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m reference_server",
-        description="A stateful offline 3Commas SmartTrade v2 API for tests.",
+        description="Stateful offline smart-trading APIs for tests: "
+        + ", ".join(f"{api.name} at {api.prefix or '/'}" for api in APIS),
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
-    parser.add_argument("--users", type=Path, help="YAML users file (default: the demo user)")
-    parser.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help="OpenAPI spec to serve")
+    parser.add_argument("--users", type=Path, help="YAML users file (default: the demo users)")
+    parser.add_argument(
+        "--spec", type=Path, default=None, help=f"serve another spec for {APIS[0].name}"
+    )
     parser.add_argument(
         "--no-rate-limit", action="store_true", help="turn the documented rate limits off (fuzzing)"
     )
     parser.add_argument(
         "--lenient",
         action="store_true",
-        help="ignore body keys the spec does not declare, as the live API does "
-        "(default: strict, 422 naming the key)",
+        help="ignore body keys the spec does not declare, as the live APIs do "
+        "(default: strict, an error naming the key)",
     )
     args = parser.parse_args(argv)
     try:
-        users = load_users(args.users) if args.users else demo_users()
+        users = load_users_file(args.users) if args.users else None
     except UsersFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     app = create_app(
-        users=users, spec_path=args.spec, rate_limit=not args.no_rate_limit, lenient=args.lenient
+        users_by_api=users,
+        spec_path=args.spec,
+        rate_limit=not args.no_rate_limit,
+        lenient=args.lenient,
     )
-    print(f"3Commas reference server on http://{args.host}:{args.port}{PREFIX}")
-    print(f"price control: POST http://{args.host}:{args.port}/_reference/prices")
-    if args.users:
+    base = f"http://{args.host}:{args.port}"
+    for api in APIS:
+        print(f"{api.name} reference API on {base}{api.prefix or '/'}")
+    print(f"price control: POST {base}/_reference/prices; reset: POST {base}/_reference/reset")
+    if users is not None:
         # Secrets from a users file stay out of the output; the demo ones are published.
-        for user in users:
-            accounts = ", ".join(f"{a.id} ({a.type})" for a in user.accounts)
-            print(f"user APIKEY={user.api_key} accounts: {accounts}")
+        for name, listed in users.items():
+            keys = listed.keys() if isinstance(listed, dict) else [u.api_key for u in listed]
+            print(f"{name} users: {', '.join(keys) or 'none'}")
     else:
-        print(f"demo user APIKEY={DEMO_API_KEY}")
-        print(f"demo user HMAC secret={DEMO_SECRET}")
-        print("demo user RSA: the public 3Commas docs test key (tests/fixtures)")
-        print(", ".join(f"account {a.id} ({a.type})" for a in users[0].accounts))
-    print(f"rate limits: {'off' if args.no_rate_limit else 'on (100/min, then 429, then 418)'}")
-    print(f"undeclared body keys: {'ignored (--lenient)' if args.lenient else 'refused (422)'}")
+        print(f"3commas demo user APIKEY={DEMO_API_KEY}")
+        print(f"3commas demo user HMAC secret={DEMO_SECRET}")
+        print("3commas demo user RSA: the public 3Commas docs test key (tests/fixtures)")
+        print("3commas demo accounts: 32402783 (binance), 32402784 (binance_futures)")
+        print(f"poloniex demo user key={DEMO_POLONIEX_API_KEY}")
+        print(f"poloniex demo user secret={DEMO_POLONIEX_SECRET}")
+    print(f"rate limits: {'off' if args.no_rate_limit else 'on (each operation x-rate-limit)'}")
+    print(f"undeclared body keys: {'ignored (--lenient)' if args.lenient else 'refused'}")
     sys.stdout.flush()
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

@@ -1,12 +1,18 @@
-"""The Starlette app: every answer JSON, routes and validation from the spec, state behind one lock."""
+"""The core: one Starlette app serving every API of `apis.APIS`, each at its own path prefix.
+
+Routing, parameters, bodies and validation are read from each API's spec; limits (limits.py), rate
+limits (each operation's `x-rate-limit`), failed-authentication limits, the shared prices and the
+`/_reference` control endpoints are the core's and apply to every API. An API (protocol.py) brings
+its authenticator, handlers by operationId, error shape and state; every write follows one
+protocol: validate, run the handler on the state's transaction, render, serialize, then commit.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -16,60 +22,45 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import lifecycle
-from .auth import Authenticator
-from .build import apply_update, create_trade
-from .decimals import to_decimal
-from .errors import (
-    ApiError,
-    bad_request,
-    forbidden_account,
-    not_found,
-    payload_too_large,
-    record_invalid,
-    too_many_failed_authentications,
-    wrong_params,
-)
-from .lifecycle import SmartTrade
+from .apis import APIS
+from .decimals import fmt, to_decimal
 from .limits import (
     AUTH_FAILURE_BLOCK_SECONDS,
     AUTH_FAILURE_LIMIT,
     AUTH_FAILURE_WINDOW_SECONDS,
     MAX_BODY_BYTES,
     MAX_VALIDATION_ERRORS,
+    RATE_BLOCK_SECONDS,
+    RATE_LIMIT,
+    RATE_WINDOW_SECONDS,
 )
 from .params import deep_merge, parse_json, parse_query, read_body
-from .prices import Quote
+from .prices import PriceBook, Quote
+from .problems import (
+    ErrorAnswer,
+    Problem,
+    ProblemKind,
+    core_body,
+    invalid_body,
+    malformed,
+    not_found,
+    payload_too_large,
+    too_many_failed_authentications,
+)
+from .protocol import ApiDefinition, ApiState, Authenticator, Ctx, RawRequest
 from .rate_limit import RateLimiter
-from .rules import check_create, check_funds, check_update, get
 from .spec_validation import (
-    DEFAULT_SPEC,
     Operation,
     ParameterError,
     Spec,
     bracket_path,
     drop_undeclared,
-    parse_rfc3339,
     validate_body,
     validate_parameters,
 )
-from .state import Store, Transaction
-from .users import User, demo_users
+from .users_file import UsersFileError, read_users_file
 
-PREFIX = "/public/api"
 log = logging.getLogger("reference_server")
-
-
-@dataclass
-class Ctx:
-    user: User
-    op: Operation
-    params: dict[str, Any]
-    body: dict[str, Any]
-    store: Transaction = field(repr=False)
-
-
-Handler = Callable[[Ctx], Any]
 
 
 def render_json(body: Any) -> bytes:
@@ -141,246 +132,83 @@ async def read_body_bytes(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-def error_response(error: ApiError) -> Response:
+def error_response(error: ErrorAnswer) -> Response:
     return json_response(error.status, error.body(), error.headers)
 
 
-# ---- handlers, one per operationId -------------------------------------------------------------
+def core_response(problem: Problem) -> Response:
+    return json_response(problem.status, core_body(problem), problem.headers)
 
 
-def _trade(ctx: Ctx, name: str = "id") -> SmartTrade:
-    return ctx.store.get(ctx.user.api_key, int(ctx.params[name]))
+def load_users_file(path: str | Path, apis: Sequence[ApiDefinition] = APIS) -> dict[str, Any]:
+    """Every API's users from one users file, by API name; an API whose key the file lacks gets
+    none (the file lists every user). UsersFileError names the entry at fault."""
+    data = read_users_file(path)
+    if not isinstance(data, dict) or not any(api.users_key in data for api in apis):
+        keys = " or ".join(f"`{api.users_key}`" for api in apis)
+        raise UsersFileError(f"expected a mapping with a non-empty {keys} list")
+    return {api.name: api.load_users(data) for api in apis}
 
 
-def _render(ctx: Ctx, trade: SmartTrade) -> dict[str, Any]:
-    return lifecycle.render(trade, ctx.store.quote(trade.pair))
+@dataclass(frozen=True)
+class RateLimit:
+    """An operation's `x-rate-limit` (or the core's default): per verified user and scope."""
+
+    scope: str
+    requests: int
+    per_seconds: float
+    blocked_seconds: float
+
+    @classmethod
+    def of(cls, spec: Spec, op: Operation) -> RateLimit:
+        raw = spec._deref(spec.document["paths"][op.template]).get(op.method.lower(), {})
+        declared = raw.get("x-rate-limit")
+        if not isinstance(declared, dict):
+            return cls("default", RATE_LIMIT, RATE_WINDOW_SECONDS, RATE_BLOCK_SECONDS)
+        per_seconds = float(declared.get("per_seconds", RATE_WINDOW_SECONDS))
+        return cls(
+            str(declared.get("scope", op.operation_id)),
+            int(declared.get("requests", RATE_LIMIT)),
+            per_seconds,
+            float(declared.get("blocked_seconds", per_seconds)),
+        )
 
 
-_STATUS_FILTERS: dict[str, Callable[[SmartTrade], bool]] = {
-    "all": lambda t: True,
-    "active": lambda t: not t.terminal,
-    "finished": lambda t: t.terminal,
-    "successfully_finished": lambda t: t.status == lifecycle.FINISHED,
-    "successfully_finish": lambda t: t.status == lifecycle.FINISHED,
-    "cancelled": lambda t: t.status == lifecycle.CANCELLED,
-    "failed": lambda t: t.status == "failed",
-}
+@dataclass
+class Served:
+    """One API as this server runs it."""
 
-
-def _sort_key(order_by: str) -> Callable[[SmartTrade], Any]:
-    if order_by == "updated_at":
-        return lambda t: (t.updated_at, t.id)
-    if order_by == "closed_at":
-        return lambda t: (t.closed_at is not None, t.closed_at or t.created_at, t.id)
-    if order_by == "status":
-        return lambda t: (t.status, t.id)
-    if order_by in ("profit", "profit_percentage"):
-        return lambda t: (t.closed_total() - t.closed_amount() * (t.average_enter() or 0), t.id)
-    return lambda t: (t.created_at, t.id)
-
-
-def _as_datetime(value: Any) -> datetime | None:
-    # The parser validation's `date-time` check uses: a filter it lets through is applied.
-    return parse_rfc3339(value) if isinstance(value, str) else None
-
-
-def list_smart_trades(ctx: Ctx) -> Any:
-    p = ctx.params
-    trades = ctx.store.owned(ctx.user.api_key)
-    if "account_id" in p:
-        trades = [t for t in trades if t.account.id == int(p["account_id"])]
-    if p.get("pair"):
-        trades = [t for t in trades if t.pair == p["pair"]]
-    if p.get("type"):
-        trades = [t for t in trades if t.kind == p["type"]]
-    if p.get("base"):
-        trades = [t for t in trades if t.pair.split("_", 1)[-1] == p["base"]]
-    if p.get("quote"):
-        trades = [t for t in trades if t.pair.split("_", 1)[0] == p["quote"]]
-    status_filter = _STATUS_FILTERS.get(str(p.get("status", "all")))
-    if status_filter is not None:
-        trades = [t for t in trades if status_filter(t)]
-    since, until = _as_datetime(p.get("from")), _as_datetime(p.get("to"))
-    if since is not None:
-        trades = [t for t in trades if t.created_at >= since]
-    if until is not None:
-        trades = [t for t in trades if t.created_at < until]
-    trades.sort(key=_sort_key(str(p.get("order_by", "created_at"))))
-    if p.get("order_direction", "desc") == "desc":
-        trades.reverse()
-    per_page = int(p.get("per_page", 10))
-    page = int(p.get("page", 1))
-    start = (page - 1) * per_page
-    return [_render(ctx, t) for t in trades[start : start + per_page]]
-
-
-def create_smart_trade(ctx: Ctx) -> Any:
-    body = ctx.body
-    account = ctx.user.account(int(body["account_id"]))
-    if account is None:
-        raise forbidden_account()
-    problems = check_create(body, account.is_futures)
-    if problems:
-        raise record_invalid(problems)
-    store = ctx.store
-    quote = store.quote(body["pair"])
-    now = store.clock()
-    trade = create_trade(
-        body, store.new_trade_id(), ctx.user.api_key, account, quote, store.new_order_id, now
-    )
-    lifecycle.advance(trade, quote, now)
-    store.add(trade)
-    return _render(ctx, trade)
-
-
-def get_smart_trade(ctx: Ctx) -> Any:
-    return _render(ctx, _trade(ctx))
-
-
-def update_smart_trade(ctx: Ctx) -> Any:
-    trade = _trade(ctx)
-    if not trade.editable:
-        raise wrong_params("Update is not allowed in the current status")
-    current_tp = {"enabled": trade.tp_enabled, "steps": trade.steps}
-    problems = check_update(ctx.body, trade.account.is_futures, current_tp)
-    if problems:
-        raise record_invalid(problems)
-    quote = ctx.store.quote(trade.pair)
-    now = ctx.store.clock()
-    apply_update(trade, ctx.body, quote, ctx.store.new_order_id, now)
-    lifecycle.advance(trade, quote, now)
-    return _render(ctx, trade)
-
-
-def cancel_smart_trade(ctx: Ctx) -> Any:
-    trade = _trade(ctx)
-    lifecycle.cancel(trade, ctx.store.clock())
-    return _render(ctx, trade)
-
-
-def _funds(ctx: Ctx) -> tuple[SmartTrade, str, Decimal, Decimal | None]:
-    trade = _trade(ctx)
-    problems = check_funds(ctx.body)
-    if problems:
-        raise record_invalid(problems)
-    order_type = str(ctx.body.get("order_type", "market"))
-    units = to_decimal(get(ctx.body, "units", "value"))
-    raw_price = get(ctx.body, "price", "value")
-    price = to_decimal(raw_price) if raw_price not in (None, "") and order_type == "limit" else None
-    return trade, order_type, units, price
-
-
-def add_funds_to_smart_trade(ctx: Ctx) -> Any:
-    trade, order_type, units, price = _funds(ctx)
-    now = ctx.store.clock()
-    lifecycle.add_funds(
-        trade, ctx.store.quote(trade.pair), order_type, units, price, ctx.store.new_order_id(), now
-    )
-    return _render(ctx, trade)
-
-
-def get_reduce_funds_info(ctx: Ctx) -> Any:
-    return lifecycle.reduce_funds_info(_trade(ctx))
-
-
-def reduce_funds_of_smart_trade(ctx: Ctx) -> Any:
-    trade, order_type, units, price = _funds(ctx)
-    now = ctx.store.clock()
-    lifecycle.reduce_funds(
-        trade, ctx.store.quote(trade.pair), order_type, units, price, ctx.store.new_order_id(), now
-    )
-    return _render(ctx, trade)
-
-
-def close_smart_trade_by_market(ctx: Ctx) -> Any:
-    trade = _trade(ctx)
-    lifecycle.close_by_market(
-        trade, ctx.store.quote(trade.pair), ctx.store.new_order_id(), ctx.store.clock()
-    )
-    return _render(ctx, trade)
-
-
-def force_start_smart_trade(ctx: Ctx) -> Any:
-    trade = _trade(ctx)
-    lifecycle.force_start(trade, ctx.store.quote(trade.pair), ctx.store.clock())
-    return _render(ctx, trade)
-
-
-def force_process_smart_trade(ctx: Ctx) -> Any:
-    trade = _trade(ctx)
-    lifecycle.force_process(trade, ctx.store.quote(trade.pair), ctx.store.clock())
-    return _render(ctx, trade)
-
-
-def set_smart_trade_note(ctx: Ctx) -> Any:
-    trade = _trade(ctx)
-    trade.note = ctx.body["note"]
-    trade.updated_at = ctx.store.clock()
-    return _render(ctx, trade)
-
-
-def list_smart_trade_trades(ctx: Ctx) -> Any:
-    trade = _trade(ctx, "smart_trade_id")
-    return [lifecycle.render_order(trade, order) for order in trade.orders()]
-
-
-def close_trade_by_market(ctx: Ctx) -> Any:
-    trade = _trade(ctx, "smart_trade_id")
-    order = ctx.store.get_order(trade, int(ctx.params["id"]))
-    lifecycle.close_order_by_market(trade, order, ctx.store.quote(trade.pair), ctx.store.clock())
-    return trade, order
-
-
-def cancel_trade(ctx: Ctx) -> Any:
-    trade = _trade(ctx, "smart_trade_id")
-    order = ctx.store.get_order(trade, int(ctx.params["id"]))
-    lifecycle.cancel_order(trade, order, ctx.store.clock())
-    return trade, order
-
-
-HANDLERS: dict[str, Handler] = {
-    f.__name__: f
-    for f in (
-        list_smart_trades,
-        create_smart_trade,
-        get_smart_trade,
-        update_smart_trade,
-        cancel_smart_trade,
-        add_funds_to_smart_trade,
-        get_reduce_funds_info,
-        reduce_funds_of_smart_trade,
-        close_smart_trade_by_market,
-        force_start_smart_trade,
-        force_process_smart_trade,
-        set_smart_trade_note,
-        list_smart_trade_trades,
-        close_trade_by_market,
-        cancel_trade,
-    )
-}
-
-
-# ---- the app ------------------------------------------------------------------------------------
+    api: ApiDefinition
+    spec: Spec
+    users: Any
+    authenticate: Authenticator
+    state: ApiState
+    limits: dict[str, tuple[RateLimit, RateLimiter]]  # operationId -> its limit and limiter
 
 
 class ReferenceServer:
     def __init__(
         self,
-        users: list[User] | None = None,
-        spec_path: str | Path = DEFAULT_SPEC,
+        users: Any = None,
+        spec_path: str | Path | None = None,
         rate_limiter: RateLimiter | None = None,
-        store: Store | None = None,
+        store: ApiState | None = None,
         auth_limiter: RateLimiter | None = None,
         lenient: bool = False,
+        *,
+        apis: Sequence[ApiDefinition] = APIS,
+        users_by_api: Mapping[str, Any] | None = None,
+        rate_limit: bool = True,
     ) -> None:
-        # Strict (default): an undeclared body key answers 422 naming it. Lenient: dropped before
-        # validation, as the live API ignores it.
+        """`users`, `spec_path` and `store` are the first API's (kept from the one-API server);
+        `users_by_api` gives any API's users by name. An API given no users serves its demo users.
+        `rate_limiter` replaces every operation's limiter (tests); `rate_limit=False` turns the
+        spec's limits off. Strict (default): an undeclared body key answers 422 naming it;
+        `lenient` drops it before validation, as live APIs ignore it."""
         self.lenient = lenient
-        self.users = users if users is not None else demo_users()
-        self.auth = Authenticator(self.users)
-        self.spec = Spec(spec_path)
-        # Requests per verified user; failed authentications per client address (off with it).
-        self.rate_limiter = rate_limiter if rate_limiter is not None else RateLimiter()
+        self.rate_limiter = rate_limiter
+        enabled = rate_limit and (rate_limiter is None or rate_limiter.enabled)
+        self.rate_limit_enabled = enabled
         self.auth_limiter = (
             auth_limiter
             if auth_limiter is not None
@@ -388,21 +216,32 @@ class ReferenceServer:
                 limit=AUTH_FAILURE_LIMIT,
                 window=AUTH_FAILURE_WINDOW_SECONDS,
                 block=AUTH_FAILURE_BLOCK_SECONDS,
-                enabled=self.rate_limiter.enabled,
+                enabled=enabled,
             )
         )
-        self.store = store or Store()
-        missing = [
-            op.operation_id for op in self.spec.operations if op.operation_id not in HANDLERS
-        ]
-        if missing:
-            raise RuntimeError(f"spec operations without a handler: {missing}")
-        # Operations whose success body is a Trade rather than a SmartTrade.
-        self.trade_result_ops = {
-            op.operation_id
-            for op in self.spec.operations
-            if self._success_schema_name(op) == "Trade"
-        }
+        self.prices = store.prices if store is not None else PriceBook()
+        self.served: list[Served] = []
+        for index, api in enumerate(apis):
+            spec = Spec(spec_path if index == 0 and spec_path is not None else api.spec_path)
+            missing = [
+                op.operation_id for op in spec.operations if op.operation_id not in api.handlers
+            ]
+            if missing:
+                raise RuntimeError(f"{api.name}: spec operations without a handler: {missing}")
+            if users_by_api is not None and api.name in users_by_api:
+                api_users = users_by_api[api.name]
+            elif index == 0 and users is not None:
+                api_users = users
+            else:
+                api_users = api.demo_users()
+            state = store if index == 0 and store is not None else api.new_state(self.prices)
+            self.served.append(
+                Served(api, spec, api_users, api.authenticator(api_users), state, {})
+            )
+        for served in self.served:
+            self._build_limits(served)
+        # Longest prefix first: a path goes to the most specific API that owns it.
+        self._routing = sorted(self.served, key=lambda s: len(s.api.prefix), reverse=True)
         self.app = Starlette(
             routes=[
                 # No method list: every method reaches dispatch, which answers 405 with the
@@ -412,48 +251,97 @@ class ReferenceServer:
             exception_handlers={Exception: self._crash, 404: self._not_found, 405: self._not_found},
         )
 
-    def reset(self) -> None:
-        """Forget every SmartTrade and price move (tests that must replay exactly)."""
-        self.store = Store()
+    def _build_limits(self, served: Served) -> None:
+        tables: dict[str, RateLimiter] = {}
+        for op in served.spec.operations:
+            limit = RateLimit.of(served.spec, op)
+            limiter = self.rate_limiter or tables.get(limit.scope)
+            if limiter is None:
+                limiter = tables[limit.scope] = RateLimiter(
+                    limit=limit.requests,
+                    window=limit.per_seconds,
+                    block=limit.blocked_seconds,
+                    enabled=self.rate_limit_enabled,
+                )
+            served.limits[op.operation_id] = (limit, limiter)
 
-    def _success_schema_name(self, op: Operation) -> str | None:
-        raw = self.spec.document["paths"][op.template][op.method.lower()]
-        response = self.spec._deref(raw.get("responses", {}).get(str(op.success_status), {}))
-        schema = (response.get("content") or {}).get("application/json", {}).get("schema") or {}
-        ref = schema.get("$ref", "")
-        return ref.rsplit("/", 1)[-1] if ref else None
+    # ---- state ---------------------------------------------------------------------------------
+    @property
+    def store(self) -> ApiState:
+        """The first API's state (kept from the one-API server)."""
+        return self.served[0].state
+
+    def state(self, name: str) -> ApiState:
+        return next(s.state for s in self.served if s.api.name == name)
+
+    def reset(self) -> None:
+        """Forget every API's orders and every price move (tests that must replay exactly)."""
+        self.prices = PriceBook()
+        for served in self.served:
+            served.state = served.api.new_state(self.prices)
+
+    def move_price(
+        self, pair: str, last: Decimal, bid: Decimal | None = None, ask: Decimal | None = None
+    ) -> Quote:
+        """Set a market's quote, then let every API's orders on it react. A failure puts the old
+        quote back (each API's own reaction is all or nothing)."""
+        old = self.prices.quote(pair)
+        quote = self.prices.set(pair, last, bid, ask)
+        try:
+            for served in self.served:
+                served.state.on_price(pair)
+        except BaseException:
+            self.prices.set(pair, old.last, old.bid, old.ask)
+            raise
+        return quote
+
+    # ---- answers -------------------------------------------------------------------------------
+    def _owner(self, path: str) -> Served | None:
+        for served in self._routing:
+            if served.api.owns(served.spec, path):
+                return served
+        return None
+
+    def _answer(self, served: Served | None, failure: Exception) -> Response:
+        if isinstance(failure, ErrorAnswer):
+            return error_response(failure)
+        if not isinstance(failure, Problem):
+            failure = Problem(ProblemKind.INTERNAL, 500, "Internal error")
+        if served is None:
+            return core_response(failure)
+        return error_response(served.api.render_problem(failure))
 
     async def _crash(self, request: Request, exc: Exception) -> Response:
         # Never leak internals (or secrets) in a 500: log the type, answer a generic JSON body.
         log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
-        return json_response(
-            500, {"error": "internal_error", "error_description": "Internal error"}
-        )
+        return self._answer(self._owner(request.url.path), exc)
 
     async def _not_found(self, request: Request, exc: Exception) -> Response:
-        return error_response(not_found())
+        return self._answer(self._owner(request.url.path), not_found())
 
     async def dispatch(self, request: Request) -> Response:
+        path = request.url.path
+        served = None
         try:
-            return await self._dispatch(request)
-        except ApiError as error:
-            return error_response(error)
+            if path.startswith("/_reference/"):
+                return await self._control(request, path)
+            served = self._owner(path)
+            if served is None:
+                raise not_found()
+            return await self._dispatch(request, served, path)
+        except (ErrorAnswer, Problem) as failure:
+            return self._answer(served, failure)
         except Exception as exc:  # noqa: BLE001 -- answered, not re-raised: uvicorn would reset it
             return await self._crash(request, exc)
 
-    async def _dispatch(self, request: Request) -> Response:
-        path = request.url.path
-        if path.startswith("/_reference/"):
-            return await self._control(request, path)
-        if not path.startswith(PREFIX + "/"):
-            raise not_found()
-        api_path = path[len(PREFIX) :]
-        op, path_params, allowed = self.spec.match(request.method, api_path)
+    async def _dispatch(self, request: Request, served: Served, path: str) -> Response:
+        api_path = path[len(served.api.prefix) :]
+        op, path_params, allowed = served.spec.match(request.method, api_path)
         if op is None:
             if allowed:
-                raise ApiError(
+                raise Problem(
+                    ProblemKind.METHOD_NOT_ALLOWED,
                     405,
-                    "method_not_allowed",
                     f"{request.method} is not allowed here",
                     headers={"Allow": ", ".join(allowed)},
                 )
@@ -465,30 +353,44 @@ class ReferenceServer:
         if self.auth_limiter.blocked(client):
             raise too_many_failed_authentications(self.auth_limiter.block)
         raw_body = await read_body_bytes(request)
-        raw_path = request.scope.get("raw_path") or path.encode()
+        raw = RawRequest(
+            method=request.method,
+            raw_path=request.scope.get("raw_path") or path.encode(),
+            query=request.scope.get("query_string", b""),
+            body=raw_body,
+            headers=request.headers,
+        )
         try:
-            user = self.auth.authenticate(
-                request.headers, raw_path, request.scope.get("query_string", b""), raw_body
-            )
-        except ApiError:
+            user = served.authenticate(raw)
+        except ErrorAnswer:
             if self.auth_limiter.check(client) is not None:
                 raise too_many_failed_authentications(self.auth_limiter.block) from None
             raise
-        verdict = self.rate_limiter.check(user.api_key)
+        limit, limiter = served.limits[op.operation_id]
+        verdict = limiter.check(f"{served.api.name}:{limit.scope}:{served.api.user_key(user)}")
         if verdict == 429:
-            raise ApiError(
-                429, "rate_limit_exceeded", "Too many requests. Blocked for 300 seconds."
+            raise Problem(
+                ProblemKind.RATE_LIMITED,
+                429,
+                f"Too many requests. Blocked for {limiter.block:g} seconds.",
+                op=op,
             )
         if verdict == 418:
-            raise ApiError(418, "ip_banned", "Requests went on after a 429: temporarily banned.")
-        return self._execute(request, op, path_params, user, raw_body)
+            raise Problem(
+                ProblemKind.BANNED,
+                418,
+                "Requests went on after a 429: temporarily banned.",
+                op=op,
+            )
+        return self._execute(request, served, op, path_params, user, raw_body)
 
     def _execute(
         self,
         request: Request,
+        served: Served,
         op: Operation,
         path_params: dict[str, str],
-        user: User,
+        user: Any,
         raw_body: bytes,
     ) -> Response:
         query = parse_query(request.scope.get("query_string", b"").decode("latin-1"))
@@ -499,95 +401,135 @@ class ReferenceServer:
             params = validate_parameters(op, path_params, query, request.headers)
         except ParameterError as error:
             if error.location == "path":
-                raise not_found() from None
-            status = 400 if 400 in op.error_statuses or 422 not in op.error_statuses else 422
-            if status == 422:
-                raise record_invalid(error.attributes) from None
-            raise bad_request("Invalid parameters", error.attributes) from None
-        body: dict[str, Any] = {}
+                raise Problem(ProblemKind.NOT_FOUND, 404, "Not found", op=op) from None
+            raise Problem(
+                ProblemKind.INVALID_PARAMETERS, 400, "Invalid parameters", error.attributes, op=op
+            ) from None
+        body: Any = {}
         if op.body_validator is not None:
             content_type = request.headers.get("content-type", "")
-            declared = {p.name for p in op.parameters if p.location == "query"}
-            from_query = {k: v for k, v in query.items() if k not in declared}
             # Numbers stay exact decimals, validated as such (bounds compared exactly).
             parsed = read_body(content_type, raw_body)
-            if isinstance(parsed, dict) or parsed is None:
+            if served.api.query_in_body and (isinstance(parsed, dict) or parsed is None):
+                declared = {p.name for p in op.parameters if p.location == "query"}
+                from_query = {k: v for k, v in query.items() if k not in declared}
                 # Parameters in a POST's query string count, and win over the body.
                 parsed = deep_merge(parsed or {}, from_query)
             bad_text = unencodable(parsed)
             if bad_text:
-                raise record_invalid({name: [_NOT_UTF8] for name in bad_text})
+                raise _invalid_body({name: [_NOT_UTF8] for name in bad_text}, op)
             if self.lenient:
                 parsed = drop_undeclared(op, parsed)
             problems = validate_body(op, parsed)
             if problems:
-                raise record_invalid(problems)
+                raise _invalid_body(problems, op)
             body = parsed
-        handler = HANDLERS[op.operation_id]
-        # The commit protocol: the handler works on copies (the transaction hands out nothing
-        # else), the answer is rendered and serialized to bytes, and only then are the copies
-        # swapped in. An exception at any step, rendering included, leaves the store as it was.
-        with self.store.transaction() as txn:
-            ctx = Ctx(user=user, op=op, params=params, body=body, store=txn)
+        handler = served.api.handlers[op.operation_id]
+        # The commit protocol: the handler works on the state's transaction (copies, or changes
+        # it can undo), the answer is rendered and serialized to bytes, and only then committed.
+        # An exception at any step, rendering included, leaves the state as it was.
+        with served.state.transaction() as txn:
+            ctx = Ctx(user=user, op=op, params=params, body=body, state=txn, spec=served.spec)
             try:
                 result = handler(ctx)
-                if isinstance(result, tuple):
-                    trade, order = result
-                    if op.operation_id in self.trade_result_ops:
-                        result = lifecycle.render_order(trade, order)
-                    else:
-                        result = _render(ctx, trade)
-            except (InvalidOperation, ArithmeticError) as exc:
+            except ArithmeticError as exc:  # InvalidOperation included
                 # Numbers the schema let through but arithmetic cannot take (huge exponents).
-                raise record_invalid({"base": ["contains a number out of range"]}) from exc
+                raise _invalid_body({"base": ["contains a number out of range"]}, op) from exc
             content = render_json(result)
             txn.commit()
         return Response(content, status_code=op.success_status, media_type="application/json")
 
+    # ---- control endpoints -----------------------------------------------------------------------
     async def _control(self, request: Request, path: str) -> Response:
-        """Test controls outside the API: no auth, no rate limit."""
+        """Test controls outside every API: no auth, no rate limit, the core's error shape."""
+        if path == "/_reference/reset":
+            if request.method != "POST":
+                raise _method_not_allowed("POST")
+            self.reset()
+            return json_response(200, {"reset": [s.api.name for s in self.served]})
         if path != "/_reference/prices":
             raise not_found()
         if request.method == "GET":
-            pair = request.query_params.get("pair")
-            if not pair:
-                raise bad_request("pair is missing", {"pair": ["is missing"]})
-            q = self.store.quote(pair)
-            return json_response(200, _quote_body(pair, q))
+            pair = self._market(dict(request.query_params))
+            return json_response(200, self._quote_body(pair, self.prices.quote(pair)))
         if request.method != "POST":
-            raise ApiError(
-                405, "method_not_allowed", "Use GET or POST", headers={"Allow": "GET, POST"}
-            )
+            raise _method_not_allowed("GET, POST")
         try:
             data = parse_json(await read_body_bytes(request))
         except (ValueError, RecursionError):
-            raise bad_request("Body is not valid JSON", {"body": ["is not valid JSON"]}) from None
-        if not isinstance(data, dict) or not isinstance(data.get("pair"), str) or not data["pair"]:
-            raise record_invalid({"pair": ["is missing"]})
+            raise malformed("Body is not valid JSON", {"body": ["is not valid JSON"]}) from None
+        if not isinstance(data, dict):
+            raise invalid_body({"pair": ["is missing"]})
+        pair = self._market(data)
         values: dict[str, Decimal | None] = {}
         for key in ("last", "bid", "ask"):
             raw = data.get(key)
             if raw is None:
                 if key == "last":
-                    raise record_invalid({"last": ["is missing"]})
+                    raise invalid_body({"last": ["is missing"]})
                 values[key] = None
                 continue
             try:
                 number = to_decimal(raw)
             except (InvalidOperation, ValueError):
-                raise record_invalid({key: ["is invalid"]}) from None
+                raise invalid_body({key: ["is invalid"]}) from None
             if number <= 0:
-                raise record_invalid({key: ["must be greater than 0"]})
+                raise invalid_body({key: ["must be greater than 0"]})
             values[key] = number
         last = values["last"]
         assert last is not None
-        if unencodable(data["pair"]):
-            raise record_invalid({"pair": ["is not valid UTF-8 text"]})
         try:
-            quote = self.store.set_price(data["pair"], last, values["bid"], values["ask"])
+            quote = self.move_price(pair, last, values["bid"], values["ask"])
         except ArithmeticError as exc:
-            raise record_invalid({"base": ["contains a number out of range"]}) from exc
-        return json_response(200, _quote_body(data["pair"], quote))
+            raise invalid_body({"base": ["contains a number out of range"]}) from exc
+        return json_response(200, self._quote_body(pair, quote))
+
+    def _market(self, data: Mapping[str, Any]) -> str:
+        """The shared pair a control request names: `pair` (`USDT_BTC`), or an API's own market
+        field (`symbol`: `BTC_USDT`)."""
+        fields: dict[str, Callable[[str], str | None]] = {"pair": _same_pair}
+        fields.update(
+            {s.api.market_field: s.api.to_pair for s in self.served if s.api.market_field}
+        )
+        given = [name for name in fields if data.get(name) not in (None, "")]
+        names = " or ".join(fields)
+        if len(given) != 1:
+            message = "is missing" if not given else f"give one of {names}"
+            raise invalid_body({"pair": [message]})
+        name = given[0]
+        value = data[name]
+        if not isinstance(value, str):
+            raise invalid_body({name: ["must be of type string"]})
+        if unencodable(value):
+            raise invalid_body({name: [_NOT_UTF8]})
+        pair = fields[name](value)
+        if pair is None:
+            raise invalid_body({name: ["is invalid"]})
+        return pair
+
+    def _quote_body(self, pair: str, quote: Quote) -> dict[str, Any]:
+        out: dict[str, Any] = {"pair": pair}
+        for served in self.served:
+            field = served.api.market_field
+            name = served.api.from_pair(pair) if field else None
+            if field and name is not None:
+                out[field] = name
+        out.update(bid=fmt(quote.bid), ask=fmt(quote.ask), last=fmt(quote.last))
+        return out
+
+
+def _same_pair(pair: str) -> str | None:
+    return pair
+
+
+def _invalid_body(attributes: dict[str, list[str]], op: Operation) -> Problem:
+    return Problem(ProblemKind.INVALID_BODY, 422, "Invalid parameters", attributes, op=op)
+
+
+def _method_not_allowed(allowed: str) -> Problem:
+    return Problem(
+        ProblemKind.METHOD_NOT_ALLOWED, 405, f"Use {allowed}", headers={"Allow": allowed}
+    )
 
 
 class _AsgiEndpoint:
@@ -602,24 +544,28 @@ class _AsgiEndpoint:
         await response(scope, receive, send)
 
 
-def _quote_body(pair: str, quote: Quote) -> dict[str, Any]:
-    from .decimals import fmt
-
-    return {"pair": pair, "bid": fmt(quote.bid), "ask": fmt(quote.ask), "last": fmt(quote.last)}
-
-
 def create_app(
-    users: list[User] | None = None,
-    spec_path: str | Path = DEFAULT_SPEC,
+    users: Any = None,
+    spec_path: str | Path | None = None,
     rate_limit: bool = True,
     rate_limiter: RateLimiter | None = None,
     lenient: bool = False,
+    *,
+    users_by_api: Mapping[str, Any] | None = None,
+    apis: Iterable[ApiDefinition] = APIS,
 ) -> Starlette:
-    """`rate_limit=False` turns off both the per-user limit and the failed-authentication limit;
+    """Every API of `apis` on one app. `users` (a list) and `spec_path` are the first API's;
+    `users_by_api` (as `load_users_file` returns it) gives every API's users by name.
+    `rate_limit=False` turns off both the per-user limits and the failed-authentication limit;
     `lenient=True` drops undeclared body keys instead of answering 422."""
-    limiter = rate_limiter if rate_limiter is not None else RateLimiter(enabled=rate_limit)
     server = ReferenceServer(
-        users=users, spec_path=spec_path, rate_limiter=limiter, lenient=lenient
+        users=users,
+        spec_path=spec_path,
+        rate_limiter=rate_limiter,
+        lenient=lenient,
+        apis=tuple(apis),
+        users_by_api=users_by_api,
+        rate_limit=rate_limit,
     )
     app = server.app
     app.state.reference = server

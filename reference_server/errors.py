@@ -1,78 +1,32 @@
-"""Error bodies shaped like the real API's (`{"error", "error_description", "error_attributes"}`)."""
+"""Kept for existing imports: the 3Commas error bodies live in `reference_server.threecommas.errors`
+(the core's own problems in `reference_server.problems`)."""
 
-from __future__ import annotations
+from .threecommas.errors import (
+    ApiError,
+    api_key_invalid,
+    bad_request,
+    forbidden_account,
+    internal_error,
+    not_found,
+    payload_too_large,
+    record_invalid,
+    render_problem,
+    signature_invalid,
+    too_many_failed_authentications,
+    wrong_params,
+)
 
-from typing import Any
-
-
-class ApiError(Exception):
-    """An answer other than success; the app turns it into a JSON response."""
-
-    def __init__(
-        self,
-        status: int,
-        error: str,
-        description: str | None = None,
-        attributes: dict[str, list[str]] | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(f"{status} {error}")
-        self.status = status
-        self.error = error
-        self.description = description
-        self.attributes = attributes
-        self.headers = headers or {}
-
-    def body(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"error": self.error}
-        if self.description is not None:
-            out["error_description"] = self.description
-        if self.attributes:
-            out["error_attributes"] = self.attributes
-        return out
-
-
-def record_invalid(attributes: dict[str, list[str]]) -> ApiError:
-    return ApiError(422, "record_invalid", "Invalid parameters", attributes)
-
-
-def not_found() -> ApiError:
-    return ApiError(404, "Not found", "Not found")
-
-
-def wrong_params(description: str) -> ApiError:
-    return ApiError(400, "Wrong param(s)", description)
-
-
-def bad_request(description: str, attributes: dict[str, list[str]] | None = None) -> ApiError:
-    return ApiError(400, "Wrong param(s)", description, attributes)
-
-
-def forbidden_account() -> ApiError:
-    return ApiError(403, "Forbidden", "Account not owned by current user.")
-
-
-def signature_invalid() -> ApiError:
-    return ApiError(401, "signature_invalid", "Provided signature is invalid")
-
-
-def api_key_invalid() -> ApiError:
-    return ApiError(401, "api_key_invalid_or_expired", "Unauthorized. Invalid or expired api key.")
-
-
-def payload_too_large(limit: int) -> ApiError:
-    return ApiError(
-        413,
-        "payload_too_large",
-        f"Request body larger than {limit} bytes",
-        {"body": [f"is larger than {limit} bytes"]},
-    )
-
-
-def too_many_failed_authentications(block: float) -> ApiError:
-    return ApiError(
-        429,
-        "rate_limit_exceeded",
-        f"Too many failed authentications from this address. Blocked for {block:g} seconds.",
-        headers={"Retry-After": f"{block:g}"},
-    )
+__all__ = [
+    "ApiError",
+    "api_key_invalid",
+    "bad_request",
+    "forbidden_account",
+    "internal_error",
+    "not_found",
+    "payload_too_large",
+    "record_invalid",
+    "render_problem",
+    "signature_invalid",
+    "too_many_failed_authentications",
+    "wrong_params",
+]

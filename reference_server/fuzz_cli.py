@@ -13,8 +13,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .app import PREFIX, create_app
+from .app import create_app
 from .testing import ServerThread
+from .threecommas.api import PREFIX
 
 ROOT = Path(__file__).resolve().parent.parent
 

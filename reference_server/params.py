@@ -9,16 +9,18 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl
 
-from .errors import ApiError
 from .limits import MAX_BRACKET_DEPTH, MAX_JSON_DEPTH, MAX_KEY_LENGTH, MAX_PARAMETERS
+from .problems import Problem, ProblemKind
 
 _KEY_PART = re.compile(r"\[([^\[\]]*)\]")
 _NAME_SHOWN = 64  # characters of a hostile parameter name echoed back in an error
 
 
-class ParamsError(ApiError):
+class ParamsError(Problem):
+    """A request that does not parse: 400 in every API's error shape."""
+
     def __init__(self, description: str, attributes: dict[str, list[str]] | None = None) -> None:
-        super().__init__(400, "Wrong param(s)", description, attributes)
+        super().__init__(ProblemKind.MALFORMED, 400, description, attributes or {})
 
 
 def _shown(key: str) -> str:

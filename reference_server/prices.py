@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .decimals import add, admitted, mul, sub
-from .errors import record_invalid
+from .problems import invalid_body
 
 # Known pairs start at round, recognisable prices; others get a stable price from their name.
 _DEFAULTS: dict[str, Decimal] = {
@@ -69,7 +69,7 @@ class PriceBook:
             if value is not None and not admitted(value)
         }
         if problems:
-            raise record_invalid(problems)
+            raise invalid_body(problems)
         quote = Quote(bid=last if bid is None else bid, ask=last if ask is None else ask, last=last)
         with self._lock:
             self._quotes[pair] = quote

@@ -274,6 +274,16 @@ class Spec:
                 op = self._operation(template, method, item[method], shared)
                 self.operations.append(op)
                 self.by_id[op.operation_id] = op
+        self._by_template: dict[str, list[Operation]] = {}
+        self._patterns: dict[str, re.Pattern[str]] = {}
+        for op in self.operations:
+            self._by_template.setdefault(op.template, []).append(op)
+            self._patterns[op.template] = op.pattern
+        # Per segment, a fixed one sorts before a templated one; otherwise the spec's order.
+        self._templates = sorted(
+            self._by_template,
+            key=lambda t: [1 if "{" in segment else 0 for segment in t.strip("/").split("/")],
+        )
 
     # -- loading -------------------------------------------------------------------------------
     def _deref(self, node: Any) -> Any:
@@ -379,16 +389,20 @@ class Spec:
 
     # -- routing -------------------------------------------------------------------------------
     def match(self, method: str, path: str) -> tuple[Operation | None, dict[str, str], list[str]]:
-        """(operation, path params, allowed methods); allowed is empty when no path matches."""
-        allowed: list[str] = []
-        for op in self.operations:
-            found = op.pattern.match(path)
+        """(operation, path params, allowed methods); allowed is empty when no path matches.
+
+        Fixed segments win over templated ones (`/smartorders/history` before
+        `/smartorders/{id}`), whatever the order of the spec's paths: the first template that
+        matches the path decides, and its methods are the allowed ones."""
+        for template in self._templates:
+            found = self._patterns[template].match(path)
             if found is None:
                 continue
-            if op.method == method.upper():
-                return op, found.groupdict(), []
-            allowed = self.methods_by_template[op.template]
-        return None, {}, allowed
+            for op in self._by_template[template]:
+                if op.method == method.upper():
+                    return op, found.groupdict(), []
+            return None, {}, self.methods_by_template[template]
+        return None, {}, []
 
 
 def coerce(raw: str, scalar_type: str | None) -> Any:

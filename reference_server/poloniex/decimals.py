@@ -50,7 +50,8 @@ def parse_positive(value: object, field: str) -> Decimal:
                 raise invalid_parameter(f"Invalid {field}")
             # repr() is the shortest text that reads back as this float: what the client wrote.
             result = Decimal(repr(value))
-        elif isinstance(value, str):
+        elif isinstance(value, (str, Decimal)):
+            # A JSON number reaches the engine as an exact Decimal (the core parses it so).
             result = Decimal(value)
         else:
             raise invalid_parameter(f"Invalid {field}")

@@ -30,9 +30,11 @@ trailing high that came and went between two calls.
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -470,6 +472,15 @@ class Book:
         return held is None or (releasing is not None and held == releasing.id)
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """Copies of some users' books and the id counter, for `SmartOrderEngine.restore`."""
+
+    books: Mapping[str, Book | None]
+    last_id: int
+    everyone: bool
+
+
 class SmartOrderEngine:
     """Every user's smart orders; one lock around every operation."""
 
@@ -480,6 +491,40 @@ class SmartOrderEngine:
         self._books: dict[str, Book] = {}
         self._live: dict[int, SmartOrder] = {}
         self._last_id = 0
+
+    # ---- transactions ----------------------------------------------------------------------
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the engine's lock (re-entrant) across several operations."""
+        with self._lock:
+            yield
+
+    def snapshot(self, owners: Iterable[str] | None = None) -> Snapshot:
+        """Copies of these users' books (every user's without `owners`) and the id counter."""
+        with self._lock:
+            names = list(self._books) if owners is None else list(owners)
+            books = {
+                name: copy.deepcopy(self._books[name]) if name in self._books else None
+                for name in names
+            }
+            return Snapshot(books, self._last_id, owners is None)
+
+    def restore(self, snapshot: Snapshot) -> None:
+        """Put the books of a snapshot back, as if nothing had happened to them since."""
+        with self._lock:
+            names = set(snapshot.books)
+            if snapshot.everyone:
+                names |= set(self._books)
+            for name in names:
+                current = self._books.pop(name, None)
+                if current is not None:
+                    for order_id in current.orders:
+                        self._live.pop(order_id, None)
+                book = snapshot.books.get(name)
+                if book is not None:
+                    self._books[name] = book
+                    self._live.update((o.id, o) for o in book.orders.values() if o.live)
+            self._last_id = snapshot.last_id
 
     # ---- ids and prices --------------------------------------------------------------------
     def _new_id(self) -> int:
@@ -773,6 +818,7 @@ __all__ = [
     "SmartOrder",
     "SmartOrderEngine",
     "SmartOrderType",
+    "Snapshot",
     "TriggeredOrder",
     "step",
     "transition",

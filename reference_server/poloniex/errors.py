@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from ..problems import ErrorAnswer, Problem, ProblemKind
+
 # Documented codes (openapi/poloniex.yaml, components/schemas/Error/properties/code).
 ORDER_NOT_FOUND: Final = 21301
 INVALID_PARAMETER: Final = 25001
@@ -19,16 +21,21 @@ NOTHING_TO_CANCEL_CANCELED: Final = 25014
 # Undocumented cases: the HTTP status as the code (see the module docstring).
 UNAUTHORIZED: Final = 401
 REQUEST_TIMEOUT: Final = 408
+# Statuses the core answers before any handler (no route, body too large, rate limits, a crash):
+# the status as the code too.
 
 
-class PoloniexError(Exception):
+class PoloniexError(ErrorAnswer):
     """An answer other than success; the HTTP layer sends `status` with `body()`."""
 
-    def __init__(self, status: int, code: int, message: str) -> None:
+    def __init__(
+        self, status: int, code: int, message: str, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(f"{status} {code} {message}")
         self.status = status
         self.code = code
         self.message = message
+        self.headers = headers or {}
 
     def body(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message}
@@ -79,3 +86,29 @@ def client_order_id_exists() -> PoloniexError:
     400 example (`duplicate_client_order_id`), so smart orders use it.
     """
     return PoloniexError(400, CLIENT_ORDER_ID_EXISTS, "clientOrderId already exists")
+
+
+def _fields(attributes: dict[str, list[str]]) -> str:
+    return "; ".join(f"{name} {text}" for name, texts in attributes.items() for text in texts)
+
+
+def render_problem(problem: Problem) -> PoloniexError:
+    """The core's problems as Poloniex answers them: `{code, message}`, the message naming the
+    field. A request that fails validation or does not parse is 400/25001 (invalid parameter), as
+    the contract documents; an `{id}` that cannot be an id is 404/21301 like an unknown one."""
+    kind, headers = problem.kind, problem.headers
+    if kind == ProblemKind.NOT_FOUND:
+        if problem.op is not None:
+            return order_not_found()
+        return PoloniexError(404, 404, "Not found")
+    if kind in (ProblemKind.INVALID_PARAMETERS, ProblemKind.INVALID_BODY, ProblemKind.MALFORMED):
+        detail = _fields(problem.attributes) or problem.message
+        return invalid_parameter(f"Invalid parameter: {detail}")
+    if kind in (ProblemKind.RATE_LIMITED, ProblemKind.BANNED, ProblemKind.AUTH_BLOCKED):
+        # The contract documents 429 only: a request during the block is refused with it too.
+        return PoloniexError(429, 429, problem.message, headers)
+    if kind == ProblemKind.INTERNAL:
+        return PoloniexError(500, 500, "Internal error")
+    detail = _fields(problem.attributes)
+    message = f"{problem.message}: {detail}" if detail else problem.message
+    return PoloniexError(problem.status, problem.status, message, headers)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
+
+from ..users_file import UsersFileError
 
 # The demo user, so a local server works with no setup. Made up for this project (not a real
 # Poloniex key): four groups of eight like real keys, and 64 hex digits as the secret.
@@ -27,3 +30,27 @@ def users_by_key(users: Iterable[PoloniexUser]) -> dict[str, PoloniexUser]:
 
 def demo_users() -> dict[str, PoloniexUser]:
     return users_by_key([PoloniexUser(DEMO_POLONIEX_API_KEY, DEMO_POLONIEX_SECRET)])
+
+
+def parse_users(data: Mapping[str, Any]) -> dict[str, PoloniexUser]:
+    """The users file's `poloniex_users:` list of `{api_key, secret}`."""
+    entries = data.get("poloniex_users")
+    if not isinstance(entries, list) or not entries:
+        raise UsersFileError("poloniex_users: expected a non-empty list")
+    users: dict[str, PoloniexUser] = {}
+    for index, entry in enumerate(entries):
+        where = f"poloniex_users[{index}]"
+        if not isinstance(entry, dict):
+            raise UsersFileError(f"{where}: expected a mapping")
+        api_key, secret = entry.get("api_key"), entry.get("secret")
+        if not isinstance(api_key, str) or not api_key:
+            raise UsersFileError(f"{where}: api_key must be a non-empty string")
+        if api_key in users:
+            raise UsersFileError(f"{where}: duplicate api_key")
+        if not isinstance(secret, str) or not secret:
+            raise UsersFileError(f"{where}: secret must be a non-empty string")
+        unknown = sorted(set(entry) - {"api_key", "secret"})
+        if unknown:
+            raise UsersFileError(f"{where}: unknown keys {unknown}")
+        users[api_key] = PoloniexUser(api_key, secret)
+    return users

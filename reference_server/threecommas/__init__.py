@@ -1,4 +1,4 @@
-"""3Commas SmartTrade v2: the model, its state machine, the price engine, commands and rendering.
+"""The 3Commas SmartTrade v2 API of the reference server (served at `/public/api`).
 
 One concern per module, each depending only on those above it:
 
@@ -9,4 +9,7 @@ One concern per module, each depending only on those above it:
 - `commands`: what the user asks for: cancel, close, force start/process, funds, order actions.
 - `build`: request bodies into a new SmartTrade (create) or changes to one (update).
 - `render`: SmartTrades, steps and trades as the API answers them.
+
+The HTTP side, read by the core through `api.THREECOMMAS`: `handlers` (one per operationId),
+`auth` (HMAC and RSA signatures), `errors` (the API's error bodies), `users`, `store` (the state).
 """

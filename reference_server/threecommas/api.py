@@ -1,0 +1,55 @@
+"""The 3Commas SmartTrade v2 API as the core serves it: `API`, listed in `reference_server/apis.py`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..prices import PriceBook
+from ..protocol import ApiDefinition, Authenticator, RawRequest
+from ..spec_validation import DEFAULT_SPEC
+from .auth import Authenticator as Signing
+from .errors import render_problem
+from .handlers import HANDLERS
+from .store import Store
+from .users import User, demo_users, parse_users
+
+PREFIX = "/public/api"
+
+
+def authenticator(users: list[User]) -> Authenticator:
+    signing = Signing(users)
+
+    def authenticate(request: RawRequest) -> User:
+        return signing.authenticate(request.headers, request.raw_path, request.query, request.body)
+
+    return authenticate
+
+
+def load_users(data: Mapping[str, Any]) -> list[User]:
+    """The users file's `users:` list; none when the file has no `users:`."""
+    return parse_users(data) if "users" in data else []
+
+
+def new_state(prices: PriceBook) -> Store:
+    return Store(prices)
+
+
+def user_key(user: User) -> str:
+    return user.api_key
+
+
+API = ApiDefinition(
+    name="3commas",
+    spec_path=DEFAULT_SPEC,
+    prefix=PREFIX,
+    handlers=HANDLERS,
+    authenticator=authenticator,
+    render_problem=render_problem,
+    new_state=new_state,
+    load_users=load_users,
+    demo_users=demo_users,
+    users_key="users",
+    user_key=user_key,
+    query_in_body=True,
+)
