@@ -18,7 +18,9 @@ from ..lifecycle import Order, SmartTrade
 from ..protocol import Ctx, Handler
 from ..rules import check_create, check_funds, check_update, get
 from ..spec_validation import parse_rfc3339
+from . import commands
 from .errors import forbidden_account, record_invalid, wrong_params
+from .statuses import LIST_FILTERS
 
 
 def _success_schema_name(ctx: Ctx) -> str | None:
@@ -46,15 +48,6 @@ def _render(ctx: Ctx, trade: SmartTrade) -> dict[str, Any]:
     return lifecycle.render(trade, ctx.state.quote(trade.pair))
 
 
-_STATUS_FILTERS: dict[str, Callable[[SmartTrade], bool]] = {
-    "all": lambda t: True,
-    "active": lambda t: not t.terminal,
-    "finished": lambda t: t.terminal,
-    "successfully_finished": lambda t: t.status == lifecycle.FINISHED,
-    "successfully_finish": lambda t: t.status == lifecycle.FINISHED,
-    "cancelled": lambda t: t.status == lifecycle.CANCELLED,
-    "failed": lambda t: t.status == "failed",
-}
 
 
 def _sort_key(order_by: str) -> Callable[[SmartTrade], Any]:
@@ -87,9 +80,9 @@ def list_smart_trades(ctx: Ctx) -> Any:
         trades = [t for t in trades if t.pair.split("_", 1)[-1] == p["base"]]
     if p.get("quote"):
         trades = [t for t in trades if t.pair.split("_", 1)[0] == p["quote"]]
-    status_filter = _STATUS_FILTERS.get(str(p.get("status", "all")))
-    if status_filter is not None:
-        trades = [t for t in trades if status_filter(t)]
+    wanted = LIST_FILTERS.get(str(p.get("status", "all")))
+    if wanted is not None:
+        trades = [t for t in trades if t.status in wanted]
     since, until = _as_datetime(p.get("from")), _as_datetime(p.get("to"))
     if since is not None:
         trades = [t for t in trades if t.created_at >= since]
@@ -204,8 +197,7 @@ def force_process_smart_trade(ctx: Ctx) -> Any:
 
 def set_smart_trade_note(ctx: Ctx) -> Any:
     trade = _trade(ctx)
-    trade.note = ctx.body["note"]
-    trade.updated_at = ctx.state.clock()
+    commands.set_note(trade, ctx.body["note"], ctx.state.clock())
     return _render(ctx, trade)
 
 

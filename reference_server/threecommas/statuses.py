@@ -86,3 +86,16 @@ def title(status: TradeStatus | OrderStatus) -> str:
 def status_body(status: TradeStatus | OrderStatus) -> dict[str, Any]:
     """A `Status` object: `type` and `basic_type` are the same value here."""
     return {"type": status.value, "basic_type": status.value, "title": title(status)}
+
+
+# What each value of the list's `status` filter (SmartTradeStatusFilter in openapi/3commas.yaml)
+# matches; None matches every SmartTrade. Both spellings of "successfully finished" are served.
+LIST_FILTERS: dict[str, frozenset[TradeStatus] | None] = {
+    "all": None,
+    "active": frozenset(TradeStatus) - TERMINAL,
+    "finished": TERMINAL,
+    "successfully_finished": frozenset({TradeStatus.FINISHED}),
+    "successfully_finish": frozenset({TradeStatus.FINISHED}),
+    "cancelled": frozenset({TradeStatus.CANCELLED}),
+    "failed": frozenset({TradeStatus.FAILED}),
+}
