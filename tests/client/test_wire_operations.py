@@ -19,14 +19,14 @@ from threecommas_client.models import (
     CreateSmartCoverV1Request,
     CreateSmartSellV1Request,
     CreateSmartTradeV1Request,
-    SmartTradeV1,
-    StepPanicSellV1Request,
-    UpdateSmartTradeV1Request,
     ReduceFundsRequest,
     SetNoteRequest,
     SmartTrade,
     SmartTradeCreateRequest,
     SmartTradeUpdateRequest,
+    SmartTradeV1,
+    StepPanicSellV1Request,
+    UpdateSmartTradeV1Request,
 )
 
 from .helpers import DOCS_API_KEY, DOCS_SECRET, Recorder, load_spec, verify_signature
