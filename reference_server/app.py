@@ -223,8 +223,11 @@ class ReferenceServer:
         self.served: list[Served] = []
         for index, api in enumerate(apis):
             spec = Spec(spec_path if index == 0 and spec_path is not None else api.spec_path)
+            # A deprecated operation without a handler answers 501 after auth and validation.
             missing = [
-                op.operation_id for op in spec.operations if op.operation_id not in api.handlers
+                op.operation_id
+                for op in spec.operations
+                if op.operation_id not in api.handlers and not op.deprecated
             ]
             if missing:
                 raise RuntimeError(f"{api.name}: spec operations without a handler: {missing}")
@@ -424,7 +427,11 @@ class ReferenceServer:
             if problems:
                 raise _invalid_body(problems, op)
             body = parsed
-        handler = served.api.handlers[op.operation_id]
+        handler = served.api.handlers.get(op.operation_id)
+        if handler is None:
+            raise Problem(
+                ProblemKind.NOT_IMPLEMENTED, 501, f"{op.operation_id} is not implemented here", op=op
+            )
         # The commit protocol: the handler works on the state's transaction (copies, or changes
         # it can undo), the answer is rendered and serialized to bytes, and only then committed.
         # An exception at any step, rendering included, leaves the state as it was.

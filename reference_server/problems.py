@@ -39,6 +39,7 @@ class ProblemKind(StrEnum):
     BANNED = "banned"  # 418: requests went on during a rate-limit block
     AUTH_BLOCKED = "auth_blocked"  # 429: too many failed authentications from this address
     INTERNAL = "internal"  # 500
+    NOT_IMPLEMENTED = "not_implemented"  # 501: a deprecated operation this server does not serve
 
 
 @dataclass(eq=False)

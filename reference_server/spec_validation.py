@@ -239,6 +239,7 @@ class Operation:
     either: dict[int, str] = field(default_factory=dict, repr=False)
     body_schema: Any | None = None
     resolve: Callable[[Any], Any] = field(default=lambda node: node, repr=False)
+    deprecated: bool = False
 
 
 class ParameterError(Exception):
@@ -373,6 +374,7 @@ class Spec:
         regex = "^" + re.sub(r"\\\{([^}]+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$"
         return Operation(
             operation_id=raw["operationId"],
+            deprecated=bool(raw.get("deprecated", False)),
             method=method.upper(),
             template=template,
             pattern=re.compile(regex),

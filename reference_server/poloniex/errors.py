@@ -107,6 +107,8 @@ def render_problem(problem: Problem) -> PoloniexError:
     if kind in (ProblemKind.RATE_LIMITED, ProblemKind.BANNED, ProblemKind.AUTH_BLOCKED):
         # The contract documents 429 only: a request during the block is refused with it too.
         return PoloniexError(429, 429, problem.message, headers)
+    if kind == ProblemKind.NOT_IMPLEMENTED:
+        return PoloniexError(501, 501, problem.message)
     if kind == ProblemKind.INTERNAL:
         return PoloniexError(500, 500, "Internal error")
     detail = _fields(problem.attributes)

@@ -108,6 +108,8 @@ def render_problem(problem: Problem) -> ApiError:
         return ApiError(429, "rate_limit_exceeded", problem.message, headers=problem.headers)
     if kind == ProblemKind.BANNED:
         return ApiError(418, "ip_banned", problem.message, headers=problem.headers)
+    if kind == ProblemKind.NOT_IMPLEMENTED:
+        return ApiError(501, "not_implemented", problem.message)
     if kind == ProblemKind.AUTH_BLOCKED:
         return ApiError(429, "rate_limit_exceeded", problem.message, headers=problem.headers)
     return internal_error()

@@ -12,16 +12,46 @@ import pytest
 from threecommas_client import SignedClient
 from threecommas_client.models import (
     AddFundsRequest,
+    AddFundsV1Request,
+    CancelOrderV1Request,
+    CreateSimpleBuyV1Request,
+    CreateSimpleSellV1Request,
+    CreateSmartCoverV1Request,
+    CreateSmartSellV1Request,
+    CreateSmartTradeV1Request,
     ReduceFundsRequest,
     SetNoteRequest,
     SmartTrade,
     SmartTradeCreateRequest,
     SmartTradeUpdateRequest,
+    SmartTradeV1,
+    StepPanicSellV1Request,
+    UpdateSmartTradeV1Request,
 )
 
 from .helpers import DOCS_API_KEY, DOCS_SECRET, Recorder, load_spec, verify_signature
 
 CREATE = {"account_id": 1, "pair": "USDT_BTC", "position": {"type": "buy", "order_type": "market", "units": {"value": "0.01"}}}
+
+V1_SIMPLE = {"account_id": 1, "pair": "BTC_ETH", "units_to_buy": "1.0525", "buy_price": "0.05", "buy_method": "limit"}
+V1_SIMPLE_BYTES = b'{"account_id":1,"pair":"BTC_ETH","units_to_buy":"1.0525","buy_price":"0.05","buy_method":"limit"}'
+V1_TRADE_BODY = {
+    "account_id": 1, "pair": "BTC_ETH", "units_to_buy": "1", "buy_price": "0.05", "take_profit_enabled": True,
+    "take_profit_type": "step_sell", "stop_loss_enabled": False,
+    "take_profit_step_orders": [{"percent": "50", "price": "0.06", "price_method": "bid"}, {"percent": "50", "price_percentage": "20"}],
+}
+V1_TRADE_BYTES = (
+    b'{"account_id":1,"pair":"BTC_ETH","units_to_buy":"1","buy_price":"0.05","take_profit_enabled":true,'
+    b'"stop_loss_enabled":false,"take_profit_type":"step_sell","take_profit_step_orders":[{"percent":"50",'
+    b'"price":"0.06","price_method":"bid"},{"percent":"50","price_percentage":"20"}]}'
+)
+# A ver1 SmartTrade as seed 002's entity listing shows it (abridged), for the ver1 answers.
+V1_ANSWER = {
+    "id": 1, "account_id": 68, "status": "bought", "type": "SmartTrade::Classic", "created_at": "2018-08-08 08:08:08",
+    "closed_at": None, "units_to_buy": "1.0525", "trailing_stop_loss_condition_percentage": 2,
+    "take_profit_steps": [{"id": 1, "smart_trade_id": 1, "type": "SmartTradeStep::TakeProfitStep", "status": "enqueued",
+                           "created_at": "2018-09-09 09:09:09", "percent": "25.6"}],
+}
 
 # operationId -> (tag, positional args, keyword args, method, raw target, body bytes or None)
 CASES: dict[str, tuple[str, tuple[Any, ...], dict[str, Any], str, bytes, bytes | None]] = {
@@ -63,6 +93,54 @@ CASES: dict[str, tuple[str, tuple[Any, ...], dict[str, Any], str, bytes, bytes |
         "smart_trade_trades", (7, 9), {}, "POST", b"/public/api/v2/smart_trades/7/trades/9/close_by_market", None,
     ),
     "cancel_trade": ("smart_trade_trades", (7, 9), {}, "DELETE", b"/public/api/v2/smart_trades/7/trades/9", None),
+    # ver1 (deprecated), flat bodies
+    "create_simple_buy_v1": (
+        "smart_trades_v1", (), {"body": CreateSimpleBuyV1Request.from_dict(V1_SIMPLE)}, "POST",
+        b"/public/api/ver1/smart_trades/create_simple_buy", V1_SIMPLE_BYTES,
+    ),
+    "create_simple_sell_v1": (
+        "smart_trades_v1", (), {"body": CreateSimpleSellV1Request.from_dict(V1_SIMPLE)}, "POST",
+        b"/public/api/ver1/smart_trades/create_simple_sell", V1_SIMPLE_BYTES,
+    ),
+    "create_smart_sell_v1": (
+        "smart_trades_v1", (),
+        {"body": CreateSmartSellV1Request.from_dict({"account_id": 1, "pair": "BTC_ETH", "units_to_buy": "1", "average_buy_price": "0.05", "take_profit_enabled": False, "stop_loss_enabled": False})},
+        "POST", b"/public/api/ver1/smart_trades/create_smart_sell",
+        b'{"account_id":1,"pair":"BTC_ETH","units_to_buy":"1","average_buy_price":"0.05","take_profit_enabled":false,"stop_loss_enabled":false}',
+    ),
+    "create_smart_cover_v1": (
+        "smart_trades_v1", (), {"body": CreateSmartCoverV1Request.from_dict(V1_TRADE_BODY)}, "POST",
+        b"/public/api/ver1/smart_trades/create_smart_cover", V1_TRADE_BYTES,
+    ),
+    "create_smart_trade_v1": (
+        "smart_trades_v1", (), {"body": CreateSmartTradeV1Request.from_dict(V1_TRADE_BODY)}, "POST",
+        b"/public/api/ver1/smart_trades/create_smart_trade", V1_TRADE_BYTES,
+    ),
+    "list_smart_trades_v1": (
+        "smart_trades_v1", (), {"limit": 40, "offset": 80, "scope": "active"}, "GET",
+        b"/public/api/ver1/smart_trades?limit=40&offset=80&scope=active", None,
+    ),
+    "cancel_order_v1": (
+        "smart_trades_v1", (7,), {"body": CancelOrderV1Request.from_dict({"step_id": "128"})}, "POST",
+        b"/public/api/ver1/smart_trades/7/cancel_order", b'{"step_id":"128"}',
+    ),
+    "add_funds_v1": (
+        "smart_trades_v1", (7,), {"body": AddFundsV1Request.from_dict({"quantity": "0.5", "is_market": False, "rate": "0.049"})},
+        "POST", b"/public/api/ver1/smart_trades/7/add_funds", b'{"quantity":"0.5","is_market":false,"rate":"0.049"}',
+    ),
+    "step_panic_sell_v1": (
+        "smart_trades_v1", (7,), {"body": StepPanicSellV1Request.from_dict({"step_id": 128})}, "POST",
+        b"/public/api/ver1/smart_trades/7/step_panic_sell", b'{"step_id":128}',
+    ),
+    "update_smart_trade_v1": (
+        "smart_trades_v1", (7,),
+        {"body": UpdateSmartTradeV1Request.from_dict({"take_profit_enabled": "false", "stop_loss_enabled": True, "stop_loss_price_condition": "0.04"})},
+        "PATCH", b"/public/api/ver1/smart_trades/7/update",
+        b'{"take_profit_enabled":"false","stop_loss_enabled":true,"stop_loss_price_condition":"0.04"}',
+    ),
+    "cancel_smart_trade_v1": ("smart_trades_v1", (7,), {}, "POST", b"/public/api/ver1/smart_trades/7/cancel", None),
+    "panic_sell_v1": ("smart_trades_v1", (7,), {}, "POST", b"/public/api/ver1/smart_trades/7/panic_sell", None),
+    "force_process_v1": ("smart_trades_v1", (7,), {}, "POST", b"/public/api/ver1/smart_trades/7/force_process", None),
 }
 
 
@@ -82,6 +160,9 @@ def test_operation_on_the_wire(operation_id: str) -> None:
     for name in ("sync", "sync_detailed", "asyncio", "asyncio_detailed"):
         assert callable(getattr(module, name))
     recorder = Recorder()
+    if tag == "smart_trades_v1":
+        answer = [V1_ANSWER] if method == "GET" else {} if operation_id == "add_funds_v1" else V1_ANSWER
+        recorder = Recorder([(200 if method in ("GET", "PATCH") else 201, answer)] * 4)
     client = SignedClient(api_key=DOCS_API_KEY, secret=DOCS_SECRET, transport=recorder.transport)
     result = module.sync(*args, client=client, **kwargs)
     detailed = module.sync_detailed(*args, client=client, **kwargs)
@@ -104,6 +185,8 @@ def test_operation_on_the_wire(operation_id: str) -> None:
     assert detailed.status_code in (200, 201)
     if isinstance(result, SmartTrade):
         assert result.id == 30404547
+    if isinstance(result, SmartTradeV1):
+        assert result.id == 1 and result.units_to_buy == Decimal("1.0525")
 
 
 def test_decimal_survives_wire_model_wire() -> None:

@@ -93,7 +93,7 @@ def test_lint_finds(
     assert any(expected in p for p in problems), problems
 
 
-@pytest.mark.parametrize("typo", ["percet", "cros", "stope", "SmarTrade", "SMART_TRADE_WRITE"])
+@pytest.mark.parametrize("typo", ["percet", "cros", "stope", "SmarTrade", "trailing_last_pirce"])
 def test_lint_finds_registered_typos(spec: Spec, spec_text: str, registry: Spec, typo: str) -> None:
     problems = [
         str(p) for p in spec_lint.lint_contract(spec, spec_text + f"\n# {typo}\n", registry)

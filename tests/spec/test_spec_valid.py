@@ -103,6 +103,7 @@ def test_exactly_the_fifteen_operations(spec: dict[str, Any]) -> None:
     found = {
         op["operationId"]: (method, route, op["tags"][0])
         for route, method, op in spec_lint.operations(spec)
+        if op["tags"] != ["smart_trades_v1"]  # ver1: tests/spec/test_ver1_coverage.py
     }
     assert found == EXPECTED_OPERATIONS
 

@@ -4,9 +4,16 @@
 
 from .account import Account
 from .add_funds_request import AddFundsRequest
+from .add_funds_v1_request import AddFundsV1Request
 from .boolean_input_type_1 import BooleanInputType1
+from .cancel_order_v1_request import CancelOrderV1Request
 from .conditional_price import ConditionalPrice
 from .conditional_price_params import ConditionalPriceParams
+from .create_simple_buy_v1_request import CreateSimpleBuyV1Request
+from .create_simple_sell_v1_request import CreateSimpleSellV1Request
+from .create_smart_cover_v1_request import CreateSmartCoverV1Request
+from .create_smart_sell_v1_request import CreateSmartSellV1Request
+from .create_smart_trade_v1_request import CreateSmartTradeV1Request
 from .current_price import CurrentPrice
 from .entry_order_type import EntryOrderType
 from .error import Error
@@ -17,6 +24,7 @@ from .leverage_params import LeverageParams
 from .leverage_type import LeverageType
 from .list_smart_trades_order_by import ListSmartTradesOrderBy
 from .list_smart_trades_order_direction import ListSmartTradesOrderDirection
+from .list_smart_trades_v1_order import ListSmartTradesV1Order
 from .margin import Margin
 from .market_close import MarketClose
 from .order_price import OrderPrice
@@ -42,8 +50,16 @@ from .smart_trade_data import SmartTradeData
 from .smart_trade_kind import SmartTradeKind
 from .smart_trade_status_filter import SmartTradeStatusFilter
 from .smart_trade_update_request import SmartTradeUpdateRequest
+from .smart_trade_v1 import SmartTradeV1
+from .smart_trade_v1_add_funds_response_type import SmartTradeV1AddFundsResponseType
+from .smart_trade_v1_buy_method import SmartTradeV1BuyMethod
+from .smart_trade_v1_empty import SmartTradeV1Empty
+from .smart_trade_v1_order import SmartTradeV1Order
+from .smart_trade_v1_step import SmartTradeV1Step
+from .smart_trade_v1_take_profit_type import SmartTradeV1TakeProfitType
 from .status import Status
 from .step_data import StepData
+from .step_panic_sell_v1_request import StepPanicSellV1Request
 from .stop_loss import StopLoss
 from .stop_loss_conditional import StopLossConditional
 from .stop_loss_conditional_params import StopLossConditionalParams
@@ -54,6 +70,8 @@ from .stop_loss_trailing_params import StopLossTrailingParams
 from .take_profit import TakeProfit
 from .take_profit_params import TakeProfitParams
 from .take_profit_step import TakeProfitStep
+from .take_profit_step_order_v1_params import TakeProfitStepOrderV1Params
+from .take_profit_step_order_v1_update_params import TakeProfitStepOrderV1UpdateParams
 from .take_profit_step_params import TakeProfitStepParams
 from .take_profit_step_price_params import TakeProfitStepPriceParams
 from .take_profit_trailing_params import TakeProfitTrailingParams
@@ -64,13 +82,21 @@ from .trade import Trade
 from .trailing import Trailing
 from .units import Units
 from .units_params import UnitsParams
+from .update_smart_trade_v1_request import UpdateSmartTradeV1Request
 
 __all__ = (
     "Account",
     "AddFundsRequest",
+    "AddFundsV1Request",
     "BooleanInputType1",
+    "CancelOrderV1Request",
     "ConditionalPrice",
     "ConditionalPriceParams",
+    "CreateSimpleBuyV1Request",
+    "CreateSimpleSellV1Request",
+    "CreateSmartCoverV1Request",
+    "CreateSmartSellV1Request",
+    "CreateSmartTradeV1Request",
     "CurrentPrice",
     "EntryOrderType",
     "Error",
@@ -81,6 +107,7 @@ __all__ = (
     "LeverageType",
     "ListSmartTradesOrderBy",
     "ListSmartTradesOrderDirection",
+    "ListSmartTradesV1Order",
     "Margin",
     "MarketClose",
     "OrderPrice",
@@ -106,8 +133,16 @@ __all__ = (
     "SmartTradeKind",
     "SmartTradeStatusFilter",
     "SmartTradeUpdateRequest",
+    "SmartTradeV1",
+    "SmartTradeV1AddFundsResponseType",
+    "SmartTradeV1BuyMethod",
+    "SmartTradeV1Empty",
+    "SmartTradeV1Order",
+    "SmartTradeV1Step",
+    "SmartTradeV1TakeProfitType",
     "Status",
     "StepData",
+    "StepPanicSellV1Request",
     "StopLoss",
     "StopLossConditional",
     "StopLossConditionalParams",
@@ -118,6 +153,8 @@ __all__ = (
     "TakeProfit",
     "TakeProfitParams",
     "TakeProfitStep",
+    "TakeProfitStepOrderV1Params",
+    "TakeProfitStepOrderV1UpdateParams",
     "TakeProfitStepParams",
     "TakeProfitStepPriceParams",
     "TakeProfitTrailingParams",
@@ -128,4 +165,5 @@ __all__ = (
     "Trailing",
     "Units",
     "UnitsParams",
+    "UpdateSmartTradeV1Request",
 )
