@@ -1,7 +1,7 @@
 """Breaking changes between a released spec (the baseline) and the current one.
 
-`python -m generator.breaking [--only NAME]` compares every target of generator/specs.py with its
-last released spec, `openapi/released/<spec file stem>-<info.version>.yaml` (the highest version
+`python -m generator.breaking [--only NAME]` (the command; this module is the core) compares every
+target of generator/specs.py with its last released spec, `openapi/released/<spec file stem>-<info.version>.yaml` (the highest version
 there; a target without one is skipped). It prints each breaking change with its rule and location
 and fails unless the current spec's `info.version` has a higher major version than the baseline's,
 or the change is listed, with a reason, in `openapi/released/allowed-breaking.yaml`.
@@ -44,12 +44,10 @@ operations is reported once, at the first place it is reached (operations in pat
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import json
 import random
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -58,7 +56,10 @@ from typing import Any
 
 import yaml
 
-from .schema_paths import branches, resolve
+from .load import load_yaml
+from .operations import METHODS, path_items
+from .paths import branches
+from .refs import resolve
 from .versions import spec_major
 
 # The regex parser of Python 3.11+ (sre_parse before); private, so typed loosely.
@@ -87,7 +88,6 @@ RULES = (
 
 RELEASED_DIR = Path("openapi/released")
 ALLOW_LIST = RELEASED_DIR / "allowed-breaking.yaml"
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _ALL_TYPES = frozenset({"null", "boolean", "object", "array", "number", "integer", "string"})
 _UPPER = {"maximum": "number", "exclusiveMaximum": "number", "maxLength": "string", "maxItems": "array",
           "maxProperties": "object"}  # fmt: skip
@@ -356,9 +356,8 @@ def _norm_path(path: str) -> str:
 
 def _operations(spec: Spec) -> dict[tuple[str, str], tuple[str, Schema, Schema]]:
     found = {}
-    for path, item in (spec.get("paths") or {}).items():
-        item = resolve(spec, item)
-        for method in _METHODS:
+    for path, item in path_items(spec):
+        for method in METHODS:
             if method in item:
                 found[(_norm_path(path), method)] = (f"{method.upper()} {path}", item, item[method])
     return found
@@ -596,8 +595,7 @@ class _Diff:
 
 
 def load(path: Path) -> Spec:
-    with path.open(encoding="utf-8") as handle:
-        data: Spec = yaml.safe_load(handle)
+    data: Spec = load_yaml(path)
     return data
 
 
@@ -655,7 +653,7 @@ def judge(target: str, old: Spec, new: Spec, allowed: Iterable[dict[str, str]] =
     return Verdict(changes, unexcused, bumped, old_version, new_version)
 
 
-def _report(name: str, verdict: Verdict) -> Iterator[str]:
+def report(name: str, verdict: Verdict) -> Iterator[str]:
     head = f"{name}: {verdict.old_version} -> {verdict.new_version}"
     if not verdict.changes:
         yield f"{head}: no breaking change"
@@ -671,32 +669,3 @@ def _report(name: str, verdict: Verdict) -> Iterator[str]:
             "  FAIL: bump the major version of info.version, or list each change with a reason in "
             + str(ALLOW_LIST)
         )
-
-
-def main(argv: list[str] | None = None) -> int:
-    from .specs import REPO_ROOT, TARGETS  # the core above does not need the target table
-
-    parser = argparse.ArgumentParser(
-        prog="python -m generator.breaking", description=__doc__.split("\n\n")[0]
-    )
-    parser.add_argument("--only", action="append", default=[], help="target name (repeatable)")
-    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    allowed = load_allow_list(REPO_ROOT / ALLOW_LIST)
-    failed = False
-    for target in TARGETS:
-        if args.only and target.name not in args.only:
-            continue
-        baseline = baseline_for(target.spec, REPO_ROOT / RELEASED_DIR)
-        if baseline is None:
-            print(
-                f"{target.name}: no released baseline in {RELEASED_DIR}/ ({target.spec.stem}-<version>.yaml); skipped"
-            )
-            continue
-        verdict = judge(target.name, load(baseline), load(REPO_ROOT / target.spec), allowed)
-        print("\n".join(_report(target.name, verdict)))
-        failed |= not verdict.ok
-    return 1 if failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

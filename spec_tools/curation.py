@@ -1,4 +1,5 @@
-"""The curation check: every entry of openapi/curation.yaml holds against its source and the spec."""
+"""The curation check: every entry of a curation registry (openapi/curation.yaml and the like) holds
+against its source and the spec."""
 
 from __future__ import annotations
 
@@ -6,24 +7,19 @@ import re
 from pathlib import Path
 from typing import Any
 
-import jsonschema  # type: ignore[import-untyped]
-import yaml
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
+from . import paths as schema_paths
+from .load import LintProblem, load_yaml
+from .operations import operations
+from .refs import RefError, lookup
+from .validators import schema_validator
 
-from . import schema_paths
-from .spec_loader import LintProblem
-
-OPENAPI_DIR = Path(__file__).resolve().parent.parent / "openapi"
-SOURCES_DIR = OPENAPI_DIR / "sources"
 _MISSING = object()
 # Keys an entry of these categories needs besides the common ones.
 _CATEGORY_KEYS = {"deliberate_divergence": ("reason",)}
 
 
-def load_registry(path: Path = OPENAPI_DIR / "curation.yaml") -> dict[str, Any]:
-    with path.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+def load_registry(path: Path) -> dict[str, Any]:
+    data = load_yaml(path)
     if not isinstance(data, dict):
         raise TypeError(f"{path}: top level is not a mapping")
     return data
@@ -34,36 +30,15 @@ def _fold(text: str) -> str:
 
 
 def _pointer(spec: dict[str, Any], pointer: str) -> Any:
-    node: Any = spec
-    for part in pointer.lstrip("/").split("/"):
-        part = part.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return _MISSING
-    return node
+    try:
+        return lookup(spec, pointer)
+    except RefError:
+        return _MISSING
 
 
 def token_pattern(token: str) -> re.Pattern[str]:
     """A whole-word match, so `cros` does not match `cross` nor `SMART_TRADE_READ` `SMART_TRADES_READ`."""
     return re.compile(rf"(?<![A-Za-z0-9_]){re.escape(token)}(?![A-Za-z0-9_])")
-
-
-def validator_at(spec: dict[str, Any], pointer: str) -> jsonschema.Draft202012Validator:
-    """A validator for the schema at a JSON pointer into the spec, with every `$ref` resolvable."""
-    registry: Registry[Any] = Registry().with_resource("urn:spec", DRAFT202012.create_resource(spec))
-    return jsonschema.Draft202012Validator(
-        {"$ref": f"urn:spec#{pointer}"},
-        registry=registry,
-        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
-    )
-
-
-def schema_validator(spec: dict[str, Any], component: str) -> jsonschema.Draft202012Validator:
-    """A validator for one component schema."""
-    return validator_at(spec, f"/components/schemas/{component}")
 
 
 def typo_tokens(registry: dict[str, Any]) -> list[str]:
@@ -77,13 +52,12 @@ def typo_tokens(registry: dict[str, Any]) -> list[str]:
 def _success_statuses(spec: dict[str, Any]) -> dict[str, list[int]]:
     """Each operation's declared 2xx status codes, sorted."""
     found: dict[str, list[int]] = {}
-    for item in (spec.get("paths") or {}).values():
-        for op in item.values():
-            if isinstance(op, dict) and "operationId" in op:
-                codes = [str(code) for code in op.get("responses") or {}]
-                found[op["operationId"]] = sorted(
-                    int(c) for c in codes if c.isdigit() and c.startswith("2")
-                )
+    for _, _, op in operations(spec):
+        if "operationId" in op:
+            codes = [str(code) for code in op.get("responses") or {}]
+            found[op["operationId"]] = sorted(
+                int(c) for c in codes if c.isdigit() and c.startswith("2")
+            )
     return found
 
 
@@ -178,10 +152,10 @@ def check_registry(
     spec: dict[str, Any],
     spec_text: str,
     registry: dict[str, Any],
-    sources_dir: Path = SOURCES_DIR,
+    sources_dir: Path,
 ) -> list[LintProblem]:
     """Every problem of the registry against the spec and the sources (the vendor documents in
-    sources_dir, each target's own: generator/specs.py); empty when all holds."""
+    sources_dir, each spec's own); empty when all holds."""
     sources = {
         p.name: p.read_text(encoding="utf-8")
         for p in sources_dir.iterdir()

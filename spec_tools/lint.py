@@ -1,8 +1,10 @@
-"""Contract lint: what makes the spec a complete reference, beyond being valid OpenAPI.
+"""Lint: the conventions generation relies on (`lint_spec`), and the contract lint (`lint_contract`): what
+makes the spec a complete reference, beyond being valid OpenAPI.
 
 Every operation is named, tagged, summarised, described, secured and carries its permission and
 weight; every schema and property is described; every `$ref` resolves; no component is unused; and
-no word the curation registry marks as a typo appears anywhere.
+no word the curation registry marks as a typo appears anywhere. A lint profile (PROFILES) adds per-API
+rules; each spec target names its own.
 """
 
 from __future__ import annotations
@@ -10,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from . import schema_paths
 from .curation import token_pattern, typo_tokens
-from .spec_loader import LintProblem
+from .load import LintProblem
+from .operations import operations
+from .refs import refs, resolve, resolves
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 OPERATION_KEYS = ("operationId", "tags", "summary", "description", "security")
-# Per-API rules on top of the general ones, by lint profile (generator/specs.py: SpecTarget.lint_profile).
+# Per-API rules on top of the general ones, by lint profile (each spec target names one).
 PROFILE_OPERATION_KEYS: dict[str, tuple[str, ...]] = {"threecommas": ("x-permission", "x-weight")}
 PROFILE_HEADERS: dict[str, tuple[str, ...]] = {"threecommas": ("Forced-Mode",)}
 PROFILES = ("general", "threecommas")
@@ -26,31 +28,58 @@ _SCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
 _SCHEMA_SINGLE = ("items", "additionalProperties", "not", "if", "then", "else", "contains")
 
 
-def operations(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    for route, item in (spec.get("paths") or {}).items():
-        for method in HTTP_METHODS:
-            if method in item:
-                yield route, method, item[method]
-
-
-def _refs(node: Any) -> Iterator[str]:
+def _walk(node: Any, where: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(JSON pointer, mapping) for every mapping under node."""
     if isinstance(node, dict):
-        ref = node.get("$ref")
-        if isinstance(ref, str):
-            yield ref
-        for value in node.values():
-            yield from _refs(value)
+        yield where, node
+        for key, value in node.items():
+            yield from _walk(value, f"{where}/{key}")
     elif isinstance(node, list):
-        for value in node:
-            yield from _refs(value)
+        for index, value in enumerate(node):
+            yield from _walk(value, f"{where}/{index}")
 
 
-def _pointer_exists(spec: dict[str, Any], ref: str) -> bool:
-    try:
-        schema_paths.resolve(spec, {"$ref": ref})
-    except (KeyError, TypeError, IndexError):
-        return False
-    return True
+def lint_spec(spec: dict[str, Any]) -> list[LintProblem]:
+    """Conventions the generator relies on; each problem would otherwise surface as odd generated code."""
+    problems: list[LintProblem] = []
+    if not str(spec.get("openapi", "")).startswith("3.1"):
+        problems.append(LintProblem("openapi", "must be 3.1.x"))
+    seen_ids: dict[str, str] = {}
+    for route, method, op in operations(spec):
+        where = f"{method.upper()} {route}"
+        op_id = op.get("operationId")
+        if not op_id:
+            problems.append(
+                LintProblem(where, "missing operationId (it names the generated module)")
+            )
+        elif op_id in seen_ids:
+            problems.append(
+                LintProblem(where, f"operationId {op_id!r} already used by {seen_ids[op_id]}")
+            )
+        else:
+            seen_ids[op_id] = where
+        tags = op.get("tags") or []
+        if len(tags) != 1:
+            problems.append(
+                LintProblem(where, "needs exactly one tag (it names the api/<tag> folder)")
+            )
+        for status in op.get("responses") or {}:
+            text = str(status)
+            is_code = text.isdigit() and 100 <= int(text) <= 599
+            is_range = len(text) == 3 and text[0] in "12345" and text[1:].upper() == "XX"
+            if text != "default" and not (is_code or is_range):
+                problems.append(
+                    LintProblem(where, f"response status {status!r} is not an HTTP status")
+                )
+    for where, node in _walk(spec.get("components", {}).get("schemas", {}), "#/components/schemas"):
+        enum = node.get("enum")
+        if isinstance(enum, list) and None in enum:
+            problems.append(
+                LintProblem(
+                    where, "null inside enum generates duplicate classes; use anyOf with null"
+                )
+            )
+    return problems
 
 
 def _described_schemas(node: Any, where: str, in_rule: bool = False) -> Iterator[LintProblem]:
@@ -79,14 +108,14 @@ def _used_components(spec: dict[str, Any]) -> set[str]:
     for _, _, op in operations(spec):
         for requirement in op.get("security") or []:
             used.update(f"#/components/securitySchemes/{name}" for name in requirement)
-    pending = list(_refs(spec.get("paths")))
+    pending = list(refs(spec.get("paths")))
     while pending:
         ref = pending.pop()
         if ref in used or not ref.startswith("#/components/"):
             continue
         used.add(ref)
         kind, name = ref.split("/")[2:4]
-        pending.extend(_refs((spec.get("components") or {}).get(kind, {}).get(name)))
+        pending.extend(refs((spec.get("components") or {}).get(kind, {}).get(name)))
         # a pointer into a component (`#/components/schemas/X/properties/y`) uses X
         used.add(f"#/components/{kind}/{name}")
     return used
@@ -102,7 +131,7 @@ def _lint_success_statuses(
     response carries the same links, and every link names an operation of the spec.
     """
     success = {
-        str(code): schema_paths.resolve(spec, response)
+        str(code): resolve(spec, response)
         for code, response in (op.get("responses") or {}).items()
         if str(code).startswith("2")
     }
@@ -139,7 +168,7 @@ def lint_contract(
         for key in OPERATION_KEYS:
             if not op.get(key):
                 problems.append(LintProblem(where, f"has no {key}"))
-        params = [schema_paths.resolve(spec, p) for p in op.get("parameters", [])]
+        params = [resolve(spec, p) for p in op.get("parameters", [])]
         for key in profile_keys:
             if not op.get(key):
                 problems.append(LintProblem(where, f"has no {key}"))
@@ -155,7 +184,7 @@ def lint_contract(
         for media in (op.get("requestBody", {}).get("content") or {}).values():
             yield_schemas.append((f"{where} request body", media.get("schema")))
         for status, response in (op.get("responses") or {}).items():
-            for media in (schema_paths.resolve(spec, response).get("content") or {}).values():
+            for media in (resolve(spec, response).get("content") or {}).values():
                 yield_schemas.append((f"{where} {status}", media.get("schema")))
         for label, schema in yield_schemas:
             problems.extend(_described_schemas(schema, label))
@@ -164,8 +193,8 @@ def lint_contract(
         if not schema.get("description"):
             problems.append(LintProblem(where, "component has no description"))
         problems.extend(_described_schemas(schema, where))
-    for ref in sorted(set(_refs(spec))):
-        if not _pointer_exists(spec, ref):
+    for ref in sorted(set(refs(spec))):
+        if not resolves(spec, ref):
             problems.append(LintProblem(ref, "$ref does not resolve"))
     used = _used_components(spec)
     for kind, members in (spec.get("components") or {}).items():

@@ -6,22 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from .refs import resolve
+
+__all__ = ["Schema", "branches", "enum_values", "field_paths", "find", "json_types", "known_values"]
+
 Schema = dict[str, Any]
-
-
-def resolve(spec: dict[str, Any], node: Schema) -> Schema:
-    """Follow `$ref` (local JSON pointers only) until a schema without one; sibling keys are dropped."""
-    seen: set[str] = set()
-    while isinstance(node, dict) and "$ref" in node:
-        ref = node["$ref"]
-        if not ref.startswith("#/") or ref in seen:
-            raise KeyError(f"unresolvable $ref {ref!r}")
-        seen.add(ref)
-        target: Any = spec
-        for part in ref[2:].split("/"):
-            target = target[part.replace("~1", "/").replace("~0", "~")]
-        node = target
-    return node
 
 
 def branches(spec: dict[str, Any], node: Schema) -> Iterator[Schema]:
