@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 
 from generator.specs import REPO_ROOT, TARGETS, SpecTarget
+from spec_tools.load import load_yaml
+from spec_tools.refs import resolve, split
 
 from .curation_page import render_curation
 from .signing import check_vectors, signing_markdown
@@ -39,11 +40,6 @@ CONFIG = REPO_ROOT / "redocly.yaml"
 NODE_ENV = {"REDOCLY_TELEMETRY": "off", "REDOCLY_SUPPRESS_UPDATE_NOTICE": "true", "NO_COLOR": "1"}
 
 
-def load_yaml(path: Path) -> Any:
-    with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
-
-
 def page_names(target: SpecTarget) -> tuple[str, str]:
     stem = target.spec.stem
     return f"{stem}.html", f"{stem}-curation.html"
@@ -52,15 +48,11 @@ def page_names(target: SpecTarget) -> tuple[str, str]:
 # --- the build-time copy --------------------------------------------------------------------------
 
 
-def _split(pointer: str) -> list[str]:
-    return [p.replace("~1", "/").replace("~0", "~") for p in pointer.lstrip("/").split("/")]
-
-
 def apply_pending(spec: dict[str, Any], pending: dict[str, Any], where: str) -> list[str]:
     """Add each pointer's value where the spec has nothing yet; notes for those it already has."""
     notes = []
     for pointer, value in (pending or {}).items():
-        *parents, last = _split(pointer)
+        *parents, last = split(pointer)
         node: Any = spec
         for part in parents:
             if not isinstance(node, dict) or part not in node:
@@ -257,22 +249,9 @@ def build(out: Path) -> list[Path]:
     return pages
 
 
-def _resolve(spec: dict[str, Any], node: Any) -> Any:
-    while (
-        isinstance(node, dict)
-        and isinstance(node.get("$ref"), str)
-        and node["$ref"].startswith("#/")
-    ):
-        target: Any = spec
-        for part in _split(node["$ref"][1:]):
-            target = target[part]
-        node = target
-    return node
-
-
 def _names(spec: dict[str, Any], schema: Any, seen: frozenset[int] = frozenset()) -> set[str]:
     """Property names a schema defines, its allOf branches included."""
-    schema = _resolve(spec, schema)
+    schema = resolve(spec, schema)
     if not isinstance(schema, dict) or id(schema) in seen:
         return set()
     names = set(schema.get("properties", {}) or {})

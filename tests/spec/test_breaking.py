@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from generator import breaking
 from generator.specs import REPO_ROOT, TARGETS
+from spec_tools import breaking
 
 Spec = dict[str, Any]
 
