@@ -28,7 +28,7 @@ check-generated: $(STAMP)
 lint-spec: $(STAMP)
 	$(PY) -m generator --lint-only
 
-## Compare every spec with its last released copy in openapi/released/ (rules: generator/breaking.py).
+## Compare every spec with its last released copy in openapi/released/ (rules: spec_tools/breaking.py).
 breaking: $(STAMP)
 	$(PY) -m generator.breaking
 

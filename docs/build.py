@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 
 from generator.specs import REPO_ROOT, TARGETS, SpecTarget
+from spec_tools.load import load_yaml
+from spec_tools.refs import resolve
 
 from .curation_page import render_curation
 from .signing import check_vectors, signing_markdown
@@ -37,21 +38,12 @@ CONFIG = REPO_ROOT / "redocly.yaml"
 NODE_ENV = {"REDOCLY_TELEMETRY": "off", "REDOCLY_SUPPRESS_UPDATE_NOTICE": "true", "NO_COLOR": "1"}
 
 
-def load_yaml(path: Path) -> Any:
-    with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
-
-
 def page_names(target: SpecTarget) -> tuple[str, str]:
     stem = target.spec.stem
     return f"{stem}.html", f"{stem}-curation.html"
 
 
 # --- the build-time copy --------------------------------------------------------------------------
-
-
-def _split(pointer: str) -> list[str]:
-    return [p.replace("~1", "/").replace("~0", "~") for p in pointer.lstrip("/").split("/")]
 
 
 def build_copy(target: SpecTarget) -> dict[str, Any]:
@@ -230,22 +222,9 @@ def build(out: Path) -> list[Path]:
     return pages
 
 
-def _resolve(spec: dict[str, Any], node: Any) -> Any:
-    while (
-        isinstance(node, dict)
-        and isinstance(node.get("$ref"), str)
-        and node["$ref"].startswith("#/")
-    ):
-        target: Any = spec
-        for part in _split(node["$ref"][1:]):
-            target = target[part]
-        node = target
-    return node
-
-
 def _names(spec: dict[str, Any], schema: Any, seen: frozenset[int] = frozenset()) -> set[str]:
     """Property names a schema defines, its allOf branches included."""
-    schema = _resolve(spec, schema)
+    schema = resolve(spec, schema)
     if not isinstance(schema, dict) or id(schema) in seen:
         return set()
     names = set(schema.get("properties", {}) or {})

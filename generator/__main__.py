@@ -7,8 +7,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from spec_tools.load import SpecError
+
 from .pipeline import GenerationError, generate
-from .spec_loader import SpecError
 from .specs import REPO_ROOT, TARGETS, SpecTarget, target_by_name
 from .tree_diff import diff_trees
 

@@ -23,8 +23,10 @@ from jsonschema import (  # type: ignore[import-untyped]
     ValidationError,
 )
 from jsonschema.validators import extend  # type: ignore[import-untyped]
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+
+from spec_tools.refs import registry as spec_registry
+from spec_tools.refs import resolve as spec_resolve
+from spec_tools.validators import validator_at
 
 from .limits import MAX_VALIDATION_ERRORS
 
@@ -258,9 +260,7 @@ class Spec:
         self.path = Path(path)
         with self.path.open(encoding="utf-8") as handle:
             self.document: dict[str, Any] = yaml.safe_load(handle)
-        self.registry: Registry[Any] = Registry().with_resource(
-            SPEC_URI, Resource.from_contents(self.document, default_specification=DRAFT202012)
-        )
+        self.registry = spec_registry(self.document, SPEC_URI)
         self.either: dict[int, str] = {}
         _either_rules(self.document, self.either)
         self.operations: list[Operation] = []
@@ -288,20 +288,12 @@ class Spec:
 
     # -- loading -------------------------------------------------------------------------------
     def _deref(self, node: Any) -> Any:
-        seen = 0
-        while isinstance(node, dict) and "$ref" in node and seen < 32:
-            ref = node["$ref"]
-            assert ref.startswith("#/"), f"only local refs are supported: {ref}"
-            target: Any = self.document
-            for part in ref[2:].split("/"):
-                target = target[part.replace("~1", "/").replace("~0", "~")]
-            node = target
-            seen += 1
-        return node
+        return spec_resolve(self.document, node)
 
     def _validator(self, pointer: str) -> Any:
-        return Validator(
-            {"$ref": f"{SPEC_URI}#/{pointer}"}, registry=self.registry, format_checker=FORMATS
+        # The server's class (exact-decimal bounds, Decimal integers) and formats on the shared registry.
+        return validator_at(
+            self.document, pointer, cls=Validator, format_checker=FORMATS, uri=SPEC_URI
         )
 
     def _scalar_type(self, schema: Any, depth: int = 0) -> str | None:

@@ -61,9 +61,9 @@ def test_package_exports_what_the_target_row_names(target: SpecTarget) -> None:
 
 def test_lint_profiles() -> None:
     """The 3Commas-only operation rules apply to the threecommas profile alone."""
-    from generator.curation import load_registry
-    from generator.spec_lint import lint_contract
-    from generator.spec_loader import load_spec
+    from spec_tools.curation import load_registry
+    from spec_tools.lint import lint_contract
+    from spec_tools.load import load_spec
 
     poloniex = target_by_name("poloniex")
     spec_path = REPO_ROOT / poloniex.spec

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.curation import schema_validator
+from spec_tools.validators import schema_validator
 
 pytestmark = pytest.mark.live
 

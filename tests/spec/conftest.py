@@ -1,19 +1,23 @@
-"""Fixtures over the 3Commas contract: the parsed spec, its text, the curation registry, validators."""
+"""Fixtures over the 3Commas contract: the parsed spec, its text, the curation registry, validators.
+What every spec must satisfy is tested per target instead (targets.py, test_targets.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 import yaml
 
-from generator import curation
+from generator.specs import REPO_ROOT, target_by_name
+from spec_tools import curation
+from spec_tools.validators import schema_validator
 
-REPO = Path(__file__).resolve().parents[2]
-SPEC_PATH = REPO / "openapi" / "3commas.yaml"
+THREECOMMAS = target_by_name("threecommas")
+REPO = REPO_ROOT
+SPEC_PATH = REPO / THREECOMMAS.spec
+SOURCES = REPO / THREECOMMAS.sources
 
 
 @pytest.fixture(scope="session")
@@ -30,7 +34,8 @@ def spec(spec_text: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def registry() -> dict[str, Any]:
-    return curation.load_registry()
+    assert THREECOMMAS.registry is not None
+    return curation.load_registry(REPO / THREECOMMAS.registry)
 
 
 Validator = Callable[[str], jsonschema.Draft202012Validator]
@@ -42,7 +47,7 @@ def validator(spec: dict[str, Any]) -> Validator:
 
     def make(component: str) -> jsonschema.Draft202012Validator:
         if component not in cache:
-            cache[component] = curation.schema_validator(spec, component)
+            cache[component] = schema_validator(spec, component)
         return cache[component]
 
     return make

@@ -1,4 +1,4 @@
-"""generator/breaking.py: one tiny spec pair per rule that fires it, compatible changes that do not, the
+"""spec_tools/breaking.py: one tiny spec pair per rule that fires it, compatible changes that do not, the
 version gate and allow-list, and every target of generator/specs.py against its released baseline."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from generator import breaking
 from generator.specs import REPO_ROOT, TARGETS
+from spec_tools import breaking
 
 Spec = dict[str, Any]
 

@@ -1,29 +1,23 @@
-"""Every documented example validates against the contract, verbatim."""
+"""Every documented 3Commas example validates against the contract, verbatim (every embedded example of
+every spec: test_targets.py)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import yaml
 
-from generator import curation, schema_paths, spec_lint
-from generator.specs import REPO_ROOT
+from spec_tools.operations import operations
+from spec_tools.refs import refs, resolve
 from tests.seed_documents import seed_000_error_examples, seed_001_examples, seed_003_body
+from tests.seed_documents import seed_003_body as _seed_003
+
+from .targets import BY_TARGET, media_examples, spec_of
 
 Spec = dict[str, Any]
 SEED_EXAMPLES = seed_001_examples()
-# Every spec whose examples are checked here (the poloniex one has no target row of its own yet).
-SPEC_FILES = ("openapi/3commas.yaml", "openapi/poloniex.yaml")
 SUCCESS = ("200", "201", "202", "203", "206")
-
-
-def _load(name: str) -> Spec:
-    data = yaml.safe_load((REPO_ROOT / name).read_text(encoding="utf-8"))
-    assert isinstance(data, dict)
-    return data
 
 
 def _create_examples(spec: Spec) -> dict[str, Any]:
@@ -47,111 +41,10 @@ def test_seed_example_validates(validator: Any, title: str) -> None:
     assert errors == []
 
 
-def _escape(part: str) -> str:
-    return part.replace("~", "~0").replace("/", "~1")
-
-
-def _refs(node: Any) -> Iterator[str]:
-    if isinstance(node, dict):
-        if isinstance(node.get("$ref"), str):
-            yield node["$ref"]
-        for value in node.values():
-            yield from _refs(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _refs(value)
-
-
-def _bodies(spec: Spec) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-    """(where, status or "request", JSON pointer of the body, body) for every request body and
-    response of every operation, `$ref`s followed."""
-    for route, method, op in spec_lint.operations(spec):
-        base = f"/paths/{_escape(route)}/{method}"
-        bodies = [("request", f"{base}/requestBody", op.get("requestBody", {}))]
-        bodies += [
-            (str(status), f"{base}/responses/{status}", r) for status, r in op["responses"].items()
-        ]
-        for label, pointer, body in bodies:
-            ref = body.get("$ref", "")
-            yield (
-                f"{method} {route} {label}",
-                label,
-                ref[1:] if ref else pointer,
-                schema_paths.resolve(spec, body),
-            )
-
-
-def _media_examples(spec: Spec) -> Iterator[tuple[str, str, Any]]:
-    """(where, JSON pointer of the body schema, example value) for every example of a request or
-    response: each of `examples` (inline or `$ref`) and a lone `example`."""
-    for where, _, pointer, body in _bodies(spec):
-        for media_type, media in (body.get("content") or {}).items():
-            schema_pointer = f"{pointer}/content/{_escape(media_type)}/schema"
-            for name, example in (media.get("examples") or {}).items():
-                value = schema_paths.resolve(spec, example)["value"]
-                yield f"{where} {media_type} {name}", schema_pointer, value
-            if "example" in media:
-                yield f"{where} {media_type} example", schema_pointer, media["example"]
-
-
-def test_every_embedded_example_validates(spec: Spec) -> None:
-    checked = 0
-    for where, pointer, value in _media_examples(spec):
-        errors = [e.message for e in curation.validator_at(spec, pointer).iter_errors(value)]
-        assert errors == [], where
-        checked += 1
-    assert checked >= 23 + 2 + 2 + 1 + 3
-
-
-@pytest.mark.parametrize("name", SPEC_FILES)
-def test_every_example_of_every_spec_validates(name: str) -> None:
-    spec = _load(name)
-    problems = []
-    for where, pointer, value in _media_examples(spec):
-        errors = [e.message for e in curation.validator_at(spec, pointer).iter_errors(value)]
-        problems += [f"{where}: {message}" for message in errors]
-    assert problems == []
-
-
-@pytest.mark.parametrize("name", SPEC_FILES)
-def test_every_request_and_success_body_has_an_example(name: str) -> None:
-    """What redocly.yaml's rule/success-response-example asks of the docs, for requests too."""
-    missing = []
-    for where, label, _, body in _bodies(_load(name)):
-        if label != "request" and label not in SUCCESS:
-            continue
-        for media_type, media in (body.get("content") or {}).items():
-            if "json" in media_type and not (media.get("examples") or "example" in media):
-                missing.append(f"{where} {media_type}")
-    assert missing == []
-
-
-@pytest.mark.parametrize("name", SPEC_FILES)
-def test_every_shared_example_is_used_and_says_where_it_comes_from(name: str) -> None:
-    spec = _load(name)
-    shared = spec.get("components", {}).get("examples", {})
-    places = [spec["paths"], spec.get("components", {}).get("responses", {})]
-    used = {
-        ref.rsplit("/", 1)[1] for ref in _refs(places) if ref.startswith("#/components/examples/")
-    }
-    assert sorted(set(shared) - used) == []
-    for key, example in shared.items():
-        words = f"{example.get('summary', '')} {example.get('description', '')}".lower()
-        assert "illustrative" in words or "documented" in words or "documentation" in words, key
-
-
-def test_illustrative_smart_trades_keep_seed_003_account_and_pair(spec: Spec) -> None:
-    """The examples no source gives are seed 003's SmartTrade at other moments of its life."""
-    seed = seed_003_body()
-    for key, example in spec["components"]["examples"].items():
-        if "illustrative" not in example["summary"]:
-            continue
-        assert "seed 003" in example["summary"], key
-        values = example["value"] if isinstance(example["value"], list) else [example["value"]]
-        for value in values:
-            assert value.get("pair", seed["pair"]) == seed["pair"], key
-            if "account" in value:
-                assert value["account"] == seed["account"], key
+def test_every_embedded_example_is_found(spec: Spec) -> None:
+    """The per-target check (test_targets.py) reaches the seed examples, the documented error bodies and
+    the rest."""
+    assert len(list(media_examples(spec))) >= 23 + 2 + 2 + 1 + 3
 
 
 def test_reduce_funds_examples_validate(spec: Spec, validator: Any) -> None:
@@ -197,3 +90,44 @@ def test_reduce_funds_info_example(validator: Any) -> None:
         {"max_reduce_funds_amount": "28.819532219570405727923627685"}
     )
     assert not validator("ReduceFundsInfo").is_valid({"max_reduce_funds_amount": 28.8})
+
+
+@BY_TARGET
+def test_every_request_and_success_body_has_an_example(target: Any) -> None:
+    """What redocly.yaml's rule/success-response-example asks of the docs, for requests too."""
+    spec = spec_of(target)
+    missing = []
+    for route, method, op in operations(spec):
+        bodies = [("request", op.get("requestBody") or {})]
+        bodies += [(str(s), r) for s, r in (op.get("responses") or {}).items() if str(s) in SUCCESS]
+        for label, raw in bodies:
+            for media_type, media in (resolve(spec, raw).get("content") or {}).items():
+                if "json" in media_type and not (media.get("examples") or "example" in media):
+                    missing.append(f"{method} {route} {label} {media_type}")
+    assert missing == []
+
+
+@BY_TARGET
+def test_every_shared_example_is_used_and_says_where_it_comes_from(target: Any) -> None:
+    spec = spec_of(target)
+    shared = spec.get("components", {}).get("examples", {})
+    places = [spec["paths"], spec.get("components", {}).get("responses", {})]
+    prefix = "#/components/examples/"
+    used = {ref[len(prefix) :] for ref in refs(places) if ref.startswith(prefix)}
+    assert sorted(set(shared) - used) == []
+    for key, example in shared.items():
+        words = f"{example.get('summary', '')} {example.get('description', '')}".lower()
+        assert "illustrative" in words or "documented" in words or "documentation" in words, key
+
+
+def test_illustrative_smart_trades_keep_seed_003_account_and_pair(spec: Spec) -> None:
+    """The examples no source gives are seed 003's SmartTrade at other moments of its life."""
+    seed = _seed_003()
+    for key, example in spec["components"]["examples"].items():
+        if "illustrative" not in example["summary"] or "seed 003" not in example["summary"]:
+            continue
+        values = example["value"] if isinstance(example["value"], list) else [example["value"]]
+        for value in values:
+            assert value.get("pair", seed["pair"]) == seed["pair"], key
+            if "account" in value:
+                assert value["account"] == seed["account"], key

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from generator import schema_paths
+from spec_tools import paths as schema_paths
 from tests.seed_documents import SEED_000, seed_003_body
 
 # How the registry resolves the table's broken names (entry ids in openapi/curation.yaml).

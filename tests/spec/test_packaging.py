@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from generator.specs import REPO_ROOT, TARGETS, SpecTarget
-from generator.versions import package_version, spec_major
+from spec_tools.versions import package_version, spec_major
 
 
 def spec_info(target: SpecTarget) -> dict[str, Any]:

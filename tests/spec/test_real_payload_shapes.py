@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from generator import schema_paths
+from spec_tools import paths as schema_paths
 from tests.seed_documents import seed_003_body
 
 Spec = dict[str, Any]

@@ -8,13 +8,12 @@ from typing import Any
 
 import pytest
 
-from generator import spec_lint
+from spec_tools import lint
 
 Spec = dict[str, Any]
 
 
-def test_spec_is_lint_clean(spec: Spec, spec_text: str, registry: Spec) -> None:
-    assert [str(p) for p in spec_lint.lint_contract(spec, spec_text, registry)] == []
+PROFILE = "threecommas"  # generator/specs.py; lint-clean under it for every target: test_targets.py
 
 
 def _break_summary(s: Spec) -> None:
@@ -89,18 +88,18 @@ def test_lint_finds(
 ) -> None:
     broken = copy.deepcopy(spec)
     breaker(broken)
-    problems = [str(p) for p in spec_lint.lint_contract(broken, spec_text, registry)]
+    problems = [str(p) for p in lint.lint_contract(broken, spec_text, registry, PROFILE)]
     assert any(expected in p for p in problems), problems
 
 
 @pytest.mark.parametrize("typo", ["percet", "cros", "stope", "SmarTrade", "trailing_last_pirce"])
 def test_lint_finds_registered_typos(spec: Spec, spec_text: str, registry: Spec, typo: str) -> None:
     problems = [
-        str(p) for p in spec_lint.lint_contract(spec, spec_text + f"\n# {typo}\n", registry)
+        str(p) for p in lint.lint_contract(spec, spec_text + f"\n# {typo}\n", registry, PROFILE)
     ]
     assert problems == [f"spec text: contains {typo!r}, a typo per openapi/curation.yaml"]
 
 
 def test_typo_match_is_whole_word(spec: Spec, spec_text: str, registry: Spec) -> None:
     assert "cross" in spec_text and "SMART_TRADES_WRITE" in spec_text
-    assert spec_lint.lint_contract(spec, spec_text, registry) == []
+    assert lint.lint_contract(spec, spec_text, registry, PROFILE) == []

@@ -8,21 +8,18 @@ from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+
+from spec_tools.validators import validator_at
 
 SPEC_PATH = Path(__file__).resolve().parents[3] / "openapi" / "poloniex.yaml"
-SPEC_URI = "urn:poloniex-spec"
 SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
-_REGISTRY: Registry[Any] = Registry().with_resource(
-    SPEC_URI, Resource.from_contents(SPEC, default_specification=DRAFT202012)
-)
 
 
 @cache
 def validator(pointer: str) -> Draft202012Validator:
     """A validator for the schema at `pointer` (`/components/schemas/SmartOrder`)."""
-    return Draft202012Validator({"$ref": f"{SPEC_URI}#{pointer}"}, registry=_REGISTRY)
+    validator_: Draft202012Validator = validator_at(SPEC, pointer)
+    return validator_
 
 
 def schema_validator(name: str) -> Draft202012Validator:
