@@ -46,32 +46,20 @@ class SmartOrder:
             type_ (str): The kind of smart order: `STOP`, `STOP_LIMIT`, `TRAILING_STOP`, `TRAILING_STOP_LIMIT`
                 (see `SmartOrderType`). New values may appear.
             time_in_force (str): `GTC`, `IOC` or `FOK` (see `TimeInForce`).
-            quantity (Decimal): An exact decimal number written as a JSON string (`"0.00"`, `"41920"`). Parse as a decimal,
-                never as a binary float.
-            price (Decimal): An exact decimal number written as a JSON string (`"0.00"`, `"41920"`). Parse as a decimal,
-                never as a binary float.
-            amount (Decimal): An exact decimal number written as a JSON string (`"0.00"`, `"41920"`). Parse as a decimal,
-                never as a binary float.
-            stop_price (Decimal): An exact decimal number written as a JSON string (`"0.00"`, `"41920"`). Parse as a
-                decimal,
-                never as a binary float.
-            create_time (int): Milliseconds since the Unix epoch; `0` where no time applies yet.
-            update_time (int): Milliseconds since the Unix epoch; `0` where no time applies yet.
-            trailing_offset (str | Unset): A trailing or limit offset as the API answers it: a price distance (`"50"`) or,
-                with a `%`
-                suffix, a proportion of the market price (`"2%"`).
-            limit_offset (str | Unset): A trailing or limit offset as the API answers it: a price distance (`"50"`) or, with
-                a `%`
-                suffix, a proportion of the market price (`"2%"`).
-            activation_price (Decimal | Unset): An exact decimal number written as a JSON string (`"0.00"`, `"41920"`).
-                Parse as a decimal,
-                never as a binary float.
+            quantity (Decimal): The size in base units; `"0.00"` when sized by `amount`.
+            price (Decimal): The limit price; `"0.00"` or another placeholder for types without one.
+            amount (Decimal): The size in quote units; `"0.00"` when sized by `quantity`.
+            stop_price (Decimal): The trigger price, or the activation price of a trailing type.
+            create_time (int): When the smart order was created (ms since the epoch).
+            update_time (int): When it last changed (ms since the epoch); `0` before any update.
+            trailing_offset (str | Unset): For trailing types, how far the trigger trails the market (`"2%"` or a price
+                distance).
+            limit_offset (str | Unset): For `TRAILING_STOP_LIMIT`, the limit offset from the market price.
+            activation_price (Decimal | Unset): For trailing types, the market price when trailing actually activated.
             operator (str | Unset): For trailing types, how the market is compared with `stopPrice` to activate, `GTE` or
                 `LTE`.
-            triggered_order (TriggeredOrder | Unset): The regular order a smart order placed when it triggered, with the
-                fields of a regular
-                order (`GET /orders/{id}`). Keys the regular order has beyond those the smart-order page
-                shows (`orderSource`, `loan`, `cancelReason`) may be absent. Unknown keys may appear.
+            triggered_order (TriggeredOrder | Unset): The regular order the smart order placed; only when `state` is
+                `TRIGGERED`.
     """
 
     id: str

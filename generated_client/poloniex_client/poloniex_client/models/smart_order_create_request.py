@@ -31,37 +31,26 @@ class SmartOrderCreateRequest:
     table marks `quantity` required, but an order sized by `amount` is valid.
 
         Attributes:
-            symbol (str): A market, base currency first (`BTC_USDT` is BTC priced in USDT).
-            side (str): `BUY` or `SELL`. The API reads the side case-insensitively (a lowercase `buy` is accepted),
-                so the request schema is a case-insensitive pattern rather than an enum; answers carry
-                upper case.
-            type_ (SmartOrderType | Unset): The kind of smart order to create:
-                - `STOP`: a market order when the market reaches `stopPrice`;
-                - `STOP_LIMIT`: a limit order at `price` when the market reaches `stopPrice`;
-                - `TRAILING_STOP`: a market order when the market turns back by `trailingOffset`;
-                - `TRAILING_STOP_LIMIT`: the same with a limit order `limitOffset` from the market price.
-            account_type (AccountType | Unset): The account type; `SPOT`, the default and the only one smart orders support.
-            time_in_force (TimeInForce | Unset): How long the order placed on trigger stays: `GTC` until canceled (the
-                default), `IOC`
-                fills what it can at once and cancels the rest, `FOK` fills whole at once or not at all.
-            price (Decimal | Unset): A decimal string greater than zero, without sign or exponent (`"0.01"`, `"60100.00"`).
-            stop_price (Decimal | Unset): A decimal string greater than zero, without sign or exponent (`"0.01"`,
-                `"60100.00"`).
-            quantity (Decimal | Unset): A decimal string greater than zero, without sign or exponent (`"0.01"`,
-                `"60100.00"`).
-            amount (Decimal | Unset): A decimal string greater than zero, without sign or exponent (`"0.01"`, `"60100.00"`).
-            client_order_id (str | Unset): A user's own id for an order, unique among the user's orders: 1 to 64 letters,
-                digits, `_`
-                and `-` (a UUID fits).
-            trailing_offset (str | Unset): A trailing or limit offset in a request: a price distance (`"50"` or `50`) or, as
-                a string
-                with a `%` suffix, a proportion of the market price (`"2%"`).
-            limit_offset (str | Unset): A trailing or limit offset in a request: a price distance (`"50"` or `50`) or, as a
-                string
-                with a `%` suffix, a proportion of the market price (`"2%"`).
-            operator (TriggerOperator | Unset): How the market price is compared with `stopPrice` to activate a trailing
-                order: `GTE`
-                greater than or equal, `LTE` less than or equal.
+            symbol (str): The market to trade.
+            side (str): `BUY` or `SELL`, in any letter case.
+            type_ (SmartOrderType | Unset): The kind of smart order; without it `STOP`, or `STOP_LIMIT` when `price` is
+                given.
+            account_type (AccountType | Unset): The account type; `SPOT`, the default and only one.
+            time_in_force (TimeInForce | Unset): The time in force of the order placed on trigger; `GTC` by default.
+            price (Decimal | Unset): The limit price of a `STOP_LIMIT` order; required for it.
+            stop_price (Decimal | Unset): For `STOP` and `STOP_LIMIT`, the price that triggers the order (required). For the
+                trailing types, the activation price: trailing starts when the market price compares
+                to it by `operator`; without it, trailing starts at once.
+            quantity (Decimal | Unset): The size in base units; this or `amount` is required.
+            amount (Decimal | Unset): The size in quote units; this or `quantity` is required.
+            client_order_id (str | Unset): The user's own id for the smart order; 1 to 64 of `[A-Za-z0-9_-]`, unique.
+            trailing_offset (str | Unset): How far the trigger trails the market: a price distance, or a proportion with a
+                `%`
+                suffix (`"2%"`). Required for `TRAILING_STOP` and `TRAILING_STOP_LIMIT`.
+            limit_offset (str | Unset): For `TRAILING_STOP_LIMIT` (required there): the limit price of the order placed on
+                trigger is this far from the market price; a price distance, or a proportion with `%`.
+            operator (TriggerOperator | Unset): For the trailing types, how the market price is compared with `stopPrice` to
+                activate trailing.
     """
 
     symbol: str

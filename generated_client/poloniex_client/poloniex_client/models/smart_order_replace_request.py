@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
 from .._wire import (
+    bool_from_wire,
     decimal_from_wire,
     decimal_to_wire,
     is_plain_decimal_text,
@@ -16,7 +17,6 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..models.boolean_input_type_1 import BooleanInputType1
 from ..models.replace_smart_order_type import ReplaceSmartOrderType
 from ..models.time_in_force import TimeInForce
 from ..types import UNSET, Unset
@@ -30,22 +30,16 @@ class SmartOrderReplaceRequest:
     Trailing settings (`trailingOffset`, `limitOffset`, `operator`) cannot be amended.
 
         Attributes:
-            client_order_id (str | Unset): A user's own id for an order, unique among the user's orders: 1 to 64 letters,
-                digits, `_`
-                and `-` (a UUID fits).
-            price (Decimal | Unset): A decimal string greater than zero, without sign or exponent (`"0.01"`, `"60100.00"`).
-            stop_price (Decimal | Unset): A decimal string greater than zero, without sign or exponent (`"0.01"`,
-                `"60100.00"`).
-            quantity (Decimal | Unset): A decimal string greater than zero, without sign or exponent (`"0.01"`,
-                `"60100.00"`).
-            amount (Decimal | Unset): A decimal string greater than zero, without sign or exponent (`"0.01"`, `"60100.00"`).
-            type_ (ReplaceSmartOrderType | Unset): The type a replacement may take, `STOP` or `STOP_LIMIT` (trailing
-                settings cannot be amended).
-            time_in_force (TimeInForce | Unset): How long the order placed on trigger stays: `GTC` until canceled (the
-                default), `IOC`
-                fills what it can at once and cancels the rest, `FOK` fills whole at once or not at all.
-            proceed_on_failure (bool | BooleanInputType1 | Unset): A boolean in a request, as a JSON boolean or the string
-                `"true"` or `"false"` (the table types it String).
+            client_order_id (str | Unset): The `clientOrderId` of the new smart order.
+            price (Decimal | Unset): The amended limit price.
+            stop_price (Decimal | Unset): The amended trigger price.
+            quantity (Decimal | Unset): The amended size in base units.
+            amount (Decimal | Unset): The amended size in quote units.
+            type_ (ReplaceSmartOrderType | Unset): The amended type, `STOP` or `STOP_LIMIT`.
+            time_in_force (TimeInForce | Unset): The amended time in force; `GTC` by default.
+            proceed_on_failure (bool | Unset): `true`: place the new smart order even if canceling the old one fails.
+                `false` (the
+                default): place it only if the cancel succeeds.
     """
 
     client_order_id: str | Unset = UNSET
@@ -55,7 +49,7 @@ class SmartOrderReplaceRequest:
     amount: Decimal | Unset = UNSET
     type_: ReplaceSmartOrderType | Unset = UNSET
     time_in_force: TimeInForce | Unset = UNSET
-    proceed_on_failure: bool | BooleanInputType1 | Unset = UNSET
+    proceed_on_failure: bool | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         client_order_id = self.client_order_id
@@ -84,13 +78,7 @@ class SmartOrderReplaceRequest:
         if not isinstance(self.time_in_force, Unset):
             time_in_force = self.time_in_force.value
 
-        proceed_on_failure: bool | str | Unset
-        if isinstance(self.proceed_on_failure, Unset):
-            proceed_on_failure = UNSET
-        elif isinstance(self.proceed_on_failure, BooleanInputType1):
-            proceed_on_failure = self.proceed_on_failure.value
-        else:
-            proceed_on_failure = self.proceed_on_failure
+        proceed_on_failure = self.proceed_on_failure
 
         field_dict: dict[str, Any] = {}
 
@@ -187,20 +175,12 @@ class SmartOrderReplaceRequest:
             else:
                 time_in_force = TimeInForce(_time_in_force)
 
-            def _parse_proceed_on_failure(data: object) -> bool | BooleanInputType1 | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
-
-                    return componentsschemas_boolean_input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(bool | BooleanInputType1 | Unset, data)
-
-            proceed_on_failure = _parse_proceed_on_failure(d.pop("proceedOnFailure", UNSET))
+            _proceed_on_failure = d.pop("proceedOnFailure", UNSET)
+            proceed_on_failure: bool | Unset
+            if _proceed_on_failure is UNSET:
+                proceed_on_failure = UNSET
+            else:
+                proceed_on_failure = bool_from_wire(_proceed_on_failure, "proceedOnFailure")
 
             smart_order_replace_request = cls(
                 client_order_id,

@@ -48,26 +48,14 @@ class TriggeredOrder:
             client_order_id (str | Unset): The order's `clientOrderId` (the smart order's), or `""`.
             account_type (str | Unset): The account type (`SPOT`).
             time_in_force (str | Unset): `GTC`, `IOC` or `FOK`.
-            quantity (Decimal | Unset): An exact decimal number written as a JSON string (`"0.00"`, `"41920"`). Parse as a
-                decimal,
-                never as a binary float.
-            price (Decimal | Unset): An exact decimal number written as a JSON string (`"0.00"`, `"41920"`). Parse as a
-                decimal,
-                never as a binary float.
-            avg_price (Decimal | Unset): An exact decimal number written as a JSON string (`"0.00"`, `"41920"`). Parse as a
-                decimal,
-                never as a binary float.
-            amount (Decimal | Unset): An exact decimal number written as a JSON string (`"0.00"`, `"41920"`). Parse as a
-                decimal,
-                never as a binary float.
-            filled_quantity (Decimal | Unset): An exact decimal number written as a JSON string (`"0.00"`, `"41920"`). Parse
-                as a decimal,
-                never as a binary float.
-            filled_amount (Decimal | Unset): An exact decimal number written as a JSON string (`"0.00"`, `"41920"`). Parse
-                as a decimal,
-                never as a binary float.
-            create_time (int | Unset): Milliseconds since the Unix epoch; `0` where no time applies yet.
-            update_time (int | Unset): Milliseconds since the Unix epoch; `0` where no time applies yet.
+            quantity (Decimal | Unset): The ordered size in base units; `"0.00"` when sized by `amount`.
+            price (Decimal | Unset): The limit price; `"0.00"` for a market order.
+            avg_price (Decimal | Unset): The average fill price so far.
+            amount (Decimal | Unset): The ordered size in quote units; `"0.00"` when sized by `quantity`.
+            filled_quantity (Decimal | Unset): The base units filled so far.
+            filled_amount (Decimal | Unset): The quote units filled so far.
+            create_time (int | Unset): When the order was placed (ms since the epoch).
+            update_time (int | Unset): When it last changed (ms since the epoch); `0` before any update.
             order_source (str | Unset): Where the order came from; `SMART` for an order a smart order placed.
             loan (bool | Unset): Whether the order borrowed (margin); `false` on spot.
             cancel_reason (int | Unset): Why the order was canceled, as a numeric reason code; `0` when it was not.

@@ -4,7 +4,6 @@
 
 from .account import Account
 from .add_funds_request import AddFundsRequest
-from .boolean_input_type_1 import BooleanInputType1
 from .conditional_price import ConditionalPrice
 from .conditional_price_params import ConditionalPriceParams
 from .current_price import CurrentPrice
@@ -68,7 +67,6 @@ from .units_params import UnitsParams
 __all__ = (
     "Account",
     "AddFundsRequest",
-    "BooleanInputType1",
     "ConditionalPrice",
     "ConditionalPriceParams",
     "CurrentPrice",

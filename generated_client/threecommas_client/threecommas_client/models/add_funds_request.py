@@ -23,9 +23,9 @@ class AddFundsRequest:
     """An order that adds to the position. A `limit` order needs `price`.
 
     Attributes:
-        order_type (OrderType): The type of an exchange order.
-        units (UnitsParams): An amount of units (base currency).
-        price (PriceParams | Unset): A price (quote currency).
+        order_type (OrderType): The order type.
+        units (UnitsParams): How many units to add.
+        price (PriceParams | Unset): The limit price.
     """
 
     order_type: OrderType

@@ -28,11 +28,9 @@ class ConditionalPrice:
     """A trigger price, as a price or as a percentage from the entry.
 
     Attributes:
-        value (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
+        value (Decimal | None | Unset): The trigger price.
         type_ (None | PriceType | Unset): The price the trigger watches.
-        percent (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
+        percent (Decimal | None | Unset): The trigger as a percentage from the entry price.
     """
 
     value: Decimal | None | Unset = UNSET

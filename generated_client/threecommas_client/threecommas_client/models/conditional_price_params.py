@@ -26,8 +26,8 @@ class ConditionalPriceParams:
     """The trigger price of a conditional entry.
 
     Attributes:
-        value (Decimal): A decimal string greater than zero, without sign or exponent (`"0.01"`, `"10000"`).
-        type_ (PriceType | Unset): Which price of the order book a condition watches.
+        value (Decimal): The trigger price, greater than zero.
+        type_ (PriceType | Unset): The price the trigger watches; by default `ask` for a long, `bid` for a short.
     """
 
     value: Decimal

@@ -27,16 +27,11 @@ class CurrentPrice:
     """The pair's current prices.
 
     Attributes:
-        bid (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
-        ask (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
-        last (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
-        quote_volume (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        day_change_percent (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
+        bid (Decimal | None | Unset): The highest bid.
+        ask (Decimal | None | Unset): The lowest ask.
+        last (Decimal | None | Unset): The last traded price.
+        quote_volume (Decimal | None | Unset): The volume traded over the last 24 hours, in quote currency.
+        day_change_percent (Decimal | None | Unset): The price change over the last 24 hours, in percent.
     """
 
     bid: Decimal | None | Unset = UNSET

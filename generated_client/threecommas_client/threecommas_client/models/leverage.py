@@ -29,8 +29,7 @@ class Leverage:
     Attributes:
         enabled (bool): Whether leverage is used.
         type_ (None | str | Unset): The leverage mode; known values `custom`, `cross`, `isolated`.
-        value (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
+        value (Decimal | None | Unset): The leverage multiplier, as a decimal string (`"5.0"`).
         type_editable (bool | Unset): Whether `type` can still be changed by an update.
     """
 

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
 from .._wire import (
+    bool_from_wire,
+    int_from_wire,
     missing_field,
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..models.boolean_input_type_1 import BooleanInputType1
 from ..models.leverage_type import LeverageType
 from ..types import UNSET, Unset
 
@@ -24,35 +25,23 @@ class LeverageParams:
     """Leverage settings for a futures account. Enabled leverage needs a `type`.
 
     Attributes:
-        enabled (bool | BooleanInputType1): A boolean in a request, as a JSON boolean or the string `"true"` or
-            `"false"`; the documented examples use both.
-        type_ (LeverageType | Unset): The leverage mode of a futures position: `custom` sets a leverage value, `cross`
-            and `isolated`
-            pick the margin mode.
-        value (int | str | Unset): A whole number in a request, as an integer or a string of digits (`"123"` in the
-            documented body).
+        enabled (bool): Whether the position uses leverage.
+        type_ (LeverageType | Unset): The leverage mode.
+        value (int | Unset): The leverage multiplier, for `custom` leverage (`"12"`).
     """
 
-    enabled: bool | BooleanInputType1
+    enabled: bool
     type_: LeverageType | Unset = UNSET
-    value: int | str | Unset = UNSET
+    value: int | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        enabled: bool | str
-        if isinstance(self.enabled, BooleanInputType1):
-            enabled = self.enabled.value
-        else:
-            enabled = self.enabled
+        enabled = self.enabled
 
         type_: str | Unset = UNSET
         if not isinstance(self.type_, Unset):
             type_ = self.type_.value
 
-        value: int | str | Unset
-        if isinstance(self.value, Unset):
-            value = UNSET
-        else:
-            value = self.value
+        value = self.value
 
         field_dict: dict[str, Any] = {}
 
@@ -81,19 +70,7 @@ class LeverageParams:
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
             d = dict(src_dict)
-
-            def _parse_enabled(data: object) -> bool | BooleanInputType1:
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
-
-                    return componentsschemas_boolean_input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(bool | BooleanInputType1, data)
-
-            enabled = _parse_enabled(d.pop("enabled"))
+            enabled = bool_from_wire(d.pop("enabled"), "enabled")
 
             _type_ = d.pop("type", UNSET)
             type_: LeverageType | Unset
@@ -102,7 +79,12 @@ class LeverageParams:
             else:
                 type_ = LeverageType(_type_)
 
-            value: int | str | Unset = d.pop("value", UNSET)
+            _value = d.pop("value", UNSET)
+            value: int | Unset
+            if _value is UNSET:
+                value = UNSET
+            else:
+                value = int_from_wire(_value, "value")
 
             leverage_params = cls(
                 enabled,

@@ -27,10 +27,8 @@ class Margin:
     """The margin of a futures SmartTrade; null values on spot accounts.
 
     Attributes:
-        amount (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
-        total (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
+        amount (Decimal | None | Unset): The margin amount (base currency).
+        total (Decimal | None | Unset): The margin value (quote currency).
     """
 
     amount: Decimal | None | Unset = UNSET

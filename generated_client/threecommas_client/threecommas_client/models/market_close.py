@@ -25,10 +25,10 @@ class MarketClose:
     Attributes:
         id (int | Unset): The order's unique 3Commas trade id.
         type_ (str | Unset): The order type (`market`).
-        status (Status | Unset): A status of a SmartTrade or of one of its steps.
-        units (Units | Unset): An amount of units (base currency).
-        price (OrderPrice | Unset): The price of an order, with and without the exchange's commission.
-        total (Total | Unset): A total in quote currency (price times units).
+        status (Status | Unset): The order's status.
+        units (Units | Unset): The units closed.
+        price (OrderPrice | Unset): The closing price.
+        total (Total | Unset): The order's total in quote currency.
         filled (Any | Unset): How far the market close order has filled, seen in real payloads. No document gives its
             type, so any JSON value is accepted; read it as informative only.
     """

@@ -27,10 +27,8 @@ class OrderPrice:
     """The price of an order, with and without the exchange's commission.
 
     Attributes:
-        value (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
-        value_without_commission (Decimal | None | Unset): A decimal string, or null until the value is known (filled
-            orders, averages, margins).
+        value (Decimal | None | Unset): The price including commission.
+        value_without_commission (Decimal | None | Unset): The price excluding commission.
         editable (bool | Unset): Whether the price can still be changed by an update.
     """
 

@@ -24,14 +24,14 @@ class Position:
     """The entry of a SmartTrade.
 
     Attributes:
-        type_ (OrderSide): The side of an order; for a SmartTrade's position, `buy` is long and `sell` is short.
+        type_ (OrderSide): The side, `buy` (long) or `sell` (short).
         order_type (str): How the position is entered; known values `market`, `limit`, `conditional`.
         editable (bool | Unset): Whether the entry can still be changed by an update.
-        units (Units | Unset): An amount of units (base currency).
-        price (OrderPrice | Unset): The price of an order, with and without the exchange's commission.
-        total (Total | Unset): A total in quote currency (price times units).
+        units (Units | Unset): The amount of units of the entry.
+        price (OrderPrice | Unset): The entry price.
+        total (Total | Unset): The entry's total in quote currency (price times units).
         conditional (PositionConditional | Unset): The trigger of a conditional entry.
-        status (Status | Unset): A status of a SmartTrade or of one of its steps.
+        status (Status | Unset): The status of the entry step.
     """
 
     type_: OrderSide

@@ -24,9 +24,9 @@ class PositionConditional:
 
     Attributes:
         editable (bool | Unset): Whether the trigger can still be changed by an update.
-        price (ConditionalPrice | Unset): A trigger price, as a price or as a percentage from the entry.
+        price (ConditionalPrice | Unset): The trigger price.
         order_type (str | Unset): The order placed when the trigger fires; known values `market`, `limit`.
-        trailing (Trailing | Unset): Trailing settings of a trigger.
+        trailing (Trailing | Unset): Trailing of the trigger.
     """
 
     editable: bool | Unset = UNSET

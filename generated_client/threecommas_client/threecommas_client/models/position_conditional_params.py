@@ -23,9 +23,9 @@ class PositionConditionalParams:
     """The trigger of a conditional entry, optionally trailing.
 
     Attributes:
-        price (ConditionalPriceParams): The trigger price of a conditional entry.
-        order_type (OrderType): The type of an exchange order.
-        trailing (PositionTrailingParams | Unset): Trailing of a conditional entry. Enabled trailing needs `percent`.
+        price (ConditionalPriceParams): The trigger price.
+        order_type (OrderType): The order placed when the trigger fires; a `limit` one uses `position.price`.
+        trailing (PositionTrailingParams | Unset): Trailing of the trigger (market orders only).
     """
 
     price: ConditionalPriceParams

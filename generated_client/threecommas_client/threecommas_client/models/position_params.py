@@ -25,11 +25,13 @@ class PositionParams:
     `price` too when its conditional order is a `limit`.
 
         Attributes:
-            type_ (OrderSide): The side of an order; for a SmartTrade's position, `buy` is long and `sell` is short.
-            order_type (EntryOrderType): How the position is entered.
-            units (UnitsParams): An amount of units (base currency).
-            price (PriceParams | Unset): A price (quote currency).
-            conditional (PositionConditionalParams | Unset): The trigger of a conditional entry, optionally trailing.
+            type_ (OrderSide): `buy` to go long, `sell` to go short.
+            order_type (EntryOrderType): How to enter.
+            units (UnitsParams): How many units to buy or sell, within the exchange's limits.
+            price (PriceParams | Unset): The limit price of a `limit` entry or of a conditional `limit` order; for a Smart
+                Sell,
+                the price the units were bought at.
+            conditional (PositionConditionalParams | Unset): The trigger of a `conditional` entry.
     """
 
     type_: OrderSide

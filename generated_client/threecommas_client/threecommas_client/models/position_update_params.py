@@ -22,9 +22,9 @@ class PositionUpdateParams:
     """New entry settings. The side and entry type of a SmartTrade cannot change.
 
     Attributes:
-        units (UnitsParams | Unset): An amount of units (base currency).
-        price (PriceParams | Unset): A price (quote currency).
-        conditional (PositionConditionalParams | Unset): The trigger of a conditional entry, optionally trailing.
+        units (UnitsParams | Unset): How many units to buy or sell.
+        price (PriceParams | Unset): The new limit price.
+        conditional (PositionConditionalParams | Unset): The new trigger of a conditional entry.
     """
 
     units: UnitsParams | Unset = UNSET

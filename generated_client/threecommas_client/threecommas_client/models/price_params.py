@@ -24,7 +24,7 @@ class PriceParams:
     """A price (quote currency).
 
     Attributes:
-        value (Decimal): A decimal string greater than zero, without sign or exponent (`"0.01"`, `"10000"`).
+        value (Decimal): The price, greater than zero.
     """
 
     value: Decimal

@@ -27,14 +27,10 @@ class Profit:
     """The profit so far.
 
     Attributes:
-        volume (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
-        usd (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
-        percent (Decimal | None | Unset): A decimal that arrives as a JSON number on some exchanges and older payloads
-            (`"commission": 0.001`, `"missing_funds_to_close": 0`) and as a decimal string on others, or null.
-        roe (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
+        volume (Decimal | None | Unset): Profit in quote currency.
+        usd (Decimal | None | Unset): Profit in USD.
+        percent (Decimal | None | Unset): Profit in percent (an integer `0` in older payloads).
+        roe (Decimal | None | Unset): Return on equity, futures accounts only.
     """
 
     volume: Decimal | None | Unset = UNSET

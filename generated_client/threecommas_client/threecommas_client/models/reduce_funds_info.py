@@ -25,9 +25,7 @@ class ReduceFundsInfo:
     """How much `reduce_funds_of_smart_trade` can take out now.
 
     Attributes:
-        max_reduce_funds_amount (Decimal): An exact decimal number written as a JSON string (`"0.10622"`). Values may
-            carry 40 or more
-            significant digits; parse them as decimals, never as binary floats.
+        max_reduce_funds_amount (Decimal): The most units a reduce-funds order may take out.
     """
 
     max_reduce_funds_amount: Decimal

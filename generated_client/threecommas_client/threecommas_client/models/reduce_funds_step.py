@@ -28,12 +28,12 @@ class ReduceFundsStep:
     Attributes:
         id (int | Unset): The order's unique 3Commas trade id.
         type_ (str | Unset): The order type; known values `market`, `limit`.
-        status (Status | Unset): A status of a SmartTrade or of one of its steps.
-        units (Units | Unset): An amount of units (base currency).
-        price (OrderPrice | Unset): The price of an order, with and without the exchange's commission.
-        total (Total | Unset): A total in quote currency (price times units).
+        status (Status | Unset): The order's status.
+        units (Units | Unset): The units the order takes out.
+        price (OrderPrice | Unset): The order's price.
+        total (Total | Unset): The order's total in quote currency.
         closed_at (datetime.datetime | None | Unset): When the order closed; null until it does (newer payloads).
-        data (StepData | Unset): Which actions are available on a step now.
+        data (StepData | Unset): Which actions are available on the order.
     """
 
     id: int | Unset = UNSET

@@ -21,7 +21,7 @@ class SetNoteRequest:
     """A new note.
 
     Attributes:
-        note (str): A short note for the SmartTrade, shown in the 3Commas web app; 1 to 300 characters.
+        note (str): The note, 1 to 300 characters.
     """
 
     note: str

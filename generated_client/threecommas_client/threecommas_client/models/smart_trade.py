@@ -25,24 +25,24 @@ class SmartTrade:
 
         Attributes:
             id (int): The SmartTrade's unique 3Commas id.
-            account (Account): The exchange account a SmartTrade belongs to.
+            account (Account): The exchange account the SmartTrade trades on.
             pair (str): The trading pair in 3Commas format (`USDT_DOGE`).
-            status (Status): A status of a SmartTrade or of one of its steps.
-            position (Position): The entry of a SmartTrade.
-            take_profit (TakeProfit): Take profit settings and their steps.
-            stop_loss (StopLoss): Stop loss settings; `{"enabled": false}` when off.
+            status (Status): Where the SmartTrade is in its life.
+            position (Position): The entry.
+            take_profit (TakeProfit): The take profit settings and steps.
+            stop_loss (StopLoss): The stop loss settings.
             data (SmartTradeData): Prices, amounts, timestamps and which actions are available now.
             profit (Profit): The profit so far.
             version (int | Unset): The SmartTrade API version that created the entity (`2`).
             instant (bool | Unset): `true` for a Simple Buy or Simple Sell.
-            leverage (Leverage | Unset): Leverage settings of a futures SmartTrade; `{"enabled": false}` on spot accounts.
-            reduce_funds (ReduceFunds | Unset): The reduce-funds orders of a SmartTrade.
-            market_close (MarketClose | Unset): The market order that closed the SmartTrade; `{}` until one happens.
+            leverage (Leverage | Unset): The leverage settings (futures accounts).
+            reduce_funds (ReduceFunds | Unset): The reduce-funds orders (newer payloads).
+            market_close (MarketClose | Unset): The market close order; `{}` until a market close happens (newer payloads).
             note (None | str | Unset): The note shown in the web app; `""` when none.
             note_raw (None | str | Unset): The note as the user typed it, before the web app rendered it; null when it
                 equals `note`.
             skip_enter_step (bool | Unset): `true` when the entry was skipped (a Smart Sell).
-            margin (Margin | Unset): The margin of a futures SmartTrade; null values on spot accounts.
+            margin (Margin | Unset): The margin (futures accounts).
             is_position_not_filled (bool | Unset): `true` while the entry order has not filled (wholly or at all).
     """
 

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
 from .._wire import (
+    bool_from_wire,
+    int_from_wire,
     missing_field,
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..models.boolean_input_type_1 import BooleanInputType1
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SmartTradeCreateRequest")
@@ -24,60 +25,37 @@ class SmartTradeCreateRequest:
     Simple Buy or Simple Sell).
 
         Attributes:
-            account_id (int | str): An id in a request, as an integer or a string of digits (`"1"` in the documented body).
-            pair (str): A trading pair in 3Commas format, quote currency first: `USDT_BTC` is BTC priced in USDT.
-                Upper-case letters and digits (`USDT_1000SHIB`); the base may carry the exchange's contract
-                name after `_` or `-`: `USDT_BTCUSDT_UMCBL`, `BTC_BTCUSD_PERP`, `USD_MATIC-PERP`. No lower
-                case, no spaces, and always a `_` after the quote currency.
-            position (PositionParams): The entry. A `limit` entry needs `price`; a `conditional` entry needs `conditional`,
-                and
-                `price` too when its conditional order is a `limit`.
-            instant (bool | BooleanInputType1 | Unset): A boolean in a request, as a JSON boolean or the string `"true"` or
-                `"false"`; the documented examples use both.
-            skip_enter_step (bool | BooleanInputType1 | Unset): A boolean in a request, as a JSON boolean or the string
-                `"true"` or `"false"`; the documented examples use both.
-            note (str | Unset): A short note for the SmartTrade, shown in the 3Commas web app; 1 to 300 characters.
-            leverage (LeverageParams | Unset): Leverage settings for a futures account. Enabled leverage needs a `type`.
-            take_profit (TakeProfitParams | Unset): Take profit. Enabled take profit needs 1 to 8 steps whose volumes add up
-                to 100.
-            stop_loss (StopLossParams | Unset): Stop loss. An enabled stop loss needs `order_type` and `conditional`; a
-                `limit` stop loss
-                needs `price` as well.
+            account_id (int): The exchange account to trade on (`id` from `GET /ver1/accounts`).
+            pair (str): The pair to trade.
+            position (PositionParams): The entry.
+            instant (bool | Unset): `true` for a Simple Buy or Simple Sell: an entry with no take profit or stop loss.
+            skip_enter_step (bool | Unset): `true` for a Smart Sell: the units are already held, so the entry is skipped.
+            note (str | Unset): A short note for this SmartTrade.
+            leverage (LeverageParams | Unset): Leverage, for futures accounts only.
+            take_profit (TakeProfitParams | Unset): Take profit; required unless `instant` is true.
+            stop_loss (StopLossParams | Unset): Stop loss; required unless `instant` is true.
     """
 
-    account_id: int | str
+    account_id: int
     pair: str
     position: PositionParams
-    instant: bool | BooleanInputType1 | Unset = UNSET
-    skip_enter_step: bool | BooleanInputType1 | Unset = UNSET
+    instant: bool | Unset = UNSET
+    skip_enter_step: bool | Unset = UNSET
     note: str | Unset = UNSET
     leverage: LeverageParams | Unset = UNSET
     take_profit: TakeProfitParams | Unset = UNSET
     stop_loss: StopLossParams | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        account_id: int | str
         account_id = self.account_id
 
         pair = self.pair
 
         position = self.position.to_dict()
 
-        instant: bool | str | Unset
-        if isinstance(self.instant, Unset):
-            instant = UNSET
-        elif isinstance(self.instant, BooleanInputType1):
-            instant = self.instant.value
-        else:
-            instant = self.instant
+        instant = self.instant
 
-        skip_enter_step: bool | str | Unset
-        if isinstance(self.skip_enter_step, Unset):
-            skip_enter_step = UNSET
-        elif isinstance(self.skip_enter_step, BooleanInputType1):
-            skip_enter_step = self.skip_enter_step.value
-        else:
-            skip_enter_step = self.skip_enter_step
+        skip_enter_step = self.skip_enter_step
 
         note = self.note
 
@@ -130,41 +108,25 @@ class SmartTradeCreateRequest:
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
             d = dict(src_dict)
-            account_id: int | str = d.pop("account_id")
+            account_id = int_from_wire(d.pop("account_id"), "account_id")
 
             pair = d.pop("pair")
 
             position = PositionParams.from_dict(d.pop("position"))
 
-            def _parse_instant(data: object) -> bool | BooleanInputType1 | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
+            _instant = d.pop("instant", UNSET)
+            instant: bool | Unset
+            if _instant is UNSET:
+                instant = UNSET
+            else:
+                instant = bool_from_wire(_instant, "instant")
 
-                    return componentsschemas_boolean_input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(bool | BooleanInputType1 | Unset, data)
-
-            instant = _parse_instant(d.pop("instant", UNSET))
-
-            def _parse_skip_enter_step(data: object) -> bool | BooleanInputType1 | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
-
-                    return componentsschemas_boolean_input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(bool | BooleanInputType1 | Unset, data)
-
-            skip_enter_step = _parse_skip_enter_step(d.pop("skip_enter_step", UNSET))
+            _skip_enter_step = d.pop("skip_enter_step", UNSET)
+            skip_enter_step: bool | Unset
+            if _skip_enter_step is UNSET:
+                skip_enter_step = UNSET
+            else:
+                skip_enter_step = bool_from_wire(_skip_enter_step, "skip_enter_step")
 
             note = d.pop("note", UNSET)
 

@@ -36,19 +36,13 @@ class SmartTradeData:
         target_price_type (str | Unset): How the targets are expressed; known values `price`, `percentage`.
         orderbook_price_currency (None | str | Unset): The currency order book prices are in (`USDT`; newer payloads).
         base_order_finished (bool | Unset): Whether the entry order has filled.
-        missing_funds_to_close (Decimal | None | Unset): A decimal that arrives as a JSON number on some exchanges and
-            older payloads
-            (`"commission": 0.001`, `"missing_funds_to_close": 0`) and as a decimal string on others, or null.
-        liquidation_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        average_enter_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        average_close_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        average_enter_price_without_commission (Decimal | None | Unset): A decimal string, or null until the value is
-            known (filled orders, averages, margins).
-        average_close_price_without_commission (Decimal | None | Unset): A decimal string, or null until the value is
-            known (filled orders, averages, margins).
+        missing_funds_to_close (Decimal | None | Unset): Units missing on the account to close the position (an integer
+            `0` in older payloads).
+        liquidation_price (Decimal | None | Unset): The liquidation price on a futures account.
+        average_enter_price (Decimal | None | Unset): The average entry price including fees.
+        average_close_price (Decimal | None | Unset): The average closing price including fees.
+        average_enter_price_without_commission (Decimal | None | Unset): The average entry price excluding fees.
+        average_close_price_without_commission (Decimal | None | Unset): The average closing price excluding fees.
         panic_sell_available (bool | Unset): Whether `close_smart_trade_by_market` is allowed now (statuses
             `waiting_targets`,
             `stop_loss_in_progress`, `reduce_funds_in_progress`, `pending_reduce_funds`).
@@ -65,17 +59,13 @@ class SmartTradeData:
             `pending_reduce_funds`).
         finished (bool | Unset): Whether the SmartTrade has ended.
         base_position_step_finished (bool | Unset): Whether the entry step has finished.
-        entered_amount (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        entered_total (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        closed_amount (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        closed_total (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        commission (Decimal | None | Unset): A decimal that arrives as a JSON number on some exchanges and older
-            payloads
-            (`"commission": 0.001`, `"missing_funds_to_close": 0`) and as a decimal string on others, or null.
+        entered_amount (Decimal | None | Unset): Units entered, add-funds orders included (base currency; newer
+            payloads).
+        entered_total (Decimal | None | Unset): Quote currency spent entering (newer payloads).
+        closed_amount (Decimal | None | Unset): Units closed (base currency; newer payloads).
+        closed_total (Decimal | None | Unset): Quote currency received closing (newer payloads).
+        commission (Decimal | None | Unset): The exchange's trading fee rate (`0.001`); a number on some exchanges, a
+            string on others.
         created_at (datetime.datetime | Unset): When the SmartTrade was created.
         updated_at (datetime.datetime | None | Unset): When the SmartTrade last changed.
         closed_at (datetime.datetime | None | Unset): When the SmartTrade closed (newer payloads).

@@ -23,14 +23,10 @@ class SmartTradeUpdateRequest:
     position's side and entry type cannot change.
 
         Attributes:
-            leverage (LeverageParams | Unset): Leverage settings for a futures account. Enabled leverage needs a `type`.
-            position (PositionUpdateParams | Unset): New entry settings. The side and entry type of a SmartTrade cannot
-                change.
-            take_profit (TakeProfitParams | Unset): Take profit. Enabled take profit needs 1 to 8 steps whose volumes add up
-                to 100.
-            stop_loss (StopLossParams | Unset): Stop loss. An enabled stop loss needs `order_type` and `conditional`; a
-                `limit` stop loss
-                needs `price` as well.
+            leverage (LeverageParams | Unset): New leverage settings (futures accounts).
+            position (PositionUpdateParams | Unset): New entry settings, while the entry has not filled.
+            take_profit (TakeProfitParams | Unset): New take profit settings.
+            stop_loss (StopLossParams | Unset): New stop loss settings.
     """
 
     leverage: LeverageParams | Unset = UNSET

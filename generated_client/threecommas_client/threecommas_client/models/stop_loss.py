@@ -31,15 +31,12 @@ class StopLoss:
         breakeven (bool | Unset): Whether the stop loss moves to the entry price once a take profit step fills.
         order_type (str | Unset): The order that closes the position; known values `market`, `limit`.
         editable (bool | Unset): Whether the stop loss can still be changed by an update.
-        status (Status | Unset): A status of a SmartTrade or of one of its steps.
-        units (Units | Unset): An amount of units (base currency).
-        total (Total | Unset): A total in quote currency (price times units).
-        price (StopLossPrice | Unset): The price of a stop loss order: the limit price (`value`, with and without
-            commission) and,
-            in payloads since 2021 and the vendor's entity page, the stop as a percentage from the entry
-            price (`percent`), as in `{"value": "8300.0", "percent": "-5.0"}`. Every key is optional.
-        conditional (StopLossConditional | Unset): The trigger of a stop loss.
-        timeout (Timeout | Unset): A stop loss timeout.
+        status (Status | Unset): The stop loss step's status.
+        units (Units | Unset): The units the stop loss closes.
+        total (Total | Unset): The stop loss order's total in quote currency.
+        price (StopLossPrice | Unset): The stop loss order's price, as a price and (older payloads) a percentage.
+        conditional (StopLossConditional | Unset): The trigger.
+        timeout (Timeout | Unset): The timeout.
         closed_at (datetime.datetime | None | Unset): When the stop loss order closed; null until it does.
     """
 

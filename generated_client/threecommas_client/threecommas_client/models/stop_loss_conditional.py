@@ -23,8 +23,8 @@ class StopLossConditional:
     """The trigger of a stop loss.
 
     Attributes:
-        price (ConditionalPrice | Unset): A trigger price, as a price or as a percentage from the entry.
-        trailing (Trailing | Unset): Trailing settings of a trigger.
+        price (ConditionalPrice | Unset): The trigger price.
+        trailing (Trailing | Unset): Trailing of the trigger.
     """
 
     price: ConditionalPrice | Unset = UNSET

@@ -22,8 +22,8 @@ class StopLossConditionalParams:
     """The trigger of a stop loss.
 
     Attributes:
-        price (StopLossConditionalPriceParams): The trigger price of a stop loss; needs `value` or `percent`.
-        trailing (StopLossTrailingParams | Unset): Trailing of a stop loss. Enabled trailing needs `percent`.
+        price (StopLossConditionalPriceParams): The trigger price.
+        trailing (StopLossTrailingParams | Unset): Trailing of the trigger (market orders only).
     """
 
     price: StopLossConditionalPriceParams

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
 from .._wire import (
+    bool_from_wire,
     missing_field,
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..models.boolean_input_type_1 import BooleanInputType1
 from ..models.order_type import OrderType
 from ..types import UNSET, Unset
 
@@ -25,37 +25,26 @@ class StopLossParams:
     needs `price` as well.
 
         Attributes:
-            enabled (bool | BooleanInputType1): A boolean in a request, as a JSON boolean or the string `"true"` or
-                `"false"`; the documented examples use both.
-            breakeven (bool | BooleanInputType1 | Unset): A boolean in a request, as a JSON boolean or the string `"true"`
-                or `"false"`; the documented examples use both.
-            order_type (OrderType | Unset): The type of an exchange order.
-            price (PriceParams | Unset): A price (quote currency).
-            conditional (StopLossConditionalParams | Unset): The trigger of a stop loss.
-            timeout (TimeoutParams | Unset): A stop loss timeout. An enabled timeout needs `value`.
+            enabled (bool): Whether to stop the loss.
+            breakeven (bool | Unset): Move the stop loss to the entry price once a take profit step fills; needs at least
+                two steps.
+            order_type (OrderType | Unset): The order that closes the position.
+            price (PriceParams | Unset): The limit price of a `limit` stop loss order.
+            conditional (StopLossConditionalParams | Unset): The trigger.
+            timeout (TimeoutParams | Unset): Wait this long after the trigger before closing.
     """
 
-    enabled: bool | BooleanInputType1
-    breakeven: bool | BooleanInputType1 | Unset = UNSET
+    enabled: bool
+    breakeven: bool | Unset = UNSET
     order_type: OrderType | Unset = UNSET
     price: PriceParams | Unset = UNSET
     conditional: StopLossConditionalParams | Unset = UNSET
     timeout: TimeoutParams | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        enabled: bool | str
-        if isinstance(self.enabled, BooleanInputType1):
-            enabled = self.enabled.value
-        else:
-            enabled = self.enabled
+        enabled = self.enabled
 
-        breakeven: bool | str | Unset
-        if isinstance(self.breakeven, Unset):
-            breakeven = UNSET
-        elif isinstance(self.breakeven, BooleanInputType1):
-            breakeven = self.breakeven.value
-        else:
-            breakeven = self.breakeven
+        breakeven = self.breakeven
 
         order_type: str | Unset = UNSET
         if not isinstance(self.order_type, Unset):
@@ -106,34 +95,14 @@ class StopLossParams:
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
             d = dict(src_dict)
+            enabled = bool_from_wire(d.pop("enabled"), "enabled")
 
-            def _parse_enabled(data: object) -> bool | BooleanInputType1:
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
-
-                    return componentsschemas_boolean_input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(bool | BooleanInputType1, data)
-
-            enabled = _parse_enabled(d.pop("enabled"))
-
-            def _parse_breakeven(data: object) -> bool | BooleanInputType1 | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
-
-                    return componentsschemas_boolean_input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(bool | BooleanInputType1 | Unset, data)
-
-            breakeven = _parse_breakeven(d.pop("breakeven", UNSET))
+            _breakeven = d.pop("breakeven", UNSET)
+            breakeven: bool | Unset
+            if _breakeven is UNSET:
+                breakeven = UNSET
+            else:
+                breakeven = bool_from_wire(_breakeven, "breakeven")
 
             _order_type = d.pop("order_type", UNSET)
             order_type: OrderType | Unset

@@ -29,12 +29,11 @@ class StopLossPrice:
     price (`percent`), as in `{"value": "8300.0", "percent": "-5.0"}`. Every key is optional.
 
         Attributes:
-            value (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-                margins).
-            value_without_commission (Decimal | None | Unset): A decimal string, or null until the value is known (filled
-                orders, averages, margins).
-            percent (Decimal | None | Unset): A decimal that arrives as a JSON number on some exchanges and older payloads
-                (`"commission": 0.001`, `"missing_funds_to_close": 0`) and as a decimal string on others, or null.
+            value (Decimal | None | Unset): The stop loss order's price including commission; null until known.
+            value_without_commission (Decimal | None | Unset): The price excluding commission.
+            percent (Decimal | None | Unset): The stop as a percentage from the entry price; null when set by value. A
+                decimal string,
+                or a JSON number in older payloads.
             editable (bool | Unset): Whether the price can still be changed by an update.
     """
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
 from .._wire import (
+    bool_from_wire,
     missing_field,
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..models.boolean_input_type_1 import BooleanInputType1
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TakeProfitParams")
@@ -23,20 +23,15 @@ class TakeProfitParams:
     """Take profit. Enabled take profit needs 1 to 8 steps whose volumes add up to 100.
 
     Attributes:
-        enabled (bool | BooleanInputType1): A boolean in a request, as a JSON boolean or the string `"true"` or
-            `"false"`; the documented examples use both.
+        enabled (bool): Whether to take profit.
         steps (list[TakeProfitStepParams] | Unset): The take profit steps, 1 to 8; their `volume`s add up to 100.
     """
 
-    enabled: bool | BooleanInputType1
+    enabled: bool
     steps: list[TakeProfitStepParams] | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        enabled: bool | str
-        if isinstance(self.enabled, BooleanInputType1):
-            enabled = self.enabled.value
-        else:
-            enabled = self.enabled
+        enabled = self.enabled
 
         steps: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.steps, Unset):
@@ -70,19 +65,7 @@ class TakeProfitParams:
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
             d = dict(src_dict)
-
-            def _parse_enabled(data: object) -> bool | BooleanInputType1:
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
-
-                    return componentsschemas_boolean_input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(bool | BooleanInputType1, data)
-
-            enabled = _parse_enabled(d.pop("enabled"))
+            enabled = bool_from_wire(d.pop("enabled"), "enabled")
 
             _steps = d.pop("steps", UNSET)
             steps: list[TakeProfitStepParams] | Unset = UNSET

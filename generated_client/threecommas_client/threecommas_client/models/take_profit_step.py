@@ -33,15 +33,13 @@ class TakeProfitStep:
         id (int): The step's unique 3Commas trade id.
         order_type (str | Unset): The order type; known values `market`, `limit`.
         editable (bool | Unset): Whether the step can still be changed by an update.
-        units (Units | Unset): An amount of units (base currency).
-        price (ConditionalPrice | Unset): A trigger price, as a price or as a percentage from the entry.
-        volume (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
-        total (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
-        trailing (Trailing | Unset): Trailing settings of a trigger.
-        status (Status | Unset): A status of a SmartTrade or of one of its steps.
-        data (StepData | Unset): Which actions are available on a step now.
+        units (Units | Unset): The units this step closes.
+        price (ConditionalPrice | Unset): When the step fires.
+        volume (Decimal | None | Unset): The share of the position this step closes, in percent.
+        total (Decimal | None | Unset): The step's total in quote currency.
+        trailing (Trailing | Unset): Trailing of this step.
+        status (Status | Unset): The step's status.
+        data (StepData | Unset): Which actions are available on the step.
         position (int | Unset): The step's number, from 1.
         closed_at (datetime.datetime | None | Unset): When the step's order closed (newer payloads).
     """

@@ -11,6 +11,7 @@ from attrs import define as _attrs_define
 from .._wire import (
     decimal_from_wire,
     decimal_to_wire,
+    int_from_wire,
     missing_field,
     wrong_shape,
 )
@@ -27,18 +28,17 @@ class TakeProfitStepParams:
     has finished) or `percent` (while the entry trails).
 
         Attributes:
-            order_type (OrderType): The type of an exchange order.
-            price (TakeProfitStepPriceParams): The trigger of a take profit step; needs `value` or `percent`.
-            volume (Decimal): An exact decimal number written as a JSON string (`"0.10622"`). Values may carry 40 or more
-                significant digits; parse them as decimals, never as binary floats.
-            position (int | str | Unset): The step's number, 1 to 8; an integer, or a digit string as form bodies send it.
-            trailing (TakeProfitTrailingParams | Unset): Trailing of a take profit step. Enabled trailing needs `percent`.
+            order_type (OrderType): The order that takes the profit.
+            price (TakeProfitStepPriceParams): When the step fires.
+            volume (Decimal): The share of the position this step closes, in percent (more than 0, at most 100).
+            position (int | Unset): The step's number, 1 to 8; an integer, or a digit string as form bodies send it.
+            trailing (TakeProfitTrailingParams | Unset): Trailing of this step; honoured on the last step only.
     """
 
     order_type: OrderType
     price: TakeProfitStepPriceParams
     volume: Decimal
-    position: int | str | Unset = UNSET
+    position: int | Unset = UNSET
     trailing: TakeProfitTrailingParams | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -48,11 +48,7 @@ class TakeProfitStepParams:
 
         volume = decimal_to_wire(self.volume)
 
-        position: int | str | Unset
-        if isinstance(self.position, Unset):
-            position = UNSET
-        else:
-            position = self.position
+        position = self.position
 
         trailing: dict[str, Any] | Unset = UNSET
         if not isinstance(self.trailing, Unset):
@@ -93,7 +89,12 @@ class TakeProfitStepParams:
 
             volume = decimal_from_wire(d.pop("volume"), "volume")
 
-            position: int | str | Unset = d.pop("position", UNSET)
+            _position = d.pop("position", UNSET)
+            position: int | Unset
+            if _position is UNSET:
+                position = UNSET
+            else:
+                position = int_from_wire(_position, "position")
 
             _trailing = d.pop("trailing", UNSET)
             trailing: TakeProfitTrailingParams | Unset

@@ -27,11 +27,9 @@ class TakeProfitStepPriceParams:
     """The trigger of a take profit step; needs `value` or `percent`.
 
     Attributes:
-        type_ (PriceType): Which price of the order book a condition watches.
-        value (Decimal | Unset): A decimal string greater than zero, without sign or exponent (`"0.01"`, `"10000"`).
-        percent (Decimal | Unset): An exact decimal number written as a JSON string (`"0.10622"`). Values may carry 40
-            or more
-            significant digits; parse them as decimals, never as binary floats.
+        type_ (PriceType): The price the step watches.
+        value (Decimal | Unset): The trigger price, when the entry has no trailing or its trailing has finished.
+        percent (Decimal | Unset): The trigger as a percentage from the entry price, while the entry trails.
     """
 
     type_: PriceType

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
 from .._wire import (
+    bool_from_wire,
     decimal_from_wire,
     decimal_to_wire,
     is_plain_decimal_text,
@@ -16,7 +17,6 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..models.boolean_input_type_1 import BooleanInputType1
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TakeProfitTrailingParams")
@@ -27,22 +27,15 @@ class TakeProfitTrailingParams:
     """Trailing of a take profit step. Enabled trailing needs `percent`.
 
     Attributes:
-        enabled (bool | BooleanInputType1): A boolean in a request, as a JSON boolean or the string `"true"` or
-            `"false"`; the documented examples use both.
-        percent (Decimal | Unset): An exact decimal number written as a JSON string (`"0.10622"`). Values may carry 40
-            or more
-            significant digits; parse them as decimals, never as binary floats.
+        enabled (bool): Whether the step trails the price.
+        percent (Decimal | Unset): How far (percent, 0.01 to 100) the step trails the price.
     """
 
-    enabled: bool | BooleanInputType1
+    enabled: bool
     percent: Decimal | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        enabled: bool | str
-        if isinstance(self.enabled, BooleanInputType1):
-            enabled = self.enabled.value
-        else:
-            enabled = self.enabled
+        enabled = self.enabled
 
         percent: str | Unset = UNSET
         if not isinstance(self.percent, Unset):
@@ -73,19 +66,7 @@ class TakeProfitTrailingParams:
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
             d = dict(src_dict)
-
-            def _parse_enabled(data: object) -> bool | BooleanInputType1:
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
-
-                    return componentsschemas_boolean_input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(bool | BooleanInputType1, data)
-
-            enabled = _parse_enabled(d.pop("enabled"))
+            enabled = bool_from_wire(d.pop("enabled"), "enabled")
 
             _percent = d.pop("percent", UNSET)
             percent: Decimal | Unset

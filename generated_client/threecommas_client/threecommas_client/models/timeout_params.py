@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
 from .._wire import (
+    bool_from_wire,
+    int_from_wire,
     missing_field,
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..models.boolean_input_type_1 import BooleanInputType1
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TimeoutParams")
@@ -23,27 +24,17 @@ class TimeoutParams:
     """A stop loss timeout. An enabled timeout needs `value`.
 
     Attributes:
-        enabled (bool | BooleanInputType1): A boolean in a request, as a JSON boolean or the string `"true"` or
-            `"false"`; the documented examples use both.
-        value (int | str | Unset): A whole number in a request, as an integer or a string of digits (`"123"` in the
-            documented body).
+        enabled (bool): Whether to wait before closing.
+        value (int | Unset): How long to wait, in seconds.
     """
 
-    enabled: bool | BooleanInputType1
-    value: int | str | Unset = UNSET
+    enabled: bool
+    value: int | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        enabled: bool | str
-        if isinstance(self.enabled, BooleanInputType1):
-            enabled = self.enabled.value
-        else:
-            enabled = self.enabled
+        enabled = self.enabled
 
-        value: int | str | Unset
-        if isinstance(self.value, Unset):
-            value = UNSET
-        else:
-            value = self.value
+        value = self.value
 
         field_dict: dict[str, Any] = {}
 
@@ -70,21 +61,14 @@ class TimeoutParams:
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
             d = dict(src_dict)
+            enabled = bool_from_wire(d.pop("enabled"), "enabled")
 
-            def _parse_enabled(data: object) -> bool | BooleanInputType1:
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
-
-                    return componentsschemas_boolean_input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(bool | BooleanInputType1, data)
-
-            enabled = _parse_enabled(d.pop("enabled"))
-
-            value: int | str | Unset = d.pop("value", UNSET)
+            _value = d.pop("value", UNSET)
+            value: int | Unset
+            if _value is UNSET:
+                value = UNSET
+            else:
+                value = int_from_wire(_value, "value")
 
             timeout_params = cls(
                 enabled,

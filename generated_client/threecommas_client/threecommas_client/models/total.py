@@ -27,8 +27,7 @@ class Total:
     """A total in quote currency (price times units).
 
     Attributes:
-        value (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
+        value (Decimal | None | Unset): The total; null until known.
     """
 
     value: Decimal | None | Unset = UNSET

@@ -33,50 +33,34 @@ class Trade:
 
     Attributes:
         id (int): The trade's unique 3Commas id.
-        average_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
+        average_price (Decimal | None | Unset): The average fill price.
         follow_price_type (None | PriceType | Unset): The price the order's trigger watches.
-        initial_amount (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        initial_total (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        initial_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        order_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        order_side (OrderSide | Unset): The side of an order; for a SmartTrade's position, `buy` is long and `sell` is
-            short.
+        initial_amount (Decimal | None | Unset): The units ordered.
+        initial_total (Decimal | None | Unset): The quote currency ordered.
+        initial_price (Decimal | None | Unset): The price when the order was created.
+        order_price (Decimal | None | Unset): The order's limit price.
+        order_side (OrderSide | Unset): The order's side.
         order_type (str | Unset): The order type; known values `market`, `limit`.
         pair (str | Unset): The pair in 3Commas format.
-        position_percentage (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        realised_amount (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        realised_total (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        realised_percentage (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        realised_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
+        position_percentage (Decimal | None | Unset): The share of the position this order covers, in percent.
+        realised_amount (Decimal | None | Unset): The units filled.
+        realised_total (Decimal | None | Unset): The quote currency filled.
+        realised_percentage (Decimal | None | Unset): How much of the order filled, in percent.
+        realised_price (Decimal | None | Unset): The fill price.
         status (str | Unset): The order's status; known values as for a step's `Status.type`.
-        take_profit_percentage (Decimal | None | Unset): A decimal string, or null until the value is known (filled
-            orders, averages, margins).
+        take_profit_percentage (Decimal | None | Unset): For a take profit order, its trigger as a percentage from the
+            entry.
         trade_purpose (str | Unset): Why the SmartTrade placed the order; known values `position`, `take_profit`,
             `stop_loss`, `add_funds`, `reduce_funds`, `market_close`.
-        trail_percentage (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        trail_value (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
+        trail_percentage (Decimal | None | Unset): How far the order trails the price, in percent.
+        trail_value (Decimal | None | Unset): How far the order trails the price, in quote currency.
         trailing_enabled (bool | Unset): Whether the order trails the price.
-        trailing_last_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
+        trailing_last_price (Decimal | None | Unset): The last price trailing moved to.
         trailing_last_price_updated_at (datetime.datetime | None | Unset): When trailing last moved.
         trigger_condition (None | str | Unset): The comparison that fires the trigger; known values `greater`, `less`,
             `less_or_equal`.
-        trigger_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        trigger_price_percentage (Decimal | None | Unset): A decimal string, or null until the value is known (filled
-            orders, averages, margins).
+        trigger_price (Decimal | None | Unset): The trigger price.
+        trigger_price_percentage (Decimal | None | Unset): The trigger as a percentage from the entry.
         trigger_type (None | str | Unset): How the order is triggered; known values `none`, `price`, `trailing`,
             `conditional`.
         created_at (datetime.datetime | Unset): When the order was created.

@@ -29,8 +29,7 @@ class Trailing:
     Attributes:
         enabled (bool | Unset): Whether the trigger trails the price.
         editable (bool | Unset): Whether trailing can still be changed by an update.
-        percent (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
+        percent (Decimal | None | Unset): How far, in percent, the trigger trails the price.
     """
 
     enabled: bool | Unset = UNSET

@@ -27,8 +27,7 @@ class Units:
     """An amount of units (base currency).
 
     Attributes:
-        value (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
+        value (Decimal | None | Unset): The amount; null until known.
         editable (bool | Unset): Whether the amount can still be changed by an update.
     """
 

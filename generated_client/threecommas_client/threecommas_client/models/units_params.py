@@ -24,7 +24,7 @@ class UnitsParams:
     """An amount of units (base currency).
 
     Attributes:
-        value (Decimal): A decimal string greater than zero, without sign or exponent (`"0.01"`, `"10000"`).
+        value (Decimal): The number of units, greater than zero.
     """
 
     value: Decimal

@@ -100,7 +100,8 @@ def sync_detailed(
     every symbol. The answer has one item per smart order, each with its own `code`.
 
     Args:
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (CancelAllSmartOrdersRequest): Filters for cancel-all; every filter left out or empty
@@ -149,7 +150,8 @@ def sync(
     every symbol. The answer has one item per smart order, each with its own `code`.
 
     Args:
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (CancelAllSmartOrdersRequest): Filters for cancel-all; every filter left out or empty
@@ -195,7 +197,8 @@ async def asyncio_detailed(
     every symbol. The answer has one item per smart order, each with its own `code`.
 
     Args:
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (CancelAllSmartOrdersRequest): Filters for cancel-all; every filter left out or empty
@@ -244,7 +247,8 @@ async def asyncio(
     every symbol. The answer has one item per smart order, each with its own `code`.
 
     Args:
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (CancelAllSmartOrdersRequest): Filters for cancel-all; every filter left out or empty

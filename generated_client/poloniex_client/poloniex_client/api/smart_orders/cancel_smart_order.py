@@ -90,7 +90,8 @@ def sync_detailed(
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
@@ -136,7 +137,8 @@ def sync(
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
@@ -179,7 +181,8 @@ async def asyncio_detailed(
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
@@ -225,7 +228,8 @@ async def asyncio(
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 

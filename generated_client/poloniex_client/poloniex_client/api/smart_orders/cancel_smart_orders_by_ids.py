@@ -105,7 +105,8 @@ def sync_detailed(
     pattern).
 
     Args:
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (CancelSmartOrdersByIdsRequest): The smart orders to cancel, by id, by
@@ -160,7 +161,8 @@ def sync(
     pattern).
 
     Args:
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (CancelSmartOrdersByIdsRequest): The smart orders to cancel, by id, by
@@ -212,7 +214,8 @@ async def asyncio_detailed(
     pattern).
 
     Args:
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (CancelSmartOrdersByIdsRequest): The smart orders to cancel, by id, by
@@ -267,7 +270,8 @@ async def asyncio(
     pattern).
 
     Args:
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (CancelSmartOrdersByIdsRequest): The smart orders to cancel, by id, by

@@ -103,7 +103,8 @@ def sync_detailed(
     both trailing types need `trailingOffset`; `TRAILING_STOP_LIMIT` needs `limitOffset`.
 
     Args:
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (SmartOrderCreateRequest): A new smart order. `quantity` (base units) or `amount`
@@ -163,7 +164,8 @@ def sync(
     both trailing types need `trailingOffset`; `TRAILING_STOP_LIMIT` needs `limitOffset`.
 
     Args:
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (SmartOrderCreateRequest): A new smart order. `quantity` (base units) or `amount`
@@ -220,7 +222,8 @@ async def asyncio_detailed(
     both trailing types need `trailingOffset`; `TRAILING_STOP_LIMIT` needs `limitOffset`.
 
     Args:
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (SmartOrderCreateRequest): A new smart order. `quantity` (base units) or `amount`
@@ -280,7 +283,8 @@ async def asyncio(
     both trailing types need `trailingOffset`; `TRAILING_STOP_LIMIT` needs `limitOffset`.
 
     Args:
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (SmartOrderCreateRequest): A new smart order. `quantity` (base units) or `amount`

@@ -99,7 +99,8 @@ def sync_detailed(
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
@@ -147,7 +148,8 @@ def sync(
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
@@ -192,7 +194,8 @@ async def asyncio_detailed(
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
@@ -240,7 +243,8 @@ async def asyncio(
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 

@@ -153,25 +153,24 @@ def sync_detailed(
     current API documentation and published clients use.
 
     Args:
-        account_type (AccountType | Unset): The account type; `SPOT`, the default and the only one
-            smart orders support.
-        type_ (str | Unset): Smart order types separated by commas, no spaces
-            (`TRAILING_STOP,STOP`).
-        side (str | Unset): `BUY` or `SELL`. The API reads the side case-insensitively (a
-            lowercase `buy` is accepted),
-            so the request schema is a case-insensitive pattern rather than an enum; answers carry
-            upper case.
-        symbol (str | Unset): A market, base currency first (`BTC_USDT` is BTC priced in USDT).
-        from_ (int | Unset):
-        direction (ListSmartOrderHistoryDirection | Unset):
-        states (str | Unset): Smart order states separated by commas, no spaces
-            (`CANCELED,FAILED`); see `SmartOrder.state`
-            for the known values.
-        limit (int | Unset):
-        hide_cancel (bool | Unset):
-        start_time (int | Unset):
-        end_time (int | Unset):
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        account_type (AccountType | Unset): Only smart orders of this account type; `SPOT` is the
+            only one.
+        type_ (str | Unset): Only smart orders of these types, one or several separated by commas.
+        side (str | Unset): Only smart orders on this side.
+        symbol (str | Unset): Only smart orders on this symbol.
+        from_ (int | Unset): A smart order id to page from; `direction` says to which side of it.
+        direction (ListSmartOrderHistoryDirection | Unset): Which side of `from` to page to, `PRE`
+            or `NEXT`.
+        states (str | Unset): Only smart orders in these states, one or several separated by
+            commas (`CANCELED,FAILED`).
+        limit (int | Unset): The most smart orders to return.
+        hide_cancel (bool | Unset): `true` leaves canceled smart orders out.
+        start_time (int | Unset): Only smart orders created at or after this time (ms since the
+            epoch).
+        end_time (int | Unset): Only smart orders created at or before this time (ms since the
+            epoch).
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
@@ -239,25 +238,24 @@ def sync(
     current API documentation and published clients use.
 
     Args:
-        account_type (AccountType | Unset): The account type; `SPOT`, the default and the only one
-            smart orders support.
-        type_ (str | Unset): Smart order types separated by commas, no spaces
-            (`TRAILING_STOP,STOP`).
-        side (str | Unset): `BUY` or `SELL`. The API reads the side case-insensitively (a
-            lowercase `buy` is accepted),
-            so the request schema is a case-insensitive pattern rather than an enum; answers carry
-            upper case.
-        symbol (str | Unset): A market, base currency first (`BTC_USDT` is BTC priced in USDT).
-        from_ (int | Unset):
-        direction (ListSmartOrderHistoryDirection | Unset):
-        states (str | Unset): Smart order states separated by commas, no spaces
-            (`CANCELED,FAILED`); see `SmartOrder.state`
-            for the known values.
-        limit (int | Unset):
-        hide_cancel (bool | Unset):
-        start_time (int | Unset):
-        end_time (int | Unset):
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        account_type (AccountType | Unset): Only smart orders of this account type; `SPOT` is the
+            only one.
+        type_ (str | Unset): Only smart orders of these types, one or several separated by commas.
+        side (str | Unset): Only smart orders on this side.
+        symbol (str | Unset): Only smart orders on this symbol.
+        from_ (int | Unset): A smart order id to page from; `direction` says to which side of it.
+        direction (ListSmartOrderHistoryDirection | Unset): Which side of `from` to page to, `PRE`
+            or `NEXT`.
+        states (str | Unset): Only smart orders in these states, one or several separated by
+            commas (`CANCELED,FAILED`).
+        limit (int | Unset): The most smart orders to return.
+        hide_cancel (bool | Unset): `true` leaves canceled smart orders out.
+        start_time (int | Unset): Only smart orders created at or after this time (ms since the
+            epoch).
+        end_time (int | Unset): Only smart orders created at or before this time (ms since the
+            epoch).
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
@@ -322,25 +320,24 @@ async def asyncio_detailed(
     current API documentation and published clients use.
 
     Args:
-        account_type (AccountType | Unset): The account type; `SPOT`, the default and the only one
-            smart orders support.
-        type_ (str | Unset): Smart order types separated by commas, no spaces
-            (`TRAILING_STOP,STOP`).
-        side (str | Unset): `BUY` or `SELL`. The API reads the side case-insensitively (a
-            lowercase `buy` is accepted),
-            so the request schema is a case-insensitive pattern rather than an enum; answers carry
-            upper case.
-        symbol (str | Unset): A market, base currency first (`BTC_USDT` is BTC priced in USDT).
-        from_ (int | Unset):
-        direction (ListSmartOrderHistoryDirection | Unset):
-        states (str | Unset): Smart order states separated by commas, no spaces
-            (`CANCELED,FAILED`); see `SmartOrder.state`
-            for the known values.
-        limit (int | Unset):
-        hide_cancel (bool | Unset):
-        start_time (int | Unset):
-        end_time (int | Unset):
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        account_type (AccountType | Unset): Only smart orders of this account type; `SPOT` is the
+            only one.
+        type_ (str | Unset): Only smart orders of these types, one or several separated by commas.
+        side (str | Unset): Only smart orders on this side.
+        symbol (str | Unset): Only smart orders on this symbol.
+        from_ (int | Unset): A smart order id to page from; `direction` says to which side of it.
+        direction (ListSmartOrderHistoryDirection | Unset): Which side of `from` to page to, `PRE`
+            or `NEXT`.
+        states (str | Unset): Only smart orders in these states, one or several separated by
+            commas (`CANCELED,FAILED`).
+        limit (int | Unset): The most smart orders to return.
+        hide_cancel (bool | Unset): `true` leaves canceled smart orders out.
+        start_time (int | Unset): Only smart orders created at or after this time (ms since the
+            epoch).
+        end_time (int | Unset): Only smart orders created at or before this time (ms since the
+            epoch).
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
@@ -408,25 +405,24 @@ async def asyncio(
     current API documentation and published clients use.
 
     Args:
-        account_type (AccountType | Unset): The account type; `SPOT`, the default and the only one
-            smart orders support.
-        type_ (str | Unset): Smart order types separated by commas, no spaces
-            (`TRAILING_STOP,STOP`).
-        side (str | Unset): `BUY` or `SELL`. The API reads the side case-insensitively (a
-            lowercase `buy` is accepted),
-            so the request schema is a case-insensitive pattern rather than an enum; answers carry
-            upper case.
-        symbol (str | Unset): A market, base currency first (`BTC_USDT` is BTC priced in USDT).
-        from_ (int | Unset):
-        direction (ListSmartOrderHistoryDirection | Unset):
-        states (str | Unset): Smart order states separated by commas, no spaces
-            (`CANCELED,FAILED`); see `SmartOrder.state`
-            for the known values.
-        limit (int | Unset):
-        hide_cancel (bool | Unset):
-        start_time (int | Unset):
-        end_time (int | Unset):
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        account_type (AccountType | Unset): Only smart orders of this account type; `SPOT` is the
+            only one.
+        type_ (str | Unset): Only smart orders of these types, one or several separated by commas.
+        side (str | Unset): Only smart orders on this side.
+        symbol (str | Unset): Only smart orders on this symbol.
+        from_ (int | Unset): A smart order id to page from; `direction` says to which side of it.
+        direction (ListSmartOrderHistoryDirection | Unset): Which side of `from` to page to, `PRE`
+            or `NEXT`.
+        states (str | Unset): Only smart orders in these states, one or several separated by
+            commas (`CANCELED,FAILED`).
+        limit (int | Unset): The most smart orders to return.
+        hide_cancel (bool | Unset): `true` leaves canceled smart orders out.
+        start_time (int | Unset): Only smart orders created at or after this time (ms since the
+            epoch).
+        end_time (int | Unset): Only smart orders created at or before this time (ms since the
+            epoch).
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 

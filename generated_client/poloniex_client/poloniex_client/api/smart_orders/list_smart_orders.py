@@ -105,10 +105,12 @@ def sync_detailed(
     `STOP_LIMIT` orders are listed: ask for the trailing types explicitly.
 
     Args:
-        limit (int | Unset):
-        types (str | Unset): Smart order types separated by commas, no spaces
-            (`TRAILING_STOP,STOP`).
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        limit (int | Unset): The most smart orders to return, 1 to 2000.
+        types (str | Unset): The smart order types to list, separated by commas
+            (`TRAILING_STOP,TRAILING_STOP_LIMIT,STOP_LIMIT,STOP`).
+            Without it, `STOP_LIMIT,STOP`.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
@@ -156,10 +158,12 @@ def sync(
     `STOP_LIMIT` orders are listed: ask for the trailing types explicitly.
 
     Args:
-        limit (int | Unset):
-        types (str | Unset): Smart order types separated by commas, no spaces
-            (`TRAILING_STOP,STOP`).
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        limit (int | Unset): The most smart orders to return, 1 to 2000.
+        types (str | Unset): The smart order types to list, separated by commas
+            (`TRAILING_STOP,TRAILING_STOP_LIMIT,STOP_LIMIT,STOP`).
+            Without it, `STOP_LIMIT,STOP`.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
@@ -204,10 +208,12 @@ async def asyncio_detailed(
     `STOP_LIMIT` orders are listed: ask for the trailing types explicitly.
 
     Args:
-        limit (int | Unset):
-        types (str | Unset): Smart order types separated by commas, no spaces
-            (`TRAILING_STOP,STOP`).
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        limit (int | Unset): The most smart orders to return, 1 to 2000.
+        types (str | Unset): The smart order types to list, separated by commas
+            (`TRAILING_STOP,TRAILING_STOP_LIMIT,STOP_LIMIT,STOP`).
+            Without it, `STOP_LIMIT,STOP`.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
@@ -255,10 +261,12 @@ async def asyncio(
     `STOP_LIMIT` orders are listed: ask for the trailing types explicitly.
 
     Args:
-        limit (int | Unset):
-        types (str | Unset): Smart order types separated by commas, no spaces
-            (`TRAILING_STOP,STOP`).
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        limit (int | Unset): The most smart orders to return, 1 to 2000.
+        types (str | Unset): The smart order types to list, separated by commas
+            (`TRAILING_STOP,TRAILING_STOP_LIMIT,STOP_LIMIT,STOP`).
+            Without it, `STOP_LIMIT,STOP`.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 

@@ -103,7 +103,8 @@ def sync_detailed(
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (SmartOrderReplaceRequest): What a cancel-replace changes; every field not sent keeps
@@ -160,7 +161,8 @@ def sync(
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (SmartOrderReplaceRequest): What a cancel-replace changes; every field not sent keeps
@@ -214,7 +216,8 @@ async def asyncio_detailed(
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (SmartOrderReplaceRequest): What a cancel-replace changes; every field not sent keeps
@@ -271,7 +274,8 @@ async def asyncio(
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | Unset): The signature algorithm; `hmacSHA256`, the
+            default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (SmartOrderReplaceRequest): What a cancel-replace changes; every field not sent keeps

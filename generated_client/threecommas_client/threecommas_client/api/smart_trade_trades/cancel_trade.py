@@ -86,7 +86,9 @@ def sync_detailed(
     Args:
         smart_trade_id (int): A SmartTrade id.
         id (int): A trade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -131,7 +133,9 @@ def sync(
     Args:
         smart_trade_id (int): A SmartTrade id.
         id (int): A trade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -173,7 +177,9 @@ async def asyncio_detailed(
     Args:
         smart_trade_id (int): A SmartTrade id.
         id (int): A trade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -218,7 +224,9 @@ async def asyncio(
     Args:
         smart_trade_id (int): A SmartTrade id.
         id (int): A trade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,

@@ -88,7 +88,9 @@ def sync_detailed(
 
     Args:
         smart_trade_id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -129,7 +131,9 @@ def sync(
 
     Args:
         smart_trade_id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -167,7 +171,9 @@ async def asyncio_detailed(
 
     Args:
         smart_trade_id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -208,7 +214,9 @@ async def asyncio(
 
     Args:
         smart_trade_id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,

@@ -89,7 +89,9 @@ def sync_detailed(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
         body (AddFundsRequest): An order that adds to the position. A `limit` order needs `price`.
 
     Raises:
@@ -134,7 +136,9 @@ def sync(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
         body (AddFundsRequest): An order that adds to the position. A `limit` order needs `price`.
 
     Raises:
@@ -176,7 +180,9 @@ async def asyncio_detailed(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
         body (AddFundsRequest): An order that adds to the position. A `limit` order needs `price`.
 
     Raises:
@@ -221,7 +227,9 @@ async def asyncio(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
         body (AddFundsRequest): An order that adds to the position. A `limit` order needs `price`.
 
     Raises:

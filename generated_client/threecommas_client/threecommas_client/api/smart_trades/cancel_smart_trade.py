@@ -82,7 +82,9 @@ def sync_detailed(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -124,7 +126,9 @@ def sync(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -163,7 +167,9 @@ async def asyncio_detailed(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -205,7 +211,9 @@ async def asyncio(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,

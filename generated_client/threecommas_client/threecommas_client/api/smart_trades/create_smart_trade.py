@@ -95,7 +95,9 @@ def sync_detailed(
     (position 0 to 99, take profit 0.01 to 100).
 
     Args:
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
         body (SmartTradeCreateRequest): A new SmartTrade. `take_profit` and `stop_loss` are
             required unless `instant` is true (a
             Simple Buy or Simple Sell).
@@ -151,7 +153,9 @@ def sync(
     (position 0 to 99, take profit 0.01 to 100).
 
     Args:
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
         body (SmartTradeCreateRequest): A new SmartTrade. `take_profit` and `stop_loss` are
             required unless `instant` is true (a
             Simple Buy or Simple Sell).
@@ -204,7 +208,9 @@ async def asyncio_detailed(
     (position 0 to 99, take profit 0.01 to 100).
 
     Args:
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
         body (SmartTradeCreateRequest): A new SmartTrade. `take_profit` and `stop_loss` are
             required unless `instant` is true (a
             Simple Buy or Simple Sell).
@@ -260,7 +266,9 @@ async def asyncio(
     (position 0 to 99, take profit 0.01 to 100).
 
     Args:
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
         body (SmartTradeCreateRequest): A new SmartTrade. `take_profit` and `stop_loss` are
             required unless `instant` is true (a
             Simple Buy or Simple Sell).

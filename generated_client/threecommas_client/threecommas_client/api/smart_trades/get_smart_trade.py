@@ -80,7 +80,9 @@ def sync_detailed(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -120,7 +122,9 @@ def sync(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -157,7 +161,9 @@ async def asyncio_detailed(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -197,7 +203,9 @@ async def asyncio(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,

@@ -163,26 +163,28 @@ def sync_detailed(
     shorter than `per_page`.
 
     Args:
-        account_id (int | Unset):
-        pair (str | Unset): A trading pair in 3Commas format, quote currency first: `USDT_BTC` is
-            BTC priced in USDT.
-            Upper-case letters and digits (`USDT_1000SHIB`); the base may carry the exchange's
-            contract
-            name after `_` or `-`: `USDT_BTCUSDT_UMCBL`, `BTC_BTCUSD_PERP`, `USD_MATIC-PERP`. No lower
-            case, no spaces, and always a `_` after the quote currency.
-        type_ (SmartTradeKind | Unset): The kind of a SmartTrade, as the list filter names it.
-        page (int | Unset):
-        per_page (int | Unset):
-        status (SmartTradeStatusFilter | Unset): A status group for the list filter.
-            `successfully_finish` (current documentation) and
-            `successfully_finished` (older documentation) are the same group.
-        order_by (ListSmartTradesOrderBy | Unset):
-        order_direction (ListSmartTradesOrderDirection | Unset):
-        from_ (datetime.datetime | Unset):
-        to (datetime.datetime | Unset):
-        base (str | Unset): A currency code as 3Commas writes it (`BTC`, `USDT`).
-        quote (str | Unset): A currency code as 3Commas writes it (`BTC`, `USDT`).
-        forced_mode (ForcedMode | Unset): The trading mode.
+        account_id (int | Unset): Only SmartTrades of this exchange account.
+        pair (str | Unset): Only SmartTrades on this pair, in 3Commas format (`QUOTE_BASE`, e.g.
+            `USDT_BTC`).
+        type_ (SmartTradeKind | Unset): Only SmartTrades of this kind.
+        page (int | Unset): Page number, from 1.
+        per_page (int | Unset): SmartTrades per page.
+        status (SmartTradeStatusFilter | Unset): Only SmartTrades in this status group. The
+            current documentation spells the last success
+            value `successfully_finish`, the older one `successfully_finished`; both are accepted and
+            mean the same.
+        order_by (ListSmartTradesOrderBy | Unset): Field to sort by.
+        order_direction (ListSmartTradesOrderDirection | Unset): Sort direction.
+        from_ (datetime.datetime | Unset): Only SmartTrades created at or after this instant
+            (ISO-8601).
+        to (datetime.datetime | Unset): Only SmartTrades created before this instant (ISO-8601).
+        base (str | Unset): Only SmartTrades whose base currency is this code (`BTC` in
+            `USDT_BTC`).
+        quote (str | Unset): Only SmartTrades whose quote currency is this code (`USDT` in
+            `USDT_BTC`).
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -245,26 +247,28 @@ def sync(
     shorter than `per_page`.
 
     Args:
-        account_id (int | Unset):
-        pair (str | Unset): A trading pair in 3Commas format, quote currency first: `USDT_BTC` is
-            BTC priced in USDT.
-            Upper-case letters and digits (`USDT_1000SHIB`); the base may carry the exchange's
-            contract
-            name after `_` or `-`: `USDT_BTCUSDT_UMCBL`, `BTC_BTCUSD_PERP`, `USD_MATIC-PERP`. No lower
-            case, no spaces, and always a `_` after the quote currency.
-        type_ (SmartTradeKind | Unset): The kind of a SmartTrade, as the list filter names it.
-        page (int | Unset):
-        per_page (int | Unset):
-        status (SmartTradeStatusFilter | Unset): A status group for the list filter.
-            `successfully_finish` (current documentation) and
-            `successfully_finished` (older documentation) are the same group.
-        order_by (ListSmartTradesOrderBy | Unset):
-        order_direction (ListSmartTradesOrderDirection | Unset):
-        from_ (datetime.datetime | Unset):
-        to (datetime.datetime | Unset):
-        base (str | Unset): A currency code as 3Commas writes it (`BTC`, `USDT`).
-        quote (str | Unset): A currency code as 3Commas writes it (`BTC`, `USDT`).
-        forced_mode (ForcedMode | Unset): The trading mode.
+        account_id (int | Unset): Only SmartTrades of this exchange account.
+        pair (str | Unset): Only SmartTrades on this pair, in 3Commas format (`QUOTE_BASE`, e.g.
+            `USDT_BTC`).
+        type_ (SmartTradeKind | Unset): Only SmartTrades of this kind.
+        page (int | Unset): Page number, from 1.
+        per_page (int | Unset): SmartTrades per page.
+        status (SmartTradeStatusFilter | Unset): Only SmartTrades in this status group. The
+            current documentation spells the last success
+            value `successfully_finish`, the older one `successfully_finished`; both are accepted and
+            mean the same.
+        order_by (ListSmartTradesOrderBy | Unset): Field to sort by.
+        order_direction (ListSmartTradesOrderDirection | Unset): Sort direction.
+        from_ (datetime.datetime | Unset): Only SmartTrades created at or after this instant
+            (ISO-8601).
+        to (datetime.datetime | Unset): Only SmartTrades created before this instant (ISO-8601).
+        base (str | Unset): Only SmartTrades whose base currency is this code (`BTC` in
+            `USDT_BTC`).
+        quote (str | Unset): Only SmartTrades whose quote currency is this code (`USDT` in
+            `USDT_BTC`).
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -324,26 +328,28 @@ async def asyncio_detailed(
     shorter than `per_page`.
 
     Args:
-        account_id (int | Unset):
-        pair (str | Unset): A trading pair in 3Commas format, quote currency first: `USDT_BTC` is
-            BTC priced in USDT.
-            Upper-case letters and digits (`USDT_1000SHIB`); the base may carry the exchange's
-            contract
-            name after `_` or `-`: `USDT_BTCUSDT_UMCBL`, `BTC_BTCUSD_PERP`, `USD_MATIC-PERP`. No lower
-            case, no spaces, and always a `_` after the quote currency.
-        type_ (SmartTradeKind | Unset): The kind of a SmartTrade, as the list filter names it.
-        page (int | Unset):
-        per_page (int | Unset):
-        status (SmartTradeStatusFilter | Unset): A status group for the list filter.
-            `successfully_finish` (current documentation) and
-            `successfully_finished` (older documentation) are the same group.
-        order_by (ListSmartTradesOrderBy | Unset):
-        order_direction (ListSmartTradesOrderDirection | Unset):
-        from_ (datetime.datetime | Unset):
-        to (datetime.datetime | Unset):
-        base (str | Unset): A currency code as 3Commas writes it (`BTC`, `USDT`).
-        quote (str | Unset): A currency code as 3Commas writes it (`BTC`, `USDT`).
-        forced_mode (ForcedMode | Unset): The trading mode.
+        account_id (int | Unset): Only SmartTrades of this exchange account.
+        pair (str | Unset): Only SmartTrades on this pair, in 3Commas format (`QUOTE_BASE`, e.g.
+            `USDT_BTC`).
+        type_ (SmartTradeKind | Unset): Only SmartTrades of this kind.
+        page (int | Unset): Page number, from 1.
+        per_page (int | Unset): SmartTrades per page.
+        status (SmartTradeStatusFilter | Unset): Only SmartTrades in this status group. The
+            current documentation spells the last success
+            value `successfully_finish`, the older one `successfully_finished`; both are accepted and
+            mean the same.
+        order_by (ListSmartTradesOrderBy | Unset): Field to sort by.
+        order_direction (ListSmartTradesOrderDirection | Unset): Sort direction.
+        from_ (datetime.datetime | Unset): Only SmartTrades created at or after this instant
+            (ISO-8601).
+        to (datetime.datetime | Unset): Only SmartTrades created before this instant (ISO-8601).
+        base (str | Unset): Only SmartTrades whose base currency is this code (`BTC` in
+            `USDT_BTC`).
+        quote (str | Unset): Only SmartTrades whose quote currency is this code (`USDT` in
+            `USDT_BTC`).
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -406,26 +412,28 @@ async def asyncio(
     shorter than `per_page`.
 
     Args:
-        account_id (int | Unset):
-        pair (str | Unset): A trading pair in 3Commas format, quote currency first: `USDT_BTC` is
-            BTC priced in USDT.
-            Upper-case letters and digits (`USDT_1000SHIB`); the base may carry the exchange's
-            contract
-            name after `_` or `-`: `USDT_BTCUSDT_UMCBL`, `BTC_BTCUSD_PERP`, `USD_MATIC-PERP`. No lower
-            case, no spaces, and always a `_` after the quote currency.
-        type_ (SmartTradeKind | Unset): The kind of a SmartTrade, as the list filter names it.
-        page (int | Unset):
-        per_page (int | Unset):
-        status (SmartTradeStatusFilter | Unset): A status group for the list filter.
-            `successfully_finish` (current documentation) and
-            `successfully_finished` (older documentation) are the same group.
-        order_by (ListSmartTradesOrderBy | Unset):
-        order_direction (ListSmartTradesOrderDirection | Unset):
-        from_ (datetime.datetime | Unset):
-        to (datetime.datetime | Unset):
-        base (str | Unset): A currency code as 3Commas writes it (`BTC`, `USDT`).
-        quote (str | Unset): A currency code as 3Commas writes it (`BTC`, `USDT`).
-        forced_mode (ForcedMode | Unset): The trading mode.
+        account_id (int | Unset): Only SmartTrades of this exchange account.
+        pair (str | Unset): Only SmartTrades on this pair, in 3Commas format (`QUOTE_BASE`, e.g.
+            `USDT_BTC`).
+        type_ (SmartTradeKind | Unset): Only SmartTrades of this kind.
+        page (int | Unset): Page number, from 1.
+        per_page (int | Unset): SmartTrades per page.
+        status (SmartTradeStatusFilter | Unset): Only SmartTrades in this status group. The
+            current documentation spells the last success
+            value `successfully_finish`, the older one `successfully_finished`; both are accepted and
+            mean the same.
+        order_by (ListSmartTradesOrderBy | Unset): Field to sort by.
+        order_direction (ListSmartTradesOrderDirection | Unset): Sort direction.
+        from_ (datetime.datetime | Unset): Only SmartTrades created at or after this instant
+            (ISO-8601).
+        to (datetime.datetime | Unset): Only SmartTrades created before this instant (ISO-8601).
+        base (str | Unset): Only SmartTrades whose base currency is this code (`BTC` in
+            `USDT_BTC`).
+        quote (str | Unset): Only SmartTrades whose quote currency is this code (`USDT` in
+            `USDT_BTC`).
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,

@@ -90,7 +90,9 @@ def sync_detailed(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
         body (ReduceFundsRequest): An order that takes units out of the position. A `limit` order
             needs `price`.
 
@@ -137,7 +139,9 @@ def sync(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
         body (ReduceFundsRequest): An order that takes units out of the position. A `limit` order
             needs `price`.
 
@@ -181,7 +185,9 @@ async def asyncio_detailed(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
         body (ReduceFundsRequest): An order that takes units out of the position. A `limit` order
             needs `price`.
 
@@ -228,7 +234,9 @@ async def asyncio(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
         body (ReduceFundsRequest): An order that takes units out of the position. A `limit` order
             needs `price`.
 

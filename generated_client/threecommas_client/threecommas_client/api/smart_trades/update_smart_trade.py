@@ -90,7 +90,9 @@ def sync_detailed(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
         body (SmartTradeUpdateRequest): New settings for an open SmartTrade. Each group sent
             replaces the current one whole; the
             position's side and entry type cannot change.
@@ -138,7 +140,9 @@ def sync(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
         body (SmartTradeUpdateRequest): New settings for an open SmartTrade. Each group sent
             replaces the current one whole; the
             position's side and entry type cannot change.
@@ -183,7 +187,9 @@ async def asyncio_detailed(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
         body (SmartTradeUpdateRequest): New settings for an open SmartTrade. Each group sent
             replaces the current one whole; the
             position's side and entry type cannot change.
@@ -231,7 +237,9 @@ async def asyncio(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
+            request, whatever mode the user chose
+            in the web app.
         body (SmartTradeUpdateRequest): New settings for an open SmartTrade. Each group sent
             replaces the current one whole; the
             position's side and entry type cannot change.
