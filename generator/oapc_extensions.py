@@ -192,6 +192,12 @@ def decimal_strings() -> Iterator[None]:
             module.property_from_data = before  # type: ignore[attr-defined]
 
 
+def required_as(prop: Any, python_name: str) -> Any:
+    """prop as a required property bound to another local name: model.py.jinja builds an optional field's value
+    with the required construct (no Unset branch) once it knows the key arrived."""
+    return evolve(prop, required=True, python_name=PythonIdentifier(value=python_name, prefix=""))
+
+
 class SdkProject(Project):
     """Stock Project + several template folders, a generated-file header and extra modules."""
 
@@ -211,6 +217,7 @@ class SdkProject(Project):
             [*(FileSystemLoader(str(d)) for d in template_dirs), PrefixLoader({"stock": stock}), stock]
         )
         self.env.globals.update(generated_from=generated_from, generator_version=PINNED_VERSION, **template_globals)
+        self.env.globals["required_as"] = required_as
         self.extra_modules = extra_modules
         self.project_files = project_files
 
