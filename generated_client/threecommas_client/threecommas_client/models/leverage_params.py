@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
     bool_from_wire,
@@ -15,9 +16,19 @@ from .._wire import (
 )
 from ..errors import WireValueError
 from ..models.leverage_type import LeverageType
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="LeverageParams")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "type",
+        "value",
+    }
+)
+from ..models.leverage_type import as_leverage_type_or_none
 
 
 @_attrs_define
@@ -26,22 +37,28 @@ class LeverageParams:
 
     Attributes:
         enabled (bool): Whether the position uses leverage.
-        type_ (LeverageType | Unset): The leverage mode.
-        value (int | Unset): The leverage multiplier, for `custom` leverage (`"12"`).
+        type_ (LeverageType | None): The leverage mode.
+        value (int | None): The leverage multiplier, for `custom` leverage (`"12"`).
     """
 
     enabled: bool
-    type_: LeverageType | Unset = UNSET
-    value: int | Unset = UNSET
+    type_: LeverageType | None = _attrs_field(default=None, converter=as_leverage_type_or_none)
+    value: int | None = None
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"enabled={self.enabled!r}",
+        ]
+        if self.type_ is not None or "type" not in self._absent:
+            parts.append(f"type_={self.type_!r}")
+        if self.value is not None or "value" not in self._absent:
+            parts.append(f"value={self.value!r}")
+        return f"LeverageParams({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         enabled = self.enabled
-
-        type_: str | Unset = UNSET
-        if not isinstance(self.type_, Unset):
-            type_ = self.type_.value
-
-        value = self.value
 
         field_dict: dict[str, Any] = {}
 
@@ -50,10 +67,16 @@ class LeverageParams:
                 "enabled": enabled,
             }
         )
-        if type_ is not UNSET:
+        if self.type_ is not None:
+            type_ = self.type_.value
             field_dict["type"] = type_
-        if value is not UNSET:
+        elif "type" not in self._absent:
+            field_dict["type"] = None
+        if self.value is not None:
+            value = self.value
             field_dict["value"] = value
+        elif "value" not in self._absent:
+            field_dict["value"] = None
 
         return field_dict
 
@@ -73,18 +96,22 @@ class LeverageParams:
             enabled = bool_from_wire(d.pop("enabled"), "enabled")
 
             _type_ = d.pop("type", UNSET)
-            type_: LeverageType | Unset
+            type_: LeverageType | None
             if _type_ is UNSET:
-                type_ = UNSET
+                type_ = None
             else:
-                type_ = LeverageType(_type_)
+                type_parsed = LeverageType(_type_)
+
+                type_ = type_parsed
 
             _value = d.pop("value", UNSET)
-            value: int | Unset
+            value: int | None
             if _value is UNSET:
-                value = UNSET
+                value = None
             else:
-                value = int_from_wire(_value, "value")
+                value_parsed = int_from_wire(_value, "value")
+
+                value = value_parsed
 
             leverage_params = cls(
                 enabled,
@@ -92,6 +119,7 @@ class LeverageParams:
                 value,
             )
 
+            leverage_params._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

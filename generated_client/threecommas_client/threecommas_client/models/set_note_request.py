@@ -26,6 +26,13 @@ class SetNoteRequest:
 
     note: str
 
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"note={self.note!r}",
+        ]
+        return f"SetNoteRequest({', '.join(parts)})"
+
     def to_dict(self) -> dict[str, Any]:
         note = self.note
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
     bool_from_wire,
@@ -14,9 +15,22 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="SmartTradeCreateRequest")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "instant",
+        "skip_enter_step",
+        "note",
+        "leverage",
+        "take_profit",
+        "stop_loss",
+    }
+)
 
 
 @_attrs_define
@@ -28,23 +42,45 @@ class SmartTradeCreateRequest:
             account_id (int): The exchange account to trade on (`id` from `GET /ver1/accounts`).
             pair (str): The pair to trade.
             position (PositionParams): The entry.
-            instant (bool | Unset): `true` for a Simple Buy or Simple Sell: an entry with no take profit or stop loss.
-            skip_enter_step (bool | Unset): `true` for a Smart Sell: the units are already held, so the entry is skipped.
-            note (str | Unset): A short note for this SmartTrade.
-            leverage (LeverageParams | Unset): Leverage, for futures accounts only.
-            take_profit (TakeProfitParams | Unset): Take profit; required unless `instant` is true.
-            stop_loss (StopLossParams | Unset): Stop loss; required unless `instant` is true.
+            instant (bool | None): `true` for a Simple Buy or Simple Sell: an entry with no take profit or stop loss.
+            skip_enter_step (bool | None): `true` for a Smart Sell: the units are already held, so the entry is skipped.
+            note (str | None): A short note for this SmartTrade.
+            leverage (LeverageParams | None): Leverage, for futures accounts only.
+            take_profit (TakeProfitParams | None): Take profit; required unless `instant` is true.
+            stop_loss (StopLossParams | None): Stop loss; required unless `instant` is true.
     """
 
     account_id: int
     pair: str
     position: PositionParams
-    instant: bool | Unset = UNSET
-    skip_enter_step: bool | Unset = UNSET
-    note: str | Unset = UNSET
-    leverage: LeverageParams | Unset = UNSET
-    take_profit: TakeProfitParams | Unset = UNSET
-    stop_loss: StopLossParams | Unset = UNSET
+    instant: bool | None = None
+    skip_enter_step: bool | None = None
+    note: str | None = None
+    leverage: LeverageParams | None = None
+    take_profit: TakeProfitParams | None = None
+    stop_loss: StopLossParams | None = None
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"account_id={self.account_id!r}",
+            f"pair={self.pair!r}",
+            f"position={self.position!r}",
+        ]
+        if self.instant is not None or "instant" not in self._absent:
+            parts.append(f"instant={self.instant!r}")
+        if self.skip_enter_step is not None or "skip_enter_step" not in self._absent:
+            parts.append(f"skip_enter_step={self.skip_enter_step!r}")
+        if self.note is not None or "note" not in self._absent:
+            parts.append(f"note={self.note!r}")
+        if self.leverage is not None or "leverage" not in self._absent:
+            parts.append(f"leverage={self.leverage!r}")
+        if self.take_profit is not None or "take_profit" not in self._absent:
+            parts.append(f"take_profit={self.take_profit!r}")
+        if self.stop_loss is not None or "stop_loss" not in self._absent:
+            parts.append(f"stop_loss={self.stop_loss!r}")
+        return f"SmartTradeCreateRequest({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         account_id = self.account_id
@@ -52,24 +88,6 @@ class SmartTradeCreateRequest:
         pair = self.pair
 
         position = self.position.to_dict()
-
-        instant = self.instant
-
-        skip_enter_step = self.skip_enter_step
-
-        note = self.note
-
-        leverage: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.leverage, Unset):
-            leverage = self.leverage.to_dict()
-
-        take_profit: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.take_profit, Unset):
-            take_profit = self.take_profit.to_dict()
-
-        stop_loss: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.stop_loss, Unset):
-            stop_loss = self.stop_loss.to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -80,18 +98,36 @@ class SmartTradeCreateRequest:
                 "position": position,
             }
         )
-        if instant is not UNSET:
+        if self.instant is not None:
+            instant = self.instant
             field_dict["instant"] = instant
-        if skip_enter_step is not UNSET:
+        elif "instant" not in self._absent:
+            field_dict["instant"] = None
+        if self.skip_enter_step is not None:
+            skip_enter_step = self.skip_enter_step
             field_dict["skip_enter_step"] = skip_enter_step
-        if note is not UNSET:
+        elif "skip_enter_step" not in self._absent:
+            field_dict["skip_enter_step"] = None
+        if self.note is not None:
+            note = self.note
             field_dict["note"] = note
-        if leverage is not UNSET:
+        elif "note" not in self._absent:
+            field_dict["note"] = None
+        if self.leverage is not None:
+            leverage = self.leverage.to_dict()
             field_dict["leverage"] = leverage
-        if take_profit is not UNSET:
+        elif "leverage" not in self._absent:
+            field_dict["leverage"] = None
+        if self.take_profit is not None:
+            take_profit = self.take_profit.to_dict()
             field_dict["take_profit"] = take_profit
-        if stop_loss is not UNSET:
+        elif "take_profit" not in self._absent:
+            field_dict["take_profit"] = None
+        if self.stop_loss is not None:
+            stop_loss = self.stop_loss.to_dict()
             field_dict["stop_loss"] = stop_loss
+        elif "stop_loss" not in self._absent:
+            field_dict["stop_loss"] = None
 
         return field_dict
 
@@ -115,41 +151,51 @@ class SmartTradeCreateRequest:
             position = PositionParams.from_dict(d.pop("position"))
 
             _instant = d.pop("instant", UNSET)
-            instant: bool | Unset
+            instant: bool | None
             if _instant is UNSET:
-                instant = UNSET
+                instant = None
             else:
-                instant = bool_from_wire(_instant, "instant")
+                instant_parsed = bool_from_wire(_instant, "instant")
+
+                instant = instant_parsed
 
             _skip_enter_step = d.pop("skip_enter_step", UNSET)
-            skip_enter_step: bool | Unset
+            skip_enter_step: bool | None
             if _skip_enter_step is UNSET:
-                skip_enter_step = UNSET
+                skip_enter_step = None
             else:
-                skip_enter_step = bool_from_wire(_skip_enter_step, "skip_enter_step")
+                skip_enter_step_parsed = bool_from_wire(_skip_enter_step, "skip_enter_step")
 
-            note = d.pop("note", UNSET)
+                skip_enter_step = skip_enter_step_parsed
+
+            note = d.pop("note", None)
 
             _leverage = d.pop("leverage", UNSET)
-            leverage: LeverageParams | Unset
+            leverage: LeverageParams | None
             if _leverage is UNSET:
-                leverage = UNSET
+                leverage = None
             else:
-                leverage = LeverageParams.from_dict(_leverage)
+                leverage_parsed = LeverageParams.from_dict(_leverage)
+
+                leverage = leverage_parsed
 
             _take_profit = d.pop("take_profit", UNSET)
-            take_profit: TakeProfitParams | Unset
+            take_profit: TakeProfitParams | None
             if _take_profit is UNSET:
-                take_profit = UNSET
+                take_profit = None
             else:
-                take_profit = TakeProfitParams.from_dict(_take_profit)
+                take_profit_parsed = TakeProfitParams.from_dict(_take_profit)
+
+                take_profit = take_profit_parsed
 
             _stop_loss = d.pop("stop_loss", UNSET)
-            stop_loss: StopLossParams | Unset
+            stop_loss: StopLossParams | None
             if _stop_loss is UNSET:
-                stop_loss = UNSET
+                stop_loss = None
             else:
-                stop_loss = StopLossParams.from_dict(_stop_loss)
+                stop_loss_parsed = StopLossParams.from_dict(_stop_loss)
+
+                stop_loss = stop_loss_parsed
 
             smart_trade_create_request = cls(
                 account_id,
@@ -163,6 +209,7 @@ class SmartTradeCreateRequest:
                 stop_loss,
             )
 
+            smart_trade_create_request._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
     bool_from_wire,
@@ -13,9 +14,17 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="TakeProfitParams")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "steps",
+    }
+)
 
 
 @_attrs_define
@@ -24,21 +33,24 @@ class TakeProfitParams:
 
     Attributes:
         enabled (bool): Whether to take profit.
-        steps (list[TakeProfitStepParams] | Unset): The take profit steps, 1 to 8; their `volume`s add up to 100.
+        steps (list[TakeProfitStepParams]): The take profit steps, 1 to 8; their `volume`s add up to 100.
     """
 
     enabled: bool
-    steps: list[TakeProfitStepParams] | Unset = UNSET
+    steps: list[TakeProfitStepParams] = _attrs_field(factory=list)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"enabled={self.enabled!r}",
+        ]
+        if self.steps or "steps" not in self._absent:
+            parts.append(f"steps={self.steps!r}")
+        return f"TakeProfitParams({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         enabled = self.enabled
-
-        steps: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.steps, Unset):
-            steps = []
-            for steps_item_data in self.steps:
-                steps_item = steps_item_data.to_dict()
-                steps.append(steps_item)
 
         field_dict: dict[str, Any] = {}
 
@@ -47,7 +59,12 @@ class TakeProfitParams:
                 "enabled": enabled,
             }
         )
-        if steps is not UNSET:
+        if self.steps or "steps" not in self._absent:
+            steps = []
+            for steps_item_data in self.steps:
+                steps_item = steps_item_data.to_dict()
+                steps.append(steps_item)
+
             field_dict["steps"] = steps
 
         return field_dict
@@ -68,19 +85,25 @@ class TakeProfitParams:
             enabled = bool_from_wire(d.pop("enabled"), "enabled")
 
             _steps = d.pop("steps", UNSET)
-            steps: list[TakeProfitStepParams] | Unset = UNSET
-            if _steps is not UNSET:
+            steps: list[TakeProfitStepParams]
+            if _steps is UNSET:
                 steps = []
-                for steps_item_data in _steps:
+            else:
+                steps_parsed = []
+                _steps_parsed = _steps
+                for steps_item_data in _steps_parsed:
                     steps_item = TakeProfitStepParams.from_dict(steps_item_data)
 
-                    steps.append(steps_item)
+                    steps_parsed.append(steps_item)
+
+                steps = steps_parsed
 
             take_profit_params = cls(
                 enabled,
                 steps,
             )
 
+            take_profit_params._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

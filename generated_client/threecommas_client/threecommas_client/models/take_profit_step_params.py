@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
     decimal_from_wire,
@@ -17,9 +18,19 @@ from .._wire import (
 )
 from ..errors import WireValueError
 from ..models.order_type import OrderType
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="TakeProfitStepParams")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "position",
+        "trailing",
+    }
+)
+from ..models.order_type import as_order_type
 
 
 @_attrs_define
@@ -31,15 +42,29 @@ class TakeProfitStepParams:
             order_type (OrderType): The order that takes the profit.
             price (TakeProfitStepPriceParams): When the step fires.
             volume (Decimal): The share of the position this step closes, in percent (more than 0, at most 100).
-            position (int | Unset): The step's number, 1 to 8; an integer, or a digit string as form bodies send it.
-            trailing (TakeProfitTrailingParams | Unset): Trailing of this step; honoured on the last step only.
+            position (int | None): The step's number, 1 to 8; an integer, or a digit string as form bodies send it.
+            trailing (TakeProfitTrailingParams | None): Trailing of this step; honoured on the last step only.
     """
 
-    order_type: OrderType
+    order_type: OrderType = _attrs_field(converter=as_order_type)
     price: TakeProfitStepPriceParams
     volume: Decimal
-    position: int | Unset = UNSET
-    trailing: TakeProfitTrailingParams | Unset = UNSET
+    position: int | None = None
+    trailing: TakeProfitTrailingParams | None = None
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"order_type={self.order_type!r}",
+            f"price={self.price!r}",
+            f"volume={self.volume!r}",
+        ]
+        if self.position is not None or "position" not in self._absent:
+            parts.append(f"position={self.position!r}")
+        if self.trailing is not None or "trailing" not in self._absent:
+            parts.append(f"trailing={self.trailing!r}")
+        return f"TakeProfitStepParams({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         order_type = self.order_type.value
@@ -47,12 +72,6 @@ class TakeProfitStepParams:
         price = self.price.to_dict()
 
         volume = decimal_to_wire(self.volume)
-
-        position = self.position
-
-        trailing: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.trailing, Unset):
-            trailing = self.trailing.to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -63,10 +82,16 @@ class TakeProfitStepParams:
                 "volume": volume,
             }
         )
-        if position is not UNSET:
+        if self.position is not None:
+            position = self.position
             field_dict["position"] = position
-        if trailing is not UNSET:
+        elif "position" not in self._absent:
+            field_dict["position"] = None
+        if self.trailing is not None:
+            trailing = self.trailing.to_dict()
             field_dict["trailing"] = trailing
+        elif "trailing" not in self._absent:
+            field_dict["trailing"] = None
 
         return field_dict
 
@@ -90,18 +115,22 @@ class TakeProfitStepParams:
             volume = decimal_from_wire(d.pop("volume"), "volume")
 
             _position = d.pop("position", UNSET)
-            position: int | Unset
+            position: int | None
             if _position is UNSET:
-                position = UNSET
+                position = None
             else:
-                position = int_from_wire(_position, "position")
+                position_parsed = int_from_wire(_position, "position")
+
+                position = position_parsed
 
             _trailing = d.pop("trailing", UNSET)
-            trailing: TakeProfitTrailingParams | Unset
+            trailing: TakeProfitTrailingParams | None
             if _trailing is UNSET:
-                trailing = UNSET
+                trailing = None
             else:
-                trailing = TakeProfitTrailingParams.from_dict(_trailing)
+                trailing_parsed = TakeProfitTrailingParams.from_dict(_trailing)
+
+                trailing = trailing_parsed
 
             take_profit_step_params = cls(
                 order_type,
@@ -111,6 +140,7 @@ class TakeProfitStepParams:
                 trailing,
             )
 
+            take_profit_step_params._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

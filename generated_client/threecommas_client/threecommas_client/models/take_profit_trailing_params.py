@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
     bool_from_wire,
@@ -17,9 +18,17 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="TakeProfitTrailingParams")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "percent",
+    }
+)
 
 
 @_attrs_define
@@ -28,18 +37,24 @@ class TakeProfitTrailingParams:
 
     Attributes:
         enabled (bool): Whether the step trails the price.
-        percent (Decimal | Unset): How far (percent, 0.01 to 100) the step trails the price.
+        percent (Decimal | None): How far (percent, 0.01 to 100) the step trails the price.
     """
 
     enabled: bool
-    percent: Decimal | Unset = UNSET
+    percent: Decimal | None = None
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"enabled={self.enabled!r}",
+        ]
+        if self.percent is not None or "percent" not in self._absent:
+            parts.append(f"percent={self.percent!r}")
+        return f"TakeProfitTrailingParams({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         enabled = self.enabled
-
-        percent: str | Unset = UNSET
-        if not isinstance(self.percent, Unset):
-            percent = decimal_to_wire(self.percent)
 
         field_dict: dict[str, Any] = {}
 
@@ -48,8 +63,11 @@ class TakeProfitTrailingParams:
                 "enabled": enabled,
             }
         )
-        if percent is not UNSET:
+        if self.percent is not None:
+            percent = decimal_to_wire(self.percent)
             field_dict["percent"] = percent
+        elif "percent" not in self._absent:
+            field_dict["percent"] = None
 
         return field_dict
 
@@ -69,21 +87,24 @@ class TakeProfitTrailingParams:
             enabled = bool_from_wire(d.pop("enabled"), "enabled")
 
             _percent = d.pop("percent", UNSET)
-            percent: Decimal | Unset
+            percent: Decimal | None
             if _percent is UNSET:
-                percent = UNSET
+                percent = None
             else:
-                percent = (
+                percent_parsed = (
                     Decimal(_percent)
                     if type(_percent) is str and is_plain_decimal_text(_percent)
                     else decimal_from_wire(_percent, "percent")
                 )
+
+                percent = percent_parsed
 
             take_profit_trailing_params = cls(
                 enabled,
                 percent,
             )
 
+            take_profit_trailing_params._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

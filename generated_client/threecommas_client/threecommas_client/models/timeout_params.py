@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
     bool_from_wire,
@@ -14,9 +15,17 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="TimeoutParams")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "value",
+    }
+)
 
 
 @_attrs_define
@@ -25,16 +34,24 @@ class TimeoutParams:
 
     Attributes:
         enabled (bool): Whether to wait before closing.
-        value (int | Unset): How long to wait, in seconds.
+        value (int | None): How long to wait, in seconds.
     """
 
     enabled: bool
-    value: int | Unset = UNSET
+    value: int | None = None
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"enabled={self.enabled!r}",
+        ]
+        if self.value is not None or "value" not in self._absent:
+            parts.append(f"value={self.value!r}")
+        return f"TimeoutParams({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         enabled = self.enabled
-
-        value = self.value
 
         field_dict: dict[str, Any] = {}
 
@@ -43,8 +60,11 @@ class TimeoutParams:
                 "enabled": enabled,
             }
         )
-        if value is not UNSET:
+        if self.value is not None:
+            value = self.value
             field_dict["value"] = value
+        elif "value" not in self._absent:
+            field_dict["value"] = None
 
         return field_dict
 
@@ -64,17 +84,20 @@ class TimeoutParams:
             enabled = bool_from_wire(d.pop("enabled"), "enabled")
 
             _value = d.pop("value", UNSET)
-            value: int | Unset
+            value: int | None
             if _value is UNSET:
-                value = UNSET
+                value = None
             else:
-                value = int_from_wire(_value, "value")
+                value_parsed = int_from_wire(_value, "value")
+
+                value = value_parsed
 
             timeout_params = cls(
                 enabled,
                 value,
             )
 
+            timeout_params._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

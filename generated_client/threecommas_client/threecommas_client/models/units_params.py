@@ -29,6 +29,13 @@ class UnitsParams:
 
     value: Decimal
 
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"value={self.value!r}",
+        ]
+        return f"UnitsParams({', '.join(parts)})"
+
     def to_dict(self) -> dict[str, Any]:
         value = decimal_to_wire(self.value)
 
