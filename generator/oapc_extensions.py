@@ -30,6 +30,7 @@ from openapi_python_client import Project
 from openapi_python_client import schema as oai
 from openapi_python_client.parser.errors import PropertyError
 from openapi_python_client.parser.properties.boolean import BooleanProperty
+from openapi_python_client.parser.properties.enum_property import EnumProperty
 from openapi_python_client.parser.properties.int import IntProperty
 from openapi_python_client.parser.properties.protocol import (
     PropertyProtocol,
@@ -127,6 +128,28 @@ class LooseIntProperty(IntProperty):
         return imports
 
 
+@define
+class EnumParamProperty(EnumProperty):
+    """An enum endpoint parameter that also takes its Literal strings (`forced_mode="paper"`), converted by the
+    enum module's `as_<enum>` before it is sent (`property_templates/enum_param_property.py.jinja`)."""
+
+    template: ClassVar[str] = "enum_param_property.py.jinja"
+
+    def get_base_type_string(self) -> PythonCode:
+        return PythonCode(f"{self.class_info.name} | {self.class_info.name}Literal")
+
+    def get_imports(self, *, prefix: str) -> set[str]:
+        imports = super().get_imports(prefix=prefix)
+        module = self.class_info.module_name
+        imports.add(f"from {prefix}models.{module} import {self.class_info.name}Literal, as_{module}")
+        return imports
+
+
+def _rebuilt(prop: Any, cls: type) -> Any:
+    """prop as an instance of cls, a subclass of its class with the same fields."""
+    return cls(**{a.name.lstrip("_"): getattr(prop, a.name) for a in fields_of(type(prop)) if a.init})
+
+
 _LOOSE = {LOOSE_BOOL_FORMAT: (BooleanProperty, LooseBoolProperty), LOOSE_INT_FORMAT: (IntProperty, LooseIntProperty)}
 
 
@@ -174,15 +197,21 @@ def decimal_strings() -> Iterator[None]:
         data = kwargs.get("data", args[2] if len(args) > 2 else None)
         loose = _LOOSE.get(getattr(data, "schema_format", None) or "")
         if loose is not None and type(prop) is loose[0]:
-            fields = {a.name.lstrip("_"): getattr(prop, a.name) for a in fields_of(type(prop)) if a.init}
-            prop = loose[1](**fields)
+            prop = _rebuilt(prop, loose[1])
+        return prop, schemas
+
+    def parameter_from_data(*args: Any, **kwargs: Any) -> Any:
+        # openapi.py calls property_from_data for an operation's parameters only.
+        prop, schemas = property_from_data(*args, **kwargs)
+        if type(prop) is EnumProperty:
+            prop = _rebuilt(prop, EnumParamProperty)
         return prop, schemas
 
     props._string_based_property = string_based_property
     props._property_from_ref = property_from_ref
     patched = [(m, m.property_from_data) for m in (props, oapi_module, responses_module)]
     for module, _ in patched:
-        module.property_from_data = property_from_data  # type: ignore[attr-defined]
+        module.property_from_data = parameter_from_data if module is oapi_module else property_from_data  # type: ignore[attr-defined]
     try:
         yield
     finally:
