@@ -9,7 +9,7 @@ from ... import errors
 from ..._wire import response_json
 from ...client import AuthenticatedClient
 from ...errors import WireValueError
-from ...models.forced_mode import ForcedMode
+from ...models.forced_mode import ForcedMode, ForcedModeLiteral
 from ...models.smart_trade import SmartTrade
 from ...types import UNSET, Response, Unset, http_status
 
@@ -17,7 +17,7 @@ from ...types import UNSET, Response, Unset, http_status
 def _get_kwargs(
     id: int,
     *,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(forced_mode, Unset):
@@ -72,7 +72,7 @@ def sync_detailed(
     id: int,
     *,
     client: AuthenticatedClient,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[SmartTrade]:
     """Close a smart trade at market
 
@@ -82,8 +82,8 @@ def sync_detailed(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
-            request, whatever mode the user chose
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
             in the web app.
 
     Raises:
@@ -116,7 +116,7 @@ def sync(
     id: int,
     *,
     client: AuthenticatedClient,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> SmartTrade:
     """Close a smart trade at market
 
@@ -126,8 +126,8 @@ def sync(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
-            request, whatever mode the user chose
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
             in the web app.
 
     Raises:
@@ -157,7 +157,7 @@ async def asyncio_detailed(
     id: int,
     *,
     client: AuthenticatedClient,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[SmartTrade]:
     """Close a smart trade at market
 
@@ -167,8 +167,8 @@ async def asyncio_detailed(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
-            request, whatever mode the user chose
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
             in the web app.
 
     Raises:
@@ -201,7 +201,7 @@ async def asyncio(
     id: int,
     *,
     client: AuthenticatedClient,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> SmartTrade:
     """Close a smart trade at market
 
@@ -211,8 +211,8 @@ async def asyncio(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
-            request, whatever mode the user chose
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
             in the web app.
 
     Raises:

@@ -9,12 +9,24 @@ from ... import errors
 from ..._wire import datetime_to_wire, response_json
 from ...client import AuthenticatedClient
 from ...errors import WireValueError
-from ...models.forced_mode import ForcedMode
-from ...models.list_smart_trades_order_by import ListSmartTradesOrderBy
-from ...models.list_smart_trades_order_direction import ListSmartTradesOrderDirection
+from ...models.forced_mode import ForcedMode, ForcedModeLiteral
+from ...models.list_smart_trades_order_by import (
+    ListSmartTradesOrderBy,
+    ListSmartTradesOrderByLiteral,
+    as_list_smart_trades_order_by,
+)
+from ...models.list_smart_trades_order_direction import (
+    ListSmartTradesOrderDirection,
+    ListSmartTradesOrderDirectionLiteral,
+    as_list_smart_trades_order_direction,
+)
 from ...models.smart_trade import SmartTrade
-from ...models.smart_trade_kind import SmartTradeKind
-from ...models.smart_trade_status_filter import SmartTradeStatusFilter
+from ...models.smart_trade_kind import SmartTradeKind, SmartTradeKindLiteral, as_smart_trade_kind
+from ...models.smart_trade_status_filter import (
+    SmartTradeStatusFilter,
+    SmartTradeStatusFilterLiteral,
+    as_smart_trade_status_filter,
+)
 from ...types import UNSET, Response, Unset, http_status
 
 
@@ -22,17 +34,17 @@ def _get_kwargs(
     *,
     account_id: int | Unset = UNSET,
     pair: str | Unset = UNSET,
-    type_: SmartTradeKind | Unset = UNSET,
+    type_: SmartTradeKind | SmartTradeKindLiteral | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
-    status: SmartTradeStatusFilter | Unset = UNSET,
-    order_by: ListSmartTradesOrderBy | Unset = UNSET,
-    order_direction: ListSmartTradesOrderDirection | Unset = UNSET,
+    status: SmartTradeStatusFilter | SmartTradeStatusFilterLiteral | Unset = UNSET,
+    order_by: ListSmartTradesOrderBy | ListSmartTradesOrderByLiteral | Unset = UNSET,
+    order_direction: ListSmartTradesOrderDirection | ListSmartTradesOrderDirectionLiteral | Unset = UNSET,
     from_: datetime.datetime | Unset = UNSET,
     to: datetime.datetime | Unset = UNSET,
     base: str | Unset = UNSET,
     quote: str | Unset = UNSET,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(forced_mode, Unset):
@@ -46,7 +58,7 @@ def _get_kwargs(
 
     json_type_: str | Unset = UNSET
     if not isinstance(type_, Unset):
-        json_type_ = type_.value
+        json_type_ = as_smart_trade_kind(type_).value
 
     params["type"] = json_type_
 
@@ -56,19 +68,19 @@ def _get_kwargs(
 
     json_status: str | Unset = UNSET
     if not isinstance(status, Unset):
-        json_status = status.value
+        json_status = as_smart_trade_status_filter(status).value
 
     params["status"] = json_status
 
     json_order_by: str | Unset = UNSET
     if not isinstance(order_by, Unset):
-        json_order_by = order_by.value
+        json_order_by = as_list_smart_trades_order_by(order_by).value
 
     params["order_by"] = json_order_by
 
     json_order_direction: str | Unset = UNSET
     if not isinstance(order_direction, Unset):
-        json_order_direction = order_direction.value
+        json_order_direction = as_list_smart_trades_order_direction(order_direction).value
 
     params["order_direction"] = json_order_direction
 
@@ -144,17 +156,17 @@ def sync_detailed(
     client: AuthenticatedClient,
     account_id: int | Unset = UNSET,
     pair: str | Unset = UNSET,
-    type_: SmartTradeKind | Unset = UNSET,
+    type_: SmartTradeKind | SmartTradeKindLiteral | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
-    status: SmartTradeStatusFilter | Unset = UNSET,
-    order_by: ListSmartTradesOrderBy | Unset = UNSET,
-    order_direction: ListSmartTradesOrderDirection | Unset = UNSET,
+    status: SmartTradeStatusFilter | SmartTradeStatusFilterLiteral | Unset = UNSET,
+    order_by: ListSmartTradesOrderBy | ListSmartTradesOrderByLiteral | Unset = UNSET,
+    order_direction: ListSmartTradesOrderDirection | ListSmartTradesOrderDirectionLiteral | Unset = UNSET,
     from_: datetime.datetime | Unset = UNSET,
     to: datetime.datetime | Unset = UNSET,
     base: str | Unset = UNSET,
     quote: str | Unset = UNSET,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[list[SmartTrade]]:
     """List smart trades
 
@@ -166,15 +178,17 @@ def sync_detailed(
         account_id (int | Unset): Only SmartTrades of this exchange account.
         pair (str | Unset): Only SmartTrades on this pair, in 3Commas format (`QUOTE_BASE`, e.g.
             `USDT_BTC`).
-        type_ (SmartTradeKind | Unset): Only SmartTrades of this kind.
+        type_ (SmartTradeKind | SmartTradeKindLiteral | Unset): Only SmartTrades of this kind.
         page (int | Unset): Page number, from 1.
         per_page (int | Unset): SmartTrades per page.
-        status (SmartTradeStatusFilter | Unset): Only SmartTrades in this status group. The
-            current documentation spells the last success
+        status (SmartTradeStatusFilter | SmartTradeStatusFilterLiteral | Unset): Only SmartTrades
+            in this status group. The current documentation spells the last success
             value `successfully_finish`, the older one `successfully_finished`; both are accepted and
             mean the same.
-        order_by (ListSmartTradesOrderBy | Unset): Field to sort by.
-        order_direction (ListSmartTradesOrderDirection | Unset): Sort direction.
+        order_by (ListSmartTradesOrderBy | ListSmartTradesOrderByLiteral | Unset): Field to sort
+            by.
+        order_direction (ListSmartTradesOrderDirection | ListSmartTradesOrderDirectionLiteral |
+            Unset): Sort direction.
         from_ (datetime.datetime | Unset): Only SmartTrades created at or after this instant
             (ISO-8601).
         to (datetime.datetime | Unset): Only SmartTrades created before this instant (ISO-8601).
@@ -182,8 +196,8 @@ def sync_detailed(
             `USDT_BTC`).
         quote (str | Unset): Only SmartTrades whose quote currency is this code (`USDT` in
             `USDT_BTC`).
-        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
-            request, whatever mode the user chose
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
             in the web app.
 
     Raises:
@@ -228,17 +242,17 @@ def sync(
     client: AuthenticatedClient,
     account_id: int | Unset = UNSET,
     pair: str | Unset = UNSET,
-    type_: SmartTradeKind | Unset = UNSET,
+    type_: SmartTradeKind | SmartTradeKindLiteral | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
-    status: SmartTradeStatusFilter | Unset = UNSET,
-    order_by: ListSmartTradesOrderBy | Unset = UNSET,
-    order_direction: ListSmartTradesOrderDirection | Unset = UNSET,
+    status: SmartTradeStatusFilter | SmartTradeStatusFilterLiteral | Unset = UNSET,
+    order_by: ListSmartTradesOrderBy | ListSmartTradesOrderByLiteral | Unset = UNSET,
+    order_direction: ListSmartTradesOrderDirection | ListSmartTradesOrderDirectionLiteral | Unset = UNSET,
     from_: datetime.datetime | Unset = UNSET,
     to: datetime.datetime | Unset = UNSET,
     base: str | Unset = UNSET,
     quote: str | Unset = UNSET,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> list[SmartTrade]:
     """List smart trades
 
@@ -250,15 +264,17 @@ def sync(
         account_id (int | Unset): Only SmartTrades of this exchange account.
         pair (str | Unset): Only SmartTrades on this pair, in 3Commas format (`QUOTE_BASE`, e.g.
             `USDT_BTC`).
-        type_ (SmartTradeKind | Unset): Only SmartTrades of this kind.
+        type_ (SmartTradeKind | SmartTradeKindLiteral | Unset): Only SmartTrades of this kind.
         page (int | Unset): Page number, from 1.
         per_page (int | Unset): SmartTrades per page.
-        status (SmartTradeStatusFilter | Unset): Only SmartTrades in this status group. The
-            current documentation spells the last success
+        status (SmartTradeStatusFilter | SmartTradeStatusFilterLiteral | Unset): Only SmartTrades
+            in this status group. The current documentation spells the last success
             value `successfully_finish`, the older one `successfully_finished`; both are accepted and
             mean the same.
-        order_by (ListSmartTradesOrderBy | Unset): Field to sort by.
-        order_direction (ListSmartTradesOrderDirection | Unset): Sort direction.
+        order_by (ListSmartTradesOrderBy | ListSmartTradesOrderByLiteral | Unset): Field to sort
+            by.
+        order_direction (ListSmartTradesOrderDirection | ListSmartTradesOrderDirectionLiteral |
+            Unset): Sort direction.
         from_ (datetime.datetime | Unset): Only SmartTrades created at or after this instant
             (ISO-8601).
         to (datetime.datetime | Unset): Only SmartTrades created before this instant (ISO-8601).
@@ -266,8 +282,8 @@ def sync(
             `USDT_BTC`).
         quote (str | Unset): Only SmartTrades whose quote currency is this code (`USDT` in
             `USDT_BTC`).
-        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
-            request, whatever mode the user chose
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
             in the web app.
 
     Raises:
@@ -309,17 +325,17 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     account_id: int | Unset = UNSET,
     pair: str | Unset = UNSET,
-    type_: SmartTradeKind | Unset = UNSET,
+    type_: SmartTradeKind | SmartTradeKindLiteral | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
-    status: SmartTradeStatusFilter | Unset = UNSET,
-    order_by: ListSmartTradesOrderBy | Unset = UNSET,
-    order_direction: ListSmartTradesOrderDirection | Unset = UNSET,
+    status: SmartTradeStatusFilter | SmartTradeStatusFilterLiteral | Unset = UNSET,
+    order_by: ListSmartTradesOrderBy | ListSmartTradesOrderByLiteral | Unset = UNSET,
+    order_direction: ListSmartTradesOrderDirection | ListSmartTradesOrderDirectionLiteral | Unset = UNSET,
     from_: datetime.datetime | Unset = UNSET,
     to: datetime.datetime | Unset = UNSET,
     base: str | Unset = UNSET,
     quote: str | Unset = UNSET,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[list[SmartTrade]]:
     """List smart trades
 
@@ -331,15 +347,17 @@ async def asyncio_detailed(
         account_id (int | Unset): Only SmartTrades of this exchange account.
         pair (str | Unset): Only SmartTrades on this pair, in 3Commas format (`QUOTE_BASE`, e.g.
             `USDT_BTC`).
-        type_ (SmartTradeKind | Unset): Only SmartTrades of this kind.
+        type_ (SmartTradeKind | SmartTradeKindLiteral | Unset): Only SmartTrades of this kind.
         page (int | Unset): Page number, from 1.
         per_page (int | Unset): SmartTrades per page.
-        status (SmartTradeStatusFilter | Unset): Only SmartTrades in this status group. The
-            current documentation spells the last success
+        status (SmartTradeStatusFilter | SmartTradeStatusFilterLiteral | Unset): Only SmartTrades
+            in this status group. The current documentation spells the last success
             value `successfully_finish`, the older one `successfully_finished`; both are accepted and
             mean the same.
-        order_by (ListSmartTradesOrderBy | Unset): Field to sort by.
-        order_direction (ListSmartTradesOrderDirection | Unset): Sort direction.
+        order_by (ListSmartTradesOrderBy | ListSmartTradesOrderByLiteral | Unset): Field to sort
+            by.
+        order_direction (ListSmartTradesOrderDirection | ListSmartTradesOrderDirectionLiteral |
+            Unset): Sort direction.
         from_ (datetime.datetime | Unset): Only SmartTrades created at or after this instant
             (ISO-8601).
         to (datetime.datetime | Unset): Only SmartTrades created before this instant (ISO-8601).
@@ -347,8 +365,8 @@ async def asyncio_detailed(
             `USDT_BTC`).
         quote (str | Unset): Only SmartTrades whose quote currency is this code (`USDT` in
             `USDT_BTC`).
-        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
-            request, whatever mode the user chose
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
             in the web app.
 
     Raises:
@@ -393,17 +411,17 @@ async def asyncio(
     client: AuthenticatedClient,
     account_id: int | Unset = UNSET,
     pair: str | Unset = UNSET,
-    type_: SmartTradeKind | Unset = UNSET,
+    type_: SmartTradeKind | SmartTradeKindLiteral | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
-    status: SmartTradeStatusFilter | Unset = UNSET,
-    order_by: ListSmartTradesOrderBy | Unset = UNSET,
-    order_direction: ListSmartTradesOrderDirection | Unset = UNSET,
+    status: SmartTradeStatusFilter | SmartTradeStatusFilterLiteral | Unset = UNSET,
+    order_by: ListSmartTradesOrderBy | ListSmartTradesOrderByLiteral | Unset = UNSET,
+    order_direction: ListSmartTradesOrderDirection | ListSmartTradesOrderDirectionLiteral | Unset = UNSET,
     from_: datetime.datetime | Unset = UNSET,
     to: datetime.datetime | Unset = UNSET,
     base: str | Unset = UNSET,
     quote: str | Unset = UNSET,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> list[SmartTrade]:
     """List smart trades
 
@@ -415,15 +433,17 @@ async def asyncio(
         account_id (int | Unset): Only SmartTrades of this exchange account.
         pair (str | Unset): Only SmartTrades on this pair, in 3Commas format (`QUOTE_BASE`, e.g.
             `USDT_BTC`).
-        type_ (SmartTradeKind | Unset): Only SmartTrades of this kind.
+        type_ (SmartTradeKind | SmartTradeKindLiteral | Unset): Only SmartTrades of this kind.
         page (int | Unset): Page number, from 1.
         per_page (int | Unset): SmartTrades per page.
-        status (SmartTradeStatusFilter | Unset): Only SmartTrades in this status group. The
-            current documentation spells the last success
+        status (SmartTradeStatusFilter | SmartTradeStatusFilterLiteral | Unset): Only SmartTrades
+            in this status group. The current documentation spells the last success
             value `successfully_finish`, the older one `successfully_finished`; both are accepted and
             mean the same.
-        order_by (ListSmartTradesOrderBy | Unset): Field to sort by.
-        order_direction (ListSmartTradesOrderDirection | Unset): Sort direction.
+        order_by (ListSmartTradesOrderBy | ListSmartTradesOrderByLiteral | Unset): Field to sort
+            by.
+        order_direction (ListSmartTradesOrderDirection | ListSmartTradesOrderDirectionLiteral |
+            Unset): Sort direction.
         from_ (datetime.datetime | Unset): Only SmartTrades created at or after this instant
             (ISO-8601).
         to (datetime.datetime | Unset): Only SmartTrades created before this instant (ISO-8601).
@@ -431,8 +451,8 @@ async def asyncio(
             `USDT_BTC`).
         quote (str | Unset): Only SmartTrades whose quote currency is this code (`USDT` in
             `USDT_BTC`).
-        forced_mode (ForcedMode | Unset): Picks the paper or the real trading account for this
-            request, whatever mode the user chose
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
             in the web app.
 
     Raises:
