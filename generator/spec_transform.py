@@ -208,8 +208,150 @@ def drop_required_alternatives(spec: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# Formats the generator reads (generator/oapc_extensions.py); they exist only in the prepared copy of a spec.
+LOOSE_BOOL_FORMAT = "sdk-loose-bool"
+LOOSE_INT_FORMAT = "sdk-loose-int"
+_DIGIT_PATTERN_CHARS = set("^$[]0123456789-{},+*")
+
+
+def _is_digit_string(member: Any) -> bool:
+    """A string schema whose pattern admits only digits (`^[1-9][0-9]{0,18}$`, `^[1-8]$`)."""
+    if not (isinstance(member, dict) and member.get("type") == "string" and set(member) <= _STRING_KEYS):
+        return False
+    pattern = member.get("pattern")
+    return isinstance(pattern, str) and bool(pattern) and set(pattern) <= _DIGIT_PATTERN_CHARS
+
+
+def _is_bool_text(member: Any) -> bool:
+    return (
+        isinstance(member, dict)
+        and member.get("type") == "string"
+        and set(member) <= {"type", "description", "enum"}
+        and isinstance(member.get("enum"), list)
+        and set(member["enum"]) <= {"true", "false"}
+    )
+
+
+def collapse_loose_input_unions(spec: dict[str, Any]) -> dict[str, Any]:
+    """The request-side spellings of one value become that value's type, for generation only.
+
+    * `boolean` or the string `"true"`/`"false"` (BooleanInput) -> `boolean` (format sdk-loose-bool);
+    * `integer` or a string of digits (IdInput, IntegerInput, a step's `position`) -> `integer` (format
+      sdk-loose-int).
+
+    The SDK then types such a field `bool` / `int` and sends the canonical JSON form (true/false, a number); the
+    loose format makes `from_dict` still read the string spellings the spec allows (generator/oapc_extensions.py).
+    The spec itself keeps the union: the server accepts both.
+    """
+    out = copy.deepcopy(spec)
+
+    def collapsed(members: list[Any]) -> dict[str, Any] | None:
+        if len(members) != 2 or not all(isinstance(m, dict) for m in members):
+            return None
+        kinds = {m.get("type") for m in members}
+        if kinds == {"boolean", "string"}:
+            text = next(m for m in members if m.get("type") == "string")
+            flag = next(m for m in members if m.get("type") == "boolean")
+            if _is_bool_text(text) and set(flag) <= {"type", "description"}:
+                return {"type": "boolean", "format": LOOSE_BOOL_FORMAT}
+        if kinds == {"integer", "string"}:
+            text = next(m for m in members if m.get("type") == "string")
+            number = next(m for m in members if m.get("type") == "integer")
+            if _is_digit_string(text) and set(number) <= _NUMBER_KEYS:
+                kept = {k: v for k, v in number.items() if k not in ("description", "format")}
+                return {**kept, "format": LOOSE_INT_FORMAT}
+        return None
+
+    def visit(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                visit(item)
+            return
+        if not isinstance(node, dict):
+            return
+        members = node.get("anyOf")
+        if isinstance(members, list) and set(node) <= {"anyOf", "description"}:
+            replacement = collapsed(members)
+            if replacement is not None:
+                del node["anyOf"]
+                node.update(replacement)
+                return
+        for value in node.values():
+            visit(value)
+
+    visit(out)
+    return out
+
+
+def _with_description(schema: Any, description: Any) -> Any:
+    """schema documented by description: a `$ref` is wrapped as `allOf: [$ref]` beside it (the stock generator
+    reads no sibling of a `$ref`), any other schema gets it unless it has its own."""
+    if not isinstance(schema, dict) or not isinstance(description, str) or not description:
+        return schema
+    if "$ref" in schema:
+        rest = {k: v for k, v in schema.items() if k not in ("$ref", "description")}
+        return {"allOf": [{"$ref": schema["$ref"]}], **rest, "description": description}
+    if "description" not in schema:
+        return {**schema, "description": description}
+    return schema
+
+
+def carry_descriptions(spec: dict[str, Any]) -> dict[str, Any]:
+    """A field's own description reaches the SDK instead of its component's.
+
+    * a property or array item written `{$ref: X, description: D}` becomes `{allOf: [{$ref: X}], description: D}`
+      (openapi-python-client reads the description of a one-member allOf/anyOf beside a $ref, see
+      generator/oapc_extensions.py; it ignores siblings of a bare $ref);
+    * a parameter's description moves into its schema (the stock generator documents a parameter by its
+      schema's description only: `page`, `per_page` and `account_id` had empty Args).
+    """
+    out = copy.deepcopy(spec)
+
+    def visit(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                visit(item)
+            return
+        if not isinstance(node, dict):
+            return
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            for name, prop in list(properties.items()):
+                if isinstance(prop, dict) and "$ref" in prop:
+                    properties[name] = _with_description(prop, prop.get("description"))
+        items = node.get("items")
+        if isinstance(items, dict) and "$ref" in items:
+            node["items"] = _with_description(items, items.get("description"))
+        for value in node.values():
+            visit(value)
+
+    visit(out.get("components", {}).get("schemas", {}))
+    visit(out.get("paths", {}))
+
+    def document(param: Any) -> None:
+        if isinstance(param, dict) and "schema" in param:
+            param["schema"] = _with_description(param["schema"], param.get("description"))
+
+    for param in (out.get("components", {}).get("parameters") or {}).values():
+        document(param)
+    for item in (out.get("paths") or {}).values():
+        if not isinstance(item, dict):
+            continue
+        for op in [item] + [op for op in item.values() if isinstance(op, dict)]:
+            for param in op.get("parameters") or []:
+                if isinstance(param, dict) and "$ref" not in param:
+                    document(param)
+    return out
+
+
 def prepare(spec: dict[str, Any]) -> dict[str, Any]:
     """Every transform the generator applies, in order."""
-    return collapse_number_or_text_unions(
-        collapse_decimal_unions(hoist_shared_parameter_enums(drop_query_defaults(drop_required_alternatives(spec))))
+    return carry_descriptions(
+        collapse_loose_input_unions(
+            collapse_number_or_text_unions(
+                collapse_decimal_unions(
+                    hoist_shared_parameter_enums(drop_query_defaults(drop_required_alternatives(spec)))
+                )
+            )
+        )
     )

@@ -114,6 +114,24 @@ def _decimal_from_wire_checked(value: object, field: str) -> Decimal:
     raise WireValueError(field, f"expected a decimal string or number, got {type(value).__name__}")
 
 
+def bool_from_wire(value: object, field: str) -> bool:
+    """A request boolean from JSON: `true`/`false` or the strings `"true"`/`"false"` the spec also allows."""
+    if value is True or value is False:
+        return value
+    if value == "true" or value == "false":
+        return value == "true"
+    raise WireValueError(field, f'expected a boolean or "true"/"false", got {type(value).__name__}')
+
+
+def int_from_wire(value: object, field: str) -> int:
+    """A request integer from JSON: a number or a string of ASCII digits the spec also allows."""
+    if type(value) is int:
+        return value
+    if type(value) is str and value.isascii() and value.isdigit() and len(value) <= 20:
+        return int(value)
+    raise WireValueError(field, f"expected an integer or a string of digits, got {type(value).__name__}")
+
+
 def decimal_to_wire(value: Decimal | int | str) -> str:
     """The string sent for a decimal: its own digits ("100.0" stays "100.0"), never exponent notation."""
     if not isinstance(value, Decimal):

@@ -3,7 +3,6 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .account_type import AccountType
-from .boolean_input_type_1 import BooleanInputType1
 from .cancel_all_smart_orders_request import CancelAllSmartOrdersRequest
 from .cancel_result import CancelResult
 from .cancel_smart_orders_by_ids_request import CancelSmartOrdersByIdsRequest
@@ -22,7 +21,6 @@ from .triggered_order import TriggeredOrder
 
 __all__ = (
     "AccountType",
-    "BooleanInputType1",
     "CancelAllSmartOrdersRequest",
     "CancelResult",
     "CancelSmartOrdersByIdsRequest",

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
     missing_field,
@@ -14,9 +15,19 @@ from .._wire import (
 from ..errors import WireValueError
 from ..models.account_type import AccountType
 from ..models.smart_order_type import SmartOrderType
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="CancelAllSmartOrdersRequest")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "symbols",
+        "accountTypes",
+        "orderTypes",
+    }
+)
 
 
 @_attrs_define
@@ -24,43 +35,49 @@ class CancelAllSmartOrdersRequest:
     """Filters for cancel-all; every filter left out or empty matches everything.
 
     Attributes:
-        symbols (list[str] | Unset): Only smart orders on these symbols; empty or left out, every symbol.
-        account_types (list[AccountType] | Unset): Only smart orders of these account types; `SPOT` is the default and
-            only one.
-        order_types (list[SmartOrderType] | Unset): Only smart orders of these types; left out, `STOP_LIMIT` and `STOP`.
+        symbols (list[str]): Only smart orders on these symbols; empty or left out, every symbol.
+        account_types (list[AccountType]): Only smart orders of these account types; `SPOT` is the default and only one.
+        order_types (list[SmartOrderType]): Only smart orders of these types; left out, `STOP_LIMIT` and `STOP`.
     """
 
-    symbols: list[str] | Unset = UNSET
-    account_types: list[AccountType] | Unset = UNSET
-    order_types: list[SmartOrderType] | Unset = UNSET
+    symbols: list[str] = _attrs_field(factory=list)
+    account_types: list[AccountType] = _attrs_field(factory=list)
+    order_types: list[SmartOrderType] = _attrs_field(factory=list)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = []
+        if self.symbols or "symbols" not in self._absent:
+            parts.append(f"symbols={self.symbols!r}")
+        if self.account_types or "accountTypes" not in self._absent:
+            parts.append(f"account_types={self.account_types!r}")
+        if self.order_types or "orderTypes" not in self._absent:
+            parts.append(f"order_types={self.order_types!r}")
+        return f"CancelAllSmartOrdersRequest({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        symbols: list[str] | Unset = UNSET
-        if not isinstance(self.symbols, Unset):
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({})
+        if self.symbols or "symbols" not in self._absent:
             symbols = self.symbols
 
-        account_types: list[str] | Unset = UNSET
-        if not isinstance(self.account_types, Unset):
+            field_dict["symbols"] = symbols
+        if self.account_types or "accountTypes" not in self._absent:
             account_types = []
             for account_types_item_data in self.account_types:
                 account_types_item = account_types_item_data.value
                 account_types.append(account_types_item)
 
-        order_types: list[str] | Unset = UNSET
-        if not isinstance(self.order_types, Unset):
+            field_dict["accountTypes"] = account_types
+        if self.order_types or "orderTypes" not in self._absent:
             order_types = []
             for order_types_item_data in self.order_types:
                 order_types_item = order_types_item_data.value
                 order_types.append(order_types_item)
 
-        field_dict: dict[str, Any] = {}
-
-        field_dict.update({})
-        if symbols is not UNSET:
-            field_dict["symbols"] = symbols
-        if account_types is not UNSET:
-            field_dict["accountTypes"] = account_types
-        if order_types is not UNSET:
             field_dict["orderTypes"] = order_types
 
         return field_dict
@@ -78,25 +95,42 @@ class CancelAllSmartOrdersRequest:
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
             d = dict(src_dict)
-            symbols = cast(list[str], d.pop("symbols", UNSET))
+            _symbols = d.pop("symbols", UNSET)
+            symbols: list[str]
+            if _symbols is UNSET:
+                symbols = []
+            else:
+                symbols_parsed = cast(list[str], _symbols)
+
+                symbols = symbols_parsed
 
             _account_types = d.pop("accountTypes", UNSET)
-            account_types: list[AccountType] | Unset = UNSET
-            if _account_types is not UNSET:
+            account_types: list[AccountType]
+            if _account_types is UNSET:
                 account_types = []
-                for account_types_item_data in _account_types:
+            else:
+                account_types_parsed = []
+                _account_types_parsed = _account_types
+                for account_types_item_data in _account_types_parsed:
                     account_types_item = AccountType(account_types_item_data)
 
-                    account_types.append(account_types_item)
+                    account_types_parsed.append(account_types_item)
+
+                account_types = account_types_parsed
 
             _order_types = d.pop("orderTypes", UNSET)
-            order_types: list[SmartOrderType] | Unset = UNSET
-            if _order_types is not UNSET:
+            order_types: list[SmartOrderType]
+            if _order_types is UNSET:
                 order_types = []
-                for order_types_item_data in _order_types:
+            else:
+                order_types_parsed = []
+                _order_types_parsed = _order_types
+                for order_types_item_data in _order_types_parsed:
                     order_types_item = SmartOrderType(order_types_item_data)
 
-                    order_types.append(order_types_item)
+                    order_types_parsed.append(order_types_item)
+
+                order_types = order_types_parsed
 
             cancel_all_smart_orders_request = cls(
                 symbols,
@@ -104,6 +138,7 @@ class CancelAllSmartOrdersRequest:
                 order_types,
             )
 
+            cancel_all_smart_orders_request._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

@@ -37,6 +37,19 @@ class CancelResult:
     message: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"order_id={self.order_id!r}",
+            f"client_order_id={self.client_order_id!r}",
+            f"state={self.state!r}",
+            f"code={self.code!r}",
+            f"message={self.message!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"CancelResult({', '.join(parts)})"
+
     def to_dict(self) -> dict[str, Any]:
         order_id = self.order_id
 

@@ -6,15 +6,25 @@ from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
     missing_field,
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="CancelSmartOrdersByIdsRequest")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "orderIds",
+        "clientOrderIds",
+    }
+)
 
 
 @_attrs_define
@@ -23,28 +33,35 @@ class CancelSmartOrdersByIdsRequest:
     is non-empty, and when both are sent they have the same length.
 
         Attributes:
-            order_ids (list[str] | Unset): Smart order ids.
-            client_order_ids (list[str] | Unset): Smart order `clientOrderId`s.
+            order_ids (list[str]): Smart order ids.
+            client_order_ids (list[str]): Smart order `clientOrderId`s.
     """
 
-    order_ids: list[str] | Unset = UNSET
-    client_order_ids: list[str] | Unset = UNSET
+    order_ids: list[str] = _attrs_field(factory=list)
+    client_order_ids: list[str] = _attrs_field(factory=list)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = []
+        if self.order_ids or "orderIds" not in self._absent:
+            parts.append(f"order_ids={self.order_ids!r}")
+        if self.client_order_ids or "clientOrderIds" not in self._absent:
+            parts.append(f"client_order_ids={self.client_order_ids!r}")
+        return f"CancelSmartOrdersByIdsRequest({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        order_ids: list[str] | Unset = UNSET
-        if not isinstance(self.order_ids, Unset):
-            order_ids = self.order_ids
-
-        client_order_ids: list[str] | Unset = UNSET
-        if not isinstance(self.client_order_ids, Unset):
-            client_order_ids = self.client_order_ids
 
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
-        if order_ids is not UNSET:
+        if self.order_ids or "orderIds" not in self._absent:
+            order_ids = self.order_ids
+
             field_dict["orderIds"] = order_ids
-        if client_order_ids is not UNSET:
+        if self.client_order_ids or "clientOrderIds" not in self._absent:
+            client_order_ids = self.client_order_ids
+
             field_dict["clientOrderIds"] = client_order_ids
 
         return field_dict
@@ -62,15 +79,30 @@ class CancelSmartOrdersByIdsRequest:
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
             d = dict(src_dict)
-            order_ids = cast(list[str], d.pop("orderIds", UNSET))
+            _order_ids = d.pop("orderIds", UNSET)
+            order_ids: list[str]
+            if _order_ids is UNSET:
+                order_ids = []
+            else:
+                order_ids_parsed = cast(list[str], _order_ids)
 
-            client_order_ids = cast(list[str], d.pop("clientOrderIds", UNSET))
+                order_ids = order_ids_parsed
+
+            _client_order_ids = d.pop("clientOrderIds", UNSET)
+            client_order_ids: list[str]
+            if _client_order_ids is UNSET:
+                client_order_ids = []
+            else:
+                client_order_ids_parsed = cast(list[str], _client_order_ids)
+
+                client_order_ids = client_order_ids_parsed
 
             cancel_smart_orders_by_ids_request = cls(
                 order_ids,
                 client_order_ids,
             )
 
+            cancel_smart_orders_by_ids_request._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

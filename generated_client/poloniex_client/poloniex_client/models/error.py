@@ -45,6 +45,16 @@ class Error:
     message: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"code={self.code!r}",
+            f"message={self.message!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"Error({', '.join(parts)})"
+
     def to_dict(self) -> dict[str, Any]:
         code = self.code
 

@@ -17,9 +17,21 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="SmartOrder")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "trailingOffset",
+        "limitOffset",
+        "activationPrice",
+        "operator",
+        "triggeredOrder",
+    }
+)
 
 
 @_attrs_define
@@ -46,32 +58,20 @@ class SmartOrder:
             type_ (str): The kind of smart order: `STOP`, `STOP_LIMIT`, `TRAILING_STOP`, `TRAILING_STOP_LIMIT`
                 (see `SmartOrderType`). New values may appear.
             time_in_force (str): `GTC`, `IOC` or `FOK` (see `TimeInForce`).
-            quantity (Decimal): An exact decimal number written as a JSON string (`"0.00"`, `"41920"`). Parse as a decimal,
-                never as a binary float.
-            price (Decimal): An exact decimal number written as a JSON string (`"0.00"`, `"41920"`). Parse as a decimal,
-                never as a binary float.
-            amount (Decimal): An exact decimal number written as a JSON string (`"0.00"`, `"41920"`). Parse as a decimal,
-                never as a binary float.
-            stop_price (Decimal): An exact decimal number written as a JSON string (`"0.00"`, `"41920"`). Parse as a
-                decimal,
-                never as a binary float.
-            create_time (int): Milliseconds since the Unix epoch; `0` where no time applies yet.
-            update_time (int): Milliseconds since the Unix epoch; `0` where no time applies yet.
-            trailing_offset (str | Unset): A trailing or limit offset as the API answers it: a price distance (`"50"`) or,
-                with a `%`
-                suffix, a proportion of the market price (`"2%"`).
-            limit_offset (str | Unset): A trailing or limit offset as the API answers it: a price distance (`"50"`) or, with
-                a `%`
-                suffix, a proportion of the market price (`"2%"`).
-            activation_price (Decimal | Unset): An exact decimal number written as a JSON string (`"0.00"`, `"41920"`).
-                Parse as a decimal,
-                never as a binary float.
-            operator (str | Unset): For trailing types, how the market is compared with `stopPrice` to activate, `GTE` or
+            quantity (Decimal): The size in base units; `"0.00"` when sized by `amount`.
+            price (Decimal): The limit price; `"0.00"` or another placeholder for types without one.
+            amount (Decimal): The size in quote units; `"0.00"` when sized by `quantity`.
+            stop_price (Decimal): The trigger price, or the activation price of a trailing type.
+            create_time (int): When the smart order was created (ms since the epoch).
+            update_time (int): When it last changed (ms since the epoch); `0` before any update.
+            trailing_offset (str | None): For trailing types, how far the trigger trails the market (`"2%"` or a price
+                distance).
+            limit_offset (str | None): For `TRAILING_STOP_LIMIT`, the limit offset from the market price.
+            activation_price (Decimal | None): For trailing types, the market price when trailing actually activated.
+            operator (str | None): For trailing types, how the market is compared with `stopPrice` to activate, `GTE` or
                 `LTE`.
-            triggered_order (TriggeredOrder | Unset): The regular order a smart order placed when it triggered, with the
-                fields of a regular
-                order (`GET /orders/{id}`). Keys the regular order has beyond those the smart-order page
-                shows (`orderSource`, `loan`, `cancelReason`) may be absent. Unknown keys may appear.
+            triggered_order (TriggeredOrder | None): The regular order the smart order placed; only when `state` is
+                `TRIGGERED`.
     """
 
     id: str
@@ -88,12 +88,45 @@ class SmartOrder:
     stop_price: Decimal
     create_time: int
     update_time: int
-    trailing_offset: str | Unset = UNSET
-    limit_offset: str | Unset = UNSET
-    activation_price: Decimal | Unset = UNSET
-    operator: str | Unset = UNSET
-    triggered_order: TriggeredOrder | Unset = UNSET
+    trailing_offset: str | None = None
+    limit_offset: str | None = None
+    activation_price: Decimal | None = None
+    operator: str | None = None
+    triggered_order: TriggeredOrder | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"id={self.id!r}",
+            f"client_order_id={self.client_order_id!r}",
+            f"symbol={self.symbol!r}",
+            f"state={self.state!r}",
+            f"account_type={self.account_type!r}",
+            f"side={self.side!r}",
+            f"type_={self.type_!r}",
+            f"time_in_force={self.time_in_force!r}",
+            f"quantity={self.quantity!r}",
+            f"price={self.price!r}",
+            f"amount={self.amount!r}",
+            f"stop_price={self.stop_price!r}",
+            f"create_time={self.create_time!r}",
+            f"update_time={self.update_time!r}",
+        ]
+        if self.trailing_offset is not None or "trailingOffset" not in self._absent:
+            parts.append(f"trailing_offset={self.trailing_offset!r}")
+        if self.limit_offset is not None or "limitOffset" not in self._absent:
+            parts.append(f"limit_offset={self.limit_offset!r}")
+        if self.activation_price is not None or "activationPrice" not in self._absent:
+            parts.append(f"activation_price={self.activation_price!r}")
+        if self.operator is not None or "operator" not in self._absent:
+            parts.append(f"operator={self.operator!r}")
+        if self.triggered_order is not None or "triggeredOrder" not in self._absent:
+            parts.append(f"triggered_order={self.triggered_order!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"SmartOrder({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -124,20 +157,6 @@ class SmartOrder:
 
         update_time = self.update_time
 
-        trailing_offset = self.trailing_offset
-
-        limit_offset = self.limit_offset
-
-        activation_price: str | Unset = UNSET
-        if not isinstance(self.activation_price, Unset):
-            activation_price = decimal_to_wire(self.activation_price)
-
-        operator = self.operator
-
-        triggered_order: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.triggered_order, Unset):
-            triggered_order = self.triggered_order.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -158,16 +177,31 @@ class SmartOrder:
                 "updateTime": update_time,
             }
         )
-        if trailing_offset is not UNSET:
+        if self.trailing_offset is not None:
+            trailing_offset = self.trailing_offset
             field_dict["trailingOffset"] = trailing_offset
-        if limit_offset is not UNSET:
+        elif "trailingOffset" not in self._absent:
+            field_dict["trailingOffset"] = None
+        if self.limit_offset is not None:
+            limit_offset = self.limit_offset
             field_dict["limitOffset"] = limit_offset
-        if activation_price is not UNSET:
+        elif "limitOffset" not in self._absent:
+            field_dict["limitOffset"] = None
+        if self.activation_price is not None:
+            activation_price = decimal_to_wire(self.activation_price)
             field_dict["activationPrice"] = activation_price
-        if operator is not UNSET:
+        elif "activationPrice" not in self._absent:
+            field_dict["activationPrice"] = None
+        if self.operator is not None:
+            operator = self.operator
             field_dict["operator"] = operator
-        if triggered_order is not UNSET:
+        elif "operator" not in self._absent:
+            field_dict["operator"] = None
+        if self.triggered_order is not None:
+            triggered_order = self.triggered_order.to_dict()
             field_dict["triggeredOrder"] = triggered_order
+        elif "triggeredOrder" not in self._absent:
+            field_dict["triggeredOrder"] = None
 
         return field_dict
 
@@ -212,29 +246,33 @@ class SmartOrder:
 
             update_time = d.pop("updateTime")
 
-            trailing_offset = d.pop("trailingOffset", UNSET)
+            trailing_offset = d.pop("trailingOffset", None)
 
-            limit_offset = d.pop("limitOffset", UNSET)
+            limit_offset = d.pop("limitOffset", None)
 
             _activation_price = d.pop("activationPrice", UNSET)
-            activation_price: Decimal | Unset
+            activation_price: Decimal | None
             if _activation_price is UNSET:
-                activation_price = UNSET
+                activation_price = None
             else:
-                activation_price = (
+                activation_price_parsed = (
                     Decimal(_activation_price)
                     if type(_activation_price) is str and is_plain_decimal_text(_activation_price)
                     else decimal_from_wire(_activation_price, "activationPrice")
                 )
 
-            operator = d.pop("operator", UNSET)
+                activation_price = activation_price_parsed
+
+            operator = d.pop("operator", None)
 
             _triggered_order = d.pop("triggeredOrder", UNSET)
-            triggered_order: TriggeredOrder | Unset
+            triggered_order: TriggeredOrder | None
             if _triggered_order is UNSET:
-                triggered_order = UNSET
+                triggered_order = None
             else:
-                triggered_order = TriggeredOrder.from_dict(_triggered_order)
+                triggered_order_parsed = TriggeredOrder.from_dict(_triggered_order)
+
+                triggered_order = triggered_order_parsed
 
             smart_order = cls(
                 id,
@@ -257,6 +295,8 @@ class SmartOrder:
                 operator,
                 triggered_order,
             )
+
+            smart_order._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             smart_order.additional_properties = d
             return smart_order

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
     decimal_from_wire,
@@ -20,9 +21,31 @@ from ..models.account_type import AccountType
 from ..models.smart_order_type import SmartOrderType
 from ..models.time_in_force import TimeInForce
 from ..models.trigger_operator import TriggerOperator
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="SmartOrderCreateRequest")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "type",
+        "accountType",
+        "timeInForce",
+        "price",
+        "stopPrice",
+        "quantity",
+        "amount",
+        "clientOrderId",
+        "trailingOffset",
+        "limitOffset",
+        "operator",
+    }
+)
+from ..models.account_type import as_account_type_or_none
+from ..models.smart_order_type import as_smart_order_type_or_none
+from ..models.time_in_force import as_time_in_force_or_none
+from ..models.trigger_operator import as_trigger_operator_or_none
 
 
 @_attrs_define
@@ -31,95 +54,77 @@ class SmartOrderCreateRequest:
     table marks `quantity` required, but an order sized by `amount` is valid.
 
         Attributes:
-            symbol (str): A market, base currency first (`BTC_USDT` is BTC priced in USDT).
-            side (str): `BUY` or `SELL`. The API reads the side case-insensitively (a lowercase `buy` is accepted),
-                so the request schema is a case-insensitive pattern rather than an enum; answers carry
-                upper case.
-            type_ (SmartOrderType | Unset): The kind of smart order to create:
-                - `STOP`: a market order when the market reaches `stopPrice`;
-                - `STOP_LIMIT`: a limit order at `price` when the market reaches `stopPrice`;
-                - `TRAILING_STOP`: a market order when the market turns back by `trailingOffset`;
-                - `TRAILING_STOP_LIMIT`: the same with a limit order `limitOffset` from the market price.
-            account_type (AccountType | Unset): The account type; `SPOT`, the default and the only one smart orders support.
-            time_in_force (TimeInForce | Unset): How long the order placed on trigger stays: `GTC` until canceled (the
-                default), `IOC`
-                fills what it can at once and cancels the rest, `FOK` fills whole at once or not at all.
-            price (Decimal | Unset): A decimal string greater than zero, without sign or exponent (`"0.01"`, `"60100.00"`).
-            stop_price (Decimal | Unset): A decimal string greater than zero, without sign or exponent (`"0.01"`,
-                `"60100.00"`).
-            quantity (Decimal | Unset): A decimal string greater than zero, without sign or exponent (`"0.01"`,
-                `"60100.00"`).
-            amount (Decimal | Unset): A decimal string greater than zero, without sign or exponent (`"0.01"`, `"60100.00"`).
-            client_order_id (str | Unset): A user's own id for an order, unique among the user's orders: 1 to 64 letters,
-                digits, `_`
-                and `-` (a UUID fits).
-            trailing_offset (str | Unset): A trailing or limit offset in a request: a price distance (`"50"` or `50`) or, as
-                a string
-                with a `%` suffix, a proportion of the market price (`"2%"`).
-            limit_offset (str | Unset): A trailing or limit offset in a request: a price distance (`"50"` or `50`) or, as a
-                string
-                with a `%` suffix, a proportion of the market price (`"2%"`).
-            operator (TriggerOperator | Unset): How the market price is compared with `stopPrice` to activate a trailing
-                order: `GTE`
-                greater than or equal, `LTE` less than or equal.
+            symbol (str): The market to trade.
+            side (str): `BUY` or `SELL`, in any letter case.
+            type_ (SmartOrderType | None): The kind of smart order; without it `STOP`, or `STOP_LIMIT` when `price` is
+                given.
+            account_type (AccountType | None): The account type; `SPOT`, the default and only one.
+            time_in_force (TimeInForce | None): The time in force of the order placed on trigger; `GTC` by default.
+            price (Decimal | None): The limit price of a `STOP_LIMIT` order; required for it.
+            stop_price (Decimal | None): For `STOP` and `STOP_LIMIT`, the price that triggers the order (required). For the
+                trailing types, the activation price: trailing starts when the market price compares
+                to it by `operator`; without it, trailing starts at once.
+            quantity (Decimal | None): The size in base units; this or `amount` is required.
+            amount (Decimal | None): The size in quote units; this or `quantity` is required.
+            client_order_id (str | None): The user's own id for the smart order; 1 to 64 of `[A-Za-z0-9_-]`, unique.
+            trailing_offset (str | None): How far the trigger trails the market: a price distance, or a proportion with a
+                `%`
+                suffix (`"2%"`). Required for `TRAILING_STOP` and `TRAILING_STOP_LIMIT`.
+            limit_offset (str | None): For `TRAILING_STOP_LIMIT` (required there): the limit price of the order placed on
+                trigger is this far from the market price; a price distance, or a proportion with `%`.
+            operator (TriggerOperator | None): For the trailing types, how the market price is compared with `stopPrice` to
+                activate trailing.
     """
 
     symbol: str
     side: str
-    type_: SmartOrderType | Unset = UNSET
-    account_type: AccountType | Unset = UNSET
-    time_in_force: TimeInForce | Unset = UNSET
-    price: Decimal | Unset = UNSET
-    stop_price: Decimal | Unset = UNSET
-    quantity: Decimal | Unset = UNSET
-    amount: Decimal | Unset = UNSET
-    client_order_id: str | Unset = UNSET
-    trailing_offset: str | Unset = UNSET
-    limit_offset: str | Unset = UNSET
-    operator: TriggerOperator | Unset = UNSET
+    type_: SmartOrderType | None = _attrs_field(default=None, converter=as_smart_order_type_or_none)
+    account_type: AccountType | None = _attrs_field(default=None, converter=as_account_type_or_none)
+    time_in_force: TimeInForce | None = _attrs_field(default=None, converter=as_time_in_force_or_none)
+    price: Decimal | None = None
+    stop_price: Decimal | None = None
+    quantity: Decimal | None = None
+    amount: Decimal | None = None
+    client_order_id: str | None = None
+    trailing_offset: str | None = None
+    limit_offset: str | None = None
+    operator: TriggerOperator | None = _attrs_field(default=None, converter=as_trigger_operator_or_none)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"symbol={self.symbol!r}",
+            f"side={self.side!r}",
+        ]
+        if self.type_ is not None or "type" not in self._absent:
+            parts.append(f"type_={self.type_!r}")
+        if self.account_type is not None or "accountType" not in self._absent:
+            parts.append(f"account_type={self.account_type!r}")
+        if self.time_in_force is not None or "timeInForce" not in self._absent:
+            parts.append(f"time_in_force={self.time_in_force!r}")
+        if self.price is not None or "price" not in self._absent:
+            parts.append(f"price={self.price!r}")
+        if self.stop_price is not None or "stopPrice" not in self._absent:
+            parts.append(f"stop_price={self.stop_price!r}")
+        if self.quantity is not None or "quantity" not in self._absent:
+            parts.append(f"quantity={self.quantity!r}")
+        if self.amount is not None or "amount" not in self._absent:
+            parts.append(f"amount={self.amount!r}")
+        if self.client_order_id is not None or "clientOrderId" not in self._absent:
+            parts.append(f"client_order_id={self.client_order_id!r}")
+        if self.trailing_offset is not None or "trailingOffset" not in self._absent:
+            parts.append(f"trailing_offset={self.trailing_offset!r}")
+        if self.limit_offset is not None or "limitOffset" not in self._absent:
+            parts.append(f"limit_offset={self.limit_offset!r}")
+        if self.operator is not None or "operator" not in self._absent:
+            parts.append(f"operator={self.operator!r}")
+        return f"SmartOrderCreateRequest({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         symbol = self.symbol
 
         side = self.side
-
-        type_: str | Unset = UNSET
-        if not isinstance(self.type_, Unset):
-            type_ = self.type_.value
-
-        account_type: str | Unset = UNSET
-        if not isinstance(self.account_type, Unset):
-            account_type = self.account_type.value
-
-        time_in_force: str | Unset = UNSET
-        if not isinstance(self.time_in_force, Unset):
-            time_in_force = self.time_in_force.value
-
-        price: str | Unset = UNSET
-        if not isinstance(self.price, Unset):
-            price = decimal_to_wire(self.price)
-
-        stop_price: str | Unset = UNSET
-        if not isinstance(self.stop_price, Unset):
-            stop_price = decimal_to_wire(self.stop_price)
-
-        quantity: str | Unset = UNSET
-        if not isinstance(self.quantity, Unset):
-            quantity = decimal_to_wire(self.quantity)
-
-        amount: str | Unset = UNSET
-        if not isinstance(self.amount, Unset):
-            amount = decimal_to_wire(self.amount)
-
-        client_order_id = self.client_order_id
-
-        trailing_offset = self.trailing_offset
-
-        limit_offset = self.limit_offset
-
-        operator: str | Unset = UNSET
-        if not isinstance(self.operator, Unset):
-            operator = self.operator.value
 
         field_dict: dict[str, Any] = {}
 
@@ -129,28 +134,61 @@ class SmartOrderCreateRequest:
                 "side": side,
             }
         )
-        if type_ is not UNSET:
+        if self.type_ is not None:
+            type_ = self.type_.value
             field_dict["type"] = type_
-        if account_type is not UNSET:
+        elif "type" not in self._absent:
+            field_dict["type"] = None
+        if self.account_type is not None:
+            account_type = self.account_type.value
             field_dict["accountType"] = account_type
-        if time_in_force is not UNSET:
+        elif "accountType" not in self._absent:
+            field_dict["accountType"] = None
+        if self.time_in_force is not None:
+            time_in_force = self.time_in_force.value
             field_dict["timeInForce"] = time_in_force
-        if price is not UNSET:
+        elif "timeInForce" not in self._absent:
+            field_dict["timeInForce"] = None
+        if self.price is not None:
+            price = decimal_to_wire(self.price)
             field_dict["price"] = price
-        if stop_price is not UNSET:
+        elif "price" not in self._absent:
+            field_dict["price"] = None
+        if self.stop_price is not None:
+            stop_price = decimal_to_wire(self.stop_price)
             field_dict["stopPrice"] = stop_price
-        if quantity is not UNSET:
+        elif "stopPrice" not in self._absent:
+            field_dict["stopPrice"] = None
+        if self.quantity is not None:
+            quantity = decimal_to_wire(self.quantity)
             field_dict["quantity"] = quantity
-        if amount is not UNSET:
+        elif "quantity" not in self._absent:
+            field_dict["quantity"] = None
+        if self.amount is not None:
+            amount = decimal_to_wire(self.amount)
             field_dict["amount"] = amount
-        if client_order_id is not UNSET:
+        elif "amount" not in self._absent:
+            field_dict["amount"] = None
+        if self.client_order_id is not None:
+            client_order_id = self.client_order_id
             field_dict["clientOrderId"] = client_order_id
-        if trailing_offset is not UNSET:
+        elif "clientOrderId" not in self._absent:
+            field_dict["clientOrderId"] = None
+        if self.trailing_offset is not None:
+            trailing_offset = self.trailing_offset
             field_dict["trailingOffset"] = trailing_offset
-        if limit_offset is not UNSET:
+        elif "trailingOffset" not in self._absent:
+            field_dict["trailingOffset"] = None
+        if self.limit_offset is not None:
+            limit_offset = self.limit_offset
             field_dict["limitOffset"] = limit_offset
-        if operator is not UNSET:
+        elif "limitOffset" not in self._absent:
+            field_dict["limitOffset"] = None
+        if self.operator is not None:
+            operator = self.operator.value
             field_dict["operator"] = operator
+        elif "operator" not in self._absent:
+            field_dict["operator"] = None
 
         return field_dict
 
@@ -172,82 +210,98 @@ class SmartOrderCreateRequest:
             side = d.pop("side")
 
             _type_ = d.pop("type", UNSET)
-            type_: SmartOrderType | Unset
+            type_: SmartOrderType | None
             if _type_ is UNSET:
-                type_ = UNSET
+                type_ = None
             else:
-                type_ = SmartOrderType(_type_)
+                type_parsed = SmartOrderType(_type_)
+
+                type_ = type_parsed
 
             _account_type = d.pop("accountType", UNSET)
-            account_type: AccountType | Unset
+            account_type: AccountType | None
             if _account_type is UNSET:
-                account_type = UNSET
+                account_type = None
             else:
-                account_type = AccountType(_account_type)
+                account_type_parsed = AccountType(_account_type)
+
+                account_type = account_type_parsed
 
             _time_in_force = d.pop("timeInForce", UNSET)
-            time_in_force: TimeInForce | Unset
+            time_in_force: TimeInForce | None
             if _time_in_force is UNSET:
-                time_in_force = UNSET
+                time_in_force = None
             else:
-                time_in_force = TimeInForce(_time_in_force)
+                time_in_force_parsed = TimeInForce(_time_in_force)
+
+                time_in_force = time_in_force_parsed
 
             _price = d.pop("price", UNSET)
-            price: Decimal | Unset
+            price: Decimal | None
             if _price is UNSET:
-                price = UNSET
+                price = None
             else:
-                price = (
+                price_parsed = (
                     Decimal(_price)
                     if type(_price) is str and is_plain_decimal_text(_price)
                     else decimal_from_wire(_price, "price")
                 )
 
+                price = price_parsed
+
             _stop_price = d.pop("stopPrice", UNSET)
-            stop_price: Decimal | Unset
+            stop_price: Decimal | None
             if _stop_price is UNSET:
-                stop_price = UNSET
+                stop_price = None
             else:
-                stop_price = (
+                stop_price_parsed = (
                     Decimal(_stop_price)
                     if type(_stop_price) is str and is_plain_decimal_text(_stop_price)
                     else decimal_from_wire(_stop_price, "stopPrice")
                 )
 
+                stop_price = stop_price_parsed
+
             _quantity = d.pop("quantity", UNSET)
-            quantity: Decimal | Unset
+            quantity: Decimal | None
             if _quantity is UNSET:
-                quantity = UNSET
+                quantity = None
             else:
-                quantity = (
+                quantity_parsed = (
                     Decimal(_quantity)
                     if type(_quantity) is str and is_plain_decimal_text(_quantity)
                     else decimal_from_wire(_quantity, "quantity")
                 )
 
+                quantity = quantity_parsed
+
             _amount = d.pop("amount", UNSET)
-            amount: Decimal | Unset
+            amount: Decimal | None
             if _amount is UNSET:
-                amount = UNSET
+                amount = None
             else:
-                amount = (
+                amount_parsed = (
                     Decimal(_amount)
                     if type(_amount) is str and is_plain_decimal_text(_amount)
                     else decimal_from_wire(_amount, "amount")
                 )
 
-            client_order_id = d.pop("clientOrderId", UNSET)
+                amount = amount_parsed
 
-            trailing_offset = d.pop("trailingOffset", UNSET)
+            client_order_id = d.pop("clientOrderId", None)
 
-            limit_offset = d.pop("limitOffset", UNSET)
+            trailing_offset = d.pop("trailingOffset", None)
+
+            limit_offset = d.pop("limitOffset", None)
 
             _operator = d.pop("operator", UNSET)
-            operator: TriggerOperator | Unset
+            operator: TriggerOperator | None
             if _operator is UNSET:
-                operator = UNSET
+                operator = None
             else:
-                operator = TriggerOperator(_operator)
+                operator_parsed = TriggerOperator(_operator)
+
+                operator = operator_parsed
 
             smart_order_create_request = cls(
                 symbol,
@@ -265,6 +319,7 @@ class SmartOrderCreateRequest:
                 operator,
             )
 
+            smart_order_create_request._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

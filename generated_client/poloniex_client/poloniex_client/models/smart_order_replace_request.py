@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
+    bool_from_wire,
     decimal_from_wire,
     decimal_to_wire,
     is_plain_decimal_text,
@@ -16,12 +18,28 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..models.boolean_input_type_1 import BooleanInputType1
 from ..models.replace_smart_order_type import ReplaceSmartOrderType
 from ..models.time_in_force import TimeInForce
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="SmartOrderReplaceRequest")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "clientOrderId",
+        "price",
+        "stopPrice",
+        "quantity",
+        "amount",
+        "type",
+        "timeInForce",
+        "proceedOnFailure",
+    }
+)
+from ..models.replace_smart_order_type import as_replace_smart_order_type_or_none
+from ..models.time_in_force import as_time_in_force_or_none
 
 
 @_attrs_define
@@ -30,87 +48,94 @@ class SmartOrderReplaceRequest:
     Trailing settings (`trailingOffset`, `limitOffset`, `operator`) cannot be amended.
 
         Attributes:
-            client_order_id (str | Unset): A user's own id for an order, unique among the user's orders: 1 to 64 letters,
-                digits, `_`
-                and `-` (a UUID fits).
-            price (Decimal | Unset): A decimal string greater than zero, without sign or exponent (`"0.01"`, `"60100.00"`).
-            stop_price (Decimal | Unset): A decimal string greater than zero, without sign or exponent (`"0.01"`,
-                `"60100.00"`).
-            quantity (Decimal | Unset): A decimal string greater than zero, without sign or exponent (`"0.01"`,
-                `"60100.00"`).
-            amount (Decimal | Unset): A decimal string greater than zero, without sign or exponent (`"0.01"`, `"60100.00"`).
-            type_ (ReplaceSmartOrderType | Unset): The type a replacement may take, `STOP` or `STOP_LIMIT` (trailing
-                settings cannot be amended).
-            time_in_force (TimeInForce | Unset): How long the order placed on trigger stays: `GTC` until canceled (the
-                default), `IOC`
-                fills what it can at once and cancels the rest, `FOK` fills whole at once or not at all.
-            proceed_on_failure (bool | BooleanInputType1 | Unset): A boolean in a request, as a JSON boolean or the string
-                `"true"` or `"false"` (the table types it String).
+            client_order_id (str | None): The `clientOrderId` of the new smart order.
+            price (Decimal | None): The amended limit price.
+            stop_price (Decimal | None): The amended trigger price.
+            quantity (Decimal | None): The amended size in base units.
+            amount (Decimal | None): The amended size in quote units.
+            type_ (ReplaceSmartOrderType | None): The amended type, `STOP` or `STOP_LIMIT`.
+            time_in_force (TimeInForce | None): The amended time in force; `GTC` by default.
+            proceed_on_failure (bool | None): `true`: place the new smart order even if canceling the old one fails. `false`
+                (the
+                default): place it only if the cancel succeeds.
     """
 
-    client_order_id: str | Unset = UNSET
-    price: Decimal | Unset = UNSET
-    stop_price: Decimal | Unset = UNSET
-    quantity: Decimal | Unset = UNSET
-    amount: Decimal | Unset = UNSET
-    type_: ReplaceSmartOrderType | Unset = UNSET
-    time_in_force: TimeInForce | Unset = UNSET
-    proceed_on_failure: bool | BooleanInputType1 | Unset = UNSET
+    client_order_id: str | None = None
+    price: Decimal | None = None
+    stop_price: Decimal | None = None
+    quantity: Decimal | None = None
+    amount: Decimal | None = None
+    type_: ReplaceSmartOrderType | None = _attrs_field(default=None, converter=as_replace_smart_order_type_or_none)
+    time_in_force: TimeInForce | None = _attrs_field(default=None, converter=as_time_in_force_or_none)
+    proceed_on_failure: bool | None = None
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = []
+        if self.client_order_id is not None or "clientOrderId" not in self._absent:
+            parts.append(f"client_order_id={self.client_order_id!r}")
+        if self.price is not None or "price" not in self._absent:
+            parts.append(f"price={self.price!r}")
+        if self.stop_price is not None or "stopPrice" not in self._absent:
+            parts.append(f"stop_price={self.stop_price!r}")
+        if self.quantity is not None or "quantity" not in self._absent:
+            parts.append(f"quantity={self.quantity!r}")
+        if self.amount is not None or "amount" not in self._absent:
+            parts.append(f"amount={self.amount!r}")
+        if self.type_ is not None or "type" not in self._absent:
+            parts.append(f"type_={self.type_!r}")
+        if self.time_in_force is not None or "timeInForce" not in self._absent:
+            parts.append(f"time_in_force={self.time_in_force!r}")
+        if self.proceed_on_failure is not None or "proceedOnFailure" not in self._absent:
+            parts.append(f"proceed_on_failure={self.proceed_on_failure!r}")
+        return f"SmartOrderReplaceRequest({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        client_order_id = self.client_order_id
-
-        price: str | Unset = UNSET
-        if not isinstance(self.price, Unset):
-            price = decimal_to_wire(self.price)
-
-        stop_price: str | Unset = UNSET
-        if not isinstance(self.stop_price, Unset):
-            stop_price = decimal_to_wire(self.stop_price)
-
-        quantity: str | Unset = UNSET
-        if not isinstance(self.quantity, Unset):
-            quantity = decimal_to_wire(self.quantity)
-
-        amount: str | Unset = UNSET
-        if not isinstance(self.amount, Unset):
-            amount = decimal_to_wire(self.amount)
-
-        type_: str | Unset = UNSET
-        if not isinstance(self.type_, Unset):
-            type_ = self.type_.value
-
-        time_in_force: str | Unset = UNSET
-        if not isinstance(self.time_in_force, Unset):
-            time_in_force = self.time_in_force.value
-
-        proceed_on_failure: bool | str | Unset
-        if isinstance(self.proceed_on_failure, Unset):
-            proceed_on_failure = UNSET
-        elif isinstance(self.proceed_on_failure, BooleanInputType1):
-            proceed_on_failure = self.proceed_on_failure.value
-        else:
-            proceed_on_failure = self.proceed_on_failure
 
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
-        if client_order_id is not UNSET:
+        if self.client_order_id is not None:
+            client_order_id = self.client_order_id
             field_dict["clientOrderId"] = client_order_id
-        if price is not UNSET:
+        elif "clientOrderId" not in self._absent:
+            field_dict["clientOrderId"] = None
+        if self.price is not None:
+            price = decimal_to_wire(self.price)
             field_dict["price"] = price
-        if stop_price is not UNSET:
+        elif "price" not in self._absent:
+            field_dict["price"] = None
+        if self.stop_price is not None:
+            stop_price = decimal_to_wire(self.stop_price)
             field_dict["stopPrice"] = stop_price
-        if quantity is not UNSET:
+        elif "stopPrice" not in self._absent:
+            field_dict["stopPrice"] = None
+        if self.quantity is not None:
+            quantity = decimal_to_wire(self.quantity)
             field_dict["quantity"] = quantity
-        if amount is not UNSET:
+        elif "quantity" not in self._absent:
+            field_dict["quantity"] = None
+        if self.amount is not None:
+            amount = decimal_to_wire(self.amount)
             field_dict["amount"] = amount
-        if type_ is not UNSET:
+        elif "amount" not in self._absent:
+            field_dict["amount"] = None
+        if self.type_ is not None:
+            type_ = self.type_.value
             field_dict["type"] = type_
-        if time_in_force is not UNSET:
+        elif "type" not in self._absent:
+            field_dict["type"] = None
+        if self.time_in_force is not None:
+            time_in_force = self.time_in_force.value
             field_dict["timeInForce"] = time_in_force
-        if proceed_on_failure is not UNSET:
+        elif "timeInForce" not in self._absent:
+            field_dict["timeInForce"] = None
+        if self.proceed_on_failure is not None:
+            proceed_on_failure = self.proceed_on_failure
             field_dict["proceedOnFailure"] = proceed_on_failure
+        elif "proceedOnFailure" not in self._absent:
+            field_dict["proceedOnFailure"] = None
 
         return field_dict
 
@@ -127,80 +152,86 @@ class SmartOrderReplaceRequest:
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
             d = dict(src_dict)
-            client_order_id = d.pop("clientOrderId", UNSET)
+            client_order_id = d.pop("clientOrderId", None)
 
             _price = d.pop("price", UNSET)
-            price: Decimal | Unset
+            price: Decimal | None
             if _price is UNSET:
-                price = UNSET
+                price = None
             else:
-                price = (
+                price_parsed = (
                     Decimal(_price)
                     if type(_price) is str and is_plain_decimal_text(_price)
                     else decimal_from_wire(_price, "price")
                 )
 
+                price = price_parsed
+
             _stop_price = d.pop("stopPrice", UNSET)
-            stop_price: Decimal | Unset
+            stop_price: Decimal | None
             if _stop_price is UNSET:
-                stop_price = UNSET
+                stop_price = None
             else:
-                stop_price = (
+                stop_price_parsed = (
                     Decimal(_stop_price)
                     if type(_stop_price) is str and is_plain_decimal_text(_stop_price)
                     else decimal_from_wire(_stop_price, "stopPrice")
                 )
 
+                stop_price = stop_price_parsed
+
             _quantity = d.pop("quantity", UNSET)
-            quantity: Decimal | Unset
+            quantity: Decimal | None
             if _quantity is UNSET:
-                quantity = UNSET
+                quantity = None
             else:
-                quantity = (
+                quantity_parsed = (
                     Decimal(_quantity)
                     if type(_quantity) is str and is_plain_decimal_text(_quantity)
                     else decimal_from_wire(_quantity, "quantity")
                 )
 
+                quantity = quantity_parsed
+
             _amount = d.pop("amount", UNSET)
-            amount: Decimal | Unset
+            amount: Decimal | None
             if _amount is UNSET:
-                amount = UNSET
+                amount = None
             else:
-                amount = (
+                amount_parsed = (
                     Decimal(_amount)
                     if type(_amount) is str and is_plain_decimal_text(_amount)
                     else decimal_from_wire(_amount, "amount")
                 )
 
+                amount = amount_parsed
+
             _type_ = d.pop("type", UNSET)
-            type_: ReplaceSmartOrderType | Unset
+            type_: ReplaceSmartOrderType | None
             if _type_ is UNSET:
-                type_ = UNSET
+                type_ = None
             else:
-                type_ = ReplaceSmartOrderType(_type_)
+                type_parsed = ReplaceSmartOrderType(_type_)
+
+                type_ = type_parsed
 
             _time_in_force = d.pop("timeInForce", UNSET)
-            time_in_force: TimeInForce | Unset
+            time_in_force: TimeInForce | None
             if _time_in_force is UNSET:
-                time_in_force = UNSET
+                time_in_force = None
             else:
-                time_in_force = TimeInForce(_time_in_force)
+                time_in_force_parsed = TimeInForce(_time_in_force)
 
-            def _parse_proceed_on_failure(data: object) -> bool | BooleanInputType1 | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
+                time_in_force = time_in_force_parsed
 
-                    return componentsschemas_boolean_input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(bool | BooleanInputType1 | Unset, data)
+            _proceed_on_failure = d.pop("proceedOnFailure", UNSET)
+            proceed_on_failure: bool | None
+            if _proceed_on_failure is UNSET:
+                proceed_on_failure = None
+            else:
+                proceed_on_failure_parsed = bool_from_wire(_proceed_on_failure, "proceedOnFailure")
 
-            proceed_on_failure = _parse_proceed_on_failure(d.pop("proceedOnFailure", UNSET))
+                proceed_on_failure = proceed_on_failure_parsed
 
             smart_order_replace_request = cls(
                 client_order_id,
@@ -213,6 +244,7 @@ class SmartOrderReplaceRequest:
                 proceed_on_failure,
             )
 
+            smart_order_replace_request._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

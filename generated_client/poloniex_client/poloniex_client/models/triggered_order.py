@@ -17,9 +17,30 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="TriggeredOrder")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "clientOrderId",
+        "accountType",
+        "timeInForce",
+        "quantity",
+        "price",
+        "avgPrice",
+        "amount",
+        "filledQuantity",
+        "filledAmount",
+        "createTime",
+        "updateTime",
+        "orderSource",
+        "loan",
+        "cancelReason",
+    }
+)
 
 
 @_attrs_define
@@ -45,32 +66,20 @@ class TriggeredOrder:
             side (str): `BUY` or `SELL`.
             type_ (str): The regular order type: `MARKET` (placed by `STOP` and `TRAILING_STOP`), `LIMIT`
                 (placed by the limit types), `LIMIT_MAKER` (post-only). New values may appear.
-            client_order_id (str | Unset): The order's `clientOrderId` (the smart order's), or `""`.
-            account_type (str | Unset): The account type (`SPOT`).
-            time_in_force (str | Unset): `GTC`, `IOC` or `FOK`.
-            quantity (Decimal | Unset): An exact decimal number written as a JSON string (`"0.00"`, `"41920"`). Parse as a
-                decimal,
-                never as a binary float.
-            price (Decimal | Unset): An exact decimal number written as a JSON string (`"0.00"`, `"41920"`). Parse as a
-                decimal,
-                never as a binary float.
-            avg_price (Decimal | Unset): An exact decimal number written as a JSON string (`"0.00"`, `"41920"`). Parse as a
-                decimal,
-                never as a binary float.
-            amount (Decimal | Unset): An exact decimal number written as a JSON string (`"0.00"`, `"41920"`). Parse as a
-                decimal,
-                never as a binary float.
-            filled_quantity (Decimal | Unset): An exact decimal number written as a JSON string (`"0.00"`, `"41920"`). Parse
-                as a decimal,
-                never as a binary float.
-            filled_amount (Decimal | Unset): An exact decimal number written as a JSON string (`"0.00"`, `"41920"`). Parse
-                as a decimal,
-                never as a binary float.
-            create_time (int | Unset): Milliseconds since the Unix epoch; `0` where no time applies yet.
-            update_time (int | Unset): Milliseconds since the Unix epoch; `0` where no time applies yet.
-            order_source (str | Unset): Where the order came from; `SMART` for an order a smart order placed.
-            loan (bool | Unset): Whether the order borrowed (margin); `false` on spot.
-            cancel_reason (int | Unset): Why the order was canceled, as a numeric reason code; `0` when it was not.
+            client_order_id (str | None): The order's `clientOrderId` (the smart order's), or `""`.
+            account_type (str | None): The account type (`SPOT`).
+            time_in_force (str | None): `GTC`, `IOC` or `FOK`.
+            quantity (Decimal | None): The ordered size in base units; `"0.00"` when sized by `amount`.
+            price (Decimal | None): The limit price; `"0.00"` for a market order.
+            avg_price (Decimal | None): The average fill price so far.
+            amount (Decimal | None): The ordered size in quote units; `"0.00"` when sized by `quantity`.
+            filled_quantity (Decimal | None): The base units filled so far.
+            filled_amount (Decimal | None): The quote units filled so far.
+            create_time (int | None): When the order was placed (ms since the epoch).
+            update_time (int | None): When it last changed (ms since the epoch); `0` before any update.
+            order_source (str | None): Where the order came from; `SMART` for an order a smart order placed.
+            loan (bool | None): Whether the order borrowed (margin); `false` on spot.
+            cancel_reason (int | None): Why the order was canceled, as a numeric reason code; `0` when it was not.
     """
 
     id: str
@@ -78,21 +87,63 @@ class TriggeredOrder:
     state: str
     side: str
     type_: str
-    client_order_id: str | Unset = UNSET
-    account_type: str | Unset = UNSET
-    time_in_force: str | Unset = UNSET
-    quantity: Decimal | Unset = UNSET
-    price: Decimal | Unset = UNSET
-    avg_price: Decimal | Unset = UNSET
-    amount: Decimal | Unset = UNSET
-    filled_quantity: Decimal | Unset = UNSET
-    filled_amount: Decimal | Unset = UNSET
-    create_time: int | Unset = UNSET
-    update_time: int | Unset = UNSET
-    order_source: str | Unset = UNSET
-    loan: bool | Unset = UNSET
-    cancel_reason: int | Unset = UNSET
+    client_order_id: str | None = None
+    account_type: str | None = None
+    time_in_force: str | None = None
+    quantity: Decimal | None = None
+    price: Decimal | None = None
+    avg_price: Decimal | None = None
+    amount: Decimal | None = None
+    filled_quantity: Decimal | None = None
+    filled_amount: Decimal | None = None
+    create_time: int | None = None
+    update_time: int | None = None
+    order_source: str | None = None
+    loan: bool | None = None
+    cancel_reason: int | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"id={self.id!r}",
+            f"symbol={self.symbol!r}",
+            f"state={self.state!r}",
+            f"side={self.side!r}",
+            f"type_={self.type_!r}",
+        ]
+        if self.client_order_id is not None or "clientOrderId" not in self._absent:
+            parts.append(f"client_order_id={self.client_order_id!r}")
+        if self.account_type is not None or "accountType" not in self._absent:
+            parts.append(f"account_type={self.account_type!r}")
+        if self.time_in_force is not None or "timeInForce" not in self._absent:
+            parts.append(f"time_in_force={self.time_in_force!r}")
+        if self.quantity is not None or "quantity" not in self._absent:
+            parts.append(f"quantity={self.quantity!r}")
+        if self.price is not None or "price" not in self._absent:
+            parts.append(f"price={self.price!r}")
+        if self.avg_price is not None or "avgPrice" not in self._absent:
+            parts.append(f"avg_price={self.avg_price!r}")
+        if self.amount is not None or "amount" not in self._absent:
+            parts.append(f"amount={self.amount!r}")
+        if self.filled_quantity is not None or "filledQuantity" not in self._absent:
+            parts.append(f"filled_quantity={self.filled_quantity!r}")
+        if self.filled_amount is not None or "filledAmount" not in self._absent:
+            parts.append(f"filled_amount={self.filled_amount!r}")
+        if self.create_time is not None or "createTime" not in self._absent:
+            parts.append(f"create_time={self.create_time!r}")
+        if self.update_time is not None or "updateTime" not in self._absent:
+            parts.append(f"update_time={self.update_time!r}")
+        if self.order_source is not None or "orderSource" not in self._absent:
+            parts.append(f"order_source={self.order_source!r}")
+        if self.loan is not None or "loan" not in self._absent:
+            parts.append(f"loan={self.loan!r}")
+        if self.cancel_reason is not None or "cancelReason" not in self._absent:
+            parts.append(f"cancel_reason={self.cancel_reason!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"TriggeredOrder({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -105,46 +156,6 @@ class TriggeredOrder:
 
         type_ = self.type_
 
-        client_order_id = self.client_order_id
-
-        account_type = self.account_type
-
-        time_in_force = self.time_in_force
-
-        quantity: str | Unset = UNSET
-        if not isinstance(self.quantity, Unset):
-            quantity = decimal_to_wire(self.quantity)
-
-        price: str | Unset = UNSET
-        if not isinstance(self.price, Unset):
-            price = decimal_to_wire(self.price)
-
-        avg_price: str | Unset = UNSET
-        if not isinstance(self.avg_price, Unset):
-            avg_price = decimal_to_wire(self.avg_price)
-
-        amount: str | Unset = UNSET
-        if not isinstance(self.amount, Unset):
-            amount = decimal_to_wire(self.amount)
-
-        filled_quantity: str | Unset = UNSET
-        if not isinstance(self.filled_quantity, Unset):
-            filled_quantity = decimal_to_wire(self.filled_quantity)
-
-        filled_amount: str | Unset = UNSET
-        if not isinstance(self.filled_amount, Unset):
-            filled_amount = decimal_to_wire(self.filled_amount)
-
-        create_time = self.create_time
-
-        update_time = self.update_time
-
-        order_source = self.order_source
-
-        loan = self.loan
-
-        cancel_reason = self.cancel_reason
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -156,34 +167,76 @@ class TriggeredOrder:
                 "type": type_,
             }
         )
-        if client_order_id is not UNSET:
+        if self.client_order_id is not None:
+            client_order_id = self.client_order_id
             field_dict["clientOrderId"] = client_order_id
-        if account_type is not UNSET:
+        elif "clientOrderId" not in self._absent:
+            field_dict["clientOrderId"] = None
+        if self.account_type is not None:
+            account_type = self.account_type
             field_dict["accountType"] = account_type
-        if time_in_force is not UNSET:
+        elif "accountType" not in self._absent:
+            field_dict["accountType"] = None
+        if self.time_in_force is not None:
+            time_in_force = self.time_in_force
             field_dict["timeInForce"] = time_in_force
-        if quantity is not UNSET:
+        elif "timeInForce" not in self._absent:
+            field_dict["timeInForce"] = None
+        if self.quantity is not None:
+            quantity = decimal_to_wire(self.quantity)
             field_dict["quantity"] = quantity
-        if price is not UNSET:
+        elif "quantity" not in self._absent:
+            field_dict["quantity"] = None
+        if self.price is not None:
+            price = decimal_to_wire(self.price)
             field_dict["price"] = price
-        if avg_price is not UNSET:
+        elif "price" not in self._absent:
+            field_dict["price"] = None
+        if self.avg_price is not None:
+            avg_price = decimal_to_wire(self.avg_price)
             field_dict["avgPrice"] = avg_price
-        if amount is not UNSET:
+        elif "avgPrice" not in self._absent:
+            field_dict["avgPrice"] = None
+        if self.amount is not None:
+            amount = decimal_to_wire(self.amount)
             field_dict["amount"] = amount
-        if filled_quantity is not UNSET:
+        elif "amount" not in self._absent:
+            field_dict["amount"] = None
+        if self.filled_quantity is not None:
+            filled_quantity = decimal_to_wire(self.filled_quantity)
             field_dict["filledQuantity"] = filled_quantity
-        if filled_amount is not UNSET:
+        elif "filledQuantity" not in self._absent:
+            field_dict["filledQuantity"] = None
+        if self.filled_amount is not None:
+            filled_amount = decimal_to_wire(self.filled_amount)
             field_dict["filledAmount"] = filled_amount
-        if create_time is not UNSET:
+        elif "filledAmount" not in self._absent:
+            field_dict["filledAmount"] = None
+        if self.create_time is not None:
+            create_time = self.create_time
             field_dict["createTime"] = create_time
-        if update_time is not UNSET:
+        elif "createTime" not in self._absent:
+            field_dict["createTime"] = None
+        if self.update_time is not None:
+            update_time = self.update_time
             field_dict["updateTime"] = update_time
-        if order_source is not UNSET:
+        elif "updateTime" not in self._absent:
+            field_dict["updateTime"] = None
+        if self.order_source is not None:
+            order_source = self.order_source
             field_dict["orderSource"] = order_source
-        if loan is not UNSET:
+        elif "orderSource" not in self._absent:
+            field_dict["orderSource"] = None
+        if self.loan is not None:
+            loan = self.loan
             field_dict["loan"] = loan
-        if cancel_reason is not UNSET:
+        elif "loan" not in self._absent:
+            field_dict["loan"] = None
+        if self.cancel_reason is not None:
+            cancel_reason = self.cancel_reason
             field_dict["cancelReason"] = cancel_reason
+        elif "cancelReason" not in self._absent:
+            field_dict["cancelReason"] = None
 
         return field_dict
 
@@ -210,87 +263,99 @@ class TriggeredOrder:
 
             type_ = d.pop("type")
 
-            client_order_id = d.pop("clientOrderId", UNSET)
+            client_order_id = d.pop("clientOrderId", None)
 
-            account_type = d.pop("accountType", UNSET)
+            account_type = d.pop("accountType", None)
 
-            time_in_force = d.pop("timeInForce", UNSET)
+            time_in_force = d.pop("timeInForce", None)
 
             _quantity = d.pop("quantity", UNSET)
-            quantity: Decimal | Unset
+            quantity: Decimal | None
             if _quantity is UNSET:
-                quantity = UNSET
+                quantity = None
             else:
-                quantity = (
+                quantity_parsed = (
                     Decimal(_quantity)
                     if type(_quantity) is str and is_plain_decimal_text(_quantity)
                     else decimal_from_wire(_quantity, "quantity")
                 )
 
+                quantity = quantity_parsed
+
             _price = d.pop("price", UNSET)
-            price: Decimal | Unset
+            price: Decimal | None
             if _price is UNSET:
-                price = UNSET
+                price = None
             else:
-                price = (
+                price_parsed = (
                     Decimal(_price)
                     if type(_price) is str and is_plain_decimal_text(_price)
                     else decimal_from_wire(_price, "price")
                 )
 
+                price = price_parsed
+
             _avg_price = d.pop("avgPrice", UNSET)
-            avg_price: Decimal | Unset
+            avg_price: Decimal | None
             if _avg_price is UNSET:
-                avg_price = UNSET
+                avg_price = None
             else:
-                avg_price = (
+                avg_price_parsed = (
                     Decimal(_avg_price)
                     if type(_avg_price) is str and is_plain_decimal_text(_avg_price)
                     else decimal_from_wire(_avg_price, "avgPrice")
                 )
 
+                avg_price = avg_price_parsed
+
             _amount = d.pop("amount", UNSET)
-            amount: Decimal | Unset
+            amount: Decimal | None
             if _amount is UNSET:
-                amount = UNSET
+                amount = None
             else:
-                amount = (
+                amount_parsed = (
                     Decimal(_amount)
                     if type(_amount) is str and is_plain_decimal_text(_amount)
                     else decimal_from_wire(_amount, "amount")
                 )
 
+                amount = amount_parsed
+
             _filled_quantity = d.pop("filledQuantity", UNSET)
-            filled_quantity: Decimal | Unset
+            filled_quantity: Decimal | None
             if _filled_quantity is UNSET:
-                filled_quantity = UNSET
+                filled_quantity = None
             else:
-                filled_quantity = (
+                filled_quantity_parsed = (
                     Decimal(_filled_quantity)
                     if type(_filled_quantity) is str and is_plain_decimal_text(_filled_quantity)
                     else decimal_from_wire(_filled_quantity, "filledQuantity")
                 )
 
+                filled_quantity = filled_quantity_parsed
+
             _filled_amount = d.pop("filledAmount", UNSET)
-            filled_amount: Decimal | Unset
+            filled_amount: Decimal | None
             if _filled_amount is UNSET:
-                filled_amount = UNSET
+                filled_amount = None
             else:
-                filled_amount = (
+                filled_amount_parsed = (
                     Decimal(_filled_amount)
                     if type(_filled_amount) is str and is_plain_decimal_text(_filled_amount)
                     else decimal_from_wire(_filled_amount, "filledAmount")
                 )
 
-            create_time = d.pop("createTime", UNSET)
+                filled_amount = filled_amount_parsed
 
-            update_time = d.pop("updateTime", UNSET)
+            create_time = d.pop("createTime", None)
 
-            order_source = d.pop("orderSource", UNSET)
+            update_time = d.pop("updateTime", None)
 
-            loan = d.pop("loan", UNSET)
+            order_source = d.pop("orderSource", None)
 
-            cancel_reason = d.pop("cancelReason", UNSET)
+            loan = d.pop("loan", None)
+
+            cancel_reason = d.pop("cancelReason", None)
 
             triggered_order = cls(
                 id,
@@ -313,6 +378,8 @@ class TriggeredOrder:
                 loan,
                 cancel_reason,
             )
+
+            triggered_order._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             triggered_order.additional_properties = d
             return triggered_order

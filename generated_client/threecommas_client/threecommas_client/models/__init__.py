@@ -5,7 +5,6 @@
 from .account import Account
 from .add_funds_request import AddFundsRequest
 from .add_funds_v1_request import AddFundsV1Request
-from .boolean_input_type_1 import BooleanInputType1
 from .cancel_order_v1_request import CancelOrderV1Request
 from .conditional_price import ConditionalPrice
 from .conditional_price_params import ConditionalPriceParams
@@ -88,7 +87,6 @@ __all__ = (
     "Account",
     "AddFundsRequest",
     "AddFundsV1Request",
-    "BooleanInputType1",
     "CancelOrderV1Request",
     "ConditionalPrice",
     "ConditionalPriceParams",

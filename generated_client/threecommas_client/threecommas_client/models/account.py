@@ -13,9 +13,19 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Account")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "type",
+        "name",
+        "market",
+        "link",
+    }
+)
 
 
 @_attrs_define
@@ -24,31 +34,41 @@ class Account:
 
     Attributes:
         id (int): The account's unique 3Commas id.
-        type_ (str | Unset): The exchange type of the account. Known values: `binance`, `binance_us`, `paper_trading`,
+        type_ (str | None): The exchange type of the account. Known values: `binance`, `binance_us`, `paper_trading`,
             `binance_futures`, `binance_futures_coin`, `bitget_usdt_futures`, `gate_io`,
             `gate_io_usdt_perpetual`, `okex`, `bybit_spot`, `kucoin`; more exist.
-        name (str | Unset): The account's name, chosen by the user.
-        market (str | Unset): The exchange market's display name (`Binance US Spot`).
-        link (str | Unset): The web app path of the account (`/accounts/32402783`).
+        name (str | None): The account's name, chosen by the user.
+        market (str | None): The exchange market's display name (`Binance US Spot`).
+        link (str | None): The web app path of the account (`/accounts/32402783`).
     """
 
     id: int
-    type_: str | Unset = UNSET
-    name: str | Unset = UNSET
-    market: str | Unset = UNSET
-    link: str | Unset = UNSET
+    type_: str | None = None
+    name: str | None = None
+    market: str | None = None
+    link: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"id={self.id!r}",
+        ]
+        if self.type_ is not None or "type" not in self._absent:
+            parts.append(f"type_={self.type_!r}")
+        if self.name is not None or "name" not in self._absent:
+            parts.append(f"name={self.name!r}")
+        if self.market is not None or "market" not in self._absent:
+            parts.append(f"market={self.market!r}")
+        if self.link is not None or "link" not in self._absent:
+            parts.append(f"link={self.link!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"Account({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
-
-        type_ = self.type_
-
-        name = self.name
-
-        market = self.market
-
-        link = self.link
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -57,14 +77,26 @@ class Account:
                 "id": id,
             }
         )
-        if type_ is not UNSET:
+        if self.type_ is not None:
+            type_ = self.type_
             field_dict["type"] = type_
-        if name is not UNSET:
+        elif "type" not in self._absent:
+            field_dict["type"] = None
+        if self.name is not None:
+            name = self.name
             field_dict["name"] = name
-        if market is not UNSET:
+        elif "name" not in self._absent:
+            field_dict["name"] = None
+        if self.market is not None:
+            market = self.market
             field_dict["market"] = market
-        if link is not UNSET:
+        elif "market" not in self._absent:
+            field_dict["market"] = None
+        if self.link is not None:
+            link = self.link
             field_dict["link"] = link
+        elif "link" not in self._absent:
+            field_dict["link"] = None
 
         return field_dict
 
@@ -83,13 +115,13 @@ class Account:
             d = dict(src_dict)
             id = d.pop("id")
 
-            type_ = d.pop("type", UNSET)
+            type_ = d.pop("type", None)
 
-            name = d.pop("name", UNSET)
+            name = d.pop("name", None)
 
-            market = d.pop("market", UNSET)
+            market = d.pop("market", None)
 
-            link = d.pop("link", UNSET)
+            link = d.pop("link", None)
 
             account = cls(
                 id,
@@ -98,6 +130,8 @@ class Account:
                 market,
                 link,
             )
+
+            account._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             account.additional_properties = d
             return account

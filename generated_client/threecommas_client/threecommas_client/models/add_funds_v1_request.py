@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
+    bool_from_wire,
     decimal_from_wire,
     decimal_to_wire,
     is_plain_decimal_text,
@@ -16,11 +18,20 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..models.boolean_input_type_1 import BooleanInputType1
 from ..models.smart_trade_v1_add_funds_response_type import SmartTradeV1AddFundsResponseType
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="AddFundsV1Request")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "response_type",
+        "rate",
+    }
+)
+from ..models.smart_trade_v1_add_funds_response_type import as_smart_trade_v1_add_funds_response_type_or_none
 
 
 @_attrs_define
@@ -28,36 +39,37 @@ class AddFundsV1Request:
     """One more buy order for a ver1 SmartTrade. A limit order (`is_market` false) needs `rate`.
 
     Attributes:
-        quantity (Decimal): A decimal string greater than zero, without sign or exponent (`"0.01"`, `"10000"`).
-        is_market (bool | BooleanInputType1): A boolean in a request, as a JSON boolean or the string `"true"` or
-            `"false"`; the documented examples use both.
-        response_type (SmartTradeV1AddFundsResponseType | Unset): The shape of add_funds_v1's answer: the SmartTrade, an
-            empty object, the order placed, or the
-            step created.
-        rate (Decimal | Unset): A decimal string greater than zero, without sign or exponent (`"0.01"`, `"10000"`).
+        quantity (Decimal): The buy order's quantity (base currency).
+        is_market (bool): `true`: a market order; `false`: a limit order at `rate`.
+        response_type (SmartTradeV1AddFundsResponseType | None): What the answer holds: `empty` (default),
+            `smart_trade`, `order` or `step`.
+        rate (Decimal | None): The buy order's price; required for a limit order (`is_market` false).
     """
 
     quantity: Decimal
-    is_market: bool | BooleanInputType1
-    response_type: SmartTradeV1AddFundsResponseType | Unset = UNSET
-    rate: Decimal | Unset = UNSET
+    is_market: bool
+    response_type: SmartTradeV1AddFundsResponseType | None = _attrs_field(
+        default=None, converter=as_smart_trade_v1_add_funds_response_type_or_none
+    )
+    rate: Decimal | None = None
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"quantity={self.quantity!r}",
+            f"is_market={self.is_market!r}",
+        ]
+        if self.response_type is not None or "response_type" not in self._absent:
+            parts.append(f"response_type={self.response_type!r}")
+        if self.rate is not None or "rate" not in self._absent:
+            parts.append(f"rate={self.rate!r}")
+        return f"AddFundsV1Request({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         quantity = decimal_to_wire(self.quantity)
 
-        is_market: bool | str
-        if isinstance(self.is_market, BooleanInputType1):
-            is_market = self.is_market.value
-        else:
-            is_market = self.is_market
-
-        response_type: str | Unset = UNSET
-        if not isinstance(self.response_type, Unset):
-            response_type = self.response_type.value
-
-        rate: str | Unset = UNSET
-        if not isinstance(self.rate, Unset):
-            rate = decimal_to_wire(self.rate)
+        is_market = self.is_market
 
         field_dict: dict[str, Any] = {}
 
@@ -67,10 +79,16 @@ class AddFundsV1Request:
                 "is_market": is_market,
             }
         )
-        if response_type is not UNSET:
+        if self.response_type is not None:
+            response_type = self.response_type.value
             field_dict["response_type"] = response_type
-        if rate is not UNSET:
+        elif "response_type" not in self._absent:
+            field_dict["response_type"] = None
+        if self.rate is not None:
+            rate = decimal_to_wire(self.rate)
             field_dict["rate"] = rate
+        elif "rate" not in self._absent:
+            field_dict["rate"] = None
 
         return field_dict
 
@@ -89,36 +107,29 @@ class AddFundsV1Request:
             d = dict(src_dict)
             quantity = decimal_from_wire(d.pop("quantity"), "quantity")
 
-            def _parse_is_market(data: object) -> bool | BooleanInputType1:
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
-
-                    return componentsschemas_boolean_input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(bool | BooleanInputType1, data)
-
-            is_market = _parse_is_market(d.pop("is_market"))
+            is_market = bool_from_wire(d.pop("is_market"), "is_market")
 
             _response_type = d.pop("response_type", UNSET)
-            response_type: SmartTradeV1AddFundsResponseType | Unset
+            response_type: SmartTradeV1AddFundsResponseType | None
             if _response_type is UNSET:
-                response_type = UNSET
+                response_type = None
             else:
-                response_type = SmartTradeV1AddFundsResponseType(_response_type)
+                response_type_parsed = SmartTradeV1AddFundsResponseType(_response_type)
+
+                response_type = response_type_parsed
 
             _rate = d.pop("rate", UNSET)
-            rate: Decimal | Unset
+            rate: Decimal | None
             if _rate is UNSET:
-                rate = UNSET
+                rate = None
             else:
-                rate = (
+                rate_parsed = (
                     Decimal(_rate)
                     if type(_rate) is str and is_plain_decimal_text(_rate)
                     else decimal_from_wire(_rate, "rate")
                 )
+
+                rate = rate_parsed
 
             add_funds_v1_request = cls(
                 quantity,
@@ -127,6 +138,7 @@ class AddFundsV1Request:
                 rate,
             )
 
+            add_funds_v1_request._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

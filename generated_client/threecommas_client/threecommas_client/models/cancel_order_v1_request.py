@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 
 from .._wire import (
+    int_from_wire,
     missing_field,
     wrong_shape,
 )
@@ -21,13 +22,20 @@ class CancelOrderV1Request:
     """The step whose order to cancel.
 
     Attributes:
-        step_id (int | str): An id in a request, as an integer or a string of digits (`"1"` in the documented body).
+        step_id (int): The SmartTrade step (`SmartTradeV1Step.id`) whose order to cancel; an integer or a digit string
+            (the documentation types it `string` here, `integer` for step_panic_sell).
     """
 
-    step_id: int | str
+    step_id: int
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"step_id={self.step_id!r}",
+        ]
+        return f"CancelOrderV1Request({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        step_id: int | str
         step_id = self.step_id
 
         field_dict: dict[str, Any] = {}
@@ -53,7 +61,7 @@ class CancelOrderV1Request:
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
             d = dict(src_dict)
-            step_id: int | str = d.pop("step_id")
+            step_id = int_from_wire(d.pop("step_id"), "step_id")
 
             cancel_order_v1_request = cls(
                 step_id,

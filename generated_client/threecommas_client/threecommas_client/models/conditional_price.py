@@ -18,9 +18,19 @@ from .._wire import (
 )
 from ..errors import WireValueError
 from ..models.price_type import PriceType
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="ConditionalPrice")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "value",
+        "type",
+        "percent",
+    }
+)
 
 
 @_attrs_define
@@ -28,52 +38,62 @@ class ConditionalPrice:
     """A trigger price, as a price or as a percentage from the entry.
 
     Attributes:
-        value (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
-        type_ (None | PriceType | Unset): The price the trigger watches.
-        percent (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
+        value (Decimal | None): The trigger price.
+        type_ (None | PriceType): The price the trigger watches.
+        percent (Decimal | None): The trigger as a percentage from the entry price.
     """
 
-    value: Decimal | None | Unset = UNSET
-    type_: None | PriceType | Unset = UNSET
-    percent: Decimal | None | Unset = UNSET
+    value: Decimal | None = None
+    type_: None | PriceType = None
+    percent: Decimal | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = []
+        if self.value is not None or "value" not in self._absent:
+            parts.append(f"value={self.value!r}")
+        if self.type_ is not None or "type" not in self._absent:
+            parts.append(f"type_={self.type_!r}")
+        if self.percent is not None or "percent" not in self._absent:
+            parts.append(f"percent={self.percent!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"ConditionalPrice({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        value: None | str | Unset
-        if isinstance(self.value, Unset):
-            value = UNSET
-        elif isinstance(self.value, Decimal):
-            value = decimal_to_wire(self.value)
-        else:
-            value = self.value
-
-        type_: None | str | Unset
-        if isinstance(self.type_, Unset):
-            type_ = UNSET
-        elif isinstance(self.type_, PriceType):
-            type_ = self.type_.value
-        else:
-            type_ = self.type_
-
-        percent: None | str | Unset
-        if isinstance(self.percent, Unset):
-            percent = UNSET
-        elif isinstance(self.percent, Decimal):
-            percent = decimal_to_wire(self.percent)
-        else:
-            percent = self.percent
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if value is not UNSET:
+        if self.value is not None:
+            value: None | str
+            if isinstance(self.value, Decimal):
+                value = decimal_to_wire(self.value)
+            else:
+                value = self.value
             field_dict["value"] = value
-        if type_ is not UNSET:
+        elif "value" not in self._absent:
+            field_dict["value"] = None
+        if self.type_ is not None:
+            type_: None | str
+            if isinstance(self.type_, PriceType):
+                type_ = self.type_.value
+            else:
+                type_ = self.type_
             field_dict["type"] = type_
-        if percent is not UNSET:
+        elif "type" not in self._absent:
+            field_dict["type"] = None
+        if self.percent is not None:
+            percent: None | str
+            if isinstance(self.percent, Decimal):
+                percent = decimal_to_wire(self.percent)
+            else:
+                percent = self.percent
             field_dict["percent"] = percent
+        elif "percent" not in self._absent:
+            field_dict["percent"] = None
 
         return field_dict
 
@@ -91,41 +111,64 @@ class ConditionalPrice:
         try:
             d = dict(src_dict)
             _value = d.pop("value", UNSET)
-            value: Decimal | None | Unset
-            if _value is None or _value is UNSET:
-                value = _value
+            value: Decimal | None
+            if _value is UNSET:
+                value = None
             else:
-                value = (
-                    Decimal(_value)
-                    if type(_value) is str and is_plain_decimal_text(_value)
-                    else decimal_from_wire(_value, "value")
-                )
+                _value_parsed = _value
+                value_parsed: Decimal | None
+                if _value_parsed is None:
+                    value_parsed = _value_parsed
+                else:
+                    value_parsed = (
+                        Decimal(_value_parsed)
+                        if type(_value_parsed) is str and is_plain_decimal_text(_value_parsed)
+                        else decimal_from_wire(_value_parsed, "value")
+                    )
+
+                value = value_parsed
 
             _type_ = d.pop("type", UNSET)
-            type_: None | PriceType | Unset
-            if _type_ is None or _type_ is UNSET:
-                type_ = _type_
+            type_: None | PriceType
+            if _type_ is UNSET:
+                type_ = None
             else:
-                if not isinstance(_type_, str):
-                    raise WireValueError("type", f"unexpected JSON type {type(_type_).__name__}")
-                type_ = PriceType(_type_)
+                _type_parsed = _type_
+                type_parsed: None | PriceType
+                if _type_parsed is None:
+                    type_parsed = _type_parsed
+                else:
+                    if not isinstance(_type_parsed, str):
+                        raise WireValueError("type", f"unexpected JSON type {type(_type_parsed).__name__}")
+                    type_parsed = PriceType(_type_parsed)
+
+                type_ = type_parsed
 
             _percent = d.pop("percent", UNSET)
-            percent: Decimal | None | Unset
-            if _percent is None or _percent is UNSET:
-                percent = _percent
+            percent: Decimal | None
+            if _percent is UNSET:
+                percent = None
             else:
-                percent = (
-                    Decimal(_percent)
-                    if type(_percent) is str and is_plain_decimal_text(_percent)
-                    else decimal_from_wire(_percent, "percent")
-                )
+                _percent_parsed = _percent
+                percent_parsed: Decimal | None
+                if _percent_parsed is None:
+                    percent_parsed = _percent_parsed
+                else:
+                    percent_parsed = (
+                        Decimal(_percent_parsed)
+                        if type(_percent_parsed) is str and is_plain_decimal_text(_percent_parsed)
+                        else decimal_from_wire(_percent_parsed, "percent")
+                    )
+
+                percent = percent_parsed
 
             conditional_price = cls(
                 value,
                 type_,
                 percent,
             )
+
+            conditional_price._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             conditional_price.additional_properties = d
             return conditional_price

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
     decimal_from_wire,
@@ -16,9 +17,18 @@ from .._wire import (
 )
 from ..errors import WireValueError
 from ..models.price_type import PriceType
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="ConditionalPriceParams")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "type",
+    }
+)
+from ..models.price_type import as_price_type_or_none
 
 
 @_attrs_define
@@ -26,19 +36,25 @@ class ConditionalPriceParams:
     """The trigger price of a conditional entry.
 
     Attributes:
-        value (Decimal): A decimal string greater than zero, without sign or exponent (`"0.01"`, `"10000"`).
-        type_ (PriceType | Unset): Which price of the order book a condition watches.
+        value (Decimal): The trigger price, greater than zero.
+        type_ (PriceType | None): The price the trigger watches; by default `ask` for a long, `bid` for a short.
     """
 
     value: Decimal
-    type_: PriceType | Unset = UNSET
+    type_: PriceType | None = _attrs_field(default=None, converter=as_price_type_or_none)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"value={self.value!r}",
+        ]
+        if self.type_ is not None or "type" not in self._absent:
+            parts.append(f"type_={self.type_!r}")
+        return f"ConditionalPriceParams({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         value = decimal_to_wire(self.value)
-
-        type_: str | Unset = UNSET
-        if not isinstance(self.type_, Unset):
-            type_ = self.type_.value
 
         field_dict: dict[str, Any] = {}
 
@@ -47,8 +63,11 @@ class ConditionalPriceParams:
                 "value": value,
             }
         )
-        if type_ is not UNSET:
+        if self.type_ is not None:
+            type_ = self.type_.value
             field_dict["type"] = type_
+        elif "type" not in self._absent:
+            field_dict["type"] = None
 
         return field_dict
 
@@ -68,17 +87,20 @@ class ConditionalPriceParams:
             value = decimal_from_wire(d.pop("value"), "value")
 
             _type_ = d.pop("type", UNSET)
-            type_: PriceType | Unset
+            type_: PriceType | None
             if _type_ is UNSET:
-                type_ = UNSET
+                type_ = None
             else:
-                type_ = PriceType(_type_)
+                type_parsed = PriceType(_type_)
+
+                type_ = type_parsed
 
             conditional_price_params = cls(
                 value,
                 type_,
             )
 
+            conditional_price_params._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

@@ -7,19 +7,31 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
     decimal_from_wire,
     decimal_to_wire,
+    int_from_wire,
     is_plain_decimal_text,
     missing_field,
     wrong_shape,
 )
 from ..errors import WireValueError
 from ..models.smart_trade_v1_buy_method import SmartTradeV1BuyMethod
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="CreateSimpleBuyV1Request")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "conditional_limit_price",
+        "buy_method",
+    }
+)
+from ..models.smart_trade_v1_buy_method import as_smart_trade_v1_buy_method_or_none
 
 
 @_attrs_define
@@ -28,30 +40,44 @@ class CreateSimpleBuyV1Request:
     operation.
 
         Attributes:
-            account_id (int | str): An id in a request, as an integer or a string of digits (`"1"` in the documented body).
-            pair (str): A trading pair in 3Commas format, quote currency first: `USDT_BTC` is BTC priced in USDT.
-                Upper-case letters and digits (`USDT_1000SHIB`); the base may carry the exchange's contract
-                name after `_` or `-`: `USDT_BTCUSDT_UMCBL`, `BTC_BTCUSD_PERP`, `USD_MATIC-PERP`. No lower
-                case, no spaces, and always a `_` after the quote currency.
-            units_to_buy (Decimal): A decimal string greater than zero, without sign or exponent (`"0.01"`, `"10000"`).
-            buy_price (Decimal): A decimal string greater than zero, without sign or exponent (`"0.01"`, `"10000"`).
-            conditional_limit_price (Decimal | Unset): A decimal string greater than zero, without sign or exponent
-                (`"0.01"`, `"10000"`).
-            buy_method (SmartTradeV1BuyMethod | Unset): How a ver1 entry is placed: a `limit` order at `buy_price`, a
-                `market` order, or a `conditional`
-                order placed once the price reaches `buy_price` (a limit order at `conditional_limit_price` when
-                one is given, else a market order).
+            account_id (int): The exchange account to trade on (`id` from `GET /ver1/accounts`).
+            pair (str): The pair to trade, in 3Commas format (`QUOTE_BASE`, e.g. `BTC_ETH`).
+            units_to_buy (Decimal): The units to buy (base currency).
+            buy_price (Decimal): The entry price: the limit price of a `limit` entry, the trigger price of a `conditional`
+                one
+                (for a `market` entry the documentation still marks it mandatory).
+            conditional_limit_price (Decimal | None): The order price of a conditional SimpleBuy placed as a limit order
+                once `buy_price` is reached;
+                without it the conditional order is a market order.
+            buy_method (SmartTradeV1BuyMethod | None): How the entry is placed: `limit` (default), `market` or
+                `conditional`.
     """
 
-    account_id: int | str
+    account_id: int
     pair: str
     units_to_buy: Decimal
     buy_price: Decimal
-    conditional_limit_price: Decimal | Unset = UNSET
-    buy_method: SmartTradeV1BuyMethod | Unset = UNSET
+    conditional_limit_price: Decimal | None = None
+    buy_method: SmartTradeV1BuyMethod | None = _attrs_field(
+        default=None, converter=as_smart_trade_v1_buy_method_or_none
+    )
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"account_id={self.account_id!r}",
+            f"pair={self.pair!r}",
+            f"units_to_buy={self.units_to_buy!r}",
+            f"buy_price={self.buy_price!r}",
+        ]
+        if self.conditional_limit_price is not None or "conditional_limit_price" not in self._absent:
+            parts.append(f"conditional_limit_price={self.conditional_limit_price!r}")
+        if self.buy_method is not None or "buy_method" not in self._absent:
+            parts.append(f"buy_method={self.buy_method!r}")
+        return f"CreateSimpleBuyV1Request({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        account_id: int | str
         account_id = self.account_id
 
         pair = self.pair
@@ -59,14 +85,6 @@ class CreateSimpleBuyV1Request:
         units_to_buy = decimal_to_wire(self.units_to_buy)
 
         buy_price = decimal_to_wire(self.buy_price)
-
-        conditional_limit_price: str | Unset = UNSET
-        if not isinstance(self.conditional_limit_price, Unset):
-            conditional_limit_price = decimal_to_wire(self.conditional_limit_price)
-
-        buy_method: str | Unset = UNSET
-        if not isinstance(self.buy_method, Unset):
-            buy_method = self.buy_method.value
 
         field_dict: dict[str, Any] = {}
 
@@ -78,10 +96,16 @@ class CreateSimpleBuyV1Request:
                 "buy_price": buy_price,
             }
         )
-        if conditional_limit_price is not UNSET:
+        if self.conditional_limit_price is not None:
+            conditional_limit_price = decimal_to_wire(self.conditional_limit_price)
             field_dict["conditional_limit_price"] = conditional_limit_price
-        if buy_method is not UNSET:
+        elif "conditional_limit_price" not in self._absent:
+            field_dict["conditional_limit_price"] = None
+        if self.buy_method is not None:
+            buy_method = self.buy_method.value
             field_dict["buy_method"] = buy_method
+        elif "buy_method" not in self._absent:
+            field_dict["buy_method"] = None
 
         return field_dict
 
@@ -98,7 +122,7 @@ class CreateSimpleBuyV1Request:
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
             d = dict(src_dict)
-            account_id: int | str = d.pop("account_id")
+            account_id = int_from_wire(d.pop("account_id"), "account_id")
 
             pair = d.pop("pair")
 
@@ -107,22 +131,26 @@ class CreateSimpleBuyV1Request:
             buy_price = decimal_from_wire(d.pop("buy_price"), "buy_price")
 
             _conditional_limit_price = d.pop("conditional_limit_price", UNSET)
-            conditional_limit_price: Decimal | Unset
+            conditional_limit_price: Decimal | None
             if _conditional_limit_price is UNSET:
-                conditional_limit_price = UNSET
+                conditional_limit_price = None
             else:
-                conditional_limit_price = (
+                conditional_limit_price_parsed = (
                     Decimal(_conditional_limit_price)
                     if type(_conditional_limit_price) is str and is_plain_decimal_text(_conditional_limit_price)
                     else decimal_from_wire(_conditional_limit_price, "conditional_limit_price")
                 )
 
+                conditional_limit_price = conditional_limit_price_parsed
+
             _buy_method = d.pop("buy_method", UNSET)
-            buy_method: SmartTradeV1BuyMethod | Unset
+            buy_method: SmartTradeV1BuyMethod | None
             if _buy_method is UNSET:
-                buy_method = UNSET
+                buy_method = None
             else:
-                buy_method = SmartTradeV1BuyMethod(_buy_method)
+                buy_method_parsed = SmartTradeV1BuyMethod(_buy_method)
+
+                buy_method = buy_method_parsed
 
             create_simple_buy_v1_request = cls(
                 account_id,
@@ -133,6 +161,7 @@ class CreateSimpleBuyV1Request:
                 buy_method,
             )
 
+            create_simple_buy_v1_request._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

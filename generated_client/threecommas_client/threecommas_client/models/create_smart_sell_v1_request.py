@@ -4,25 +4,55 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
+    bool_from_wire,
     decimal_from_wire,
     decimal_to_wire,
+    int_from_wire,
     is_plain_decimal_text,
     missing_field,
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..models.boolean_input_type_1 import BooleanInputType1
 from ..models.order_type import OrderType
 from ..models.price_type import PriceType
 from ..models.smart_trade_v1_take_profit_type import SmartTradeV1TakeProfitType
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="CreateSmartSellV1Request")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "take_profit_type",
+        "take_profit_price_condition",
+        "take_profit_percentage_condition",
+        "take_profit_step_orders",
+        "take_profit_price_method",
+        "take_profit_sell_method",
+        "take_profit_sell_order_price",
+        "trailing_take_profit",
+        "trailing_take_profit_step",
+        "stop_loss_price_condition",
+        "stop_loss_percentage_condition",
+        "stop_loss_price_method",
+        "stop_loss_sell_method",
+        "stop_loss_sell_order_price",
+        "trailing_stop_loss",
+        "stop_loss_timeout_enabled",
+        "stop_loss_timeout_seconds",
+        "note",
+    }
+)
+from ..models.order_type import as_order_type_or_none
+from ..models.price_type import as_price_type_or_none
+from ..models.smart_trade_v1_take_profit_type import as_smart_trade_v1_take_profit_type_or_none
 
 
 @_attrs_define
@@ -31,76 +61,123 @@ class CreateSmartSellV1Request:
     stop loss. Also flat form fields; see the operation.
 
         Attributes:
-            account_id (int | str): An id in a request, as an integer or a string of digits (`"1"` in the documented body).
-            pair (str): A trading pair in 3Commas format, quote currency first: `USDT_BTC` is BTC priced in USDT.
-                Upper-case letters and digits (`USDT_1000SHIB`); the base may carry the exchange's contract
-                name after `_` or `-`: `USDT_BTCUSDT_UMCBL`, `BTC_BTCUSD_PERP`, `USD_MATIC-PERP`. No lower
-                case, no spaces, and always a `_` after the quote currency.
-            units_to_buy (Decimal): A decimal string greater than zero, without sign or exponent (`"0.01"`, `"10000"`).
-            average_buy_price (Decimal): A decimal string greater than zero, without sign or exponent (`"0.01"`, `"10000"`).
-            take_profit_enabled (bool | BooleanInputType1): A boolean in a request, as a JSON boolean or the string `"true"`
-                or `"false"`; the documented examples use both.
-            stop_loss_enabled (bool | BooleanInputType1): A boolean in a request, as a JSON boolean or the string `"true"`
-                or `"false"`; the documented examples use both.
-            take_profit_type (SmartTradeV1TakeProfitType | Unset): A ver1 take profit: `classic` (one target) or `step_sell`
-                (up to 4 steps).
-            take_profit_price_condition (Decimal | Unset): A decimal string greater than zero, without sign or exponent
-                (`"0.01"`, `"10000"`).
-            take_profit_percentage_condition (Decimal | Unset): A decimal string greater than zero, without sign or exponent
-                (`"0.01"`, `"10000"`).
-            take_profit_step_orders (list[TakeProfitStepOrderV1Params] | Unset): The take profit steps of a `step_sell` take
-                profit: 1 to 4, whose `percent`s add up to 100.
-            take_profit_price_method (PriceType | Unset): Which price of the order book a condition watches.
-            take_profit_sell_method (OrderType | Unset): The type of an exchange order.
-            take_profit_sell_order_price (Decimal | Unset): A decimal string greater than zero, without sign or exponent
-                (`"0.01"`, `"10000"`).
-            trailing_take_profit (bool | BooleanInputType1 | Unset): A boolean in a request, as a JSON boolean or the string
-                `"true"` or `"false"`; the documented examples use both.
-            trailing_take_profit_step (Decimal | Unset): A decimal string greater than zero, without sign or exponent
-                (`"0.01"`, `"10000"`).
-            stop_loss_price_condition (Decimal | Unset): A decimal string greater than zero, without sign or exponent
-                (`"0.01"`, `"10000"`).
-            stop_loss_percentage_condition (Decimal | Unset): A decimal string less than zero, without exponent (`"-2.5"`).
-            stop_loss_price_method (PriceType | Unset): Which price of the order book a condition watches.
-            stop_loss_sell_method (OrderType | Unset): The type of an exchange order.
-            stop_loss_sell_order_price (Decimal | Unset): A decimal string greater than zero, without sign or exponent
-                (`"0.01"`, `"10000"`).
-            trailing_stop_loss (bool | BooleanInputType1 | Unset): A boolean in a request, as a JSON boolean or the string
-                `"true"` or `"false"`; the documented examples use both.
-            stop_loss_timeout_enabled (bool | BooleanInputType1 | Unset): A boolean in a request, as a JSON boolean or the
-                string `"true"` or `"false"`; the documented examples use both.
-            stop_loss_timeout_seconds (int | str | Unset): A whole number in a request, as an integer or a string of digits
-                (`"123"` in the documented body).
-            note (str | Unset): A note for the SmartTrade, shown in the web app.
+            account_id (int): The exchange account to trade on (`id` from `GET /ver1/accounts`).
+            pair (str): The pair to trade, in 3Commas format (`QUOTE_BASE`, e.g. `BTC_ETH`).
+            units_to_buy (Decimal): The units already bought, which the SmartSale sells.
+            average_buy_price (Decimal): The price the units were bought at.
+            take_profit_enabled (bool): Whether to take profit. Mandatory.
+            stop_loss_enabled (bool): Whether to stop the loss. Mandatory.
+            take_profit_type (SmartTradeV1TakeProfitType | None): Required when `take_profit_enabled`: `classic`, one take
+                profit at
+                `take_profit_price_condition`, or `step_sell`, up to 4 steps in `take_profit_step_orders`.
+            take_profit_price_condition (Decimal | None): The take profit price; required for a `classic` take profit.
+            take_profit_percentage_condition (Decimal | None): The take profit as a percentage from the buy price. The
+                documentation says it is required for a
+                `classic` take profit with `trailing_buy_enabled`, which a SmartSale does not take, so it is
+                optional here. Must be positive.
+            take_profit_step_orders (list[TakeProfitStepOrderV1Params]): The take profit steps of a `step_sell` take profit:
+                1 to 4, whose `percent`s add up to 100.
+            take_profit_price_method (PriceType | None): The price the take profit watches: `bid` (default), `ask` or
+                `last`.
+            take_profit_sell_method (OrderType | None): The take profit order: `market` (default) or `limit`.
+            take_profit_sell_order_price (Decimal | None): The order price of a `limit` take profit; required when
+                `take_profit_sell_method` is `limit`.
+            trailing_take_profit (bool | None): Trail the price up once the take profit is reached.
+            trailing_take_profit_step (Decimal | None): How far the take profit trails, in percent; required when
+                `trailing_take_profit`.
+            stop_loss_price_condition (Decimal | None): The stop loss price; required when `stop_loss_enabled`.
+            stop_loss_percentage_condition (Decimal | None): The stop loss as a percentage from the buy price. The
+                documentation says it is required when
+                `trailing_buy_enabled`, which a SmartSale does not take, so it is optional here. Must be
+                negative.
+            stop_loss_price_method (PriceType | None): The price the stop loss watches: `bid` (default), `ask` or `last`.
+            stop_loss_sell_method (OrderType | None): The stop loss order: `market` (default) or `limit`.
+            stop_loss_sell_order_price (Decimal | None): The order price of a `limit` stop loss; required when
+                `stop_loss_sell_method` is `limit`.
+            trailing_stop_loss (bool | None): Trail the stop loss up as the price rises.
+            stop_loss_timeout_enabled (bool | None): Wait `stop_loss_timeout_seconds` after the stop loss triggers before
+                selling.
+            stop_loss_timeout_seconds (int | None): The stop loss timeout in seconds; 300 when not sent.
+            note (str | None): A note for the SmartTrade, shown in the web app.
     """
 
-    account_id: int | str
+    account_id: int
     pair: str
     units_to_buy: Decimal
     average_buy_price: Decimal
-    take_profit_enabled: bool | BooleanInputType1
-    stop_loss_enabled: bool | BooleanInputType1
-    take_profit_type: SmartTradeV1TakeProfitType | Unset = UNSET
-    take_profit_price_condition: Decimal | Unset = UNSET
-    take_profit_percentage_condition: Decimal | Unset = UNSET
-    take_profit_step_orders: list[TakeProfitStepOrderV1Params] | Unset = UNSET
-    take_profit_price_method: PriceType | Unset = UNSET
-    take_profit_sell_method: OrderType | Unset = UNSET
-    take_profit_sell_order_price: Decimal | Unset = UNSET
-    trailing_take_profit: bool | BooleanInputType1 | Unset = UNSET
-    trailing_take_profit_step: Decimal | Unset = UNSET
-    stop_loss_price_condition: Decimal | Unset = UNSET
-    stop_loss_percentage_condition: Decimal | Unset = UNSET
-    stop_loss_price_method: PriceType | Unset = UNSET
-    stop_loss_sell_method: OrderType | Unset = UNSET
-    stop_loss_sell_order_price: Decimal | Unset = UNSET
-    trailing_stop_loss: bool | BooleanInputType1 | Unset = UNSET
-    stop_loss_timeout_enabled: bool | BooleanInputType1 | Unset = UNSET
-    stop_loss_timeout_seconds: int | str | Unset = UNSET
-    note: str | Unset = UNSET
+    take_profit_enabled: bool
+    stop_loss_enabled: bool
+    take_profit_type: SmartTradeV1TakeProfitType | None = _attrs_field(
+        default=None, converter=as_smart_trade_v1_take_profit_type_or_none
+    )
+    take_profit_price_condition: Decimal | None = None
+    take_profit_percentage_condition: Decimal | None = None
+    take_profit_step_orders: list[TakeProfitStepOrderV1Params] = _attrs_field(factory=list)
+    take_profit_price_method: PriceType | None = _attrs_field(default=None, converter=as_price_type_or_none)
+    take_profit_sell_method: OrderType | None = _attrs_field(default=None, converter=as_order_type_or_none)
+    take_profit_sell_order_price: Decimal | None = None
+    trailing_take_profit: bool | None = None
+    trailing_take_profit_step: Decimal | None = None
+    stop_loss_price_condition: Decimal | None = None
+    stop_loss_percentage_condition: Decimal | None = None
+    stop_loss_price_method: PriceType | None = _attrs_field(default=None, converter=as_price_type_or_none)
+    stop_loss_sell_method: OrderType | None = _attrs_field(default=None, converter=as_order_type_or_none)
+    stop_loss_sell_order_price: Decimal | None = None
+    trailing_stop_loss: bool | None = None
+    stop_loss_timeout_enabled: bool | None = None
+    stop_loss_timeout_seconds: int | None = None
+    note: str | None = None
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"account_id={self.account_id!r}",
+            f"pair={self.pair!r}",
+            f"units_to_buy={self.units_to_buy!r}",
+            f"average_buy_price={self.average_buy_price!r}",
+            f"take_profit_enabled={self.take_profit_enabled!r}",
+            f"stop_loss_enabled={self.stop_loss_enabled!r}",
+        ]
+        if self.take_profit_type is not None or "take_profit_type" not in self._absent:
+            parts.append(f"take_profit_type={self.take_profit_type!r}")
+        if self.take_profit_price_condition is not None or "take_profit_price_condition" not in self._absent:
+            parts.append(f"take_profit_price_condition={self.take_profit_price_condition!r}")
+        if self.take_profit_percentage_condition is not None or "take_profit_percentage_condition" not in self._absent:
+            parts.append(f"take_profit_percentage_condition={self.take_profit_percentage_condition!r}")
+        if self.take_profit_step_orders or "take_profit_step_orders" not in self._absent:
+            parts.append(f"take_profit_step_orders={self.take_profit_step_orders!r}")
+        if self.take_profit_price_method is not None or "take_profit_price_method" not in self._absent:
+            parts.append(f"take_profit_price_method={self.take_profit_price_method!r}")
+        if self.take_profit_sell_method is not None or "take_profit_sell_method" not in self._absent:
+            parts.append(f"take_profit_sell_method={self.take_profit_sell_method!r}")
+        if self.take_profit_sell_order_price is not None or "take_profit_sell_order_price" not in self._absent:
+            parts.append(f"take_profit_sell_order_price={self.take_profit_sell_order_price!r}")
+        if self.trailing_take_profit is not None or "trailing_take_profit" not in self._absent:
+            parts.append(f"trailing_take_profit={self.trailing_take_profit!r}")
+        if self.trailing_take_profit_step is not None or "trailing_take_profit_step" not in self._absent:
+            parts.append(f"trailing_take_profit_step={self.trailing_take_profit_step!r}")
+        if self.stop_loss_price_condition is not None or "stop_loss_price_condition" not in self._absent:
+            parts.append(f"stop_loss_price_condition={self.stop_loss_price_condition!r}")
+        if self.stop_loss_percentage_condition is not None or "stop_loss_percentage_condition" not in self._absent:
+            parts.append(f"stop_loss_percentage_condition={self.stop_loss_percentage_condition!r}")
+        if self.stop_loss_price_method is not None or "stop_loss_price_method" not in self._absent:
+            parts.append(f"stop_loss_price_method={self.stop_loss_price_method!r}")
+        if self.stop_loss_sell_method is not None or "stop_loss_sell_method" not in self._absent:
+            parts.append(f"stop_loss_sell_method={self.stop_loss_sell_method!r}")
+        if self.stop_loss_sell_order_price is not None or "stop_loss_sell_order_price" not in self._absent:
+            parts.append(f"stop_loss_sell_order_price={self.stop_loss_sell_order_price!r}")
+        if self.trailing_stop_loss is not None or "trailing_stop_loss" not in self._absent:
+            parts.append(f"trailing_stop_loss={self.trailing_stop_loss!r}")
+        if self.stop_loss_timeout_enabled is not None or "stop_loss_timeout_enabled" not in self._absent:
+            parts.append(f"stop_loss_timeout_enabled={self.stop_loss_timeout_enabled!r}")
+        if self.stop_loss_timeout_seconds is not None or "stop_loss_timeout_seconds" not in self._absent:
+            parts.append(f"stop_loss_timeout_seconds={self.stop_loss_timeout_seconds!r}")
+        if self.note is not None or "note" not in self._absent:
+            parts.append(f"note={self.note!r}")
+        return f"CreateSmartSellV1Request({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        account_id: int | str
         account_id = self.account_id
 
         pair = self.pair
@@ -109,104 +186,9 @@ class CreateSmartSellV1Request:
 
         average_buy_price = decimal_to_wire(self.average_buy_price)
 
-        take_profit_enabled: bool | str
-        if isinstance(self.take_profit_enabled, BooleanInputType1):
-            take_profit_enabled = self.take_profit_enabled.value
-        else:
-            take_profit_enabled = self.take_profit_enabled
+        take_profit_enabled = self.take_profit_enabled
 
-        stop_loss_enabled: bool | str
-        if isinstance(self.stop_loss_enabled, BooleanInputType1):
-            stop_loss_enabled = self.stop_loss_enabled.value
-        else:
-            stop_loss_enabled = self.stop_loss_enabled
-
-        take_profit_type: str | Unset = UNSET
-        if not isinstance(self.take_profit_type, Unset):
-            take_profit_type = self.take_profit_type.value
-
-        take_profit_price_condition: str | Unset = UNSET
-        if not isinstance(self.take_profit_price_condition, Unset):
-            take_profit_price_condition = decimal_to_wire(self.take_profit_price_condition)
-
-        take_profit_percentage_condition: str | Unset = UNSET
-        if not isinstance(self.take_profit_percentage_condition, Unset):
-            take_profit_percentage_condition = decimal_to_wire(self.take_profit_percentage_condition)
-
-        take_profit_step_orders: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.take_profit_step_orders, Unset):
-            take_profit_step_orders = []
-            for take_profit_step_orders_item_data in self.take_profit_step_orders:
-                take_profit_step_orders_item = take_profit_step_orders_item_data.to_dict()
-                take_profit_step_orders.append(take_profit_step_orders_item)
-
-        take_profit_price_method: str | Unset = UNSET
-        if not isinstance(self.take_profit_price_method, Unset):
-            take_profit_price_method = self.take_profit_price_method.value
-
-        take_profit_sell_method: str | Unset = UNSET
-        if not isinstance(self.take_profit_sell_method, Unset):
-            take_profit_sell_method = self.take_profit_sell_method.value
-
-        take_profit_sell_order_price: str | Unset = UNSET
-        if not isinstance(self.take_profit_sell_order_price, Unset):
-            take_profit_sell_order_price = decimal_to_wire(self.take_profit_sell_order_price)
-
-        trailing_take_profit: bool | str | Unset
-        if isinstance(self.trailing_take_profit, Unset):
-            trailing_take_profit = UNSET
-        elif isinstance(self.trailing_take_profit, BooleanInputType1):
-            trailing_take_profit = self.trailing_take_profit.value
-        else:
-            trailing_take_profit = self.trailing_take_profit
-
-        trailing_take_profit_step: str | Unset = UNSET
-        if not isinstance(self.trailing_take_profit_step, Unset):
-            trailing_take_profit_step = decimal_to_wire(self.trailing_take_profit_step)
-
-        stop_loss_price_condition: str | Unset = UNSET
-        if not isinstance(self.stop_loss_price_condition, Unset):
-            stop_loss_price_condition = decimal_to_wire(self.stop_loss_price_condition)
-
-        stop_loss_percentage_condition: str | Unset = UNSET
-        if not isinstance(self.stop_loss_percentage_condition, Unset):
-            stop_loss_percentage_condition = decimal_to_wire(self.stop_loss_percentage_condition)
-
-        stop_loss_price_method: str | Unset = UNSET
-        if not isinstance(self.stop_loss_price_method, Unset):
-            stop_loss_price_method = self.stop_loss_price_method.value
-
-        stop_loss_sell_method: str | Unset = UNSET
-        if not isinstance(self.stop_loss_sell_method, Unset):
-            stop_loss_sell_method = self.stop_loss_sell_method.value
-
-        stop_loss_sell_order_price: str | Unset = UNSET
-        if not isinstance(self.stop_loss_sell_order_price, Unset):
-            stop_loss_sell_order_price = decimal_to_wire(self.stop_loss_sell_order_price)
-
-        trailing_stop_loss: bool | str | Unset
-        if isinstance(self.trailing_stop_loss, Unset):
-            trailing_stop_loss = UNSET
-        elif isinstance(self.trailing_stop_loss, BooleanInputType1):
-            trailing_stop_loss = self.trailing_stop_loss.value
-        else:
-            trailing_stop_loss = self.trailing_stop_loss
-
-        stop_loss_timeout_enabled: bool | str | Unset
-        if isinstance(self.stop_loss_timeout_enabled, Unset):
-            stop_loss_timeout_enabled = UNSET
-        elif isinstance(self.stop_loss_timeout_enabled, BooleanInputType1):
-            stop_loss_timeout_enabled = self.stop_loss_timeout_enabled.value
-        else:
-            stop_loss_timeout_enabled = self.stop_loss_timeout_enabled
-
-        stop_loss_timeout_seconds: int | str | Unset
-        if isinstance(self.stop_loss_timeout_seconds, Unset):
-            stop_loss_timeout_seconds = UNSET
-        else:
-            stop_loss_timeout_seconds = self.stop_loss_timeout_seconds
-
-        note = self.note
+        stop_loss_enabled = self.stop_loss_enabled
 
         field_dict: dict[str, Any] = {}
 
@@ -220,42 +202,98 @@ class CreateSmartSellV1Request:
                 "stop_loss_enabled": stop_loss_enabled,
             }
         )
-        if take_profit_type is not UNSET:
+        if self.take_profit_type is not None:
+            take_profit_type = self.take_profit_type.value
             field_dict["take_profit_type"] = take_profit_type
-        if take_profit_price_condition is not UNSET:
+        elif "take_profit_type" not in self._absent:
+            field_dict["take_profit_type"] = None
+        if self.take_profit_price_condition is not None:
+            take_profit_price_condition = decimal_to_wire(self.take_profit_price_condition)
             field_dict["take_profit_price_condition"] = take_profit_price_condition
-        if take_profit_percentage_condition is not UNSET:
+        elif "take_profit_price_condition" not in self._absent:
+            field_dict["take_profit_price_condition"] = None
+        if self.take_profit_percentage_condition is not None:
+            take_profit_percentage_condition = decimal_to_wire(self.take_profit_percentage_condition)
             field_dict["take_profit_percentage_condition"] = take_profit_percentage_condition
-        if take_profit_step_orders is not UNSET:
+        elif "take_profit_percentage_condition" not in self._absent:
+            field_dict["take_profit_percentage_condition"] = None
+        if self.take_profit_step_orders or "take_profit_step_orders" not in self._absent:
+            take_profit_step_orders = []
+            for take_profit_step_orders_item_data in self.take_profit_step_orders:
+                take_profit_step_orders_item = take_profit_step_orders_item_data.to_dict()
+                take_profit_step_orders.append(take_profit_step_orders_item)
+
             field_dict["take_profit_step_orders"] = take_profit_step_orders
-        if take_profit_price_method is not UNSET:
+        if self.take_profit_price_method is not None:
+            take_profit_price_method = self.take_profit_price_method.value
             field_dict["take_profit_price_method"] = take_profit_price_method
-        if take_profit_sell_method is not UNSET:
+        elif "take_profit_price_method" not in self._absent:
+            field_dict["take_profit_price_method"] = None
+        if self.take_profit_sell_method is not None:
+            take_profit_sell_method = self.take_profit_sell_method.value
             field_dict["take_profit_sell_method"] = take_profit_sell_method
-        if take_profit_sell_order_price is not UNSET:
+        elif "take_profit_sell_method" not in self._absent:
+            field_dict["take_profit_sell_method"] = None
+        if self.take_profit_sell_order_price is not None:
+            take_profit_sell_order_price = decimal_to_wire(self.take_profit_sell_order_price)
             field_dict["take_profit_sell_order_price"] = take_profit_sell_order_price
-        if trailing_take_profit is not UNSET:
+        elif "take_profit_sell_order_price" not in self._absent:
+            field_dict["take_profit_sell_order_price"] = None
+        if self.trailing_take_profit is not None:
+            trailing_take_profit = self.trailing_take_profit
             field_dict["trailing_take_profit"] = trailing_take_profit
-        if trailing_take_profit_step is not UNSET:
+        elif "trailing_take_profit" not in self._absent:
+            field_dict["trailing_take_profit"] = None
+        if self.trailing_take_profit_step is not None:
+            trailing_take_profit_step = decimal_to_wire(self.trailing_take_profit_step)
             field_dict["trailing_take_profit_step"] = trailing_take_profit_step
-        if stop_loss_price_condition is not UNSET:
+        elif "trailing_take_profit_step" not in self._absent:
+            field_dict["trailing_take_profit_step"] = None
+        if self.stop_loss_price_condition is not None:
+            stop_loss_price_condition = decimal_to_wire(self.stop_loss_price_condition)
             field_dict["stop_loss_price_condition"] = stop_loss_price_condition
-        if stop_loss_percentage_condition is not UNSET:
+        elif "stop_loss_price_condition" not in self._absent:
+            field_dict["stop_loss_price_condition"] = None
+        if self.stop_loss_percentage_condition is not None:
+            stop_loss_percentage_condition = decimal_to_wire(self.stop_loss_percentage_condition)
             field_dict["stop_loss_percentage_condition"] = stop_loss_percentage_condition
-        if stop_loss_price_method is not UNSET:
+        elif "stop_loss_percentage_condition" not in self._absent:
+            field_dict["stop_loss_percentage_condition"] = None
+        if self.stop_loss_price_method is not None:
+            stop_loss_price_method = self.stop_loss_price_method.value
             field_dict["stop_loss_price_method"] = stop_loss_price_method
-        if stop_loss_sell_method is not UNSET:
+        elif "stop_loss_price_method" not in self._absent:
+            field_dict["stop_loss_price_method"] = None
+        if self.stop_loss_sell_method is not None:
+            stop_loss_sell_method = self.stop_loss_sell_method.value
             field_dict["stop_loss_sell_method"] = stop_loss_sell_method
-        if stop_loss_sell_order_price is not UNSET:
+        elif "stop_loss_sell_method" not in self._absent:
+            field_dict["stop_loss_sell_method"] = None
+        if self.stop_loss_sell_order_price is not None:
+            stop_loss_sell_order_price = decimal_to_wire(self.stop_loss_sell_order_price)
             field_dict["stop_loss_sell_order_price"] = stop_loss_sell_order_price
-        if trailing_stop_loss is not UNSET:
+        elif "stop_loss_sell_order_price" not in self._absent:
+            field_dict["stop_loss_sell_order_price"] = None
+        if self.trailing_stop_loss is not None:
+            trailing_stop_loss = self.trailing_stop_loss
             field_dict["trailing_stop_loss"] = trailing_stop_loss
-        if stop_loss_timeout_enabled is not UNSET:
+        elif "trailing_stop_loss" not in self._absent:
+            field_dict["trailing_stop_loss"] = None
+        if self.stop_loss_timeout_enabled is not None:
+            stop_loss_timeout_enabled = self.stop_loss_timeout_enabled
             field_dict["stop_loss_timeout_enabled"] = stop_loss_timeout_enabled
-        if stop_loss_timeout_seconds is not UNSET:
+        elif "stop_loss_timeout_enabled" not in self._absent:
+            field_dict["stop_loss_timeout_enabled"] = None
+        if self.stop_loss_timeout_seconds is not None:
+            stop_loss_timeout_seconds = self.stop_loss_timeout_seconds
             field_dict["stop_loss_timeout_seconds"] = stop_loss_timeout_seconds
-        if note is not UNSET:
+        elif "stop_loss_timeout_seconds" not in self._absent:
+            field_dict["stop_loss_timeout_seconds"] = None
+        if self.note is not None:
+            note = self.note
             field_dict["note"] = note
+        elif "note" not in self._absent:
+            field_dict["note"] = None
 
         return field_dict
 
@@ -272,7 +310,7 @@ class CreateSmartSellV1Request:
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
             d = dict(src_dict)
-            account_id: int | str = d.pop("account_id")
+            account_id = int_from_wire(d.pop("account_id"), "account_id")
 
             pair = d.pop("pair")
 
@@ -280,206 +318,206 @@ class CreateSmartSellV1Request:
 
             average_buy_price = decimal_from_wire(d.pop("average_buy_price"), "average_buy_price")
 
-            def _parse_take_profit_enabled(data: object) -> bool | BooleanInputType1:
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
+            take_profit_enabled = bool_from_wire(d.pop("take_profit_enabled"), "take_profit_enabled")
 
-                    return componentsschemas_boolean_input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(bool | BooleanInputType1, data)
-
-            take_profit_enabled = _parse_take_profit_enabled(d.pop("take_profit_enabled"))
-
-            def _parse_stop_loss_enabled(data: object) -> bool | BooleanInputType1:
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
-
-                    return componentsschemas_boolean_input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(bool | BooleanInputType1, data)
-
-            stop_loss_enabled = _parse_stop_loss_enabled(d.pop("stop_loss_enabled"))
+            stop_loss_enabled = bool_from_wire(d.pop("stop_loss_enabled"), "stop_loss_enabled")
 
             _take_profit_type = d.pop("take_profit_type", UNSET)
-            take_profit_type: SmartTradeV1TakeProfitType | Unset
+            take_profit_type: SmartTradeV1TakeProfitType | None
             if _take_profit_type is UNSET:
-                take_profit_type = UNSET
+                take_profit_type = None
             else:
-                take_profit_type = SmartTradeV1TakeProfitType(_take_profit_type)
+                take_profit_type_parsed = SmartTradeV1TakeProfitType(_take_profit_type)
+
+                take_profit_type = take_profit_type_parsed
 
             _take_profit_price_condition = d.pop("take_profit_price_condition", UNSET)
-            take_profit_price_condition: Decimal | Unset
+            take_profit_price_condition: Decimal | None
             if _take_profit_price_condition is UNSET:
-                take_profit_price_condition = UNSET
+                take_profit_price_condition = None
             else:
-                take_profit_price_condition = (
+                take_profit_price_condition_parsed = (
                     Decimal(_take_profit_price_condition)
                     if type(_take_profit_price_condition) is str and is_plain_decimal_text(_take_profit_price_condition)
                     else decimal_from_wire(_take_profit_price_condition, "take_profit_price_condition")
                 )
 
+                take_profit_price_condition = take_profit_price_condition_parsed
+
             _take_profit_percentage_condition = d.pop("take_profit_percentage_condition", UNSET)
-            take_profit_percentage_condition: Decimal | Unset
+            take_profit_percentage_condition: Decimal | None
             if _take_profit_percentage_condition is UNSET:
-                take_profit_percentage_condition = UNSET
+                take_profit_percentage_condition = None
             else:
-                take_profit_percentage_condition = (
+                take_profit_percentage_condition_parsed = (
                     Decimal(_take_profit_percentage_condition)
                     if type(_take_profit_percentage_condition) is str
                     and is_plain_decimal_text(_take_profit_percentage_condition)
                     else decimal_from_wire(_take_profit_percentage_condition, "take_profit_percentage_condition")
                 )
 
+                take_profit_percentage_condition = take_profit_percentage_condition_parsed
+
             _take_profit_step_orders = d.pop("take_profit_step_orders", UNSET)
-            take_profit_step_orders: list[TakeProfitStepOrderV1Params] | Unset = UNSET
-            if _take_profit_step_orders is not UNSET:
+            take_profit_step_orders: list[TakeProfitStepOrderV1Params]
+            if _take_profit_step_orders is UNSET:
                 take_profit_step_orders = []
-                for take_profit_step_orders_item_data in _take_profit_step_orders:
+            else:
+                take_profit_step_orders_parsed = []
+                _take_profit_step_orders_parsed = _take_profit_step_orders
+                for take_profit_step_orders_item_data in _take_profit_step_orders_parsed:
                     take_profit_step_orders_item = TakeProfitStepOrderV1Params.from_dict(
                         take_profit_step_orders_item_data
                     )
 
-                    take_profit_step_orders.append(take_profit_step_orders_item)
+                    take_profit_step_orders_parsed.append(take_profit_step_orders_item)
+
+                take_profit_step_orders = take_profit_step_orders_parsed
 
             _take_profit_price_method = d.pop("take_profit_price_method", UNSET)
-            take_profit_price_method: PriceType | Unset
+            take_profit_price_method: PriceType | None
             if _take_profit_price_method is UNSET:
-                take_profit_price_method = UNSET
+                take_profit_price_method = None
             else:
-                take_profit_price_method = PriceType(_take_profit_price_method)
+                take_profit_price_method_parsed = PriceType(_take_profit_price_method)
+
+                take_profit_price_method = take_profit_price_method_parsed
 
             _take_profit_sell_method = d.pop("take_profit_sell_method", UNSET)
-            take_profit_sell_method: OrderType | Unset
+            take_profit_sell_method: OrderType | None
             if _take_profit_sell_method is UNSET:
-                take_profit_sell_method = UNSET
+                take_profit_sell_method = None
             else:
-                take_profit_sell_method = OrderType(_take_profit_sell_method)
+                take_profit_sell_method_parsed = OrderType(_take_profit_sell_method)
+
+                take_profit_sell_method = take_profit_sell_method_parsed
 
             _take_profit_sell_order_price = d.pop("take_profit_sell_order_price", UNSET)
-            take_profit_sell_order_price: Decimal | Unset
+            take_profit_sell_order_price: Decimal | None
             if _take_profit_sell_order_price is UNSET:
-                take_profit_sell_order_price = UNSET
+                take_profit_sell_order_price = None
             else:
-                take_profit_sell_order_price = (
+                take_profit_sell_order_price_parsed = (
                     Decimal(_take_profit_sell_order_price)
                     if type(_take_profit_sell_order_price) is str
                     and is_plain_decimal_text(_take_profit_sell_order_price)
                     else decimal_from_wire(_take_profit_sell_order_price, "take_profit_sell_order_price")
                 )
 
-            def _parse_trailing_take_profit(data: object) -> bool | BooleanInputType1 | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
+                take_profit_sell_order_price = take_profit_sell_order_price_parsed
 
-                    return componentsschemas_boolean_input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(bool | BooleanInputType1 | Unset, data)
+            _trailing_take_profit = d.pop("trailing_take_profit", UNSET)
+            trailing_take_profit: bool | None
+            if _trailing_take_profit is UNSET:
+                trailing_take_profit = None
+            else:
+                trailing_take_profit_parsed = bool_from_wire(_trailing_take_profit, "trailing_take_profit")
 
-            trailing_take_profit = _parse_trailing_take_profit(d.pop("trailing_take_profit", UNSET))
+                trailing_take_profit = trailing_take_profit_parsed
 
             _trailing_take_profit_step = d.pop("trailing_take_profit_step", UNSET)
-            trailing_take_profit_step: Decimal | Unset
+            trailing_take_profit_step: Decimal | None
             if _trailing_take_profit_step is UNSET:
-                trailing_take_profit_step = UNSET
+                trailing_take_profit_step = None
             else:
-                trailing_take_profit_step = (
+                trailing_take_profit_step_parsed = (
                     Decimal(_trailing_take_profit_step)
                     if type(_trailing_take_profit_step) is str and is_plain_decimal_text(_trailing_take_profit_step)
                     else decimal_from_wire(_trailing_take_profit_step, "trailing_take_profit_step")
                 )
 
+                trailing_take_profit_step = trailing_take_profit_step_parsed
+
             _stop_loss_price_condition = d.pop("stop_loss_price_condition", UNSET)
-            stop_loss_price_condition: Decimal | Unset
+            stop_loss_price_condition: Decimal | None
             if _stop_loss_price_condition is UNSET:
-                stop_loss_price_condition = UNSET
+                stop_loss_price_condition = None
             else:
-                stop_loss_price_condition = (
+                stop_loss_price_condition_parsed = (
                     Decimal(_stop_loss_price_condition)
                     if type(_stop_loss_price_condition) is str and is_plain_decimal_text(_stop_loss_price_condition)
                     else decimal_from_wire(_stop_loss_price_condition, "stop_loss_price_condition")
                 )
 
+                stop_loss_price_condition = stop_loss_price_condition_parsed
+
             _stop_loss_percentage_condition = d.pop("stop_loss_percentage_condition", UNSET)
-            stop_loss_percentage_condition: Decimal | Unset
+            stop_loss_percentage_condition: Decimal | None
             if _stop_loss_percentage_condition is UNSET:
-                stop_loss_percentage_condition = UNSET
+                stop_loss_percentage_condition = None
             else:
-                stop_loss_percentage_condition = (
+                stop_loss_percentage_condition_parsed = (
                     Decimal(_stop_loss_percentage_condition)
                     if type(_stop_loss_percentage_condition) is str
                     and is_plain_decimal_text(_stop_loss_percentage_condition)
                     else decimal_from_wire(_stop_loss_percentage_condition, "stop_loss_percentage_condition")
                 )
 
+                stop_loss_percentage_condition = stop_loss_percentage_condition_parsed
+
             _stop_loss_price_method = d.pop("stop_loss_price_method", UNSET)
-            stop_loss_price_method: PriceType | Unset
+            stop_loss_price_method: PriceType | None
             if _stop_loss_price_method is UNSET:
-                stop_loss_price_method = UNSET
+                stop_loss_price_method = None
             else:
-                stop_loss_price_method = PriceType(_stop_loss_price_method)
+                stop_loss_price_method_parsed = PriceType(_stop_loss_price_method)
+
+                stop_loss_price_method = stop_loss_price_method_parsed
 
             _stop_loss_sell_method = d.pop("stop_loss_sell_method", UNSET)
-            stop_loss_sell_method: OrderType | Unset
+            stop_loss_sell_method: OrderType | None
             if _stop_loss_sell_method is UNSET:
-                stop_loss_sell_method = UNSET
+                stop_loss_sell_method = None
             else:
-                stop_loss_sell_method = OrderType(_stop_loss_sell_method)
+                stop_loss_sell_method_parsed = OrderType(_stop_loss_sell_method)
+
+                stop_loss_sell_method = stop_loss_sell_method_parsed
 
             _stop_loss_sell_order_price = d.pop("stop_loss_sell_order_price", UNSET)
-            stop_loss_sell_order_price: Decimal | Unset
+            stop_loss_sell_order_price: Decimal | None
             if _stop_loss_sell_order_price is UNSET:
-                stop_loss_sell_order_price = UNSET
+                stop_loss_sell_order_price = None
             else:
-                stop_loss_sell_order_price = (
+                stop_loss_sell_order_price_parsed = (
                     Decimal(_stop_loss_sell_order_price)
                     if type(_stop_loss_sell_order_price) is str and is_plain_decimal_text(_stop_loss_sell_order_price)
                     else decimal_from_wire(_stop_loss_sell_order_price, "stop_loss_sell_order_price")
                 )
 
-            def _parse_trailing_stop_loss(data: object) -> bool | BooleanInputType1 | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
+                stop_loss_sell_order_price = stop_loss_sell_order_price_parsed
 
-                    return componentsschemas_boolean_input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(bool | BooleanInputType1 | Unset, data)
+            _trailing_stop_loss = d.pop("trailing_stop_loss", UNSET)
+            trailing_stop_loss: bool | None
+            if _trailing_stop_loss is UNSET:
+                trailing_stop_loss = None
+            else:
+                trailing_stop_loss_parsed = bool_from_wire(_trailing_stop_loss, "trailing_stop_loss")
 
-            trailing_stop_loss = _parse_trailing_stop_loss(d.pop("trailing_stop_loss", UNSET))
+                trailing_stop_loss = trailing_stop_loss_parsed
 
-            def _parse_stop_loss_timeout_enabled(data: object) -> bool | BooleanInputType1 | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
+            _stop_loss_timeout_enabled = d.pop("stop_loss_timeout_enabled", UNSET)
+            stop_loss_timeout_enabled: bool | None
+            if _stop_loss_timeout_enabled is UNSET:
+                stop_loss_timeout_enabled = None
+            else:
+                stop_loss_timeout_enabled_parsed = bool_from_wire(
+                    _stop_loss_timeout_enabled, "stop_loss_timeout_enabled"
+                )
 
-                    return componentsschemas_boolean_input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(bool | BooleanInputType1 | Unset, data)
+                stop_loss_timeout_enabled = stop_loss_timeout_enabled_parsed
 
-            stop_loss_timeout_enabled = _parse_stop_loss_timeout_enabled(d.pop("stop_loss_timeout_enabled", UNSET))
+            _stop_loss_timeout_seconds = d.pop("stop_loss_timeout_seconds", UNSET)
+            stop_loss_timeout_seconds: int | None
+            if _stop_loss_timeout_seconds is UNSET:
+                stop_loss_timeout_seconds = None
+            else:
+                stop_loss_timeout_seconds_parsed = int_from_wire(
+                    _stop_loss_timeout_seconds, "stop_loss_timeout_seconds"
+                )
 
-            stop_loss_timeout_seconds: int | str | Unset = d.pop("stop_loss_timeout_seconds", UNSET)
+                stop_loss_timeout_seconds = stop_loss_timeout_seconds_parsed
 
-            note = d.pop("note", UNSET)
+            note = d.pop("note", None)
 
             create_smart_sell_v1_request = cls(
                 account_id,
@@ -508,6 +546,7 @@ class CreateSmartSellV1Request:
                 note,
             )
 
+            create_smart_sell_v1_request._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

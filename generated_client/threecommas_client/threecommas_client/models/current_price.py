@@ -17,9 +17,21 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="CurrentPrice")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "bid",
+        "ask",
+        "last",
+        "quote_volume",
+        "day_change_percent",
+    }
+)
 
 
 @_attrs_define
@@ -27,79 +39,88 @@ class CurrentPrice:
     """The pair's current prices.
 
     Attributes:
-        bid (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
-        ask (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
-        last (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
-        quote_volume (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        day_change_percent (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
+        bid (Decimal | None): The highest bid.
+        ask (Decimal | None): The lowest ask.
+        last (Decimal | None): The last traded price.
+        quote_volume (Decimal | None): The volume traded over the last 24 hours, in quote currency.
+        day_change_percent (Decimal | None): The price change over the last 24 hours, in percent.
     """
 
-    bid: Decimal | None | Unset = UNSET
-    ask: Decimal | None | Unset = UNSET
-    last: Decimal | None | Unset = UNSET
-    quote_volume: Decimal | None | Unset = UNSET
-    day_change_percent: Decimal | None | Unset = UNSET
+    bid: Decimal | None = None
+    ask: Decimal | None = None
+    last: Decimal | None = None
+    quote_volume: Decimal | None = None
+    day_change_percent: Decimal | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = []
+        if self.bid is not None or "bid" not in self._absent:
+            parts.append(f"bid={self.bid!r}")
+        if self.ask is not None or "ask" not in self._absent:
+            parts.append(f"ask={self.ask!r}")
+        if self.last is not None or "last" not in self._absent:
+            parts.append(f"last={self.last!r}")
+        if self.quote_volume is not None or "quote_volume" not in self._absent:
+            parts.append(f"quote_volume={self.quote_volume!r}")
+        if self.day_change_percent is not None or "day_change_percent" not in self._absent:
+            parts.append(f"day_change_percent={self.day_change_percent!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"CurrentPrice({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        bid: None | str | Unset
-        if isinstance(self.bid, Unset):
-            bid = UNSET
-        elif isinstance(self.bid, Decimal):
-            bid = decimal_to_wire(self.bid)
-        else:
-            bid = self.bid
-
-        ask: None | str | Unset
-        if isinstance(self.ask, Unset):
-            ask = UNSET
-        elif isinstance(self.ask, Decimal):
-            ask = decimal_to_wire(self.ask)
-        else:
-            ask = self.ask
-
-        last: None | str | Unset
-        if isinstance(self.last, Unset):
-            last = UNSET
-        elif isinstance(self.last, Decimal):
-            last = decimal_to_wire(self.last)
-        else:
-            last = self.last
-
-        quote_volume: None | str | Unset
-        if isinstance(self.quote_volume, Unset):
-            quote_volume = UNSET
-        elif isinstance(self.quote_volume, Decimal):
-            quote_volume = decimal_to_wire(self.quote_volume)
-        else:
-            quote_volume = self.quote_volume
-
-        day_change_percent: None | str | Unset
-        if isinstance(self.day_change_percent, Unset):
-            day_change_percent = UNSET
-        elif isinstance(self.day_change_percent, Decimal):
-            day_change_percent = decimal_to_wire(self.day_change_percent)
-        else:
-            day_change_percent = self.day_change_percent
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if bid is not UNSET:
+        if self.bid is not None:
+            bid: None | str
+            if isinstance(self.bid, Decimal):
+                bid = decimal_to_wire(self.bid)
+            else:
+                bid = self.bid
             field_dict["bid"] = bid
-        if ask is not UNSET:
+        elif "bid" not in self._absent:
+            field_dict["bid"] = None
+        if self.ask is not None:
+            ask: None | str
+            if isinstance(self.ask, Decimal):
+                ask = decimal_to_wire(self.ask)
+            else:
+                ask = self.ask
             field_dict["ask"] = ask
-        if last is not UNSET:
+        elif "ask" not in self._absent:
+            field_dict["ask"] = None
+        if self.last is not None:
+            last: None | str
+            if isinstance(self.last, Decimal):
+                last = decimal_to_wire(self.last)
+            else:
+                last = self.last
             field_dict["last"] = last
-        if quote_volume is not UNSET:
+        elif "last" not in self._absent:
+            field_dict["last"] = None
+        if self.quote_volume is not None:
+            quote_volume: None | str
+            if isinstance(self.quote_volume, Decimal):
+                quote_volume = decimal_to_wire(self.quote_volume)
+            else:
+                quote_volume = self.quote_volume
             field_dict["quote_volume"] = quote_volume
-        if day_change_percent is not UNSET:
+        elif "quote_volume" not in self._absent:
+            field_dict["quote_volume"] = None
+        if self.day_change_percent is not None:
+            day_change_percent: None | str
+            if isinstance(self.day_change_percent, Decimal):
+                day_change_percent = decimal_to_wire(self.day_change_percent)
+            else:
+                day_change_percent = self.day_change_percent
             field_dict["day_change_percent"] = day_change_percent
+        elif "day_change_percent" not in self._absent:
+            field_dict["day_change_percent"] = None
 
         return field_dict
 
@@ -117,59 +138,94 @@ class CurrentPrice:
         try:
             d = dict(src_dict)
             _bid = d.pop("bid", UNSET)
-            bid: Decimal | None | Unset
-            if _bid is None or _bid is UNSET:
-                bid = _bid
+            bid: Decimal | None
+            if _bid is UNSET:
+                bid = None
             else:
-                bid = (
-                    Decimal(_bid)
-                    if type(_bid) is str and is_plain_decimal_text(_bid)
-                    else decimal_from_wire(_bid, "bid")
-                )
+                _bid_parsed = _bid
+                bid_parsed: Decimal | None
+                if _bid_parsed is None:
+                    bid_parsed = _bid_parsed
+                else:
+                    bid_parsed = (
+                        Decimal(_bid_parsed)
+                        if type(_bid_parsed) is str and is_plain_decimal_text(_bid_parsed)
+                        else decimal_from_wire(_bid_parsed, "bid")
+                    )
+
+                bid = bid_parsed
 
             _ask = d.pop("ask", UNSET)
-            ask: Decimal | None | Unset
-            if _ask is None or _ask is UNSET:
-                ask = _ask
+            ask: Decimal | None
+            if _ask is UNSET:
+                ask = None
             else:
-                ask = (
-                    Decimal(_ask)
-                    if type(_ask) is str and is_plain_decimal_text(_ask)
-                    else decimal_from_wire(_ask, "ask")
-                )
+                _ask_parsed = _ask
+                ask_parsed: Decimal | None
+                if _ask_parsed is None:
+                    ask_parsed = _ask_parsed
+                else:
+                    ask_parsed = (
+                        Decimal(_ask_parsed)
+                        if type(_ask_parsed) is str and is_plain_decimal_text(_ask_parsed)
+                        else decimal_from_wire(_ask_parsed, "ask")
+                    )
+
+                ask = ask_parsed
 
             _last = d.pop("last", UNSET)
-            last: Decimal | None | Unset
-            if _last is None or _last is UNSET:
-                last = _last
+            last: Decimal | None
+            if _last is UNSET:
+                last = None
             else:
-                last = (
-                    Decimal(_last)
-                    if type(_last) is str and is_plain_decimal_text(_last)
-                    else decimal_from_wire(_last, "last")
-                )
+                _last_parsed = _last
+                last_parsed: Decimal | None
+                if _last_parsed is None:
+                    last_parsed = _last_parsed
+                else:
+                    last_parsed = (
+                        Decimal(_last_parsed)
+                        if type(_last_parsed) is str and is_plain_decimal_text(_last_parsed)
+                        else decimal_from_wire(_last_parsed, "last")
+                    )
+
+                last = last_parsed
 
             _quote_volume = d.pop("quote_volume", UNSET)
-            quote_volume: Decimal | None | Unset
-            if _quote_volume is None or _quote_volume is UNSET:
-                quote_volume = _quote_volume
+            quote_volume: Decimal | None
+            if _quote_volume is UNSET:
+                quote_volume = None
             else:
-                quote_volume = (
-                    Decimal(_quote_volume)
-                    if type(_quote_volume) is str and is_plain_decimal_text(_quote_volume)
-                    else decimal_from_wire(_quote_volume, "quote_volume")
-                )
+                _quote_volume_parsed = _quote_volume
+                quote_volume_parsed: Decimal | None
+                if _quote_volume_parsed is None:
+                    quote_volume_parsed = _quote_volume_parsed
+                else:
+                    quote_volume_parsed = (
+                        Decimal(_quote_volume_parsed)
+                        if type(_quote_volume_parsed) is str and is_plain_decimal_text(_quote_volume_parsed)
+                        else decimal_from_wire(_quote_volume_parsed, "quote_volume")
+                    )
+
+                quote_volume = quote_volume_parsed
 
             _day_change_percent = d.pop("day_change_percent", UNSET)
-            day_change_percent: Decimal | None | Unset
-            if _day_change_percent is None or _day_change_percent is UNSET:
-                day_change_percent = _day_change_percent
+            day_change_percent: Decimal | None
+            if _day_change_percent is UNSET:
+                day_change_percent = None
             else:
-                day_change_percent = (
-                    Decimal(_day_change_percent)
-                    if type(_day_change_percent) is str and is_plain_decimal_text(_day_change_percent)
-                    else decimal_from_wire(_day_change_percent, "day_change_percent")
-                )
+                _day_change_percent_parsed = _day_change_percent
+                day_change_percent_parsed: Decimal | None
+                if _day_change_percent_parsed is None:
+                    day_change_percent_parsed = _day_change_percent_parsed
+                else:
+                    day_change_percent_parsed = (
+                        Decimal(_day_change_percent_parsed)
+                        if type(_day_change_percent_parsed) is str and is_plain_decimal_text(_day_change_percent_parsed)
+                        else decimal_from_wire(_day_change_percent_parsed, "day_change_percent")
+                    )
+
+                day_change_percent = day_change_percent_parsed
 
             current_price = cls(
                 bid,
@@ -178,6 +234,8 @@ class CurrentPrice:
                 quote_volume,
                 day_change_percent,
             )
+
+            current_price._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             current_price.additional_properties = d
             return current_price

@@ -13,9 +13,18 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="Error")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "error_description",
+        "error_attributes",
+    }
+)
 
 
 @_attrs_define
@@ -25,30 +34,34 @@ class Error:
     Attributes:
         error (str): The error code: `signature_invalid`, `api_key_invalid_or_expired`, `access_denied`,
             `Forbidden`, `record_invalid`, `Not found`, `Wrong param(s)`, ...
-        error_description (None | str | Unset): A human description.
-        error_attributes (ErrorErrorAttributes | Unset): For `record_invalid` and `Wrong param(s)`: messages per
+        error_description (None | str): A human description.
+        error_attributes (ErrorErrorAttributes | None): For `record_invalid` and `Wrong param(s)`: messages per
             offending field, keyed by Rails
             bracket path (`take_profit[steps][0][price][type]`). A key may join several paths with a
             comma when one of them is needed.
     """
 
     error: str
-    error_description: None | str | Unset = UNSET
-    error_attributes: ErrorErrorAttributes | Unset = UNSET
+    error_description: None | str = None
+    error_attributes: ErrorErrorAttributes | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"error={self.error!r}",
+        ]
+        if self.error_description is not None or "error_description" not in self._absent:
+            parts.append(f"error_description={self.error_description!r}")
+        if self.error_attributes is not None or "error_attributes" not in self._absent:
+            parts.append(f"error_attributes={self.error_attributes!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"Error({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         error = self.error
-
-        error_description: None | str | Unset
-        if isinstance(self.error_description, Unset):
-            error_description = UNSET
-        else:
-            error_description = self.error_description
-
-        error_attributes: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.error_attributes, Unset):
-            error_attributes = self.error_attributes.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -57,10 +70,17 @@ class Error:
                 "error": error,
             }
         )
-        if error_description is not UNSET:
+        if self.error_description is not None:
+            error_description: None | str
+            error_description = self.error_description
             field_dict["error_description"] = error_description
-        if error_attributes is not UNSET:
+        elif "error_description" not in self._absent:
+            field_dict["error_description"] = None
+        if self.error_attributes is not None:
+            error_attributes = self.error_attributes.to_dict()
             field_dict["error_attributes"] = error_attributes
+        elif "error_attributes" not in self._absent:
+            field_dict["error_attributes"] = None
 
         return field_dict
 
@@ -79,20 +99,31 @@ class Error:
             d = dict(src_dict)
             error = d.pop("error")
 
-            error_description: None | str | Unset = d.pop("error_description", UNSET)
+            _error_description = d.pop("error_description", UNSET)
+            error_description: None | str
+            if _error_description is UNSET:
+                error_description = None
+            else:
+                error_description_parsed: None | str = _error_description
+
+                error_description = error_description_parsed
 
             _error_attributes = d.pop("error_attributes", UNSET)
-            error_attributes: ErrorErrorAttributes | Unset
+            error_attributes: ErrorErrorAttributes | None
             if _error_attributes is UNSET:
-                error_attributes = UNSET
+                error_attributes = None
             else:
-                error_attributes = ErrorErrorAttributes.from_dict(_error_attributes)
+                error_attributes_parsed = ErrorErrorAttributes.from_dict(_error_attributes)
+
+                error_attributes = error_attributes_parsed
 
             error = cls(
                 error,
                 error_description,
                 error_attributes,
             )
+
+            error._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             error.additional_properties = d
             return error

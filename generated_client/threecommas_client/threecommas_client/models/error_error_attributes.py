@@ -27,6 +27,13 @@ class ErrorErrorAttributes:
 
     additional_properties: dict[str, list[str]] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = []
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"ErrorErrorAttributes({', '.join(parts)})"
+
     def to_dict(self) -> dict[str, Any]:
 
         field_dict: dict[str, Any] = {}

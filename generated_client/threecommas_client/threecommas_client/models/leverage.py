@@ -17,9 +17,19 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="Leverage")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "type",
+        "value",
+        "type_editable",
+    }
+)
 
 
 @_attrs_define
@@ -28,36 +38,35 @@ class Leverage:
 
     Attributes:
         enabled (bool): Whether leverage is used.
-        type_ (None | str | Unset): The leverage mode; known values `custom`, `cross`, `isolated`.
-        value (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
-        type_editable (bool | Unset): Whether `type` can still be changed by an update.
+        type_ (None | str): The leverage mode; known values `custom`, `cross`, `isolated`.
+        value (Decimal | None): The leverage multiplier, as a decimal string (`"5.0"`).
+        type_editable (bool | None): Whether `type` can still be changed by an update.
     """
 
     enabled: bool
-    type_: None | str | Unset = UNSET
-    value: Decimal | None | Unset = UNSET
-    type_editable: bool | Unset = UNSET
+    type_: None | str = None
+    value: Decimal | None = None
+    type_editable: bool | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"enabled={self.enabled!r}",
+        ]
+        if self.type_ is not None or "type" not in self._absent:
+            parts.append(f"type_={self.type_!r}")
+        if self.value is not None or "value" not in self._absent:
+            parts.append(f"value={self.value!r}")
+        if self.type_editable is not None or "type_editable" not in self._absent:
+            parts.append(f"type_editable={self.type_editable!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"Leverage({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         enabled = self.enabled
-
-        type_: None | str | Unset
-        if isinstance(self.type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = self.type_
-
-        value: None | str | Unset
-        if isinstance(self.value, Unset):
-            value = UNSET
-        elif isinstance(self.value, Decimal):
-            value = decimal_to_wire(self.value)
-        else:
-            value = self.value
-
-        type_editable = self.type_editable
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -66,12 +75,26 @@ class Leverage:
                 "enabled": enabled,
             }
         )
-        if type_ is not UNSET:
+        if self.type_ is not None:
+            type_: None | str
+            type_ = self.type_
             field_dict["type"] = type_
-        if value is not UNSET:
+        elif "type" not in self._absent:
+            field_dict["type"] = None
+        if self.value is not None:
+            value: None | str
+            if isinstance(self.value, Decimal):
+                value = decimal_to_wire(self.value)
+            else:
+                value = self.value
             field_dict["value"] = value
-        if type_editable is not UNSET:
+        elif "value" not in self._absent:
+            field_dict["value"] = None
+        if self.type_editable is not None:
+            type_editable = self.type_editable
             field_dict["type_editable"] = type_editable
+        elif "type_editable" not in self._absent:
+            field_dict["type_editable"] = None
 
         return field_dict
 
@@ -90,20 +113,34 @@ class Leverage:
             d = dict(src_dict)
             enabled = d.pop("enabled")
 
-            type_: None | str | Unset = d.pop("type", UNSET)
+            _type_ = d.pop("type", UNSET)
+            type_: None | str
+            if _type_ is UNSET:
+                type_ = None
+            else:
+                type_parsed: None | str = _type_
+
+                type_ = type_parsed
 
             _value = d.pop("value", UNSET)
-            value: Decimal | None | Unset
-            if _value is None or _value is UNSET:
-                value = _value
+            value: Decimal | None
+            if _value is UNSET:
+                value = None
             else:
-                value = (
-                    Decimal(_value)
-                    if type(_value) is str and is_plain_decimal_text(_value)
-                    else decimal_from_wire(_value, "value")
-                )
+                _value_parsed = _value
+                value_parsed: Decimal | None
+                if _value_parsed is None:
+                    value_parsed = _value_parsed
+                else:
+                    value_parsed = (
+                        Decimal(_value_parsed)
+                        if type(_value_parsed) is str and is_plain_decimal_text(_value_parsed)
+                        else decimal_from_wire(_value_parsed, "value")
+                    )
 
-            type_editable = d.pop("type_editable", UNSET)
+                value = value_parsed
+
+            type_editable = d.pop("type_editable", None)
 
             leverage = cls(
                 enabled,
@@ -111,6 +148,8 @@ class Leverage:
                 value,
                 type_editable,
             )
+
+            leverage._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             leverage.additional_properties = d
             return leverage

@@ -3,20 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
+    bool_from_wire,
+    int_from_wire,
     missing_field,
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..models.boolean_input_type_1 import BooleanInputType1
 from ..models.leverage_type import LeverageType
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="LeverageParams")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "type",
+        "value",
+    }
+)
+from ..models.leverage_type import as_leverage_type_or_none
 
 
 @_attrs_define
@@ -24,35 +36,29 @@ class LeverageParams:
     """Leverage settings for a futures account. Enabled leverage needs a `type`.
 
     Attributes:
-        enabled (bool | BooleanInputType1): A boolean in a request, as a JSON boolean or the string `"true"` or
-            `"false"`; the documented examples use both.
-        type_ (LeverageType | Unset): The leverage mode of a futures position: `custom` sets a leverage value, `cross`
-            and `isolated`
-            pick the margin mode.
-        value (int | str | Unset): A whole number in a request, as an integer or a string of digits (`"123"` in the
-            documented body).
+        enabled (bool): Whether the position uses leverage.
+        type_ (LeverageType | None): The leverage mode.
+        value (int | None): The leverage multiplier, for `custom` leverage (`"12"`).
     """
 
-    enabled: bool | BooleanInputType1
-    type_: LeverageType | Unset = UNSET
-    value: int | str | Unset = UNSET
+    enabled: bool
+    type_: LeverageType | None = _attrs_field(default=None, converter=as_leverage_type_or_none)
+    value: int | None = None
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"enabled={self.enabled!r}",
+        ]
+        if self.type_ is not None or "type" not in self._absent:
+            parts.append(f"type_={self.type_!r}")
+        if self.value is not None or "value" not in self._absent:
+            parts.append(f"value={self.value!r}")
+        return f"LeverageParams({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        enabled: bool | str
-        if isinstance(self.enabled, BooleanInputType1):
-            enabled = self.enabled.value
-        else:
-            enabled = self.enabled
-
-        type_: str | Unset = UNSET
-        if not isinstance(self.type_, Unset):
-            type_ = self.type_.value
-
-        value: int | str | Unset
-        if isinstance(self.value, Unset):
-            value = UNSET
-        else:
-            value = self.value
+        enabled = self.enabled
 
         field_dict: dict[str, Any] = {}
 
@@ -61,10 +67,16 @@ class LeverageParams:
                 "enabled": enabled,
             }
         )
-        if type_ is not UNSET:
+        if self.type_ is not None:
+            type_ = self.type_.value
             field_dict["type"] = type_
-        if value is not UNSET:
+        elif "type" not in self._absent:
+            field_dict["type"] = None
+        if self.value is not None:
+            value = self.value
             field_dict["value"] = value
+        elif "value" not in self._absent:
+            field_dict["value"] = None
 
         return field_dict
 
@@ -81,28 +93,25 @@ class LeverageParams:
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
             d = dict(src_dict)
-
-            def _parse_enabled(data: object) -> bool | BooleanInputType1:
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
-
-                    return componentsschemas_boolean_input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(bool | BooleanInputType1, data)
-
-            enabled = _parse_enabled(d.pop("enabled"))
+            enabled = bool_from_wire(d.pop("enabled"), "enabled")
 
             _type_ = d.pop("type", UNSET)
-            type_: LeverageType | Unset
+            type_: LeverageType | None
             if _type_ is UNSET:
-                type_ = UNSET
+                type_ = None
             else:
-                type_ = LeverageType(_type_)
+                type_parsed = LeverageType(_type_)
 
-            value: int | str | Unset = d.pop("value", UNSET)
+                type_ = type_parsed
+
+            _value = d.pop("value", UNSET)
+            value: int | None
+            if _value is UNSET:
+                value = None
+            else:
+                value_parsed = int_from_wire(_value, "value")
+
+                value = value_parsed
 
             leverage_params = cls(
                 enabled,
@@ -110,6 +119,7 @@ class LeverageParams:
                 value,
             )
 
+            leverage_params._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

@@ -17,9 +17,18 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="Margin")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "amount",
+        "total",
+    }
+)
 
 
 @_attrs_define
@@ -27,40 +36,49 @@ class Margin:
     """The margin of a futures SmartTrade; null values on spot accounts.
 
     Attributes:
-        amount (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
-        total (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
+        amount (Decimal | None): The margin amount (base currency).
+        total (Decimal | None): The margin value (quote currency).
     """
 
-    amount: Decimal | None | Unset = UNSET
-    total: Decimal | None | Unset = UNSET
+    amount: Decimal | None = None
+    total: Decimal | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = []
+        if self.amount is not None or "amount" not in self._absent:
+            parts.append(f"amount={self.amount!r}")
+        if self.total is not None or "total" not in self._absent:
+            parts.append(f"total={self.total!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"Margin({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        amount: None | str | Unset
-        if isinstance(self.amount, Unset):
-            amount = UNSET
-        elif isinstance(self.amount, Decimal):
-            amount = decimal_to_wire(self.amount)
-        else:
-            amount = self.amount
-
-        total: None | str | Unset
-        if isinstance(self.total, Unset):
-            total = UNSET
-        elif isinstance(self.total, Decimal):
-            total = decimal_to_wire(self.total)
-        else:
-            total = self.total
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if amount is not UNSET:
+        if self.amount is not None:
+            amount: None | str
+            if isinstance(self.amount, Decimal):
+                amount = decimal_to_wire(self.amount)
+            else:
+                amount = self.amount
             field_dict["amount"] = amount
-        if total is not UNSET:
+        elif "amount" not in self._absent:
+            field_dict["amount"] = None
+        if self.total is not None:
+            total: None | str
+            if isinstance(self.total, Decimal):
+                total = decimal_to_wire(self.total)
+            else:
+                total = self.total
             field_dict["total"] = total
+        elif "total" not in self._absent:
+            field_dict["total"] = None
 
         return field_dict
 
@@ -78,31 +96,47 @@ class Margin:
         try:
             d = dict(src_dict)
             _amount = d.pop("amount", UNSET)
-            amount: Decimal | None | Unset
-            if _amount is None or _amount is UNSET:
-                amount = _amount
+            amount: Decimal | None
+            if _amount is UNSET:
+                amount = None
             else:
-                amount = (
-                    Decimal(_amount)
-                    if type(_amount) is str and is_plain_decimal_text(_amount)
-                    else decimal_from_wire(_amount, "amount")
-                )
+                _amount_parsed = _amount
+                amount_parsed: Decimal | None
+                if _amount_parsed is None:
+                    amount_parsed = _amount_parsed
+                else:
+                    amount_parsed = (
+                        Decimal(_amount_parsed)
+                        if type(_amount_parsed) is str and is_plain_decimal_text(_amount_parsed)
+                        else decimal_from_wire(_amount_parsed, "amount")
+                    )
+
+                amount = amount_parsed
 
             _total = d.pop("total", UNSET)
-            total: Decimal | None | Unset
-            if _total is None or _total is UNSET:
-                total = _total
+            total: Decimal | None
+            if _total is UNSET:
+                total = None
             else:
-                total = (
-                    Decimal(_total)
-                    if type(_total) is str and is_plain_decimal_text(_total)
-                    else decimal_from_wire(_total, "total")
-                )
+                _total_parsed = _total
+                total_parsed: Decimal | None
+                if _total_parsed is None:
+                    total_parsed = _total_parsed
+                else:
+                    total_parsed = (
+                        Decimal(_total_parsed)
+                        if type(_total_parsed) is str and is_plain_decimal_text(_total_parsed)
+                        else decimal_from_wire(_total_parsed, "total")
+                    )
+
+                total = total_parsed
 
             margin = cls(
                 amount,
                 total,
             )
+
+            margin._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             margin.additional_properties = d
             return margin

@@ -13,9 +13,23 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="MarketClose")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "id",
+        "type",
+        "status",
+        "units",
+        "price",
+        "total",
+        "filled",
+    }
+)
 
 
 @_attrs_define
@@ -23,65 +37,87 @@ class MarketClose:
     """The market order that closed the SmartTrade; `{}` until one happens.
 
     Attributes:
-        id (int | Unset): The order's unique 3Commas trade id.
-        type_ (str | Unset): The order type (`market`).
-        status (Status | Unset): A status of a SmartTrade or of one of its steps.
-        units (Units | Unset): An amount of units (base currency).
-        price (OrderPrice | Unset): The price of an order, with and without the exchange's commission.
-        total (Total | Unset): A total in quote currency (price times units).
-        filled (Any | Unset): How far the market close order has filled, seen in real payloads. No document gives its
+        id (int | None): The order's unique 3Commas trade id.
+        type_ (str | None): The order type (`market`).
+        status (Status | None): The order's status.
+        units (Units | None): The units closed.
+        price (OrderPrice | None): The closing price.
+        total (Total | None): The order's total in quote currency.
+        filled (Any | None): How far the market close order has filled, seen in real payloads. No document gives its
             type, so any JSON value is accepted; read it as informative only.
     """
 
-    id: int | Unset = UNSET
-    type_: str | Unset = UNSET
-    status: Status | Unset = UNSET
-    units: Units | Unset = UNSET
-    price: OrderPrice | Unset = UNSET
-    total: Total | Unset = UNSET
-    filled: Any | Unset = UNSET
+    id: int | None = None
+    type_: str | None = None
+    status: Status | None = None
+    units: Units | None = None
+    price: OrderPrice | None = None
+    total: Total | None = None
+    filled: Any | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = []
+        if self.id is not None or "id" not in self._absent:
+            parts.append(f"id={self.id!r}")
+        if self.type_ is not None or "type" not in self._absent:
+            parts.append(f"type_={self.type_!r}")
+        if self.status is not None or "status" not in self._absent:
+            parts.append(f"status={self.status!r}")
+        if self.units is not None or "units" not in self._absent:
+            parts.append(f"units={self.units!r}")
+        if self.price is not None or "price" not in self._absent:
+            parts.append(f"price={self.price!r}")
+        if self.total is not None or "total" not in self._absent:
+            parts.append(f"total={self.total!r}")
+        if self.filled is not None or "filled" not in self._absent:
+            parts.append(f"filled={self.filled!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"MarketClose({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        type_ = self.type_
-
-        status: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status.to_dict()
-
-        units: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.units, Unset):
-            units = self.units.to_dict()
-
-        price: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.price, Unset):
-            price = self.price.to_dict()
-
-        total: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.total, Unset):
-            total = self.total.to_dict()
-
-        filled = self.filled
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if id is not UNSET:
+        if self.id is not None:
+            id = self.id
             field_dict["id"] = id
-        if type_ is not UNSET:
+        elif "id" not in self._absent:
+            field_dict["id"] = None
+        if self.type_ is not None:
+            type_ = self.type_
             field_dict["type"] = type_
-        if status is not UNSET:
+        elif "type" not in self._absent:
+            field_dict["type"] = None
+        if self.status is not None:
+            status = self.status.to_dict()
             field_dict["status"] = status
-        if units is not UNSET:
+        elif "status" not in self._absent:
+            field_dict["status"] = None
+        if self.units is not None:
+            units = self.units.to_dict()
             field_dict["units"] = units
-        if price is not UNSET:
+        elif "units" not in self._absent:
+            field_dict["units"] = None
+        if self.price is not None:
+            price = self.price.to_dict()
             field_dict["price"] = price
-        if total is not UNSET:
+        elif "price" not in self._absent:
+            field_dict["price"] = None
+        if self.total is not None:
+            total = self.total.to_dict()
             field_dict["total"] = total
-        if filled is not UNSET:
+        elif "total" not in self._absent:
+            field_dict["total"] = None
+        if self.filled is not None:
+            filled = self.filled
             field_dict["filled"] = filled
+        elif "filled" not in self._absent:
+            field_dict["filled"] = None
 
         return field_dict
 
@@ -98,39 +134,47 @@ class MarketClose:
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
             d = dict(src_dict)
-            id = d.pop("id", UNSET)
+            id = d.pop("id", None)
 
-            type_ = d.pop("type", UNSET)
+            type_ = d.pop("type", None)
 
             _status = d.pop("status", UNSET)
-            status: Status | Unset
+            status: Status | None
             if _status is UNSET:
-                status = UNSET
+                status = None
             else:
-                status = Status.from_dict(_status)
+                status_parsed = Status.from_dict(_status)
+
+                status = status_parsed
 
             _units = d.pop("units", UNSET)
-            units: Units | Unset
+            units: Units | None
             if _units is UNSET:
-                units = UNSET
+                units = None
             else:
-                units = Units.from_dict(_units)
+                units_parsed = Units.from_dict(_units)
+
+                units = units_parsed
 
             _price = d.pop("price", UNSET)
-            price: OrderPrice | Unset
+            price: OrderPrice | None
             if _price is UNSET:
-                price = UNSET
+                price = None
             else:
-                price = OrderPrice.from_dict(_price)
+                price_parsed = OrderPrice.from_dict(_price)
+
+                price = price_parsed
 
             _total = d.pop("total", UNSET)
-            total: Total | Unset
+            total: Total | None
             if _total is UNSET:
-                total = UNSET
+                total = None
             else:
-                total = Total.from_dict(_total)
+                total_parsed = Total.from_dict(_total)
 
-            filled = d.pop("filled", UNSET)
+                total = total_parsed
+
+            filled = d.pop("filled", None)
 
             market_close = cls(
                 id,
@@ -141,6 +185,8 @@ class MarketClose:
                 total,
                 filled,
             )
+
+            market_close._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             market_close.additional_properties = d
             return market_close

@@ -17,9 +17,19 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="OrderPrice")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "value",
+        "value_without_commission",
+        "editable",
+    }
+)
 
 
 @_attrs_define
@@ -27,46 +37,58 @@ class OrderPrice:
     """The price of an order, with and without the exchange's commission.
 
     Attributes:
-        value (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
-        value_without_commission (Decimal | None | Unset): A decimal string, or null until the value is known (filled
-            orders, averages, margins).
-        editable (bool | Unset): Whether the price can still be changed by an update.
+        value (Decimal | None): The price including commission.
+        value_without_commission (Decimal | None): The price excluding commission.
+        editable (bool | None): Whether the price can still be changed by an update.
     """
 
-    value: Decimal | None | Unset = UNSET
-    value_without_commission: Decimal | None | Unset = UNSET
-    editable: bool | Unset = UNSET
+    value: Decimal | None = None
+    value_without_commission: Decimal | None = None
+    editable: bool | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = []
+        if self.value is not None or "value" not in self._absent:
+            parts.append(f"value={self.value!r}")
+        if self.value_without_commission is not None or "value_without_commission" not in self._absent:
+            parts.append(f"value_without_commission={self.value_without_commission!r}")
+        if self.editable is not None or "editable" not in self._absent:
+            parts.append(f"editable={self.editable!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"OrderPrice({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        value: None | str | Unset
-        if isinstance(self.value, Unset):
-            value = UNSET
-        elif isinstance(self.value, Decimal):
-            value = decimal_to_wire(self.value)
-        else:
-            value = self.value
-
-        value_without_commission: None | str | Unset
-        if isinstance(self.value_without_commission, Unset):
-            value_without_commission = UNSET
-        elif isinstance(self.value_without_commission, Decimal):
-            value_without_commission = decimal_to_wire(self.value_without_commission)
-        else:
-            value_without_commission = self.value_without_commission
-
-        editable = self.editable
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if value is not UNSET:
+        if self.value is not None:
+            value: None | str
+            if isinstance(self.value, Decimal):
+                value = decimal_to_wire(self.value)
+            else:
+                value = self.value
             field_dict["value"] = value
-        if value_without_commission is not UNSET:
+        elif "value" not in self._absent:
+            field_dict["value"] = None
+        if self.value_without_commission is not None:
+            value_without_commission: None | str
+            if isinstance(self.value_without_commission, Decimal):
+                value_without_commission = decimal_to_wire(self.value_without_commission)
+            else:
+                value_without_commission = self.value_without_commission
             field_dict["value_without_commission"] = value_without_commission
-        if editable is not UNSET:
+        elif "value_without_commission" not in self._absent:
+            field_dict["value_without_commission"] = None
+        if self.editable is not None:
+            editable = self.editable
             field_dict["editable"] = editable
+        elif "editable" not in self._absent:
+            field_dict["editable"] = None
 
         return field_dict
 
@@ -84,34 +106,51 @@ class OrderPrice:
         try:
             d = dict(src_dict)
             _value = d.pop("value", UNSET)
-            value: Decimal | None | Unset
-            if _value is None or _value is UNSET:
-                value = _value
+            value: Decimal | None
+            if _value is UNSET:
+                value = None
             else:
-                value = (
-                    Decimal(_value)
-                    if type(_value) is str and is_plain_decimal_text(_value)
-                    else decimal_from_wire(_value, "value")
-                )
+                _value_parsed = _value
+                value_parsed: Decimal | None
+                if _value_parsed is None:
+                    value_parsed = _value_parsed
+                else:
+                    value_parsed = (
+                        Decimal(_value_parsed)
+                        if type(_value_parsed) is str and is_plain_decimal_text(_value_parsed)
+                        else decimal_from_wire(_value_parsed, "value")
+                    )
+
+                value = value_parsed
 
             _value_without_commission = d.pop("value_without_commission", UNSET)
-            value_without_commission: Decimal | None | Unset
-            if _value_without_commission is None or _value_without_commission is UNSET:
-                value_without_commission = _value_without_commission
+            value_without_commission: Decimal | None
+            if _value_without_commission is UNSET:
+                value_without_commission = None
             else:
-                value_without_commission = (
-                    Decimal(_value_without_commission)
-                    if type(_value_without_commission) is str and is_plain_decimal_text(_value_without_commission)
-                    else decimal_from_wire(_value_without_commission, "value_without_commission")
-                )
+                _value_without_commission_parsed = _value_without_commission
+                value_without_commission_parsed: Decimal | None
+                if _value_without_commission_parsed is None:
+                    value_without_commission_parsed = _value_without_commission_parsed
+                else:
+                    value_without_commission_parsed = (
+                        Decimal(_value_without_commission_parsed)
+                        if type(_value_without_commission_parsed) is str
+                        and is_plain_decimal_text(_value_without_commission_parsed)
+                        else decimal_from_wire(_value_without_commission_parsed, "value_without_commission")
+                    )
 
-            editable = d.pop("editable", UNSET)
+                value_without_commission = value_without_commission_parsed
+
+            editable = d.pop("editable", None)
 
             order_price = cls(
                 value,
                 value_without_commission,
                 editable,
             )
+
+            order_price._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             order_price.additional_properties = d
             return order_price

@@ -14,9 +14,22 @@ from .._wire import (
 )
 from ..errors import WireValueError
 from ..models.order_side import OrderSide
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="Position")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "editable",
+        "units",
+        "price",
+        "total",
+        "conditional",
+        "status",
+    }
+)
 
 
 @_attrs_define
@@ -24,52 +37,53 @@ class Position:
     """The entry of a SmartTrade.
 
     Attributes:
-        type_ (OrderSide): The side of an order; for a SmartTrade's position, `buy` is long and `sell` is short.
+        type_ (OrderSide): The side, `buy` (long) or `sell` (short).
         order_type (str): How the position is entered; known values `market`, `limit`, `conditional`.
-        editable (bool | Unset): Whether the entry can still be changed by an update.
-        units (Units | Unset): An amount of units (base currency).
-        price (OrderPrice | Unset): The price of an order, with and without the exchange's commission.
-        total (Total | Unset): A total in quote currency (price times units).
-        conditional (PositionConditional | Unset): The trigger of a conditional entry.
-        status (Status | Unset): A status of a SmartTrade or of one of its steps.
+        editable (bool | None): Whether the entry can still be changed by an update.
+        units (Units | None): The amount of units of the entry.
+        price (OrderPrice | None): The entry price.
+        total (Total | None): The entry's total in quote currency (price times units).
+        conditional (PositionConditional | None): The trigger of a conditional entry.
+        status (Status | None): The status of the entry step.
     """
 
     type_: OrderSide
     order_type: str
-    editable: bool | Unset = UNSET
-    units: Units | Unset = UNSET
-    price: OrderPrice | Unset = UNSET
-    total: Total | Unset = UNSET
-    conditional: PositionConditional | Unset = UNSET
-    status: Status | Unset = UNSET
+    editable: bool | None = None
+    units: Units | None = None
+    price: OrderPrice | None = None
+    total: Total | None = None
+    conditional: PositionConditional | None = None
+    status: Status | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"type_={self.type_!r}",
+            f"order_type={self.order_type!r}",
+        ]
+        if self.editable is not None or "editable" not in self._absent:
+            parts.append(f"editable={self.editable!r}")
+        if self.units is not None or "units" not in self._absent:
+            parts.append(f"units={self.units!r}")
+        if self.price is not None or "price" not in self._absent:
+            parts.append(f"price={self.price!r}")
+        if self.total is not None or "total" not in self._absent:
+            parts.append(f"total={self.total!r}")
+        if self.conditional is not None or "conditional" not in self._absent:
+            parts.append(f"conditional={self.conditional!r}")
+        if self.status is not None or "status" not in self._absent:
+            parts.append(f"status={self.status!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"Position({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_.value
 
         order_type = self.order_type
-
-        editable = self.editable
-
-        units: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.units, Unset):
-            units = self.units.to_dict()
-
-        price: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.price, Unset):
-            price = self.price.to_dict()
-
-        total: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.total, Unset):
-            total = self.total.to_dict()
-
-        conditional: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.conditional, Unset):
-            conditional = self.conditional.to_dict()
-
-        status: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -79,18 +93,36 @@ class Position:
                 "order_type": order_type,
             }
         )
-        if editable is not UNSET:
+        if self.editable is not None:
+            editable = self.editable
             field_dict["editable"] = editable
-        if units is not UNSET:
+        elif "editable" not in self._absent:
+            field_dict["editable"] = None
+        if self.units is not None:
+            units = self.units.to_dict()
             field_dict["units"] = units
-        if price is not UNSET:
+        elif "units" not in self._absent:
+            field_dict["units"] = None
+        if self.price is not None:
+            price = self.price.to_dict()
             field_dict["price"] = price
-        if total is not UNSET:
+        elif "price" not in self._absent:
+            field_dict["price"] = None
+        if self.total is not None:
+            total = self.total.to_dict()
             field_dict["total"] = total
-        if conditional is not UNSET:
+        elif "total" not in self._absent:
+            field_dict["total"] = None
+        if self.conditional is not None:
+            conditional = self.conditional.to_dict()
             field_dict["conditional"] = conditional
-        if status is not UNSET:
+        elif "conditional" not in self._absent:
+            field_dict["conditional"] = None
+        if self.status is not None:
+            status = self.status.to_dict()
             field_dict["status"] = status
+        elif "status" not in self._absent:
+            field_dict["status"] = None
 
         return field_dict
 
@@ -111,42 +143,52 @@ class Position:
 
             order_type = d.pop("order_type")
 
-            editable = d.pop("editable", UNSET)
+            editable = d.pop("editable", None)
 
             _units = d.pop("units", UNSET)
-            units: Units | Unset
+            units: Units | None
             if _units is UNSET:
-                units = UNSET
+                units = None
             else:
-                units = Units.from_dict(_units)
+                units_parsed = Units.from_dict(_units)
+
+                units = units_parsed
 
             _price = d.pop("price", UNSET)
-            price: OrderPrice | Unset
+            price: OrderPrice | None
             if _price is UNSET:
-                price = UNSET
+                price = None
             else:
-                price = OrderPrice.from_dict(_price)
+                price_parsed = OrderPrice.from_dict(_price)
+
+                price = price_parsed
 
             _total = d.pop("total", UNSET)
-            total: Total | Unset
+            total: Total | None
             if _total is UNSET:
-                total = UNSET
+                total = None
             else:
-                total = Total.from_dict(_total)
+                total_parsed = Total.from_dict(_total)
+
+                total = total_parsed
 
             _conditional = d.pop("conditional", UNSET)
-            conditional: PositionConditional | Unset
+            conditional: PositionConditional | None
             if _conditional is UNSET:
-                conditional = UNSET
+                conditional = None
             else:
-                conditional = PositionConditional.from_dict(_conditional)
+                conditional_parsed = PositionConditional.from_dict(_conditional)
+
+                conditional = conditional_parsed
 
             _status = d.pop("status", UNSET)
-            status: Status | Unset
+            status: Status | None
             if _status is UNSET:
-                status = UNSET
+                status = None
             else:
-                status = Status.from_dict(_status)
+                status_parsed = Status.from_dict(_status)
+
+                status = status_parsed
 
             position = cls(
                 type_,
@@ -158,6 +200,8 @@ class Position:
                 conditional,
                 status,
             )
+
+            position._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             position.additional_properties = d
             return position

@@ -13,9 +13,20 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="PositionConditional")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "editable",
+        "price",
+        "order_type",
+        "trailing",
+    }
+)
 
 
 @_attrs_define
@@ -23,42 +34,59 @@ class PositionConditional:
     """The trigger of a conditional entry.
 
     Attributes:
-        editable (bool | Unset): Whether the trigger can still be changed by an update.
-        price (ConditionalPrice | Unset): A trigger price, as a price or as a percentage from the entry.
-        order_type (str | Unset): The order placed when the trigger fires; known values `market`, `limit`.
-        trailing (Trailing | Unset): Trailing settings of a trigger.
+        editable (bool | None): Whether the trigger can still be changed by an update.
+        price (ConditionalPrice | None): The trigger price.
+        order_type (str | None): The order placed when the trigger fires; known values `market`, `limit`.
+        trailing (Trailing | None): Trailing of the trigger.
     """
 
-    editable: bool | Unset = UNSET
-    price: ConditionalPrice | Unset = UNSET
-    order_type: str | Unset = UNSET
-    trailing: Trailing | Unset = UNSET
+    editable: bool | None = None
+    price: ConditionalPrice | None = None
+    order_type: str | None = None
+    trailing: Trailing | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = []
+        if self.editable is not None or "editable" not in self._absent:
+            parts.append(f"editable={self.editable!r}")
+        if self.price is not None or "price" not in self._absent:
+            parts.append(f"price={self.price!r}")
+        if self.order_type is not None or "order_type" not in self._absent:
+            parts.append(f"order_type={self.order_type!r}")
+        if self.trailing is not None or "trailing" not in self._absent:
+            parts.append(f"trailing={self.trailing!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"PositionConditional({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        editable = self.editable
-
-        price: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.price, Unset):
-            price = self.price.to_dict()
-
-        order_type = self.order_type
-
-        trailing: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.trailing, Unset):
-            trailing = self.trailing.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if editable is not UNSET:
+        if self.editable is not None:
+            editable = self.editable
             field_dict["editable"] = editable
-        if price is not UNSET:
+        elif "editable" not in self._absent:
+            field_dict["editable"] = None
+        if self.price is not None:
+            price = self.price.to_dict()
             field_dict["price"] = price
-        if order_type is not UNSET:
+        elif "price" not in self._absent:
+            field_dict["price"] = None
+        if self.order_type is not None:
+            order_type = self.order_type
             field_dict["order_type"] = order_type
-        if trailing is not UNSET:
+        elif "order_type" not in self._absent:
+            field_dict["order_type"] = None
+        if self.trailing is not None:
+            trailing = self.trailing.to_dict()
             field_dict["trailing"] = trailing
+        elif "trailing" not in self._absent:
+            field_dict["trailing"] = None
 
         return field_dict
 
@@ -75,23 +103,27 @@ class PositionConditional:
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
             d = dict(src_dict)
-            editable = d.pop("editable", UNSET)
+            editable = d.pop("editable", None)
 
             _price = d.pop("price", UNSET)
-            price: ConditionalPrice | Unset
+            price: ConditionalPrice | None
             if _price is UNSET:
-                price = UNSET
+                price = None
             else:
-                price = ConditionalPrice.from_dict(_price)
+                price_parsed = ConditionalPrice.from_dict(_price)
 
-            order_type = d.pop("order_type", UNSET)
+                price = price_parsed
+
+            order_type = d.pop("order_type", None)
 
             _trailing = d.pop("trailing", UNSET)
-            trailing: Trailing | Unset
+            trailing: Trailing | None
             if _trailing is UNSET:
-                trailing = UNSET
+                trailing = None
             else:
-                trailing = Trailing.from_dict(_trailing)
+                trailing_parsed = Trailing.from_dict(_trailing)
+
+                trailing = trailing_parsed
 
             position_conditional = cls(
                 editable,
@@ -99,6 +131,8 @@ class PositionConditional:
                 order_type,
                 trailing,
             )
+
+            position_conditional._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             position_conditional.additional_properties = d
             return position_conditional

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
     missing_field,
@@ -13,9 +14,18 @@ from .._wire import (
 )
 from ..errors import WireValueError
 from ..models.order_type import OrderType
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="PositionConditionalParams")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "trailing",
+    }
+)
+from ..models.order_type import as_order_type
 
 
 @_attrs_define
@@ -23,23 +33,30 @@ class PositionConditionalParams:
     """The trigger of a conditional entry, optionally trailing.
 
     Attributes:
-        price (ConditionalPriceParams): The trigger price of a conditional entry.
-        order_type (OrderType): The type of an exchange order.
-        trailing (PositionTrailingParams | Unset): Trailing of a conditional entry. Enabled trailing needs `percent`.
+        price (ConditionalPriceParams): The trigger price.
+        order_type (OrderType): The order placed when the trigger fires; a `limit` one uses `position.price`.
+        trailing (PositionTrailingParams | None): Trailing of the trigger (market orders only).
     """
 
     price: ConditionalPriceParams
-    order_type: OrderType
-    trailing: PositionTrailingParams | Unset = UNSET
+    order_type: OrderType = _attrs_field(converter=as_order_type)
+    trailing: PositionTrailingParams | None = None
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"price={self.price!r}",
+            f"order_type={self.order_type!r}",
+        ]
+        if self.trailing is not None or "trailing" not in self._absent:
+            parts.append(f"trailing={self.trailing!r}")
+        return f"PositionConditionalParams({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         price = self.price.to_dict()
 
         order_type = self.order_type.value
-
-        trailing: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.trailing, Unset):
-            trailing = self.trailing.to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -49,8 +66,11 @@ class PositionConditionalParams:
                 "order_type": order_type,
             }
         )
-        if trailing is not UNSET:
+        if self.trailing is not None:
+            trailing = self.trailing.to_dict()
             field_dict["trailing"] = trailing
+        elif "trailing" not in self._absent:
+            field_dict["trailing"] = None
 
         return field_dict
 
@@ -72,11 +92,13 @@ class PositionConditionalParams:
             order_type = OrderType(d.pop("order_type"))
 
             _trailing = d.pop("trailing", UNSET)
-            trailing: PositionTrailingParams | Unset
+            trailing: PositionTrailingParams | None
             if _trailing is UNSET:
-                trailing = UNSET
+                trailing = None
             else:
-                trailing = PositionTrailingParams.from_dict(_trailing)
+                trailing_parsed = PositionTrailingParams.from_dict(_trailing)
+
+                trailing = trailing_parsed
 
             position_conditional_params = cls(
                 price,
@@ -84,6 +106,7 @@ class PositionConditionalParams:
                 trailing,
             )
 
+            position_conditional_params._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

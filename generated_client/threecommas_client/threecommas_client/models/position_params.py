@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
     missing_field,
@@ -14,9 +15,20 @@ from .._wire import (
 from ..errors import WireValueError
 from ..models.entry_order_type import EntryOrderType
 from ..models.order_side import OrderSide
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="PositionParams")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "price",
+        "conditional",
+    }
+)
+from ..models.entry_order_type import as_entry_order_type
+from ..models.order_side import as_order_side
 
 
 @_attrs_define
@@ -25,18 +37,34 @@ class PositionParams:
     `price` too when its conditional order is a `limit`.
 
         Attributes:
-            type_ (OrderSide): The side of an order; for a SmartTrade's position, `buy` is long and `sell` is short.
-            order_type (EntryOrderType): How the position is entered.
-            units (UnitsParams): An amount of units (base currency).
-            price (PriceParams | Unset): A price (quote currency).
-            conditional (PositionConditionalParams | Unset): The trigger of a conditional entry, optionally trailing.
+            type_ (OrderSide): `buy` to go long, `sell` to go short.
+            order_type (EntryOrderType): How to enter.
+            units (UnitsParams): How many units to buy or sell, within the exchange's limits.
+            price (PriceParams | None): The limit price of a `limit` entry or of a conditional `limit` order; for a Smart
+                Sell,
+                the price the units were bought at.
+            conditional (PositionConditionalParams | None): The trigger of a `conditional` entry.
     """
 
-    type_: OrderSide
-    order_type: EntryOrderType
+    type_: OrderSide = _attrs_field(converter=as_order_side)
+    order_type: EntryOrderType = _attrs_field(converter=as_entry_order_type)
     units: UnitsParams
-    price: PriceParams | Unset = UNSET
-    conditional: PositionConditionalParams | Unset = UNSET
+    price: PriceParams | None = None
+    conditional: PositionConditionalParams | None = None
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"type_={self.type_!r}",
+            f"order_type={self.order_type!r}",
+            f"units={self.units!r}",
+        ]
+        if self.price is not None or "price" not in self._absent:
+            parts.append(f"price={self.price!r}")
+        if self.conditional is not None or "conditional" not in self._absent:
+            parts.append(f"conditional={self.conditional!r}")
+        return f"PositionParams({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_.value
@@ -44,14 +72,6 @@ class PositionParams:
         order_type = self.order_type.value
 
         units = self.units.to_dict()
-
-        price: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.price, Unset):
-            price = self.price.to_dict()
-
-        conditional: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.conditional, Unset):
-            conditional = self.conditional.to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -62,10 +82,16 @@ class PositionParams:
                 "units": units,
             }
         )
-        if price is not UNSET:
+        if self.price is not None:
+            price = self.price.to_dict()
             field_dict["price"] = price
-        if conditional is not UNSET:
+        elif "price" not in self._absent:
+            field_dict["price"] = None
+        if self.conditional is not None:
+            conditional = self.conditional.to_dict()
             field_dict["conditional"] = conditional
+        elif "conditional" not in self._absent:
+            field_dict["conditional"] = None
 
         return field_dict
 
@@ -89,18 +115,22 @@ class PositionParams:
             units = UnitsParams.from_dict(d.pop("units"))
 
             _price = d.pop("price", UNSET)
-            price: PriceParams | Unset
+            price: PriceParams | None
             if _price is UNSET:
-                price = UNSET
+                price = None
             else:
-                price = PriceParams.from_dict(_price)
+                price_parsed = PriceParams.from_dict(_price)
+
+                price = price_parsed
 
             _conditional = d.pop("conditional", UNSET)
-            conditional: PositionConditionalParams | Unset
+            conditional: PositionConditionalParams | None
             if _conditional is UNSET:
-                conditional = UNSET
+                conditional = None
             else:
-                conditional = PositionConditionalParams.from_dict(_conditional)
+                conditional_parsed = PositionConditionalParams.from_dict(_conditional)
+
+                conditional = conditional_parsed
 
             position_params = cls(
                 type_,
@@ -110,6 +140,7 @@ class PositionParams:
                 conditional,
             )
 
+            position_params._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

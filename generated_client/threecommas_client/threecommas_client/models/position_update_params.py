@@ -6,15 +6,26 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
     missing_field,
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="PositionUpdateParams")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "units",
+        "price",
+        "conditional",
+    }
+)
 
 
 @_attrs_define
@@ -22,37 +33,47 @@ class PositionUpdateParams:
     """New entry settings. The side and entry type of a SmartTrade cannot change.
 
     Attributes:
-        units (UnitsParams | Unset): An amount of units (base currency).
-        price (PriceParams | Unset): A price (quote currency).
-        conditional (PositionConditionalParams | Unset): The trigger of a conditional entry, optionally trailing.
+        units (UnitsParams | None): How many units to buy or sell.
+        price (PriceParams | None): The new limit price.
+        conditional (PositionConditionalParams | None): The new trigger of a conditional entry.
     """
 
-    units: UnitsParams | Unset = UNSET
-    price: PriceParams | Unset = UNSET
-    conditional: PositionConditionalParams | Unset = UNSET
+    units: UnitsParams | None = None
+    price: PriceParams | None = None
+    conditional: PositionConditionalParams | None = None
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = []
+        if self.units is not None or "units" not in self._absent:
+            parts.append(f"units={self.units!r}")
+        if self.price is not None or "price" not in self._absent:
+            parts.append(f"price={self.price!r}")
+        if self.conditional is not None or "conditional" not in self._absent:
+            parts.append(f"conditional={self.conditional!r}")
+        return f"PositionUpdateParams({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        units: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.units, Unset):
-            units = self.units.to_dict()
-
-        price: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.price, Unset):
-            price = self.price.to_dict()
-
-        conditional: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.conditional, Unset):
-            conditional = self.conditional.to_dict()
 
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
-        if units is not UNSET:
+        if self.units is not None:
+            units = self.units.to_dict()
             field_dict["units"] = units
-        if price is not UNSET:
+        elif "units" not in self._absent:
+            field_dict["units"] = None
+        if self.price is not None:
+            price = self.price.to_dict()
             field_dict["price"] = price
-        if conditional is not UNSET:
+        elif "price" not in self._absent:
+            field_dict["price"] = None
+        if self.conditional is not None:
+            conditional = self.conditional.to_dict()
             field_dict["conditional"] = conditional
+        elif "conditional" not in self._absent:
+            field_dict["conditional"] = None
 
         return field_dict
 
@@ -70,25 +91,31 @@ class PositionUpdateParams:
         try:
             d = dict(src_dict)
             _units = d.pop("units", UNSET)
-            units: UnitsParams | Unset
+            units: UnitsParams | None
             if _units is UNSET:
-                units = UNSET
+                units = None
             else:
-                units = UnitsParams.from_dict(_units)
+                units_parsed = UnitsParams.from_dict(_units)
+
+                units = units_parsed
 
             _price = d.pop("price", UNSET)
-            price: PriceParams | Unset
+            price: PriceParams | None
             if _price is UNSET:
-                price = UNSET
+                price = None
             else:
-                price = PriceParams.from_dict(_price)
+                price_parsed = PriceParams.from_dict(_price)
+
+                price = price_parsed
 
             _conditional = d.pop("conditional", UNSET)
-            conditional: PositionConditionalParams | Unset
+            conditional: PositionConditionalParams | None
             if _conditional is UNSET:
-                conditional = UNSET
+                conditional = None
             else:
-                conditional = PositionConditionalParams.from_dict(_conditional)
+                conditional_parsed = PositionConditionalParams.from_dict(_conditional)
+
+                conditional = conditional_parsed
 
             position_update_params = cls(
                 units,
@@ -96,6 +123,7 @@ class PositionUpdateParams:
                 conditional,
             )
 
+            position_update_params._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

@@ -17,9 +17,20 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="Profit")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "volume",
+        "usd",
+        "percent",
+        "roe",
+    }
+)
 
 
 @_attrs_define
@@ -27,66 +38,75 @@ class Profit:
     """The profit so far.
 
     Attributes:
-        volume (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
-        usd (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
-        percent (Decimal | None | Unset): A decimal that arrives as a JSON number on some exchanges and older payloads
-            (`"commission": 0.001`, `"missing_funds_to_close": 0`) and as a decimal string on others, or null.
-        roe (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
+        volume (Decimal | None): Profit in quote currency.
+        usd (Decimal | None): Profit in USD.
+        percent (Decimal | None): Profit in percent (an integer `0` in older payloads).
+        roe (Decimal | None): Return on equity, futures accounts only.
     """
 
-    volume: Decimal | None | Unset = UNSET
-    usd: Decimal | None | Unset = UNSET
-    percent: Decimal | None | Unset = UNSET
-    roe: Decimal | None | Unset = UNSET
+    volume: Decimal | None = None
+    usd: Decimal | None = None
+    percent: Decimal | None = None
+    roe: Decimal | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = []
+        if self.volume is not None or "volume" not in self._absent:
+            parts.append(f"volume={self.volume!r}")
+        if self.usd is not None or "usd" not in self._absent:
+            parts.append(f"usd={self.usd!r}")
+        if self.percent is not None or "percent" not in self._absent:
+            parts.append(f"percent={self.percent!r}")
+        if self.roe is not None or "roe" not in self._absent:
+            parts.append(f"roe={self.roe!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"Profit({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        volume: None | str | Unset
-        if isinstance(self.volume, Unset):
-            volume = UNSET
-        elif isinstance(self.volume, Decimal):
-            volume = decimal_to_wire(self.volume)
-        else:
-            volume = self.volume
-
-        usd: None | str | Unset
-        if isinstance(self.usd, Unset):
-            usd = UNSET
-        elif isinstance(self.usd, Decimal):
-            usd = decimal_to_wire(self.usd)
-        else:
-            usd = self.usd
-
-        percent: None | str | Unset
-        if isinstance(self.percent, Unset):
-            percent = UNSET
-        elif isinstance(self.percent, Decimal):
-            percent = decimal_to_wire(self.percent)
-        else:
-            percent = self.percent
-
-        roe: None | str | Unset
-        if isinstance(self.roe, Unset):
-            roe = UNSET
-        elif isinstance(self.roe, Decimal):
-            roe = decimal_to_wire(self.roe)
-        else:
-            roe = self.roe
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if volume is not UNSET:
+        if self.volume is not None:
+            volume: None | str
+            if isinstance(self.volume, Decimal):
+                volume = decimal_to_wire(self.volume)
+            else:
+                volume = self.volume
             field_dict["volume"] = volume
-        if usd is not UNSET:
+        elif "volume" not in self._absent:
+            field_dict["volume"] = None
+        if self.usd is not None:
+            usd: None | str
+            if isinstance(self.usd, Decimal):
+                usd = decimal_to_wire(self.usd)
+            else:
+                usd = self.usd
             field_dict["usd"] = usd
-        if percent is not UNSET:
+        elif "usd" not in self._absent:
+            field_dict["usd"] = None
+        if self.percent is not None:
+            percent: None | str
+            if isinstance(self.percent, Decimal):
+                percent = decimal_to_wire(self.percent)
+            else:
+                percent = self.percent
             field_dict["percent"] = percent
-        if roe is not UNSET:
+        elif "percent" not in self._absent:
+            field_dict["percent"] = None
+        if self.roe is not None:
+            roe: None | str
+            if isinstance(self.roe, Decimal):
+                roe = decimal_to_wire(self.roe)
+            else:
+                roe = self.roe
             field_dict["roe"] = roe
+        elif "roe" not in self._absent:
+            field_dict["roe"] = None
 
         return field_dict
 
@@ -104,48 +124,76 @@ class Profit:
         try:
             d = dict(src_dict)
             _volume = d.pop("volume", UNSET)
-            volume: Decimal | None | Unset
-            if _volume is None or _volume is UNSET:
-                volume = _volume
+            volume: Decimal | None
+            if _volume is UNSET:
+                volume = None
             else:
-                volume = (
-                    Decimal(_volume)
-                    if type(_volume) is str and is_plain_decimal_text(_volume)
-                    else decimal_from_wire(_volume, "volume")
-                )
+                _volume_parsed = _volume
+                volume_parsed: Decimal | None
+                if _volume_parsed is None:
+                    volume_parsed = _volume_parsed
+                else:
+                    volume_parsed = (
+                        Decimal(_volume_parsed)
+                        if type(_volume_parsed) is str and is_plain_decimal_text(_volume_parsed)
+                        else decimal_from_wire(_volume_parsed, "volume")
+                    )
+
+                volume = volume_parsed
 
             _usd = d.pop("usd", UNSET)
-            usd: Decimal | None | Unset
-            if _usd is None or _usd is UNSET:
-                usd = _usd
+            usd: Decimal | None
+            if _usd is UNSET:
+                usd = None
             else:
-                usd = (
-                    Decimal(_usd)
-                    if type(_usd) is str and is_plain_decimal_text(_usd)
-                    else decimal_from_wire(_usd, "usd")
-                )
+                _usd_parsed = _usd
+                usd_parsed: Decimal | None
+                if _usd_parsed is None:
+                    usd_parsed = _usd_parsed
+                else:
+                    usd_parsed = (
+                        Decimal(_usd_parsed)
+                        if type(_usd_parsed) is str and is_plain_decimal_text(_usd_parsed)
+                        else decimal_from_wire(_usd_parsed, "usd")
+                    )
+
+                usd = usd_parsed
 
             _percent = d.pop("percent", UNSET)
-            percent: Decimal | None | Unset
-            if _percent is None or _percent is UNSET:
-                percent = _percent
+            percent: Decimal | None
+            if _percent is UNSET:
+                percent = None
             else:
-                percent = (
-                    Decimal(_percent)
-                    if type(_percent) is str and is_plain_decimal_text(_percent)
-                    else decimal_from_wire(_percent, "percent")
-                )
+                _percent_parsed = _percent
+                percent_parsed: Decimal | None
+                if _percent_parsed is None:
+                    percent_parsed = _percent_parsed
+                else:
+                    percent_parsed = (
+                        Decimal(_percent_parsed)
+                        if type(_percent_parsed) is str and is_plain_decimal_text(_percent_parsed)
+                        else decimal_from_wire(_percent_parsed, "percent")
+                    )
+
+                percent = percent_parsed
 
             _roe = d.pop("roe", UNSET)
-            roe: Decimal | None | Unset
-            if _roe is None or _roe is UNSET:
-                roe = _roe
+            roe: Decimal | None
+            if _roe is UNSET:
+                roe = None
             else:
-                roe = (
-                    Decimal(_roe)
-                    if type(_roe) is str and is_plain_decimal_text(_roe)
-                    else decimal_from_wire(_roe, "roe")
-                )
+                _roe_parsed = _roe
+                roe_parsed: Decimal | None
+                if _roe_parsed is None:
+                    roe_parsed = _roe_parsed
+                else:
+                    roe_parsed = (
+                        Decimal(_roe_parsed)
+                        if type(_roe_parsed) is str and is_plain_decimal_text(_roe_parsed)
+                        else decimal_from_wire(_roe_parsed, "roe")
+                    )
+
+                roe = roe_parsed
 
             profit = cls(
                 volume,
@@ -153,6 +201,8 @@ class Profit:
                 percent,
                 roe,
             )
+
+            profit._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             profit.additional_properties = d
             return profit

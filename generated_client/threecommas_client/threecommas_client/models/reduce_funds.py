@@ -13,9 +13,17 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="ReduceFunds")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "steps",
+    }
+)
 
 
 @_attrs_define
@@ -23,24 +31,33 @@ class ReduceFunds:
     """The reduce-funds orders of a SmartTrade.
 
     Attributes:
-        steps (list[ReduceFundsStep] | Unset): The reduce-funds orders, oldest first.
+        steps (list[ReduceFundsStep]): The reduce-funds orders, oldest first.
     """
 
-    steps: list[ReduceFundsStep] | Unset = UNSET
+    steps: list[ReduceFundsStep] = _attrs_field(factory=list)
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = []
+        if self.steps or "steps" not in self._absent:
+            parts.append(f"steps={self.steps!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"ReduceFunds({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        steps: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.steps, Unset):
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if self.steps or "steps" not in self._absent:
             steps = []
             for steps_item_data in self.steps:
                 steps_item = steps_item_data.to_dict()
                 steps.append(steps_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if steps is not UNSET:
             field_dict["steps"] = steps
 
         return field_dict
@@ -59,17 +76,24 @@ class ReduceFunds:
         try:
             d = dict(src_dict)
             _steps = d.pop("steps", UNSET)
-            steps: list[ReduceFundsStep] | Unset = UNSET
-            if _steps is not UNSET:
+            steps: list[ReduceFundsStep]
+            if _steps is UNSET:
                 steps = []
-                for steps_item_data in _steps:
+            else:
+                steps_parsed = []
+                _steps_parsed = _steps
+                for steps_item_data in _steps_parsed:
                     steps_item = ReduceFundsStep.from_dict(steps_item_data)
 
-                    steps.append(steps_item)
+                    steps_parsed.append(steps_item)
+
+                steps = steps_parsed
 
             reduce_funds = cls(
                 steps,
             )
+
+            reduce_funds._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             reduce_funds.additional_properties = d
             return reduce_funds

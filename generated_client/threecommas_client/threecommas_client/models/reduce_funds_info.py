@@ -25,13 +25,20 @@ class ReduceFundsInfo:
     """How much `reduce_funds_of_smart_trade` can take out now.
 
     Attributes:
-        max_reduce_funds_amount (Decimal): An exact decimal number written as a JSON string (`"0.10622"`). Values may
-            carry 40 or more
-            significant digits; parse them as decimals, never as binary floats.
+        max_reduce_funds_amount (Decimal): The most units a reduce-funds order may take out.
     """
 
     max_reduce_funds_amount: Decimal
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"max_reduce_funds_amount={self.max_reduce_funds_amount!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"ReduceFundsInfo({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         max_reduce_funds_amount = decimal_to_wire(self.max_reduce_funds_amount)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
     missing_field,
@@ -13,9 +14,18 @@ from .._wire import (
 )
 from ..errors import WireValueError
 from ..models.order_type import OrderType
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="ReduceFundsRequest")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "price",
+    }
+)
+from ..models.order_type import as_order_type
 
 
 @_attrs_define
@@ -23,23 +33,30 @@ class ReduceFundsRequest:
     """An order that takes units out of the position. A `limit` order needs `price`.
 
     Attributes:
-        order_type (OrderType): The type of an exchange order.
-        units (UnitsParams): An amount of units (base currency).
-        price (PriceParams | Unset): A price (quote currency).
+        order_type (OrderType): The order type.
+        units (UnitsParams): How many units to take out, at most `max_reduce_funds_amount`.
+        price (PriceParams | None): The limit price.
     """
 
-    order_type: OrderType
+    order_type: OrderType = _attrs_field(converter=as_order_type)
     units: UnitsParams
-    price: PriceParams | Unset = UNSET
+    price: PriceParams | None = None
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"order_type={self.order_type!r}",
+            f"units={self.units!r}",
+        ]
+        if self.price is not None or "price" not in self._absent:
+            parts.append(f"price={self.price!r}")
+        return f"ReduceFundsRequest({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         order_type = self.order_type.value
 
         units = self.units.to_dict()
-
-        price: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.price, Unset):
-            price = self.price.to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -49,8 +66,11 @@ class ReduceFundsRequest:
                 "units": units,
             }
         )
-        if price is not UNSET:
+        if self.price is not None:
+            price = self.price.to_dict()
             field_dict["price"] = price
+        elif "price" not in self._absent:
+            field_dict["price"] = None
 
         return field_dict
 
@@ -72,11 +92,13 @@ class ReduceFundsRequest:
             units = UnitsParams.from_dict(d.pop("units"))
 
             _price = d.pop("price", UNSET)
-            price: PriceParams | Unset
+            price: PriceParams | None
             if _price is UNSET:
-                price = UNSET
+                price = None
             else:
-                price = PriceParams.from_dict(_price)
+                price_parsed = PriceParams.from_dict(_price)
+
+                price = price_parsed
 
             reduce_funds_request = cls(
                 order_type,
@@ -84,6 +106,7 @@ class ReduceFundsRequest:
                 price,
             )
 
+            reduce_funds_request._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

@@ -16,9 +16,24 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="ReduceFundsStep")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "id",
+        "type",
+        "status",
+        "units",
+        "price",
+        "total",
+        "closed_at",
+        "data",
+    }
+)
 
 
 @_attrs_define
@@ -26,78 +41,99 @@ class ReduceFundsStep:
     """One reduce-funds order.
 
     Attributes:
-        id (int | Unset): The order's unique 3Commas trade id.
-        type_ (str | Unset): The order type; known values `market`, `limit`.
-        status (Status | Unset): A status of a SmartTrade or of one of its steps.
-        units (Units | Unset): An amount of units (base currency).
-        price (OrderPrice | Unset): The price of an order, with and without the exchange's commission.
-        total (Total | Unset): A total in quote currency (price times units).
-        closed_at (datetime.datetime | None | Unset): When the order closed; null until it does (newer payloads).
-        data (StepData | Unset): Which actions are available on a step now.
+        id (int | None): The order's unique 3Commas trade id.
+        type_ (str | None): The order type; known values `market`, `limit`.
+        status (Status | None): The order's status.
+        units (Units | None): The units the order takes out.
+        price (OrderPrice | None): The order's price.
+        total (Total | None): The order's total in quote currency.
+        closed_at (datetime.datetime | None): When the order closed; null until it does (newer payloads).
+        data (StepData | None): Which actions are available on the order.
     """
 
-    id: int | Unset = UNSET
-    type_: str | Unset = UNSET
-    status: Status | Unset = UNSET
-    units: Units | Unset = UNSET
-    price: OrderPrice | Unset = UNSET
-    total: Total | Unset = UNSET
-    closed_at: datetime.datetime | None | Unset = UNSET
-    data: StepData | Unset = UNSET
+    id: int | None = None
+    type_: str | None = None
+    status: Status | None = None
+    units: Units | None = None
+    price: OrderPrice | None = None
+    total: Total | None = None
+    closed_at: datetime.datetime | None = None
+    data: StepData | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = []
+        if self.id is not None or "id" not in self._absent:
+            parts.append(f"id={self.id!r}")
+        if self.type_ is not None or "type" not in self._absent:
+            parts.append(f"type_={self.type_!r}")
+        if self.status is not None or "status" not in self._absent:
+            parts.append(f"status={self.status!r}")
+        if self.units is not None or "units" not in self._absent:
+            parts.append(f"units={self.units!r}")
+        if self.price is not None or "price" not in self._absent:
+            parts.append(f"price={self.price!r}")
+        if self.total is not None or "total" not in self._absent:
+            parts.append(f"total={self.total!r}")
+        if self.closed_at is not None or "closed_at" not in self._absent:
+            parts.append(f"closed_at={self.closed_at!r}")
+        if self.data is not None or "data" not in self._absent:
+            parts.append(f"data={self.data!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"ReduceFundsStep({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        type_ = self.type_
-
-        status: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status.to_dict()
-
-        units: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.units, Unset):
-            units = self.units.to_dict()
-
-        price: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.price, Unset):
-            price = self.price.to_dict()
-
-        total: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.total, Unset):
-            total = self.total.to_dict()
-
-        closed_at: None | str | Unset
-        if isinstance(self.closed_at, Unset):
-            closed_at = UNSET
-        elif isinstance(self.closed_at, datetime.datetime):
-            closed_at = datetime_to_wire(self.closed_at)
-        else:
-            closed_at = self.closed_at
-
-        data: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.data, Unset):
-            data = self.data.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if id is not UNSET:
+        if self.id is not None:
+            id = self.id
             field_dict["id"] = id
-        if type_ is not UNSET:
+        elif "id" not in self._absent:
+            field_dict["id"] = None
+        if self.type_ is not None:
+            type_ = self.type_
             field_dict["type"] = type_
-        if status is not UNSET:
+        elif "type" not in self._absent:
+            field_dict["type"] = None
+        if self.status is not None:
+            status = self.status.to_dict()
             field_dict["status"] = status
-        if units is not UNSET:
+        elif "status" not in self._absent:
+            field_dict["status"] = None
+        if self.units is not None:
+            units = self.units.to_dict()
             field_dict["units"] = units
-        if price is not UNSET:
+        elif "units" not in self._absent:
+            field_dict["units"] = None
+        if self.price is not None:
+            price = self.price.to_dict()
             field_dict["price"] = price
-        if total is not UNSET:
+        elif "price" not in self._absent:
+            field_dict["price"] = None
+        if self.total is not None:
+            total = self.total.to_dict()
             field_dict["total"] = total
-        if closed_at is not UNSET:
+        elif "total" not in self._absent:
+            field_dict["total"] = None
+        if self.closed_at is not None:
+            closed_at: None | str
+            if isinstance(self.closed_at, datetime.datetime):
+                closed_at = datetime_to_wire(self.closed_at)
+            else:
+                closed_at = self.closed_at
             field_dict["closed_at"] = closed_at
-        if data is not UNSET:
+        elif "closed_at" not in self._absent:
+            field_dict["closed_at"] = None
+        if self.data is not None:
+            data = self.data.to_dict()
             field_dict["data"] = data
+        elif "data" not in self._absent:
+            field_dict["data"] = None
 
         return field_dict
 
@@ -114,51 +150,68 @@ class ReduceFundsStep:
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
             d = dict(src_dict)
-            id = d.pop("id", UNSET)
+            id = d.pop("id", None)
 
-            type_ = d.pop("type", UNSET)
+            type_ = d.pop("type", None)
 
             _status = d.pop("status", UNSET)
-            status: Status | Unset
+            status: Status | None
             if _status is UNSET:
-                status = UNSET
+                status = None
             else:
-                status = Status.from_dict(_status)
+                status_parsed = Status.from_dict(_status)
+
+                status = status_parsed
 
             _units = d.pop("units", UNSET)
-            units: Units | Unset
+            units: Units | None
             if _units is UNSET:
-                units = UNSET
+                units = None
             else:
-                units = Units.from_dict(_units)
+                units_parsed = Units.from_dict(_units)
+
+                units = units_parsed
 
             _price = d.pop("price", UNSET)
-            price: OrderPrice | Unset
+            price: OrderPrice | None
             if _price is UNSET:
-                price = UNSET
+                price = None
             else:
-                price = OrderPrice.from_dict(_price)
+                price_parsed = OrderPrice.from_dict(_price)
+
+                price = price_parsed
 
             _total = d.pop("total", UNSET)
-            total: Total | Unset
+            total: Total | None
             if _total is UNSET:
-                total = UNSET
+                total = None
             else:
-                total = Total.from_dict(_total)
+                total_parsed = Total.from_dict(_total)
+
+                total = total_parsed
 
             _closed_at = d.pop("closed_at", UNSET)
-            closed_at: datetime.datetime | None | Unset
-            if _closed_at is None or _closed_at is UNSET:
-                closed_at = _closed_at
+            closed_at: datetime.datetime | None
+            if _closed_at is UNSET:
+                closed_at = None
             else:
-                closed_at = datetime_from_wire(_closed_at, "closed_at")
+                _closed_at_parsed = _closed_at
+                closed_at_parsed: datetime.datetime | None
+                if _closed_at_parsed is None:
+                    closed_at_parsed = _closed_at_parsed
+                else:
+                    closed_at_parsed = datetime_from_wire(_closed_at_parsed, "closed_at")
+
+                closed_at = closed_at_parsed
 
             _data = d.pop("data", UNSET)
-            data: StepData | Unset
+            data: StepData | None
             if _data is UNSET:
-                data = UNSET
+                data = None
             else:
-                data = StepData.from_dict(_data)
+                data_parsed = StepData.from_dict(_data)
+
+                data = data_parsed
 
             reduce_funds_step = cls(
                 id,
@@ -170,6 +223,8 @@ class ReduceFundsStep:
                 closed_at,
                 data,
             )
+
+            reduce_funds_step._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             reduce_funds_step.additional_properties = d
             return reduce_funds_step

@@ -21,10 +21,17 @@ class SetNoteRequest:
     """A new note.
 
     Attributes:
-        note (str): A short note for the SmartTrade, shown in the 3Commas web app; 1 to 300 characters.
+        note (str): The note, 1 to 300 characters.
     """
 
     note: str
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"note={self.note!r}",
+        ]
+        return f"SetNoteRequest({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         note = self.note

@@ -13,9 +13,26 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="SmartTrade")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "version",
+        "instant",
+        "leverage",
+        "reduce_funds",
+        "market_close",
+        "note",
+        "note_raw",
+        "skip_enter_step",
+        "margin",
+        "is_position_not_filled",
+    }
+)
 
 
 @_attrs_define
@@ -25,25 +42,25 @@ class SmartTrade:
 
         Attributes:
             id (int): The SmartTrade's unique 3Commas id.
-            account (Account): The exchange account a SmartTrade belongs to.
+            account (Account): The exchange account the SmartTrade trades on.
             pair (str): The trading pair in 3Commas format (`USDT_DOGE`).
-            status (Status): A status of a SmartTrade or of one of its steps.
-            position (Position): The entry of a SmartTrade.
-            take_profit (TakeProfit): Take profit settings and their steps.
-            stop_loss (StopLoss): Stop loss settings; `{"enabled": false}` when off.
+            status (Status): Where the SmartTrade is in its life.
+            position (Position): The entry.
+            take_profit (TakeProfit): The take profit settings and steps.
+            stop_loss (StopLoss): The stop loss settings.
             data (SmartTradeData): Prices, amounts, timestamps and which actions are available now.
             profit (Profit): The profit so far.
-            version (int | Unset): The SmartTrade API version that created the entity (`2`).
-            instant (bool | Unset): `true` for a Simple Buy or Simple Sell.
-            leverage (Leverage | Unset): Leverage settings of a futures SmartTrade; `{"enabled": false}` on spot accounts.
-            reduce_funds (ReduceFunds | Unset): The reduce-funds orders of a SmartTrade.
-            market_close (MarketClose | Unset): The market order that closed the SmartTrade; `{}` until one happens.
-            note (None | str | Unset): The note shown in the web app; `""` when none.
-            note_raw (None | str | Unset): The note as the user typed it, before the web app rendered it; null when it
-                equals `note`.
-            skip_enter_step (bool | Unset): `true` when the entry was skipped (a Smart Sell).
-            margin (Margin | Unset): The margin of a futures SmartTrade; null values on spot accounts.
-            is_position_not_filled (bool | Unset): `true` while the entry order has not filled (wholly or at all).
+            version (int | None): The SmartTrade API version that created the entity (`2`).
+            instant (bool | None): `true` for a Simple Buy or Simple Sell.
+            leverage (Leverage | None): The leverage settings (futures accounts).
+            reduce_funds (ReduceFunds | None): The reduce-funds orders (newer payloads).
+            market_close (MarketClose | None): The market close order; `{}` until a market close happens (newer payloads).
+            note (None | str): The note shown in the web app; `""` when none.
+            note_raw (None | str): The note as the user typed it, before the web app rendered it; null when it equals
+                `note`.
+            skip_enter_step (bool | None): `true` when the entry was skipped (a Smart Sell).
+            margin (Margin | None): The margin (futures accounts).
+            is_position_not_filled (bool | None): `true` while the entry order has not filled (wholly or at all).
     """
 
     id: int
@@ -55,17 +72,55 @@ class SmartTrade:
     stop_loss: StopLoss
     data: SmartTradeData
     profit: Profit
-    version: int | Unset = UNSET
-    instant: bool | Unset = UNSET
-    leverage: Leverage | Unset = UNSET
-    reduce_funds: ReduceFunds | Unset = UNSET
-    market_close: MarketClose | Unset = UNSET
-    note: None | str | Unset = UNSET
-    note_raw: None | str | Unset = UNSET
-    skip_enter_step: bool | Unset = UNSET
-    margin: Margin | Unset = UNSET
-    is_position_not_filled: bool | Unset = UNSET
+    version: int | None = None
+    instant: bool | None = None
+    leverage: Leverage | None = None
+    reduce_funds: ReduceFunds | None = None
+    market_close: MarketClose | None = None
+    note: None | str = None
+    note_raw: None | str = None
+    skip_enter_step: bool | None = None
+    margin: Margin | None = None
+    is_position_not_filled: bool | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"id={self.id!r}",
+            f"account={self.account!r}",
+            f"pair={self.pair!r}",
+            f"status={self.status!r}",
+            f"position={self.position!r}",
+            f"take_profit={self.take_profit!r}",
+            f"stop_loss={self.stop_loss!r}",
+            f"data={self.data!r}",
+            f"profit={self.profit!r}",
+        ]
+        if self.version is not None or "version" not in self._absent:
+            parts.append(f"version={self.version!r}")
+        if self.instant is not None or "instant" not in self._absent:
+            parts.append(f"instant={self.instant!r}")
+        if self.leverage is not None or "leverage" not in self._absent:
+            parts.append(f"leverage={self.leverage!r}")
+        if self.reduce_funds is not None or "reduce_funds" not in self._absent:
+            parts.append(f"reduce_funds={self.reduce_funds!r}")
+        if self.market_close is not None or "market_close" not in self._absent:
+            parts.append(f"market_close={self.market_close!r}")
+        if self.note is not None or "note" not in self._absent:
+            parts.append(f"note={self.note!r}")
+        if self.note_raw is not None or "note_raw" not in self._absent:
+            parts.append(f"note_raw={self.note_raw!r}")
+        if self.skip_enter_step is not None or "skip_enter_step" not in self._absent:
+            parts.append(f"skip_enter_step={self.skip_enter_step!r}")
+        if self.margin is not None or "margin" not in self._absent:
+            parts.append(f"margin={self.margin!r}")
+        if self.is_position_not_filled is not None or "is_position_not_filled" not in self._absent:
+            parts.append(f"is_position_not_filled={self.is_position_not_filled!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"SmartTrade({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -86,42 +141,6 @@ class SmartTrade:
 
         profit = self.profit.to_dict()
 
-        version = self.version
-
-        instant = self.instant
-
-        leverage: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.leverage, Unset):
-            leverage = self.leverage.to_dict()
-
-        reduce_funds: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.reduce_funds, Unset):
-            reduce_funds = self.reduce_funds.to_dict()
-
-        market_close: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.market_close, Unset):
-            market_close = self.market_close.to_dict()
-
-        note: None | str | Unset
-        if isinstance(self.note, Unset):
-            note = UNSET
-        else:
-            note = self.note
-
-        note_raw: None | str | Unset
-        if isinstance(self.note_raw, Unset):
-            note_raw = UNSET
-        else:
-            note_raw = self.note_raw
-
-        skip_enter_step = self.skip_enter_step
-
-        margin: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.margin, Unset):
-            margin = self.margin.to_dict()
-
-        is_position_not_filled = self.is_position_not_filled
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -137,26 +156,58 @@ class SmartTrade:
                 "profit": profit,
             }
         )
-        if version is not UNSET:
+        if self.version is not None:
+            version = self.version
             field_dict["version"] = version
-        if instant is not UNSET:
+        elif "version" not in self._absent:
+            field_dict["version"] = None
+        if self.instant is not None:
+            instant = self.instant
             field_dict["instant"] = instant
-        if leverage is not UNSET:
+        elif "instant" not in self._absent:
+            field_dict["instant"] = None
+        if self.leverage is not None:
+            leverage = self.leverage.to_dict()
             field_dict["leverage"] = leverage
-        if reduce_funds is not UNSET:
+        elif "leverage" not in self._absent:
+            field_dict["leverage"] = None
+        if self.reduce_funds is not None:
+            reduce_funds = self.reduce_funds.to_dict()
             field_dict["reduce_funds"] = reduce_funds
-        if market_close is not UNSET:
+        elif "reduce_funds" not in self._absent:
+            field_dict["reduce_funds"] = None
+        if self.market_close is not None:
+            market_close = self.market_close.to_dict()
             field_dict["market_close"] = market_close
-        if note is not UNSET:
+        elif "market_close" not in self._absent:
+            field_dict["market_close"] = None
+        if self.note is not None:
+            note: None | str
+            note = self.note
             field_dict["note"] = note
-        if note_raw is not UNSET:
+        elif "note" not in self._absent:
+            field_dict["note"] = None
+        if self.note_raw is not None:
+            note_raw: None | str
+            note_raw = self.note_raw
             field_dict["note_raw"] = note_raw
-        if skip_enter_step is not UNSET:
+        elif "note_raw" not in self._absent:
+            field_dict["note_raw"] = None
+        if self.skip_enter_step is not None:
+            skip_enter_step = self.skip_enter_step
             field_dict["skip_enter_step"] = skip_enter_step
-        if margin is not UNSET:
+        elif "skip_enter_step" not in self._absent:
+            field_dict["skip_enter_step"] = None
+        if self.margin is not None:
+            margin = self.margin.to_dict()
             field_dict["margin"] = margin
-        if is_position_not_filled is not UNSET:
+        elif "margin" not in self._absent:
+            field_dict["margin"] = None
+        if self.is_position_not_filled is not None:
+            is_position_not_filled = self.is_position_not_filled
             field_dict["is_position_not_filled"] = is_position_not_filled
+        elif "is_position_not_filled" not in self._absent:
+            field_dict["is_position_not_filled"] = None
 
         return field_dict
 
@@ -191,45 +242,67 @@ class SmartTrade:
 
             profit = Profit.from_dict(d.pop("profit"))
 
-            version = d.pop("version", UNSET)
+            version = d.pop("version", None)
 
-            instant = d.pop("instant", UNSET)
+            instant = d.pop("instant", None)
 
             _leverage = d.pop("leverage", UNSET)
-            leverage: Leverage | Unset
+            leverage: Leverage | None
             if _leverage is UNSET:
-                leverage = UNSET
+                leverage = None
             else:
-                leverage = Leverage.from_dict(_leverage)
+                leverage_parsed = Leverage.from_dict(_leverage)
+
+                leverage = leverage_parsed
 
             _reduce_funds = d.pop("reduce_funds", UNSET)
-            reduce_funds: ReduceFunds | Unset
+            reduce_funds: ReduceFunds | None
             if _reduce_funds is UNSET:
-                reduce_funds = UNSET
+                reduce_funds = None
             else:
-                reduce_funds = ReduceFunds.from_dict(_reduce_funds)
+                reduce_funds_parsed = ReduceFunds.from_dict(_reduce_funds)
+
+                reduce_funds = reduce_funds_parsed
 
             _market_close = d.pop("market_close", UNSET)
-            market_close: MarketClose | Unset
+            market_close: MarketClose | None
             if _market_close is UNSET:
-                market_close = UNSET
+                market_close = None
             else:
-                market_close = MarketClose.from_dict(_market_close)
+                market_close_parsed = MarketClose.from_dict(_market_close)
 
-            note: None | str | Unset = d.pop("note", UNSET)
+                market_close = market_close_parsed
 
-            note_raw: None | str | Unset = d.pop("note_raw", UNSET)
+            _note = d.pop("note", UNSET)
+            note: None | str
+            if _note is UNSET:
+                note = None
+            else:
+                note_parsed: None | str = _note
 
-            skip_enter_step = d.pop("skip_enter_step", UNSET)
+                note = note_parsed
+
+            _note_raw = d.pop("note_raw", UNSET)
+            note_raw: None | str
+            if _note_raw is UNSET:
+                note_raw = None
+            else:
+                note_raw_parsed: None | str = _note_raw
+
+                note_raw = note_raw_parsed
+
+            skip_enter_step = d.pop("skip_enter_step", None)
 
             _margin = d.pop("margin", UNSET)
-            margin: Margin | Unset
+            margin: Margin | None
             if _margin is UNSET:
-                margin = UNSET
+                margin = None
             else:
-                margin = Margin.from_dict(_margin)
+                margin_parsed = Margin.from_dict(_margin)
 
-            is_position_not_filled = d.pop("is_position_not_filled", UNSET)
+                margin = margin_parsed
+
+            is_position_not_filled = d.pop("is_position_not_filled", None)
 
             smart_trade = cls(
                 id,
@@ -252,6 +325,8 @@ class SmartTrade:
                 margin,
                 is_position_not_filled,
             )
+
+            smart_trade._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             smart_trade.additional_properties = d
             return smart_trade

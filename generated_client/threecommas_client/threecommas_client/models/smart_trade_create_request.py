@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
+    bool_from_wire,
+    int_from_wire,
     missing_field,
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..models.boolean_input_type_1 import BooleanInputType1
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="SmartTradeCreateRequest")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "instant",
+        "skip_enter_step",
+        "note",
+        "leverage",
+        "take_profit",
+        "stop_loss",
+    }
+)
 
 
 @_attrs_define
@@ -24,74 +39,55 @@ class SmartTradeCreateRequest:
     Simple Buy or Simple Sell).
 
         Attributes:
-            account_id (int | str): An id in a request, as an integer or a string of digits (`"1"` in the documented body).
-            pair (str): A trading pair in 3Commas format, quote currency first: `USDT_BTC` is BTC priced in USDT.
-                Upper-case letters and digits (`USDT_1000SHIB`); the base may carry the exchange's contract
-                name after `_` or `-`: `USDT_BTCUSDT_UMCBL`, `BTC_BTCUSD_PERP`, `USD_MATIC-PERP`. No lower
-                case, no spaces, and always a `_` after the quote currency.
-            position (PositionParams): The entry. A `limit` entry needs `price`; a `conditional` entry needs `conditional`,
-                and
-                `price` too when its conditional order is a `limit`.
-            instant (bool | BooleanInputType1 | Unset): A boolean in a request, as a JSON boolean or the string `"true"` or
-                `"false"`; the documented examples use both.
-            skip_enter_step (bool | BooleanInputType1 | Unset): A boolean in a request, as a JSON boolean or the string
-                `"true"` or `"false"`; the documented examples use both.
-            note (str | Unset): A short note for the SmartTrade, shown in the 3Commas web app; 1 to 300 characters.
-            leverage (LeverageParams | Unset): Leverage settings for a futures account. Enabled leverage needs a `type`.
-            take_profit (TakeProfitParams | Unset): Take profit. Enabled take profit needs 1 to 8 steps whose volumes add up
-                to 100.
-            stop_loss (StopLossParams | Unset): Stop loss. An enabled stop loss needs `order_type` and `conditional`; a
-                `limit` stop loss
-                needs `price` as well.
+            account_id (int): The exchange account to trade on (`id` from `GET /ver1/accounts`).
+            pair (str): The pair to trade.
+            position (PositionParams): The entry.
+            instant (bool | None): `true` for a Simple Buy or Simple Sell: an entry with no take profit or stop loss.
+            skip_enter_step (bool | None): `true` for a Smart Sell: the units are already held, so the entry is skipped.
+            note (str | None): A short note for this SmartTrade.
+            leverage (LeverageParams | None): Leverage, for futures accounts only.
+            take_profit (TakeProfitParams | None): Take profit; required unless `instant` is true.
+            stop_loss (StopLossParams | None): Stop loss; required unless `instant` is true.
     """
 
-    account_id: int | str
+    account_id: int
     pair: str
     position: PositionParams
-    instant: bool | BooleanInputType1 | Unset = UNSET
-    skip_enter_step: bool | BooleanInputType1 | Unset = UNSET
-    note: str | Unset = UNSET
-    leverage: LeverageParams | Unset = UNSET
-    take_profit: TakeProfitParams | Unset = UNSET
-    stop_loss: StopLossParams | Unset = UNSET
+    instant: bool | None = None
+    skip_enter_step: bool | None = None
+    note: str | None = None
+    leverage: LeverageParams | None = None
+    take_profit: TakeProfitParams | None = None
+    stop_loss: StopLossParams | None = None
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"account_id={self.account_id!r}",
+            f"pair={self.pair!r}",
+            f"position={self.position!r}",
+        ]
+        if self.instant is not None or "instant" not in self._absent:
+            parts.append(f"instant={self.instant!r}")
+        if self.skip_enter_step is not None or "skip_enter_step" not in self._absent:
+            parts.append(f"skip_enter_step={self.skip_enter_step!r}")
+        if self.note is not None or "note" not in self._absent:
+            parts.append(f"note={self.note!r}")
+        if self.leverage is not None or "leverage" not in self._absent:
+            parts.append(f"leverage={self.leverage!r}")
+        if self.take_profit is not None or "take_profit" not in self._absent:
+            parts.append(f"take_profit={self.take_profit!r}")
+        if self.stop_loss is not None or "stop_loss" not in self._absent:
+            parts.append(f"stop_loss={self.stop_loss!r}")
+        return f"SmartTradeCreateRequest({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        account_id: int | str
         account_id = self.account_id
 
         pair = self.pair
 
         position = self.position.to_dict()
-
-        instant: bool | str | Unset
-        if isinstance(self.instant, Unset):
-            instant = UNSET
-        elif isinstance(self.instant, BooleanInputType1):
-            instant = self.instant.value
-        else:
-            instant = self.instant
-
-        skip_enter_step: bool | str | Unset
-        if isinstance(self.skip_enter_step, Unset):
-            skip_enter_step = UNSET
-        elif isinstance(self.skip_enter_step, BooleanInputType1):
-            skip_enter_step = self.skip_enter_step.value
-        else:
-            skip_enter_step = self.skip_enter_step
-
-        note = self.note
-
-        leverage: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.leverage, Unset):
-            leverage = self.leverage.to_dict()
-
-        take_profit: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.take_profit, Unset):
-            take_profit = self.take_profit.to_dict()
-
-        stop_loss: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.stop_loss, Unset):
-            stop_loss = self.stop_loss.to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -102,18 +98,36 @@ class SmartTradeCreateRequest:
                 "position": position,
             }
         )
-        if instant is not UNSET:
+        if self.instant is not None:
+            instant = self.instant
             field_dict["instant"] = instant
-        if skip_enter_step is not UNSET:
+        elif "instant" not in self._absent:
+            field_dict["instant"] = None
+        if self.skip_enter_step is not None:
+            skip_enter_step = self.skip_enter_step
             field_dict["skip_enter_step"] = skip_enter_step
-        if note is not UNSET:
+        elif "skip_enter_step" not in self._absent:
+            field_dict["skip_enter_step"] = None
+        if self.note is not None:
+            note = self.note
             field_dict["note"] = note
-        if leverage is not UNSET:
+        elif "note" not in self._absent:
+            field_dict["note"] = None
+        if self.leverage is not None:
+            leverage = self.leverage.to_dict()
             field_dict["leverage"] = leverage
-        if take_profit is not UNSET:
+        elif "leverage" not in self._absent:
+            field_dict["leverage"] = None
+        if self.take_profit is not None:
+            take_profit = self.take_profit.to_dict()
             field_dict["take_profit"] = take_profit
-        if stop_loss is not UNSET:
+        elif "take_profit" not in self._absent:
+            field_dict["take_profit"] = None
+        if self.stop_loss is not None:
+            stop_loss = self.stop_loss.to_dict()
             field_dict["stop_loss"] = stop_loss
+        elif "stop_loss" not in self._absent:
+            field_dict["stop_loss"] = None
 
         return field_dict
 
@@ -130,64 +144,58 @@ class SmartTradeCreateRequest:
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
             d = dict(src_dict)
-            account_id: int | str = d.pop("account_id")
+            account_id = int_from_wire(d.pop("account_id"), "account_id")
 
             pair = d.pop("pair")
 
             position = PositionParams.from_dict(d.pop("position"))
 
-            def _parse_instant(data: object) -> bool | BooleanInputType1 | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
+            _instant = d.pop("instant", UNSET)
+            instant: bool | None
+            if _instant is UNSET:
+                instant = None
+            else:
+                instant_parsed = bool_from_wire(_instant, "instant")
 
-                    return componentsschemas_boolean_input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(bool | BooleanInputType1 | Unset, data)
+                instant = instant_parsed
 
-            instant = _parse_instant(d.pop("instant", UNSET))
+            _skip_enter_step = d.pop("skip_enter_step", UNSET)
+            skip_enter_step: bool | None
+            if _skip_enter_step is UNSET:
+                skip_enter_step = None
+            else:
+                skip_enter_step_parsed = bool_from_wire(_skip_enter_step, "skip_enter_step")
 
-            def _parse_skip_enter_step(data: object) -> bool | BooleanInputType1 | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
+                skip_enter_step = skip_enter_step_parsed
 
-                    return componentsschemas_boolean_input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(bool | BooleanInputType1 | Unset, data)
-
-            skip_enter_step = _parse_skip_enter_step(d.pop("skip_enter_step", UNSET))
-
-            note = d.pop("note", UNSET)
+            note = d.pop("note", None)
 
             _leverage = d.pop("leverage", UNSET)
-            leverage: LeverageParams | Unset
+            leverage: LeverageParams | None
             if _leverage is UNSET:
-                leverage = UNSET
+                leverage = None
             else:
-                leverage = LeverageParams.from_dict(_leverage)
+                leverage_parsed = LeverageParams.from_dict(_leverage)
+
+                leverage = leverage_parsed
 
             _take_profit = d.pop("take_profit", UNSET)
-            take_profit: TakeProfitParams | Unset
+            take_profit: TakeProfitParams | None
             if _take_profit is UNSET:
-                take_profit = UNSET
+                take_profit = None
             else:
-                take_profit = TakeProfitParams.from_dict(_take_profit)
+                take_profit_parsed = TakeProfitParams.from_dict(_take_profit)
+
+                take_profit = take_profit_parsed
 
             _stop_loss = d.pop("stop_loss", UNSET)
-            stop_loss: StopLossParams | Unset
+            stop_loss: StopLossParams | None
             if _stop_loss is UNSET:
-                stop_loss = UNSET
+                stop_loss = None
             else:
-                stop_loss = StopLossParams.from_dict(_stop_loss)
+                stop_loss_parsed = StopLossParams.from_dict(_stop_loss)
+
+                stop_loss = stop_loss_parsed
 
             smart_trade_create_request = cls(
                 account_id,
@@ -201,6 +209,7 @@ class SmartTradeCreateRequest:
                 stop_loss,
             )
 
+            smart_trade_create_request._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

@@ -20,9 +20,44 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="SmartTradeData")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "editable",
+        "current_price",
+        "target_price_type",
+        "orderbook_price_currency",
+        "base_order_finished",
+        "missing_funds_to_close",
+        "liquidation_price",
+        "average_enter_price",
+        "average_close_price",
+        "average_enter_price_without_commission",
+        "average_close_price_without_commission",
+        "panic_sell_available",
+        "add_funds_available",
+        "reduce_funds_available",
+        "force_start_available",
+        "force_process_available",
+        "cancel_available",
+        "finished",
+        "base_position_step_finished",
+        "entered_amount",
+        "entered_total",
+        "closed_amount",
+        "closed_total",
+        "commission",
+        "created_at",
+        "updated_at",
+        "closed_at",
+        "type",
+    }
+)
 
 
 @_attrs_define
@@ -30,295 +65,349 @@ class SmartTradeData:
     """Prices, amounts, timestamps and which actions are available now.
 
     Attributes:
-        editable (bool | Unset): Whether the SmartTrade can be changed by an update now.
-        current_price (CurrentPrice | None | Unset): The pair's current prices; null when 3Commas has no quote for the
-            pair.
-        target_price_type (str | Unset): How the targets are expressed; known values `price`, `percentage`.
-        orderbook_price_currency (None | str | Unset): The currency order book prices are in (`USDT`; newer payloads).
-        base_order_finished (bool | Unset): Whether the entry order has filled.
-        missing_funds_to_close (Decimal | None | Unset): A decimal that arrives as a JSON number on some exchanges and
-            older payloads
-            (`"commission": 0.001`, `"missing_funds_to_close": 0`) and as a decimal string on others, or null.
-        liquidation_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        average_enter_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        average_close_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        average_enter_price_without_commission (Decimal | None | Unset): A decimal string, or null until the value is
-            known (filled orders, averages, margins).
-        average_close_price_without_commission (Decimal | None | Unset): A decimal string, or null until the value is
-            known (filled orders, averages, margins).
-        panic_sell_available (bool | Unset): Whether `close_smart_trade_by_market` is allowed now (statuses
+        editable (bool | None): Whether the SmartTrade can be changed by an update now.
+        current_price (CurrentPrice | None): The pair's current prices; null when 3Commas has no quote for the pair.
+        target_price_type (str | None): How the targets are expressed; known values `price`, `percentage`.
+        orderbook_price_currency (None | str): The currency order book prices are in (`USDT`; newer payloads).
+        base_order_finished (bool | None): Whether the entry order has filled.
+        missing_funds_to_close (Decimal | None): Units missing on the account to close the position (an integer `0` in
+            older payloads).
+        liquidation_price (Decimal | None): The liquidation price on a futures account.
+        average_enter_price (Decimal | None): The average entry price including fees.
+        average_close_price (Decimal | None): The average closing price including fees.
+        average_enter_price_without_commission (Decimal | None): The average entry price excluding fees.
+        average_close_price_without_commission (Decimal | None): The average closing price excluding fees.
+        panic_sell_available (bool | None): Whether `close_smart_trade_by_market` is allowed now (statuses
             `waiting_targets`,
             `stop_loss_in_progress`, `reduce_funds_in_progress`, `pending_reduce_funds`).
-        add_funds_available (bool | Unset): Whether `add_funds_to_smart_trade` is allowed now (not while
+        add_funds_available (bool | None): Whether `add_funds_to_smart_trade` is allowed now (not while
             `waiting_position`, not for
             simple buys and sells).
-        reduce_funds_available (bool | Unset): Whether `reduce_funds_of_smart_trade` is allowed now (status
+        reduce_funds_available (bool | None): Whether `reduce_funds_of_smart_trade` is allowed now (status
             `waiting_targets`).
-        force_start_available (bool | Unset): Whether `force_start_smart_trade` is allowed now (entry step `to_process`,
+        force_start_available (bool | None): Whether `force_start_smart_trade` is allowed now (entry step `to_process`,
             `order_placed` or `trailing_activated`).
-        force_process_available (bool | Unset): Whether `force_process_smart_trade` is allowed now.
-        cancel_available (bool | Unset): Whether `cancel_smart_trade` is allowed now (statuses `waiting_position`,
+        force_process_available (bool | None): Whether `force_process_smart_trade` is allowed now.
+        cancel_available (bool | None): Whether `cancel_smart_trade` is allowed now (statuses `waiting_position`,
             `waiting_targets`, `stop_loss_in_progress`, `reduce_funds_in_progress`,
             `pending_reduce_funds`).
-        finished (bool | Unset): Whether the SmartTrade has ended.
-        base_position_step_finished (bool | Unset): Whether the entry step has finished.
-        entered_amount (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        entered_total (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        closed_amount (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        closed_total (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        commission (Decimal | None | Unset): A decimal that arrives as a JSON number on some exchanges and older
-            payloads
-            (`"commission": 0.001`, `"missing_funds_to_close": 0`) and as a decimal string on others, or null.
-        created_at (datetime.datetime | Unset): When the SmartTrade was created.
-        updated_at (datetime.datetime | None | Unset): When the SmartTrade last changed.
-        closed_at (datetime.datetime | None | Unset): When the SmartTrade closed (newer payloads).
-        type_ (str | Unset): The kind of SmartTrade; known values `simple_buy`, `simple_sell`, `smart_sell`,
+        finished (bool | None): Whether the SmartTrade has ended.
+        base_position_step_finished (bool | None): Whether the entry step has finished.
+        entered_amount (Decimal | None): Units entered, add-funds orders included (base currency; newer payloads).
+        entered_total (Decimal | None): Quote currency spent entering (newer payloads).
+        closed_amount (Decimal | None): Units closed (base currency; newer payloads).
+        closed_total (Decimal | None): Quote currency received closing (newer payloads).
+        commission (Decimal | None): The exchange's trading fee rate (`0.001`); a number on some exchanges, a string on
+            others.
+        created_at (datetime.datetime | None): When the SmartTrade was created.
+        updated_at (datetime.datetime | None): When the SmartTrade last changed.
+        closed_at (datetime.datetime | None): When the SmartTrade closed (newer payloads).
+        type_ (str | None): The kind of SmartTrade; known values `simple_buy`, `simple_sell`, `smart_sell`,
             `smart_trade`, `smart_cover`, `smart_buy`.
     """
 
-    editable: bool | Unset = UNSET
-    current_price: CurrentPrice | None | Unset = UNSET
-    target_price_type: str | Unset = UNSET
-    orderbook_price_currency: None | str | Unset = UNSET
-    base_order_finished: bool | Unset = UNSET
-    missing_funds_to_close: Decimal | None | Unset = UNSET
-    liquidation_price: Decimal | None | Unset = UNSET
-    average_enter_price: Decimal | None | Unset = UNSET
-    average_close_price: Decimal | None | Unset = UNSET
-    average_enter_price_without_commission: Decimal | None | Unset = UNSET
-    average_close_price_without_commission: Decimal | None | Unset = UNSET
-    panic_sell_available: bool | Unset = UNSET
-    add_funds_available: bool | Unset = UNSET
-    reduce_funds_available: bool | Unset = UNSET
-    force_start_available: bool | Unset = UNSET
-    force_process_available: bool | Unset = UNSET
-    cancel_available: bool | Unset = UNSET
-    finished: bool | Unset = UNSET
-    base_position_step_finished: bool | Unset = UNSET
-    entered_amount: Decimal | None | Unset = UNSET
-    entered_total: Decimal | None | Unset = UNSET
-    closed_amount: Decimal | None | Unset = UNSET
-    closed_total: Decimal | None | Unset = UNSET
-    commission: Decimal | None | Unset = UNSET
-    created_at: datetime.datetime | Unset = UNSET
-    updated_at: datetime.datetime | None | Unset = UNSET
-    closed_at: datetime.datetime | None | Unset = UNSET
-    type_: str | Unset = UNSET
+    editable: bool | None = None
+    current_price: CurrentPrice | None = None
+    target_price_type: str | None = None
+    orderbook_price_currency: None | str = None
+    base_order_finished: bool | None = None
+    missing_funds_to_close: Decimal | None = None
+    liquidation_price: Decimal | None = None
+    average_enter_price: Decimal | None = None
+    average_close_price: Decimal | None = None
+    average_enter_price_without_commission: Decimal | None = None
+    average_close_price_without_commission: Decimal | None = None
+    panic_sell_available: bool | None = None
+    add_funds_available: bool | None = None
+    reduce_funds_available: bool | None = None
+    force_start_available: bool | None = None
+    force_process_available: bool | None = None
+    cancel_available: bool | None = None
+    finished: bool | None = None
+    base_position_step_finished: bool | None = None
+    entered_amount: Decimal | None = None
+    entered_total: Decimal | None = None
+    closed_amount: Decimal | None = None
+    closed_total: Decimal | None = None
+    commission: Decimal | None = None
+    created_at: datetime.datetime | None = None
+    updated_at: datetime.datetime | None = None
+    closed_at: datetime.datetime | None = None
+    type_: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = []
+        if self.editable is not None or "editable" not in self._absent:
+            parts.append(f"editable={self.editable!r}")
+        if self.current_price is not None or "current_price" not in self._absent:
+            parts.append(f"current_price={self.current_price!r}")
+        if self.target_price_type is not None or "target_price_type" not in self._absent:
+            parts.append(f"target_price_type={self.target_price_type!r}")
+        if self.orderbook_price_currency is not None or "orderbook_price_currency" not in self._absent:
+            parts.append(f"orderbook_price_currency={self.orderbook_price_currency!r}")
+        if self.base_order_finished is not None or "base_order_finished" not in self._absent:
+            parts.append(f"base_order_finished={self.base_order_finished!r}")
+        if self.missing_funds_to_close is not None or "missing_funds_to_close" not in self._absent:
+            parts.append(f"missing_funds_to_close={self.missing_funds_to_close!r}")
+        if self.liquidation_price is not None or "liquidation_price" not in self._absent:
+            parts.append(f"liquidation_price={self.liquidation_price!r}")
+        if self.average_enter_price is not None or "average_enter_price" not in self._absent:
+            parts.append(f"average_enter_price={self.average_enter_price!r}")
+        if self.average_close_price is not None or "average_close_price" not in self._absent:
+            parts.append(f"average_close_price={self.average_close_price!r}")
+        if (
+            self.average_enter_price_without_commission is not None
+            or "average_enter_price_without_commission" not in self._absent
+        ):
+            parts.append(f"average_enter_price_without_commission={self.average_enter_price_without_commission!r}")
+        if (
+            self.average_close_price_without_commission is not None
+            or "average_close_price_without_commission" not in self._absent
+        ):
+            parts.append(f"average_close_price_without_commission={self.average_close_price_without_commission!r}")
+        if self.panic_sell_available is not None or "panic_sell_available" not in self._absent:
+            parts.append(f"panic_sell_available={self.panic_sell_available!r}")
+        if self.add_funds_available is not None or "add_funds_available" not in self._absent:
+            parts.append(f"add_funds_available={self.add_funds_available!r}")
+        if self.reduce_funds_available is not None or "reduce_funds_available" not in self._absent:
+            parts.append(f"reduce_funds_available={self.reduce_funds_available!r}")
+        if self.force_start_available is not None or "force_start_available" not in self._absent:
+            parts.append(f"force_start_available={self.force_start_available!r}")
+        if self.force_process_available is not None or "force_process_available" not in self._absent:
+            parts.append(f"force_process_available={self.force_process_available!r}")
+        if self.cancel_available is not None or "cancel_available" not in self._absent:
+            parts.append(f"cancel_available={self.cancel_available!r}")
+        if self.finished is not None or "finished" not in self._absent:
+            parts.append(f"finished={self.finished!r}")
+        if self.base_position_step_finished is not None or "base_position_step_finished" not in self._absent:
+            parts.append(f"base_position_step_finished={self.base_position_step_finished!r}")
+        if self.entered_amount is not None or "entered_amount" not in self._absent:
+            parts.append(f"entered_amount={self.entered_amount!r}")
+        if self.entered_total is not None or "entered_total" not in self._absent:
+            parts.append(f"entered_total={self.entered_total!r}")
+        if self.closed_amount is not None or "closed_amount" not in self._absent:
+            parts.append(f"closed_amount={self.closed_amount!r}")
+        if self.closed_total is not None or "closed_total" not in self._absent:
+            parts.append(f"closed_total={self.closed_total!r}")
+        if self.commission is not None or "commission" not in self._absent:
+            parts.append(f"commission={self.commission!r}")
+        if self.created_at is not None or "created_at" not in self._absent:
+            parts.append(f"created_at={self.created_at!r}")
+        if self.updated_at is not None or "updated_at" not in self._absent:
+            parts.append(f"updated_at={self.updated_at!r}")
+        if self.closed_at is not None or "closed_at" not in self._absent:
+            parts.append(f"closed_at={self.closed_at!r}")
+        if self.type_ is not None or "type" not in self._absent:
+            parts.append(f"type_={self.type_!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"SmartTradeData({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        editable = self.editable
-
-        current_price: dict[str, Any] | None | Unset
-        if isinstance(self.current_price, Unset):
-            current_price = UNSET
-        elif isinstance(self.current_price, CurrentPrice):
-            current_price = self.current_price.to_dict()
-        else:
-            current_price = self.current_price
-
-        target_price_type = self.target_price_type
-
-        orderbook_price_currency: None | str | Unset
-        if isinstance(self.orderbook_price_currency, Unset):
-            orderbook_price_currency = UNSET
-        else:
-            orderbook_price_currency = self.orderbook_price_currency
-
-        base_order_finished = self.base_order_finished
-
-        missing_funds_to_close: None | str | Unset
-        if isinstance(self.missing_funds_to_close, Unset):
-            missing_funds_to_close = UNSET
-        elif isinstance(self.missing_funds_to_close, Decimal):
-            missing_funds_to_close = decimal_to_wire(self.missing_funds_to_close)
-        else:
-            missing_funds_to_close = self.missing_funds_to_close
-
-        liquidation_price: None | str | Unset
-        if isinstance(self.liquidation_price, Unset):
-            liquidation_price = UNSET
-        elif isinstance(self.liquidation_price, Decimal):
-            liquidation_price = decimal_to_wire(self.liquidation_price)
-        else:
-            liquidation_price = self.liquidation_price
-
-        average_enter_price: None | str | Unset
-        if isinstance(self.average_enter_price, Unset):
-            average_enter_price = UNSET
-        elif isinstance(self.average_enter_price, Decimal):
-            average_enter_price = decimal_to_wire(self.average_enter_price)
-        else:
-            average_enter_price = self.average_enter_price
-
-        average_close_price: None | str | Unset
-        if isinstance(self.average_close_price, Unset):
-            average_close_price = UNSET
-        elif isinstance(self.average_close_price, Decimal):
-            average_close_price = decimal_to_wire(self.average_close_price)
-        else:
-            average_close_price = self.average_close_price
-
-        average_enter_price_without_commission: None | str | Unset
-        if isinstance(self.average_enter_price_without_commission, Unset):
-            average_enter_price_without_commission = UNSET
-        elif isinstance(self.average_enter_price_without_commission, Decimal):
-            average_enter_price_without_commission = decimal_to_wire(self.average_enter_price_without_commission)
-        else:
-            average_enter_price_without_commission = self.average_enter_price_without_commission
-
-        average_close_price_without_commission: None | str | Unset
-        if isinstance(self.average_close_price_without_commission, Unset):
-            average_close_price_without_commission = UNSET
-        elif isinstance(self.average_close_price_without_commission, Decimal):
-            average_close_price_without_commission = decimal_to_wire(self.average_close_price_without_commission)
-        else:
-            average_close_price_without_commission = self.average_close_price_without_commission
-
-        panic_sell_available = self.panic_sell_available
-
-        add_funds_available = self.add_funds_available
-
-        reduce_funds_available = self.reduce_funds_available
-
-        force_start_available = self.force_start_available
-
-        force_process_available = self.force_process_available
-
-        cancel_available = self.cancel_available
-
-        finished = self.finished
-
-        base_position_step_finished = self.base_position_step_finished
-
-        entered_amount: None | str | Unset
-        if isinstance(self.entered_amount, Unset):
-            entered_amount = UNSET
-        elif isinstance(self.entered_amount, Decimal):
-            entered_amount = decimal_to_wire(self.entered_amount)
-        else:
-            entered_amount = self.entered_amount
-
-        entered_total: None | str | Unset
-        if isinstance(self.entered_total, Unset):
-            entered_total = UNSET
-        elif isinstance(self.entered_total, Decimal):
-            entered_total = decimal_to_wire(self.entered_total)
-        else:
-            entered_total = self.entered_total
-
-        closed_amount: None | str | Unset
-        if isinstance(self.closed_amount, Unset):
-            closed_amount = UNSET
-        elif isinstance(self.closed_amount, Decimal):
-            closed_amount = decimal_to_wire(self.closed_amount)
-        else:
-            closed_amount = self.closed_amount
-
-        closed_total: None | str | Unset
-        if isinstance(self.closed_total, Unset):
-            closed_total = UNSET
-        elif isinstance(self.closed_total, Decimal):
-            closed_total = decimal_to_wire(self.closed_total)
-        else:
-            closed_total = self.closed_total
-
-        commission: None | str | Unset
-        if isinstance(self.commission, Unset):
-            commission = UNSET
-        elif isinstance(self.commission, Decimal):
-            commission = decimal_to_wire(self.commission)
-        else:
-            commission = self.commission
-
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
-            created_at = datetime_to_wire(self.created_at)
-
-        updated_at: None | str | Unset
-        if isinstance(self.updated_at, Unset):
-            updated_at = UNSET
-        elif isinstance(self.updated_at, datetime.datetime):
-            updated_at = datetime_to_wire(self.updated_at)
-        else:
-            updated_at = self.updated_at
-
-        closed_at: None | str | Unset
-        if isinstance(self.closed_at, Unset):
-            closed_at = UNSET
-        elif isinstance(self.closed_at, datetime.datetime):
-            closed_at = datetime_to_wire(self.closed_at)
-        else:
-            closed_at = self.closed_at
-
-        type_ = self.type_
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if editable is not UNSET:
+        if self.editable is not None:
+            editable = self.editable
             field_dict["editable"] = editable
-        if current_price is not UNSET:
+        elif "editable" not in self._absent:
+            field_dict["editable"] = None
+        if self.current_price is not None:
+            current_price: dict[str, Any] | None
+            if isinstance(self.current_price, CurrentPrice):
+                current_price = self.current_price.to_dict()
+            else:
+                current_price = self.current_price
             field_dict["current_price"] = current_price
-        if target_price_type is not UNSET:
+        elif "current_price" not in self._absent:
+            field_dict["current_price"] = None
+        if self.target_price_type is not None:
+            target_price_type = self.target_price_type
             field_dict["target_price_type"] = target_price_type
-        if orderbook_price_currency is not UNSET:
+        elif "target_price_type" not in self._absent:
+            field_dict["target_price_type"] = None
+        if self.orderbook_price_currency is not None:
+            orderbook_price_currency: None | str
+            orderbook_price_currency = self.orderbook_price_currency
             field_dict["orderbook_price_currency"] = orderbook_price_currency
-        if base_order_finished is not UNSET:
+        elif "orderbook_price_currency" not in self._absent:
+            field_dict["orderbook_price_currency"] = None
+        if self.base_order_finished is not None:
+            base_order_finished = self.base_order_finished
             field_dict["base_order_finished"] = base_order_finished
-        if missing_funds_to_close is not UNSET:
+        elif "base_order_finished" not in self._absent:
+            field_dict["base_order_finished"] = None
+        if self.missing_funds_to_close is not None:
+            missing_funds_to_close: None | str
+            if isinstance(self.missing_funds_to_close, Decimal):
+                missing_funds_to_close = decimal_to_wire(self.missing_funds_to_close)
+            else:
+                missing_funds_to_close = self.missing_funds_to_close
             field_dict["missing_funds_to_close"] = missing_funds_to_close
-        if liquidation_price is not UNSET:
+        elif "missing_funds_to_close" not in self._absent:
+            field_dict["missing_funds_to_close"] = None
+        if self.liquidation_price is not None:
+            liquidation_price: None | str
+            if isinstance(self.liquidation_price, Decimal):
+                liquidation_price = decimal_to_wire(self.liquidation_price)
+            else:
+                liquidation_price = self.liquidation_price
             field_dict["liquidation_price"] = liquidation_price
-        if average_enter_price is not UNSET:
+        elif "liquidation_price" not in self._absent:
+            field_dict["liquidation_price"] = None
+        if self.average_enter_price is not None:
+            average_enter_price: None | str
+            if isinstance(self.average_enter_price, Decimal):
+                average_enter_price = decimal_to_wire(self.average_enter_price)
+            else:
+                average_enter_price = self.average_enter_price
             field_dict["average_enter_price"] = average_enter_price
-        if average_close_price is not UNSET:
+        elif "average_enter_price" not in self._absent:
+            field_dict["average_enter_price"] = None
+        if self.average_close_price is not None:
+            average_close_price: None | str
+            if isinstance(self.average_close_price, Decimal):
+                average_close_price = decimal_to_wire(self.average_close_price)
+            else:
+                average_close_price = self.average_close_price
             field_dict["average_close_price"] = average_close_price
-        if average_enter_price_without_commission is not UNSET:
+        elif "average_close_price" not in self._absent:
+            field_dict["average_close_price"] = None
+        if self.average_enter_price_without_commission is not None:
+            average_enter_price_without_commission: None | str
+            if isinstance(self.average_enter_price_without_commission, Decimal):
+                average_enter_price_without_commission = decimal_to_wire(self.average_enter_price_without_commission)
+            else:
+                average_enter_price_without_commission = self.average_enter_price_without_commission
             field_dict["average_enter_price_without_commission"] = average_enter_price_without_commission
-        if average_close_price_without_commission is not UNSET:
+        elif "average_enter_price_without_commission" not in self._absent:
+            field_dict["average_enter_price_without_commission"] = None
+        if self.average_close_price_without_commission is not None:
+            average_close_price_without_commission: None | str
+            if isinstance(self.average_close_price_without_commission, Decimal):
+                average_close_price_without_commission = decimal_to_wire(self.average_close_price_without_commission)
+            else:
+                average_close_price_without_commission = self.average_close_price_without_commission
             field_dict["average_close_price_without_commission"] = average_close_price_without_commission
-        if panic_sell_available is not UNSET:
+        elif "average_close_price_without_commission" not in self._absent:
+            field_dict["average_close_price_without_commission"] = None
+        if self.panic_sell_available is not None:
+            panic_sell_available = self.panic_sell_available
             field_dict["panic_sell_available"] = panic_sell_available
-        if add_funds_available is not UNSET:
+        elif "panic_sell_available" not in self._absent:
+            field_dict["panic_sell_available"] = None
+        if self.add_funds_available is not None:
+            add_funds_available = self.add_funds_available
             field_dict["add_funds_available"] = add_funds_available
-        if reduce_funds_available is not UNSET:
+        elif "add_funds_available" not in self._absent:
+            field_dict["add_funds_available"] = None
+        if self.reduce_funds_available is not None:
+            reduce_funds_available = self.reduce_funds_available
             field_dict["reduce_funds_available"] = reduce_funds_available
-        if force_start_available is not UNSET:
+        elif "reduce_funds_available" not in self._absent:
+            field_dict["reduce_funds_available"] = None
+        if self.force_start_available is not None:
+            force_start_available = self.force_start_available
             field_dict["force_start_available"] = force_start_available
-        if force_process_available is not UNSET:
+        elif "force_start_available" not in self._absent:
+            field_dict["force_start_available"] = None
+        if self.force_process_available is not None:
+            force_process_available = self.force_process_available
             field_dict["force_process_available"] = force_process_available
-        if cancel_available is not UNSET:
+        elif "force_process_available" not in self._absent:
+            field_dict["force_process_available"] = None
+        if self.cancel_available is not None:
+            cancel_available = self.cancel_available
             field_dict["cancel_available"] = cancel_available
-        if finished is not UNSET:
+        elif "cancel_available" not in self._absent:
+            field_dict["cancel_available"] = None
+        if self.finished is not None:
+            finished = self.finished
             field_dict["finished"] = finished
-        if base_position_step_finished is not UNSET:
+        elif "finished" not in self._absent:
+            field_dict["finished"] = None
+        if self.base_position_step_finished is not None:
+            base_position_step_finished = self.base_position_step_finished
             field_dict["base_position_step_finished"] = base_position_step_finished
-        if entered_amount is not UNSET:
+        elif "base_position_step_finished" not in self._absent:
+            field_dict["base_position_step_finished"] = None
+        if self.entered_amount is not None:
+            entered_amount: None | str
+            if isinstance(self.entered_amount, Decimal):
+                entered_amount = decimal_to_wire(self.entered_amount)
+            else:
+                entered_amount = self.entered_amount
             field_dict["entered_amount"] = entered_amount
-        if entered_total is not UNSET:
+        elif "entered_amount" not in self._absent:
+            field_dict["entered_amount"] = None
+        if self.entered_total is not None:
+            entered_total: None | str
+            if isinstance(self.entered_total, Decimal):
+                entered_total = decimal_to_wire(self.entered_total)
+            else:
+                entered_total = self.entered_total
             field_dict["entered_total"] = entered_total
-        if closed_amount is not UNSET:
+        elif "entered_total" not in self._absent:
+            field_dict["entered_total"] = None
+        if self.closed_amount is not None:
+            closed_amount: None | str
+            if isinstance(self.closed_amount, Decimal):
+                closed_amount = decimal_to_wire(self.closed_amount)
+            else:
+                closed_amount = self.closed_amount
             field_dict["closed_amount"] = closed_amount
-        if closed_total is not UNSET:
+        elif "closed_amount" not in self._absent:
+            field_dict["closed_amount"] = None
+        if self.closed_total is not None:
+            closed_total: None | str
+            if isinstance(self.closed_total, Decimal):
+                closed_total = decimal_to_wire(self.closed_total)
+            else:
+                closed_total = self.closed_total
             field_dict["closed_total"] = closed_total
-        if commission is not UNSET:
+        elif "closed_total" not in self._absent:
+            field_dict["closed_total"] = None
+        if self.commission is not None:
+            commission: None | str
+            if isinstance(self.commission, Decimal):
+                commission = decimal_to_wire(self.commission)
+            else:
+                commission = self.commission
             field_dict["commission"] = commission
-        if created_at is not UNSET:
+        elif "commission" not in self._absent:
+            field_dict["commission"] = None
+        if self.created_at is not None:
+            created_at = datetime_to_wire(self.created_at)
             field_dict["created_at"] = created_at
-        if updated_at is not UNSET:
+        elif "created_at" not in self._absent:
+            field_dict["created_at"] = None
+        if self.updated_at is not None:
+            updated_at: None | str
+            if isinstance(self.updated_at, datetime.datetime):
+                updated_at = datetime_to_wire(self.updated_at)
+            else:
+                updated_at = self.updated_at
             field_dict["updated_at"] = updated_at
-        if closed_at is not UNSET:
+        elif "updated_at" not in self._absent:
+            field_dict["updated_at"] = None
+        if self.closed_at is not None:
+            closed_at: None | str
+            if isinstance(self.closed_at, datetime.datetime):
+                closed_at = datetime_to_wire(self.closed_at)
+            else:
+                closed_at = self.closed_at
             field_dict["closed_at"] = closed_at
-        if type_ is not UNSET:
+        elif "closed_at" not in self._absent:
+            field_dict["closed_at"] = None
+        if self.type_ is not None:
+            type_ = self.type_
             field_dict["type"] = type_
+        elif "type" not in self._absent:
+            field_dict["type"] = None
 
         return field_dict
 
@@ -335,188 +424,300 @@ class SmartTradeData:
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
             d = dict(src_dict)
-            editable = d.pop("editable", UNSET)
+            editable = d.pop("editable", None)
 
             _current_price = d.pop("current_price", UNSET)
-            current_price: CurrentPrice | None | Unset
-            if _current_price is None or _current_price is UNSET:
-                current_price = _current_price
+            current_price: CurrentPrice | None
+            if _current_price is UNSET:
+                current_price = None
             else:
-                if not isinstance(_current_price, dict):
-                    raise WireValueError("current_price", f"unexpected JSON type {type(_current_price).__name__}")
-                current_price = CurrentPrice.from_dict(_current_price)
+                _current_price_parsed = _current_price
+                current_price_parsed: CurrentPrice | None
+                if _current_price_parsed is None:
+                    current_price_parsed = _current_price_parsed
+                else:
+                    if not isinstance(_current_price_parsed, dict):
+                        raise WireValueError(
+                            "current_price", f"unexpected JSON type {type(_current_price_parsed).__name__}"
+                        )
+                    current_price_parsed = CurrentPrice.from_dict(_current_price_parsed)
 
-            target_price_type = d.pop("target_price_type", UNSET)
+                current_price = current_price_parsed
 
-            orderbook_price_currency: None | str | Unset = d.pop("orderbook_price_currency", UNSET)
+            target_price_type = d.pop("target_price_type", None)
 
-            base_order_finished = d.pop("base_order_finished", UNSET)
+            _orderbook_price_currency = d.pop("orderbook_price_currency", UNSET)
+            orderbook_price_currency: None | str
+            if _orderbook_price_currency is UNSET:
+                orderbook_price_currency = None
+            else:
+                orderbook_price_currency_parsed: None | str = _orderbook_price_currency
+
+                orderbook_price_currency = orderbook_price_currency_parsed
+
+            base_order_finished = d.pop("base_order_finished", None)
 
             _missing_funds_to_close = d.pop("missing_funds_to_close", UNSET)
-            missing_funds_to_close: Decimal | None | Unset
-            if _missing_funds_to_close is None or _missing_funds_to_close is UNSET:
-                missing_funds_to_close = _missing_funds_to_close
+            missing_funds_to_close: Decimal | None
+            if _missing_funds_to_close is UNSET:
+                missing_funds_to_close = None
             else:
-                missing_funds_to_close = (
-                    Decimal(_missing_funds_to_close)
-                    if type(_missing_funds_to_close) is str and is_plain_decimal_text(_missing_funds_to_close)
-                    else decimal_from_wire(_missing_funds_to_close, "missing_funds_to_close")
-                )
+                _missing_funds_to_close_parsed = _missing_funds_to_close
+                missing_funds_to_close_parsed: Decimal | None
+                if _missing_funds_to_close_parsed is None:
+                    missing_funds_to_close_parsed = _missing_funds_to_close_parsed
+                else:
+                    missing_funds_to_close_parsed = (
+                        Decimal(_missing_funds_to_close_parsed)
+                        if type(_missing_funds_to_close_parsed) is str
+                        and is_plain_decimal_text(_missing_funds_to_close_parsed)
+                        else decimal_from_wire(_missing_funds_to_close_parsed, "missing_funds_to_close")
+                    )
+
+                missing_funds_to_close = missing_funds_to_close_parsed
 
             _liquidation_price = d.pop("liquidation_price", UNSET)
-            liquidation_price: Decimal | None | Unset
-            if _liquidation_price is None or _liquidation_price is UNSET:
-                liquidation_price = _liquidation_price
+            liquidation_price: Decimal | None
+            if _liquidation_price is UNSET:
+                liquidation_price = None
             else:
-                liquidation_price = (
-                    Decimal(_liquidation_price)
-                    if type(_liquidation_price) is str and is_plain_decimal_text(_liquidation_price)
-                    else decimal_from_wire(_liquidation_price, "liquidation_price")
-                )
+                _liquidation_price_parsed = _liquidation_price
+                liquidation_price_parsed: Decimal | None
+                if _liquidation_price_parsed is None:
+                    liquidation_price_parsed = _liquidation_price_parsed
+                else:
+                    liquidation_price_parsed = (
+                        Decimal(_liquidation_price_parsed)
+                        if type(_liquidation_price_parsed) is str and is_plain_decimal_text(_liquidation_price_parsed)
+                        else decimal_from_wire(_liquidation_price_parsed, "liquidation_price")
+                    )
+
+                liquidation_price = liquidation_price_parsed
 
             _average_enter_price = d.pop("average_enter_price", UNSET)
-            average_enter_price: Decimal | None | Unset
-            if _average_enter_price is None or _average_enter_price is UNSET:
-                average_enter_price = _average_enter_price
+            average_enter_price: Decimal | None
+            if _average_enter_price is UNSET:
+                average_enter_price = None
             else:
-                average_enter_price = (
-                    Decimal(_average_enter_price)
-                    if type(_average_enter_price) is str and is_plain_decimal_text(_average_enter_price)
-                    else decimal_from_wire(_average_enter_price, "average_enter_price")
-                )
+                _average_enter_price_parsed = _average_enter_price
+                average_enter_price_parsed: Decimal | None
+                if _average_enter_price_parsed is None:
+                    average_enter_price_parsed = _average_enter_price_parsed
+                else:
+                    average_enter_price_parsed = (
+                        Decimal(_average_enter_price_parsed)
+                        if type(_average_enter_price_parsed) is str
+                        and is_plain_decimal_text(_average_enter_price_parsed)
+                        else decimal_from_wire(_average_enter_price_parsed, "average_enter_price")
+                    )
+
+                average_enter_price = average_enter_price_parsed
 
             _average_close_price = d.pop("average_close_price", UNSET)
-            average_close_price: Decimal | None | Unset
-            if _average_close_price is None or _average_close_price is UNSET:
-                average_close_price = _average_close_price
+            average_close_price: Decimal | None
+            if _average_close_price is UNSET:
+                average_close_price = None
             else:
-                average_close_price = (
-                    Decimal(_average_close_price)
-                    if type(_average_close_price) is str and is_plain_decimal_text(_average_close_price)
-                    else decimal_from_wire(_average_close_price, "average_close_price")
-                )
+                _average_close_price_parsed = _average_close_price
+                average_close_price_parsed: Decimal | None
+                if _average_close_price_parsed is None:
+                    average_close_price_parsed = _average_close_price_parsed
+                else:
+                    average_close_price_parsed = (
+                        Decimal(_average_close_price_parsed)
+                        if type(_average_close_price_parsed) is str
+                        and is_plain_decimal_text(_average_close_price_parsed)
+                        else decimal_from_wire(_average_close_price_parsed, "average_close_price")
+                    )
+
+                average_close_price = average_close_price_parsed
 
             _average_enter_price_without_commission = d.pop("average_enter_price_without_commission", UNSET)
-            average_enter_price_without_commission: Decimal | None | Unset
-            if _average_enter_price_without_commission is None or _average_enter_price_without_commission is UNSET:
-                average_enter_price_without_commission = _average_enter_price_without_commission
+            average_enter_price_without_commission: Decimal | None
+            if _average_enter_price_without_commission is UNSET:
+                average_enter_price_without_commission = None
             else:
-                average_enter_price_without_commission = (
-                    Decimal(_average_enter_price_without_commission)
-                    if type(_average_enter_price_without_commission) is str
-                    and is_plain_decimal_text(_average_enter_price_without_commission)
-                    else decimal_from_wire(
-                        _average_enter_price_without_commission, "average_enter_price_without_commission"
+                _average_enter_price_without_commission_parsed = _average_enter_price_without_commission
+                average_enter_price_without_commission_parsed: Decimal | None
+                if _average_enter_price_without_commission_parsed is None:
+                    average_enter_price_without_commission_parsed = _average_enter_price_without_commission_parsed
+                else:
+                    average_enter_price_without_commission_parsed = (
+                        Decimal(_average_enter_price_without_commission_parsed)
+                        if type(_average_enter_price_without_commission_parsed) is str
+                        and is_plain_decimal_text(_average_enter_price_without_commission_parsed)
+                        else decimal_from_wire(
+                            _average_enter_price_without_commission_parsed, "average_enter_price_without_commission"
+                        )
                     )
-                )
+
+                average_enter_price_without_commission = average_enter_price_without_commission_parsed
 
             _average_close_price_without_commission = d.pop("average_close_price_without_commission", UNSET)
-            average_close_price_without_commission: Decimal | None | Unset
-            if _average_close_price_without_commission is None or _average_close_price_without_commission is UNSET:
-                average_close_price_without_commission = _average_close_price_without_commission
+            average_close_price_without_commission: Decimal | None
+            if _average_close_price_without_commission is UNSET:
+                average_close_price_without_commission = None
             else:
-                average_close_price_without_commission = (
-                    Decimal(_average_close_price_without_commission)
-                    if type(_average_close_price_without_commission) is str
-                    and is_plain_decimal_text(_average_close_price_without_commission)
-                    else decimal_from_wire(
-                        _average_close_price_without_commission, "average_close_price_without_commission"
+                _average_close_price_without_commission_parsed = _average_close_price_without_commission
+                average_close_price_without_commission_parsed: Decimal | None
+                if _average_close_price_without_commission_parsed is None:
+                    average_close_price_without_commission_parsed = _average_close_price_without_commission_parsed
+                else:
+                    average_close_price_without_commission_parsed = (
+                        Decimal(_average_close_price_without_commission_parsed)
+                        if type(_average_close_price_without_commission_parsed) is str
+                        and is_plain_decimal_text(_average_close_price_without_commission_parsed)
+                        else decimal_from_wire(
+                            _average_close_price_without_commission_parsed, "average_close_price_without_commission"
+                        )
                     )
-                )
 
-            panic_sell_available = d.pop("panic_sell_available", UNSET)
+                average_close_price_without_commission = average_close_price_without_commission_parsed
 
-            add_funds_available = d.pop("add_funds_available", UNSET)
+            panic_sell_available = d.pop("panic_sell_available", None)
 
-            reduce_funds_available = d.pop("reduce_funds_available", UNSET)
+            add_funds_available = d.pop("add_funds_available", None)
 
-            force_start_available = d.pop("force_start_available", UNSET)
+            reduce_funds_available = d.pop("reduce_funds_available", None)
 
-            force_process_available = d.pop("force_process_available", UNSET)
+            force_start_available = d.pop("force_start_available", None)
 
-            cancel_available = d.pop("cancel_available", UNSET)
+            force_process_available = d.pop("force_process_available", None)
 
-            finished = d.pop("finished", UNSET)
+            cancel_available = d.pop("cancel_available", None)
 
-            base_position_step_finished = d.pop("base_position_step_finished", UNSET)
+            finished = d.pop("finished", None)
+
+            base_position_step_finished = d.pop("base_position_step_finished", None)
 
             _entered_amount = d.pop("entered_amount", UNSET)
-            entered_amount: Decimal | None | Unset
-            if _entered_amount is None or _entered_amount is UNSET:
-                entered_amount = _entered_amount
+            entered_amount: Decimal | None
+            if _entered_amount is UNSET:
+                entered_amount = None
             else:
-                entered_amount = (
-                    Decimal(_entered_amount)
-                    if type(_entered_amount) is str and is_plain_decimal_text(_entered_amount)
-                    else decimal_from_wire(_entered_amount, "entered_amount")
-                )
+                _entered_amount_parsed = _entered_amount
+                entered_amount_parsed: Decimal | None
+                if _entered_amount_parsed is None:
+                    entered_amount_parsed = _entered_amount_parsed
+                else:
+                    entered_amount_parsed = (
+                        Decimal(_entered_amount_parsed)
+                        if type(_entered_amount_parsed) is str and is_plain_decimal_text(_entered_amount_parsed)
+                        else decimal_from_wire(_entered_amount_parsed, "entered_amount")
+                    )
+
+                entered_amount = entered_amount_parsed
 
             _entered_total = d.pop("entered_total", UNSET)
-            entered_total: Decimal | None | Unset
-            if _entered_total is None or _entered_total is UNSET:
-                entered_total = _entered_total
+            entered_total: Decimal | None
+            if _entered_total is UNSET:
+                entered_total = None
             else:
-                entered_total = (
-                    Decimal(_entered_total)
-                    if type(_entered_total) is str and is_plain_decimal_text(_entered_total)
-                    else decimal_from_wire(_entered_total, "entered_total")
-                )
+                _entered_total_parsed = _entered_total
+                entered_total_parsed: Decimal | None
+                if _entered_total_parsed is None:
+                    entered_total_parsed = _entered_total_parsed
+                else:
+                    entered_total_parsed = (
+                        Decimal(_entered_total_parsed)
+                        if type(_entered_total_parsed) is str and is_plain_decimal_text(_entered_total_parsed)
+                        else decimal_from_wire(_entered_total_parsed, "entered_total")
+                    )
+
+                entered_total = entered_total_parsed
 
             _closed_amount = d.pop("closed_amount", UNSET)
-            closed_amount: Decimal | None | Unset
-            if _closed_amount is None or _closed_amount is UNSET:
-                closed_amount = _closed_amount
+            closed_amount: Decimal | None
+            if _closed_amount is UNSET:
+                closed_amount = None
             else:
-                closed_amount = (
-                    Decimal(_closed_amount)
-                    if type(_closed_amount) is str and is_plain_decimal_text(_closed_amount)
-                    else decimal_from_wire(_closed_amount, "closed_amount")
-                )
+                _closed_amount_parsed = _closed_amount
+                closed_amount_parsed: Decimal | None
+                if _closed_amount_parsed is None:
+                    closed_amount_parsed = _closed_amount_parsed
+                else:
+                    closed_amount_parsed = (
+                        Decimal(_closed_amount_parsed)
+                        if type(_closed_amount_parsed) is str and is_plain_decimal_text(_closed_amount_parsed)
+                        else decimal_from_wire(_closed_amount_parsed, "closed_amount")
+                    )
+
+                closed_amount = closed_amount_parsed
 
             _closed_total = d.pop("closed_total", UNSET)
-            closed_total: Decimal | None | Unset
-            if _closed_total is None or _closed_total is UNSET:
-                closed_total = _closed_total
+            closed_total: Decimal | None
+            if _closed_total is UNSET:
+                closed_total = None
             else:
-                closed_total = (
-                    Decimal(_closed_total)
-                    if type(_closed_total) is str and is_plain_decimal_text(_closed_total)
-                    else decimal_from_wire(_closed_total, "closed_total")
-                )
+                _closed_total_parsed = _closed_total
+                closed_total_parsed: Decimal | None
+                if _closed_total_parsed is None:
+                    closed_total_parsed = _closed_total_parsed
+                else:
+                    closed_total_parsed = (
+                        Decimal(_closed_total_parsed)
+                        if type(_closed_total_parsed) is str and is_plain_decimal_text(_closed_total_parsed)
+                        else decimal_from_wire(_closed_total_parsed, "closed_total")
+                    )
+
+                closed_total = closed_total_parsed
 
             _commission = d.pop("commission", UNSET)
-            commission: Decimal | None | Unset
-            if _commission is None or _commission is UNSET:
-                commission = _commission
+            commission: Decimal | None
+            if _commission is UNSET:
+                commission = None
             else:
-                commission = (
-                    Decimal(_commission)
-                    if type(_commission) is str and is_plain_decimal_text(_commission)
-                    else decimal_from_wire(_commission, "commission")
-                )
+                _commission_parsed = _commission
+                commission_parsed: Decimal | None
+                if _commission_parsed is None:
+                    commission_parsed = _commission_parsed
+                else:
+                    commission_parsed = (
+                        Decimal(_commission_parsed)
+                        if type(_commission_parsed) is str and is_plain_decimal_text(_commission_parsed)
+                        else decimal_from_wire(_commission_parsed, "commission")
+                    )
+
+                commission = commission_parsed
 
             _created_at = d.pop("created_at", UNSET)
-            created_at: datetime.datetime | Unset
+            created_at: datetime.datetime | None
             if _created_at is UNSET:
-                created_at = UNSET
+                created_at = None
             else:
-                created_at = datetime_from_wire(_created_at, "created_at")
+                created_at_parsed = datetime_from_wire(_created_at, "created_at")
+
+                created_at = created_at_parsed
 
             _updated_at = d.pop("updated_at", UNSET)
-            updated_at: datetime.datetime | None | Unset
-            if _updated_at is None or _updated_at is UNSET:
-                updated_at = _updated_at
+            updated_at: datetime.datetime | None
+            if _updated_at is UNSET:
+                updated_at = None
             else:
-                updated_at = datetime_from_wire(_updated_at, "updated_at")
+                _updated_at_parsed = _updated_at
+                updated_at_parsed: datetime.datetime | None
+                if _updated_at_parsed is None:
+                    updated_at_parsed = _updated_at_parsed
+                else:
+                    updated_at_parsed = datetime_from_wire(_updated_at_parsed, "updated_at")
+
+                updated_at = updated_at_parsed
 
             _closed_at = d.pop("closed_at", UNSET)
-            closed_at: datetime.datetime | None | Unset
-            if _closed_at is None or _closed_at is UNSET:
-                closed_at = _closed_at
+            closed_at: datetime.datetime | None
+            if _closed_at is UNSET:
+                closed_at = None
             else:
-                closed_at = datetime_from_wire(_closed_at, "closed_at")
+                _closed_at_parsed = _closed_at
+                closed_at_parsed: datetime.datetime | None
+                if _closed_at_parsed is None:
+                    closed_at_parsed = _closed_at_parsed
+                else:
+                    closed_at_parsed = datetime_from_wire(_closed_at_parsed, "closed_at")
 
-            type_ = d.pop("type", UNSET)
+                closed_at = closed_at_parsed
+
+            type_ = d.pop("type", None)
 
             smart_trade_data = cls(
                 editable,
@@ -548,6 +749,8 @@ class SmartTradeData:
                 closed_at,
                 type_,
             )
+
+            smart_trade_data._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             smart_trade_data.additional_properties = d
             return smart_trade_data

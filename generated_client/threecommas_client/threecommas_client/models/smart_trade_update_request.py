@@ -6,15 +6,27 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
     missing_field,
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="SmartTradeUpdateRequest")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "leverage",
+        "position",
+        "take_profit",
+        "stop_loss",
+    }
+)
 
 
 @_attrs_define
@@ -23,49 +35,56 @@ class SmartTradeUpdateRequest:
     position's side and entry type cannot change.
 
         Attributes:
-            leverage (LeverageParams | Unset): Leverage settings for a futures account. Enabled leverage needs a `type`.
-            position (PositionUpdateParams | Unset): New entry settings. The side and entry type of a SmartTrade cannot
-                change.
-            take_profit (TakeProfitParams | Unset): Take profit. Enabled take profit needs 1 to 8 steps whose volumes add up
-                to 100.
-            stop_loss (StopLossParams | Unset): Stop loss. An enabled stop loss needs `order_type` and `conditional`; a
-                `limit` stop loss
-                needs `price` as well.
+            leverage (LeverageParams | None): New leverage settings (futures accounts).
+            position (PositionUpdateParams | None): New entry settings, while the entry has not filled.
+            take_profit (TakeProfitParams | None): New take profit settings.
+            stop_loss (StopLossParams | None): New stop loss settings.
     """
 
-    leverage: LeverageParams | Unset = UNSET
-    position: PositionUpdateParams | Unset = UNSET
-    take_profit: TakeProfitParams | Unset = UNSET
-    stop_loss: StopLossParams | Unset = UNSET
+    leverage: LeverageParams | None = None
+    position: PositionUpdateParams | None = None
+    take_profit: TakeProfitParams | None = None
+    stop_loss: StopLossParams | None = None
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = []
+        if self.leverage is not None or "leverage" not in self._absent:
+            parts.append(f"leverage={self.leverage!r}")
+        if self.position is not None or "position" not in self._absent:
+            parts.append(f"position={self.position!r}")
+        if self.take_profit is not None or "take_profit" not in self._absent:
+            parts.append(f"take_profit={self.take_profit!r}")
+        if self.stop_loss is not None or "stop_loss" not in self._absent:
+            parts.append(f"stop_loss={self.stop_loss!r}")
+        return f"SmartTradeUpdateRequest({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        leverage: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.leverage, Unset):
-            leverage = self.leverage.to_dict()
-
-        position: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.position, Unset):
-            position = self.position.to_dict()
-
-        take_profit: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.take_profit, Unset):
-            take_profit = self.take_profit.to_dict()
-
-        stop_loss: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.stop_loss, Unset):
-            stop_loss = self.stop_loss.to_dict()
 
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
-        if leverage is not UNSET:
+        if self.leverage is not None:
+            leverage = self.leverage.to_dict()
             field_dict["leverage"] = leverage
-        if position is not UNSET:
+        elif "leverage" not in self._absent:
+            field_dict["leverage"] = None
+        if self.position is not None:
+            position = self.position.to_dict()
             field_dict["position"] = position
-        if take_profit is not UNSET:
+        elif "position" not in self._absent:
+            field_dict["position"] = None
+        if self.take_profit is not None:
+            take_profit = self.take_profit.to_dict()
             field_dict["take_profit"] = take_profit
-        if stop_loss is not UNSET:
+        elif "take_profit" not in self._absent:
+            field_dict["take_profit"] = None
+        if self.stop_loss is not None:
+            stop_loss = self.stop_loss.to_dict()
             field_dict["stop_loss"] = stop_loss
+        elif "stop_loss" not in self._absent:
+            field_dict["stop_loss"] = None
 
         return field_dict
 
@@ -83,32 +102,40 @@ class SmartTradeUpdateRequest:
         try:
             d = dict(src_dict)
             _leverage = d.pop("leverage", UNSET)
-            leverage: LeverageParams | Unset
+            leverage: LeverageParams | None
             if _leverage is UNSET:
-                leverage = UNSET
+                leverage = None
             else:
-                leverage = LeverageParams.from_dict(_leverage)
+                leverage_parsed = LeverageParams.from_dict(_leverage)
+
+                leverage = leverage_parsed
 
             _position = d.pop("position", UNSET)
-            position: PositionUpdateParams | Unset
+            position: PositionUpdateParams | None
             if _position is UNSET:
-                position = UNSET
+                position = None
             else:
-                position = PositionUpdateParams.from_dict(_position)
+                position_parsed = PositionUpdateParams.from_dict(_position)
+
+                position = position_parsed
 
             _take_profit = d.pop("take_profit", UNSET)
-            take_profit: TakeProfitParams | Unset
+            take_profit: TakeProfitParams | None
             if _take_profit is UNSET:
-                take_profit = UNSET
+                take_profit = None
             else:
-                take_profit = TakeProfitParams.from_dict(_take_profit)
+                take_profit_parsed = TakeProfitParams.from_dict(_take_profit)
+
+                take_profit = take_profit_parsed
 
             _stop_loss = d.pop("stop_loss", UNSET)
-            stop_loss: StopLossParams | Unset
+            stop_loss: StopLossParams | None
             if _stop_loss is UNSET:
-                stop_loss = UNSET
+                stop_loss = None
             else:
-                stop_loss = StopLossParams.from_dict(_stop_loss)
+                stop_loss_parsed = StopLossParams.from_dict(_stop_loss)
+
+                stop_loss = stop_loss_parsed
 
             smart_trade_update_request = cls(
                 leverage,
@@ -117,6 +144,7 @@ class SmartTradeUpdateRequest:
                 stop_loss,
             )
 
+            smart_trade_update_request._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

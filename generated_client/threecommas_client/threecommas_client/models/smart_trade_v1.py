@@ -17,9 +17,74 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="SmartTradeV1")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "trailing_stop_loss",
+        "from_currency_id",
+        "trailing_stop_loss_condition_percentage",
+        "trailing_take_profit",
+        "stop_loss_enabled",
+        "panic_sell_market_order_id",
+        "take_profit_enabled",
+        "trailing_buy_enabled",
+        "stop_loss_timeout_seconds",
+        "stop_loss_timeout_enabled",
+        "panic_sellable",
+        "editable",
+        "finished",
+        "cancellable",
+        "created_at",
+        "updated_at",
+        "trailing_stop_loss_last_price_updated_at",
+        "trailing_take_profit_last_price_updated_at",
+        "closed_at",
+        "take_profit_price_condition",
+        "take_profit_price_order",
+        "stop_loss_price_condition",
+        "stop_loss_price_order",
+        "units_to_buy",
+        "buy_price",
+        "total",
+        "average_buy_price",
+        "average_sell_price",
+        "error_message",
+        "trailing_take_profit_step",
+        "stop_loss_price_method",
+        "take_profit_price_method",
+        "trailing_stop_loss_last_price",
+        "trailing_take_profit_last_price",
+        "note",
+        "buy_method",
+        "take_profit_type",
+        "stop_loss_type",
+        "stop_loss_sell_method",
+        "take_profit_sell_method",
+        "take_profit_sell_order_price",
+        "stop_loss_sell_order_price",
+        "trailing_buy_step",
+        "profit_percentage",
+        "current_price",
+        "account_market",
+        "account_name",
+        "from_currency_code",
+        "from_currency_name",
+        "from_currency_display_name",
+        "to_currency_code",
+        "to_currency_name",
+        "to_currency_display_name",
+        "usd_profit",
+        "smart_trade_steps",
+        "take_profit_steps",
+        "stop_loss_steps",
+        "buy_steps",
+    }
+)
 
 
 @_attrs_define
@@ -40,161 +105,276 @@ class SmartTradeV1:
                 `SmartTrade::SmartSale`, `SmartTrade::SellBuyBack`, `SmartTrade::ConditionalSell`,
                 `SmartTrade::SimpleBuy`, `SmartTrade::ConditionalSimpleBuy`,
                 `SmartTrade::ConditionalSimpleSell`, `SmartTrade::SimpleSell`; others may appear.
-            trailing_stop_loss (bool | Unset): Whether the stop loss trails the price.
-            from_currency_id (int | None | Unset): The 3Commas id of the currency the trade starts from.
-            trailing_stop_loss_condition_percentage (Decimal | None | Unset): A decimal that arrives as a JSON number on
-                some exchanges and older payloads
-                (`"commission": 0.001`, `"missing_funds_to_close": 0`) and as a decimal string on others, or null.
-            trailing_take_profit (bool | Unset): Whether the take profit trails the price.
-            stop_loss_enabled (bool | Unset): Whether the stop loss is on.
-            panic_sell_market_order_id (int | None | Unset): The market order of a panic sell, null until one is placed.
-            take_profit_enabled (bool | Unset): Whether the take profit is on.
-            trailing_buy_enabled (bool | Unset): Whether the entry trails the price.
-            stop_loss_timeout_seconds (int | None | Unset): The stop loss timeout in seconds.
-            stop_loss_timeout_enabled (bool | Unset): Whether the stop loss waits its timeout before selling.
-            panic_sellable (bool | Unset): Whether `panic_sell_v1` is allowed now.
-            editable (bool | Unset): Whether `update_smart_trade_v1` is allowed now.
-            finished (bool | Unset): Whether the SmartTrade has finished.
-            cancellable (bool | Unset): Whether `cancel_smart_trade_v1` is allowed now.
-            created_at (str | Unset): A timestamp as the ver1 API sends it: the documentation writes `2018-08-08 08:08:08`
-                (UTC, a
-                space, no zone), current payloads ISO 8601 (`2024-08-12T14:35:21.632Z`); both are accepted. Not
-                `format: date-time`, which would refuse the space form.
-            updated_at (None | str | Unset): A ver1 timestamp, or null until the event happens.
-            trailing_stop_loss_last_price_updated_at (None | str | Unset): A ver1 timestamp, or null until the event
-                happens.
-            trailing_take_profit_last_price_updated_at (None | str | Unset): A ver1 timestamp, or null until the event
-                happens.
-            closed_at (None | str | Unset): A ver1 timestamp, or null until the event happens.
-            take_profit_price_condition (Decimal | None | Unset): A decimal string, or null until the value is known (filled
-                orders, averages, margins).
-            take_profit_price_order (Decimal | None | Unset): A decimal string, or null until the value is known (filled
-                orders, averages, margins).
-            stop_loss_price_condition (Decimal | None | Unset): A decimal string, or null until the value is known (filled
-                orders, averages, margins).
-            stop_loss_price_order (Decimal | None | Unset): A decimal string, or null until the value is known (filled
-                orders, averages, margins).
-            units_to_buy (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-                averages, margins).
-            buy_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-                margins).
-            total (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-                margins).
-            average_buy_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-                averages, margins).
-            average_sell_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-                averages, margins).
-            error_message (None | str | Unset): Why the SmartTrade failed or was cancelled, when it did.
-            trailing_take_profit_step (Decimal | None | Unset): A decimal string, or null until the value is known (filled
-                orders, averages, margins).
-            stop_loss_price_method (None | str | Unset): The price the stop loss watches. Known values: `bid`, `ask`,
-                `last`; others may appear.
-            take_profit_price_method (None | str | Unset): The price the take profit watches. Known values: `bid`, `ask`,
-                `last`; others may appear.
-            trailing_stop_loss_last_price (Decimal | None | Unset): A decimal string, or null until the value is known
-                (filled orders, averages, margins).
-            trailing_take_profit_last_price (Decimal | None | Unset): A decimal string, or null until the value is known
-                (filled orders, averages, margins).
-            note (None | str | Unset): The SmartTrade's note.
-            buy_method (None | str | Unset): How the entry was placed. Known values: `limit`, `market`, `conditional`;
-                others may appear.
-            take_profit_type (None | str | Unset): The take profit's type. Known values: `classic`, `step_sell`; others may
-                appear.
-            stop_loss_type (None | str | Unset): The stop loss's type. Known values: `classic`, `step_sell`; others may
-                appear.
-            stop_loss_sell_method (None | str | Unset): The stop loss order's type. Known values: `market`, `limit`; others
+            trailing_stop_loss (bool | None): Whether the stop loss trails the price.
+            from_currency_id (int | None): The 3Commas id of the currency the trade starts from.
+            trailing_stop_loss_condition_percentage (Decimal | None): How far the trailing stop loss trails, in percent (the
+                documentation shows the integer `2`;
+                other percentages are strings).
+            trailing_take_profit (bool | None): Whether the take profit trails the price.
+            stop_loss_enabled (bool | None): Whether the stop loss is on.
+            panic_sell_market_order_id (int | None): The market order of a panic sell, null until one is placed.
+            take_profit_enabled (bool | None): Whether the take profit is on.
+            trailing_buy_enabled (bool | None): Whether the entry trails the price.
+            stop_loss_timeout_seconds (int | None): The stop loss timeout in seconds.
+            stop_loss_timeout_enabled (bool | None): Whether the stop loss waits its timeout before selling.
+            panic_sellable (bool | None): Whether `panic_sell_v1` is allowed now.
+            editable (bool | None): Whether `update_smart_trade_v1` is allowed now.
+            finished (bool | None): Whether the SmartTrade has finished.
+            cancellable (bool | None): Whether `cancel_smart_trade_v1` is allowed now.
+            created_at (str | None): When the SmartTrade was created.
+            updated_at (None | str): When the SmartTrade last changed.
+            trailing_stop_loss_last_price_updated_at (None | str): When the trailing stop loss last moved.
+            trailing_take_profit_last_price_updated_at (None | str): When the trailing take profit last moved.
+            closed_at (None | str): When the SmartTrade closed; null while open.
+            take_profit_price_condition (Decimal | None): The take profit price.
+            take_profit_price_order (Decimal | None): The take profit order's price.
+            stop_loss_price_condition (Decimal | None): The stop loss price.
+            stop_loss_price_order (Decimal | None): The stop loss order's price.
+            units_to_buy (Decimal | None): The units of the position (base currency).
+            buy_price (Decimal | None): The entry price.
+            total (Decimal | None): The position's total (quote currency).
+            average_buy_price (Decimal | None): The average price bought at.
+            average_sell_price (Decimal | None): The average price sold at.
+            error_message (None | str): Why the SmartTrade failed or was cancelled, when it did.
+            trailing_take_profit_step (Decimal | None): How far the take profit trails, in percent.
+            stop_loss_price_method (None | str): The price the stop loss watches. Known values: `bid`, `ask`, `last`; others
                 may appear.
-            take_profit_sell_method (None | str | Unset): The take profit order's type. Known values: `market`, `limit`;
+            take_profit_price_method (None | str): The price the take profit watches. Known values: `bid`, `ask`, `last`;
                 others may appear.
-            take_profit_sell_order_price (Decimal | None | Unset): A decimal string, or null until the value is known
-                (filled orders, averages, margins).
-            stop_loss_sell_order_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled
-                orders, averages, margins).
-            trailing_buy_step (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-                averages, margins).
-            profit_percentage (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-                averages, margins).
-            current_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-                averages, margins).
-            account_market (None | str | Unset): The exchange's market class (`BinanceMarket`).
-            account_name (None | str | Unset): The account's name.
-            from_currency_code (None | str | Unset): The code of the currency the trade starts from (`ETH`).
-            from_currency_name (None | str | Unset): Its name (`Ethereum`).
-            from_currency_display_name (None | str | Unset): Its display name (`Ethereum (ETH)`).
-            to_currency_code (None | str | Unset): The code of the other currency (`BTC`).
-            to_currency_name (None | str | Unset): Its name (`Bitcoin`).
-            to_currency_display_name (None | str | Unset): Its display name (`Bitcoin (BTC)`).
-            usd_profit (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-                averages, margins).
-            smart_trade_steps (list[SmartTradeV1Step] | Unset): Every step of the SmartTrade.
-            take_profit_steps (list[SmartTradeV1Step] | Unset): The take profit steps.
-            stop_loss_steps (list[SmartTradeV1Step] | Unset): The stop loss steps.
-            buy_steps (list[SmartTradeV1Step] | Unset): The entry steps.
+            trailing_stop_loss_last_price (Decimal | None): The last price the trailing stop loss moved to.
+            trailing_take_profit_last_price (Decimal | None): The last price the trailing take profit moved to.
+            note (None | str): The SmartTrade's note.
+            buy_method (None | str): How the entry was placed. Known values: `limit`, `market`, `conditional`; others may
+                appear.
+            take_profit_type (None | str): The take profit's type. Known values: `classic`, `step_sell`; others may appear.
+            stop_loss_type (None | str): The stop loss's type. Known values: `classic`, `step_sell`; others may appear.
+            stop_loss_sell_method (None | str): The stop loss order's type. Known values: `market`, `limit`; others may
+                appear.
+            take_profit_sell_method (None | str): The take profit order's type. Known values: `market`, `limit`; others may
+                appear.
+            take_profit_sell_order_price (Decimal | None): The order price of a `limit` take profit.
+            stop_loss_sell_order_price (Decimal | None): The order price of a `limit` stop loss.
+            trailing_buy_step (Decimal | None): How far the trailing entry trails, in percent.
+            profit_percentage (Decimal | None): The profit so far, in percent.
+            current_price (Decimal | None): The pair's current price.
+            account_market (None | str): The exchange's market class (`BinanceMarket`).
+            account_name (None | str): The account's name.
+            from_currency_code (None | str): The code of the currency the trade starts from (`ETH`).
+            from_currency_name (None | str): Its name (`Ethereum`).
+            from_currency_display_name (None | str): Its display name (`Ethereum (ETH)`).
+            to_currency_code (None | str): The code of the other currency (`BTC`).
+            to_currency_name (None | str): Its name (`Bitcoin`).
+            to_currency_display_name (None | str): Its display name (`Bitcoin (BTC)`).
+            usd_profit (Decimal | None): The profit so far in USD.
+            smart_trade_steps (list[SmartTradeV1Step]): Every step of the SmartTrade.
+            take_profit_steps (list[SmartTradeV1Step]): The take profit steps.
+            stop_loss_steps (list[SmartTradeV1Step]): The stop loss steps.
+            buy_steps (list[SmartTradeV1Step]): The entry steps.
     """
 
     id: int
     account_id: int
     status: str
     type_: str
-    trailing_stop_loss: bool | Unset = UNSET
-    from_currency_id: int | None | Unset = UNSET
-    trailing_stop_loss_condition_percentage: Decimal | None | Unset = UNSET
-    trailing_take_profit: bool | Unset = UNSET
-    stop_loss_enabled: bool | Unset = UNSET
-    panic_sell_market_order_id: int | None | Unset = UNSET
-    take_profit_enabled: bool | Unset = UNSET
-    trailing_buy_enabled: bool | Unset = UNSET
-    stop_loss_timeout_seconds: int | None | Unset = UNSET
-    stop_loss_timeout_enabled: bool | Unset = UNSET
-    panic_sellable: bool | Unset = UNSET
-    editable: bool | Unset = UNSET
-    finished: bool | Unset = UNSET
-    cancellable: bool | Unset = UNSET
-    created_at: str | Unset = UNSET
-    updated_at: None | str | Unset = UNSET
-    trailing_stop_loss_last_price_updated_at: None | str | Unset = UNSET
-    trailing_take_profit_last_price_updated_at: None | str | Unset = UNSET
-    closed_at: None | str | Unset = UNSET
-    take_profit_price_condition: Decimal | None | Unset = UNSET
-    take_profit_price_order: Decimal | None | Unset = UNSET
-    stop_loss_price_condition: Decimal | None | Unset = UNSET
-    stop_loss_price_order: Decimal | None | Unset = UNSET
-    units_to_buy: Decimal | None | Unset = UNSET
-    buy_price: Decimal | None | Unset = UNSET
-    total: Decimal | None | Unset = UNSET
-    average_buy_price: Decimal | None | Unset = UNSET
-    average_sell_price: Decimal | None | Unset = UNSET
-    error_message: None | str | Unset = UNSET
-    trailing_take_profit_step: Decimal | None | Unset = UNSET
-    stop_loss_price_method: None | str | Unset = UNSET
-    take_profit_price_method: None | str | Unset = UNSET
-    trailing_stop_loss_last_price: Decimal | None | Unset = UNSET
-    trailing_take_profit_last_price: Decimal | None | Unset = UNSET
-    note: None | str | Unset = UNSET
-    buy_method: None | str | Unset = UNSET
-    take_profit_type: None | str | Unset = UNSET
-    stop_loss_type: None | str | Unset = UNSET
-    stop_loss_sell_method: None | str | Unset = UNSET
-    take_profit_sell_method: None | str | Unset = UNSET
-    take_profit_sell_order_price: Decimal | None | Unset = UNSET
-    stop_loss_sell_order_price: Decimal | None | Unset = UNSET
-    trailing_buy_step: Decimal | None | Unset = UNSET
-    profit_percentage: Decimal | None | Unset = UNSET
-    current_price: Decimal | None | Unset = UNSET
-    account_market: None | str | Unset = UNSET
-    account_name: None | str | Unset = UNSET
-    from_currency_code: None | str | Unset = UNSET
-    from_currency_name: None | str | Unset = UNSET
-    from_currency_display_name: None | str | Unset = UNSET
-    to_currency_code: None | str | Unset = UNSET
-    to_currency_name: None | str | Unset = UNSET
-    to_currency_display_name: None | str | Unset = UNSET
-    usd_profit: Decimal | None | Unset = UNSET
-    smart_trade_steps: list[SmartTradeV1Step] | Unset = UNSET
-    take_profit_steps: list[SmartTradeV1Step] | Unset = UNSET
-    stop_loss_steps: list[SmartTradeV1Step] | Unset = UNSET
-    buy_steps: list[SmartTradeV1Step] | Unset = UNSET
+    trailing_stop_loss: bool | None = None
+    from_currency_id: int | None = None
+    trailing_stop_loss_condition_percentage: Decimal | None = None
+    trailing_take_profit: bool | None = None
+    stop_loss_enabled: bool | None = None
+    panic_sell_market_order_id: int | None = None
+    take_profit_enabled: bool | None = None
+    trailing_buy_enabled: bool | None = None
+    stop_loss_timeout_seconds: int | None = None
+    stop_loss_timeout_enabled: bool | None = None
+    panic_sellable: bool | None = None
+    editable: bool | None = None
+    finished: bool | None = None
+    cancellable: bool | None = None
+    created_at: str | None = None
+    updated_at: None | str = None
+    trailing_stop_loss_last_price_updated_at: None | str = None
+    trailing_take_profit_last_price_updated_at: None | str = None
+    closed_at: None | str = None
+    take_profit_price_condition: Decimal | None = None
+    take_profit_price_order: Decimal | None = None
+    stop_loss_price_condition: Decimal | None = None
+    stop_loss_price_order: Decimal | None = None
+    units_to_buy: Decimal | None = None
+    buy_price: Decimal | None = None
+    total: Decimal | None = None
+    average_buy_price: Decimal | None = None
+    average_sell_price: Decimal | None = None
+    error_message: None | str = None
+    trailing_take_profit_step: Decimal | None = None
+    stop_loss_price_method: None | str = None
+    take_profit_price_method: None | str = None
+    trailing_stop_loss_last_price: Decimal | None = None
+    trailing_take_profit_last_price: Decimal | None = None
+    note: None | str = None
+    buy_method: None | str = None
+    take_profit_type: None | str = None
+    stop_loss_type: None | str = None
+    stop_loss_sell_method: None | str = None
+    take_profit_sell_method: None | str = None
+    take_profit_sell_order_price: Decimal | None = None
+    stop_loss_sell_order_price: Decimal | None = None
+    trailing_buy_step: Decimal | None = None
+    profit_percentage: Decimal | None = None
+    current_price: Decimal | None = None
+    account_market: None | str = None
+    account_name: None | str = None
+    from_currency_code: None | str = None
+    from_currency_name: None | str = None
+    from_currency_display_name: None | str = None
+    to_currency_code: None | str = None
+    to_currency_name: None | str = None
+    to_currency_display_name: None | str = None
+    usd_profit: Decimal | None = None
+    smart_trade_steps: list[SmartTradeV1Step] = _attrs_field(factory=list)
+    take_profit_steps: list[SmartTradeV1Step] = _attrs_field(factory=list)
+    stop_loss_steps: list[SmartTradeV1Step] = _attrs_field(factory=list)
+    buy_steps: list[SmartTradeV1Step] = _attrs_field(factory=list)
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"id={self.id!r}",
+            f"account_id={self.account_id!r}",
+            f"status={self.status!r}",
+            f"type_={self.type_!r}",
+        ]
+        if self.trailing_stop_loss is not None or "trailing_stop_loss" not in self._absent:
+            parts.append(f"trailing_stop_loss={self.trailing_stop_loss!r}")
+        if self.from_currency_id is not None or "from_currency_id" not in self._absent:
+            parts.append(f"from_currency_id={self.from_currency_id!r}")
+        if (
+            self.trailing_stop_loss_condition_percentage is not None
+            or "trailing_stop_loss_condition_percentage" not in self._absent
+        ):
+            parts.append(f"trailing_stop_loss_condition_percentage={self.trailing_stop_loss_condition_percentage!r}")
+        if self.trailing_take_profit is not None or "trailing_take_profit" not in self._absent:
+            parts.append(f"trailing_take_profit={self.trailing_take_profit!r}")
+        if self.stop_loss_enabled is not None or "stop_loss_enabled" not in self._absent:
+            parts.append(f"stop_loss_enabled={self.stop_loss_enabled!r}")
+        if self.panic_sell_market_order_id is not None or "panic_sell_market_order_id" not in self._absent:
+            parts.append(f"panic_sell_market_order_id={self.panic_sell_market_order_id!r}")
+        if self.take_profit_enabled is not None or "take_profit_enabled" not in self._absent:
+            parts.append(f"take_profit_enabled={self.take_profit_enabled!r}")
+        if self.trailing_buy_enabled is not None or "trailing_buy_enabled" not in self._absent:
+            parts.append(f"trailing_buy_enabled={self.trailing_buy_enabled!r}")
+        if self.stop_loss_timeout_seconds is not None or "stop_loss_timeout_seconds" not in self._absent:
+            parts.append(f"stop_loss_timeout_seconds={self.stop_loss_timeout_seconds!r}")
+        if self.stop_loss_timeout_enabled is not None or "stop_loss_timeout_enabled" not in self._absent:
+            parts.append(f"stop_loss_timeout_enabled={self.stop_loss_timeout_enabled!r}")
+        if self.panic_sellable is not None or "panic_sellable" not in self._absent:
+            parts.append(f"panic_sellable={self.panic_sellable!r}")
+        if self.editable is not None or "editable" not in self._absent:
+            parts.append(f"editable={self.editable!r}")
+        if self.finished is not None or "finished" not in self._absent:
+            parts.append(f"finished={self.finished!r}")
+        if self.cancellable is not None or "cancellable" not in self._absent:
+            parts.append(f"cancellable={self.cancellable!r}")
+        if self.created_at is not None or "created_at" not in self._absent:
+            parts.append(f"created_at={self.created_at!r}")
+        if self.updated_at is not None or "updated_at" not in self._absent:
+            parts.append(f"updated_at={self.updated_at!r}")
+        if (
+            self.trailing_stop_loss_last_price_updated_at is not None
+            or "trailing_stop_loss_last_price_updated_at" not in self._absent
+        ):
+            parts.append(f"trailing_stop_loss_last_price_updated_at={self.trailing_stop_loss_last_price_updated_at!r}")
+        if (
+            self.trailing_take_profit_last_price_updated_at is not None
+            or "trailing_take_profit_last_price_updated_at" not in self._absent
+        ):
+            parts.append(
+                f"trailing_take_profit_last_price_updated_at={self.trailing_take_profit_last_price_updated_at!r}"
+            )
+        if self.closed_at is not None or "closed_at" not in self._absent:
+            parts.append(f"closed_at={self.closed_at!r}")
+        if self.take_profit_price_condition is not None or "take_profit_price_condition" not in self._absent:
+            parts.append(f"take_profit_price_condition={self.take_profit_price_condition!r}")
+        if self.take_profit_price_order is not None or "take_profit_price_order" not in self._absent:
+            parts.append(f"take_profit_price_order={self.take_profit_price_order!r}")
+        if self.stop_loss_price_condition is not None or "stop_loss_price_condition" not in self._absent:
+            parts.append(f"stop_loss_price_condition={self.stop_loss_price_condition!r}")
+        if self.stop_loss_price_order is not None or "stop_loss_price_order" not in self._absent:
+            parts.append(f"stop_loss_price_order={self.stop_loss_price_order!r}")
+        if self.units_to_buy is not None or "units_to_buy" not in self._absent:
+            parts.append(f"units_to_buy={self.units_to_buy!r}")
+        if self.buy_price is not None or "buy_price" not in self._absent:
+            parts.append(f"buy_price={self.buy_price!r}")
+        if self.total is not None or "total" not in self._absent:
+            parts.append(f"total={self.total!r}")
+        if self.average_buy_price is not None or "average_buy_price" not in self._absent:
+            parts.append(f"average_buy_price={self.average_buy_price!r}")
+        if self.average_sell_price is not None or "average_sell_price" not in self._absent:
+            parts.append(f"average_sell_price={self.average_sell_price!r}")
+        if self.error_message is not None or "error_message" not in self._absent:
+            parts.append(f"error_message={self.error_message!r}")
+        if self.trailing_take_profit_step is not None or "trailing_take_profit_step" not in self._absent:
+            parts.append(f"trailing_take_profit_step={self.trailing_take_profit_step!r}")
+        if self.stop_loss_price_method is not None or "stop_loss_price_method" not in self._absent:
+            parts.append(f"stop_loss_price_method={self.stop_loss_price_method!r}")
+        if self.take_profit_price_method is not None or "take_profit_price_method" not in self._absent:
+            parts.append(f"take_profit_price_method={self.take_profit_price_method!r}")
+        if self.trailing_stop_loss_last_price is not None or "trailing_stop_loss_last_price" not in self._absent:
+            parts.append(f"trailing_stop_loss_last_price={self.trailing_stop_loss_last_price!r}")
+        if self.trailing_take_profit_last_price is not None or "trailing_take_profit_last_price" not in self._absent:
+            parts.append(f"trailing_take_profit_last_price={self.trailing_take_profit_last_price!r}")
+        if self.note is not None or "note" not in self._absent:
+            parts.append(f"note={self.note!r}")
+        if self.buy_method is not None or "buy_method" not in self._absent:
+            parts.append(f"buy_method={self.buy_method!r}")
+        if self.take_profit_type is not None or "take_profit_type" not in self._absent:
+            parts.append(f"take_profit_type={self.take_profit_type!r}")
+        if self.stop_loss_type is not None or "stop_loss_type" not in self._absent:
+            parts.append(f"stop_loss_type={self.stop_loss_type!r}")
+        if self.stop_loss_sell_method is not None or "stop_loss_sell_method" not in self._absent:
+            parts.append(f"stop_loss_sell_method={self.stop_loss_sell_method!r}")
+        if self.take_profit_sell_method is not None or "take_profit_sell_method" not in self._absent:
+            parts.append(f"take_profit_sell_method={self.take_profit_sell_method!r}")
+        if self.take_profit_sell_order_price is not None or "take_profit_sell_order_price" not in self._absent:
+            parts.append(f"take_profit_sell_order_price={self.take_profit_sell_order_price!r}")
+        if self.stop_loss_sell_order_price is not None or "stop_loss_sell_order_price" not in self._absent:
+            parts.append(f"stop_loss_sell_order_price={self.stop_loss_sell_order_price!r}")
+        if self.trailing_buy_step is not None or "trailing_buy_step" not in self._absent:
+            parts.append(f"trailing_buy_step={self.trailing_buy_step!r}")
+        if self.profit_percentage is not None or "profit_percentage" not in self._absent:
+            parts.append(f"profit_percentage={self.profit_percentage!r}")
+        if self.current_price is not None or "current_price" not in self._absent:
+            parts.append(f"current_price={self.current_price!r}")
+        if self.account_market is not None or "account_market" not in self._absent:
+            parts.append(f"account_market={self.account_market!r}")
+        if self.account_name is not None or "account_name" not in self._absent:
+            parts.append(f"account_name={self.account_name!r}")
+        if self.from_currency_code is not None or "from_currency_code" not in self._absent:
+            parts.append(f"from_currency_code={self.from_currency_code!r}")
+        if self.from_currency_name is not None or "from_currency_name" not in self._absent:
+            parts.append(f"from_currency_name={self.from_currency_name!r}")
+        if self.from_currency_display_name is not None or "from_currency_display_name" not in self._absent:
+            parts.append(f"from_currency_display_name={self.from_currency_display_name!r}")
+        if self.to_currency_code is not None or "to_currency_code" not in self._absent:
+            parts.append(f"to_currency_code={self.to_currency_code!r}")
+        if self.to_currency_name is not None or "to_currency_name" not in self._absent:
+            parts.append(f"to_currency_name={self.to_currency_name!r}")
+        if self.to_currency_display_name is not None or "to_currency_display_name" not in self._absent:
+            parts.append(f"to_currency_display_name={self.to_currency_display_name!r}")
+        if self.usd_profit is not None or "usd_profit" not in self._absent:
+            parts.append(f"usd_profit={self.usd_profit!r}")
+        if self.smart_trade_steps or "smart_trade_steps" not in self._absent:
+            parts.append(f"smart_trade_steps={self.smart_trade_steps!r}")
+        if self.take_profit_steps or "take_profit_steps" not in self._absent:
+            parts.append(f"take_profit_steps={self.take_profit_steps!r}")
+        if self.stop_loss_steps or "stop_loss_steps" not in self._absent:
+            parts.append(f"stop_loss_steps={self.stop_loss_steps!r}")
+        if self.buy_steps or "buy_steps" not in self._absent:
+            parts.append(f"buy_steps={self.buy_steps!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"SmartTradeV1({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -204,352 +384,6 @@ class SmartTradeV1:
         status = self.status
 
         type_ = self.type_
-
-        trailing_stop_loss = self.trailing_stop_loss
-
-        from_currency_id: int | None | Unset
-        if isinstance(self.from_currency_id, Unset):
-            from_currency_id = UNSET
-        else:
-            from_currency_id = self.from_currency_id
-
-        trailing_stop_loss_condition_percentage: None | str | Unset
-        if isinstance(self.trailing_stop_loss_condition_percentage, Unset):
-            trailing_stop_loss_condition_percentage = UNSET
-        elif isinstance(self.trailing_stop_loss_condition_percentage, Decimal):
-            trailing_stop_loss_condition_percentage = decimal_to_wire(self.trailing_stop_loss_condition_percentage)
-        else:
-            trailing_stop_loss_condition_percentage = self.trailing_stop_loss_condition_percentage
-
-        trailing_take_profit = self.trailing_take_profit
-
-        stop_loss_enabled = self.stop_loss_enabled
-
-        panic_sell_market_order_id: int | None | Unset
-        if isinstance(self.panic_sell_market_order_id, Unset):
-            panic_sell_market_order_id = UNSET
-        else:
-            panic_sell_market_order_id = self.panic_sell_market_order_id
-
-        take_profit_enabled = self.take_profit_enabled
-
-        trailing_buy_enabled = self.trailing_buy_enabled
-
-        stop_loss_timeout_seconds: int | None | Unset
-        if isinstance(self.stop_loss_timeout_seconds, Unset):
-            stop_loss_timeout_seconds = UNSET
-        else:
-            stop_loss_timeout_seconds = self.stop_loss_timeout_seconds
-
-        stop_loss_timeout_enabled = self.stop_loss_timeout_enabled
-
-        panic_sellable = self.panic_sellable
-
-        editable = self.editable
-
-        finished = self.finished
-
-        cancellable = self.cancellable
-
-        created_at = self.created_at
-
-        updated_at: None | str | Unset
-        if isinstance(self.updated_at, Unset):
-            updated_at = UNSET
-        else:
-            updated_at = self.updated_at
-
-        trailing_stop_loss_last_price_updated_at: None | str | Unset
-        if isinstance(self.trailing_stop_loss_last_price_updated_at, Unset):
-            trailing_stop_loss_last_price_updated_at = UNSET
-        else:
-            trailing_stop_loss_last_price_updated_at = self.trailing_stop_loss_last_price_updated_at
-
-        trailing_take_profit_last_price_updated_at: None | str | Unset
-        if isinstance(self.trailing_take_profit_last_price_updated_at, Unset):
-            trailing_take_profit_last_price_updated_at = UNSET
-        else:
-            trailing_take_profit_last_price_updated_at = self.trailing_take_profit_last_price_updated_at
-
-        closed_at: None | str | Unset
-        if isinstance(self.closed_at, Unset):
-            closed_at = UNSET
-        else:
-            closed_at = self.closed_at
-
-        take_profit_price_condition: None | str | Unset
-        if isinstance(self.take_profit_price_condition, Unset):
-            take_profit_price_condition = UNSET
-        elif isinstance(self.take_profit_price_condition, Decimal):
-            take_profit_price_condition = decimal_to_wire(self.take_profit_price_condition)
-        else:
-            take_profit_price_condition = self.take_profit_price_condition
-
-        take_profit_price_order: None | str | Unset
-        if isinstance(self.take_profit_price_order, Unset):
-            take_profit_price_order = UNSET
-        elif isinstance(self.take_profit_price_order, Decimal):
-            take_profit_price_order = decimal_to_wire(self.take_profit_price_order)
-        else:
-            take_profit_price_order = self.take_profit_price_order
-
-        stop_loss_price_condition: None | str | Unset
-        if isinstance(self.stop_loss_price_condition, Unset):
-            stop_loss_price_condition = UNSET
-        elif isinstance(self.stop_loss_price_condition, Decimal):
-            stop_loss_price_condition = decimal_to_wire(self.stop_loss_price_condition)
-        else:
-            stop_loss_price_condition = self.stop_loss_price_condition
-
-        stop_loss_price_order: None | str | Unset
-        if isinstance(self.stop_loss_price_order, Unset):
-            stop_loss_price_order = UNSET
-        elif isinstance(self.stop_loss_price_order, Decimal):
-            stop_loss_price_order = decimal_to_wire(self.stop_loss_price_order)
-        else:
-            stop_loss_price_order = self.stop_loss_price_order
-
-        units_to_buy: None | str | Unset
-        if isinstance(self.units_to_buy, Unset):
-            units_to_buy = UNSET
-        elif isinstance(self.units_to_buy, Decimal):
-            units_to_buy = decimal_to_wire(self.units_to_buy)
-        else:
-            units_to_buy = self.units_to_buy
-
-        buy_price: None | str | Unset
-        if isinstance(self.buy_price, Unset):
-            buy_price = UNSET
-        elif isinstance(self.buy_price, Decimal):
-            buy_price = decimal_to_wire(self.buy_price)
-        else:
-            buy_price = self.buy_price
-
-        total: None | str | Unset
-        if isinstance(self.total, Unset):
-            total = UNSET
-        elif isinstance(self.total, Decimal):
-            total = decimal_to_wire(self.total)
-        else:
-            total = self.total
-
-        average_buy_price: None | str | Unset
-        if isinstance(self.average_buy_price, Unset):
-            average_buy_price = UNSET
-        elif isinstance(self.average_buy_price, Decimal):
-            average_buy_price = decimal_to_wire(self.average_buy_price)
-        else:
-            average_buy_price = self.average_buy_price
-
-        average_sell_price: None | str | Unset
-        if isinstance(self.average_sell_price, Unset):
-            average_sell_price = UNSET
-        elif isinstance(self.average_sell_price, Decimal):
-            average_sell_price = decimal_to_wire(self.average_sell_price)
-        else:
-            average_sell_price = self.average_sell_price
-
-        error_message: None | str | Unset
-        if isinstance(self.error_message, Unset):
-            error_message = UNSET
-        else:
-            error_message = self.error_message
-
-        trailing_take_profit_step: None | str | Unset
-        if isinstance(self.trailing_take_profit_step, Unset):
-            trailing_take_profit_step = UNSET
-        elif isinstance(self.trailing_take_profit_step, Decimal):
-            trailing_take_profit_step = decimal_to_wire(self.trailing_take_profit_step)
-        else:
-            trailing_take_profit_step = self.trailing_take_profit_step
-
-        stop_loss_price_method: None | str | Unset
-        if isinstance(self.stop_loss_price_method, Unset):
-            stop_loss_price_method = UNSET
-        else:
-            stop_loss_price_method = self.stop_loss_price_method
-
-        take_profit_price_method: None | str | Unset
-        if isinstance(self.take_profit_price_method, Unset):
-            take_profit_price_method = UNSET
-        else:
-            take_profit_price_method = self.take_profit_price_method
-
-        trailing_stop_loss_last_price: None | str | Unset
-        if isinstance(self.trailing_stop_loss_last_price, Unset):
-            trailing_stop_loss_last_price = UNSET
-        elif isinstance(self.trailing_stop_loss_last_price, Decimal):
-            trailing_stop_loss_last_price = decimal_to_wire(self.trailing_stop_loss_last_price)
-        else:
-            trailing_stop_loss_last_price = self.trailing_stop_loss_last_price
-
-        trailing_take_profit_last_price: None | str | Unset
-        if isinstance(self.trailing_take_profit_last_price, Unset):
-            trailing_take_profit_last_price = UNSET
-        elif isinstance(self.trailing_take_profit_last_price, Decimal):
-            trailing_take_profit_last_price = decimal_to_wire(self.trailing_take_profit_last_price)
-        else:
-            trailing_take_profit_last_price = self.trailing_take_profit_last_price
-
-        note: None | str | Unset
-        if isinstance(self.note, Unset):
-            note = UNSET
-        else:
-            note = self.note
-
-        buy_method: None | str | Unset
-        if isinstance(self.buy_method, Unset):
-            buy_method = UNSET
-        else:
-            buy_method = self.buy_method
-
-        take_profit_type: None | str | Unset
-        if isinstance(self.take_profit_type, Unset):
-            take_profit_type = UNSET
-        else:
-            take_profit_type = self.take_profit_type
-
-        stop_loss_type: None | str | Unset
-        if isinstance(self.stop_loss_type, Unset):
-            stop_loss_type = UNSET
-        else:
-            stop_loss_type = self.stop_loss_type
-
-        stop_loss_sell_method: None | str | Unset
-        if isinstance(self.stop_loss_sell_method, Unset):
-            stop_loss_sell_method = UNSET
-        else:
-            stop_loss_sell_method = self.stop_loss_sell_method
-
-        take_profit_sell_method: None | str | Unset
-        if isinstance(self.take_profit_sell_method, Unset):
-            take_profit_sell_method = UNSET
-        else:
-            take_profit_sell_method = self.take_profit_sell_method
-
-        take_profit_sell_order_price: None | str | Unset
-        if isinstance(self.take_profit_sell_order_price, Unset):
-            take_profit_sell_order_price = UNSET
-        elif isinstance(self.take_profit_sell_order_price, Decimal):
-            take_profit_sell_order_price = decimal_to_wire(self.take_profit_sell_order_price)
-        else:
-            take_profit_sell_order_price = self.take_profit_sell_order_price
-
-        stop_loss_sell_order_price: None | str | Unset
-        if isinstance(self.stop_loss_sell_order_price, Unset):
-            stop_loss_sell_order_price = UNSET
-        elif isinstance(self.stop_loss_sell_order_price, Decimal):
-            stop_loss_sell_order_price = decimal_to_wire(self.stop_loss_sell_order_price)
-        else:
-            stop_loss_sell_order_price = self.stop_loss_sell_order_price
-
-        trailing_buy_step: None | str | Unset
-        if isinstance(self.trailing_buy_step, Unset):
-            trailing_buy_step = UNSET
-        elif isinstance(self.trailing_buy_step, Decimal):
-            trailing_buy_step = decimal_to_wire(self.trailing_buy_step)
-        else:
-            trailing_buy_step = self.trailing_buy_step
-
-        profit_percentage: None | str | Unset
-        if isinstance(self.profit_percentage, Unset):
-            profit_percentage = UNSET
-        elif isinstance(self.profit_percentage, Decimal):
-            profit_percentage = decimal_to_wire(self.profit_percentage)
-        else:
-            profit_percentage = self.profit_percentage
-
-        current_price: None | str | Unset
-        if isinstance(self.current_price, Unset):
-            current_price = UNSET
-        elif isinstance(self.current_price, Decimal):
-            current_price = decimal_to_wire(self.current_price)
-        else:
-            current_price = self.current_price
-
-        account_market: None | str | Unset
-        if isinstance(self.account_market, Unset):
-            account_market = UNSET
-        else:
-            account_market = self.account_market
-
-        account_name: None | str | Unset
-        if isinstance(self.account_name, Unset):
-            account_name = UNSET
-        else:
-            account_name = self.account_name
-
-        from_currency_code: None | str | Unset
-        if isinstance(self.from_currency_code, Unset):
-            from_currency_code = UNSET
-        else:
-            from_currency_code = self.from_currency_code
-
-        from_currency_name: None | str | Unset
-        if isinstance(self.from_currency_name, Unset):
-            from_currency_name = UNSET
-        else:
-            from_currency_name = self.from_currency_name
-
-        from_currency_display_name: None | str | Unset
-        if isinstance(self.from_currency_display_name, Unset):
-            from_currency_display_name = UNSET
-        else:
-            from_currency_display_name = self.from_currency_display_name
-
-        to_currency_code: None | str | Unset
-        if isinstance(self.to_currency_code, Unset):
-            to_currency_code = UNSET
-        else:
-            to_currency_code = self.to_currency_code
-
-        to_currency_name: None | str | Unset
-        if isinstance(self.to_currency_name, Unset):
-            to_currency_name = UNSET
-        else:
-            to_currency_name = self.to_currency_name
-
-        to_currency_display_name: None | str | Unset
-        if isinstance(self.to_currency_display_name, Unset):
-            to_currency_display_name = UNSET
-        else:
-            to_currency_display_name = self.to_currency_display_name
-
-        usd_profit: None | str | Unset
-        if isinstance(self.usd_profit, Unset):
-            usd_profit = UNSET
-        elif isinstance(self.usd_profit, Decimal):
-            usd_profit = decimal_to_wire(self.usd_profit)
-        else:
-            usd_profit = self.usd_profit
-
-        smart_trade_steps: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.smart_trade_steps, Unset):
-            smart_trade_steps = []
-            for smart_trade_steps_item_data in self.smart_trade_steps:
-                smart_trade_steps_item = smart_trade_steps_item_data.to_dict()
-                smart_trade_steps.append(smart_trade_steps_item)
-
-        take_profit_steps: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.take_profit_steps, Unset):
-            take_profit_steps = []
-            for take_profit_steps_item_data in self.take_profit_steps:
-                take_profit_steps_item = take_profit_steps_item_data.to_dict()
-                take_profit_steps.append(take_profit_steps_item)
-
-        stop_loss_steps: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.stop_loss_steps, Unset):
-            stop_loss_steps = []
-            for stop_loss_steps_item_data in self.stop_loss_steps:
-                stop_loss_steps_item = stop_loss_steps_item_data.to_dict()
-                stop_loss_steps.append(stop_loss_steps_item)
-
-        buy_steps: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.buy_steps, Unset):
-            buy_steps = []
-            for buy_steps_item_data in self.buy_steps:
-                buy_steps_item = buy_steps_item_data.to_dict()
-                buy_steps.append(buy_steps_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -561,121 +395,403 @@ class SmartTradeV1:
                 "type": type_,
             }
         )
-        if trailing_stop_loss is not UNSET:
+        if self.trailing_stop_loss is not None:
+            trailing_stop_loss = self.trailing_stop_loss
             field_dict["trailing_stop_loss"] = trailing_stop_loss
-        if from_currency_id is not UNSET:
+        elif "trailing_stop_loss" not in self._absent:
+            field_dict["trailing_stop_loss"] = None
+        if self.from_currency_id is not None:
+            from_currency_id: int | None
+            from_currency_id = self.from_currency_id
             field_dict["from_currency_id"] = from_currency_id
-        if trailing_stop_loss_condition_percentage is not UNSET:
+        elif "from_currency_id" not in self._absent:
+            field_dict["from_currency_id"] = None
+        if self.trailing_stop_loss_condition_percentage is not None:
+            trailing_stop_loss_condition_percentage: None | str
+            if isinstance(self.trailing_stop_loss_condition_percentage, Decimal):
+                trailing_stop_loss_condition_percentage = decimal_to_wire(self.trailing_stop_loss_condition_percentage)
+            else:
+                trailing_stop_loss_condition_percentage = self.trailing_stop_loss_condition_percentage
             field_dict["trailing_stop_loss_condition_percentage"] = trailing_stop_loss_condition_percentage
-        if trailing_take_profit is not UNSET:
+        elif "trailing_stop_loss_condition_percentage" not in self._absent:
+            field_dict["trailing_stop_loss_condition_percentage"] = None
+        if self.trailing_take_profit is not None:
+            trailing_take_profit = self.trailing_take_profit
             field_dict["trailing_take_profit"] = trailing_take_profit
-        if stop_loss_enabled is not UNSET:
+        elif "trailing_take_profit" not in self._absent:
+            field_dict["trailing_take_profit"] = None
+        if self.stop_loss_enabled is not None:
+            stop_loss_enabled = self.stop_loss_enabled
             field_dict["stop_loss_enabled"] = stop_loss_enabled
-        if panic_sell_market_order_id is not UNSET:
+        elif "stop_loss_enabled" not in self._absent:
+            field_dict["stop_loss_enabled"] = None
+        if self.panic_sell_market_order_id is not None:
+            panic_sell_market_order_id: int | None
+            panic_sell_market_order_id = self.panic_sell_market_order_id
             field_dict["panic_sell_market_order_id"] = panic_sell_market_order_id
-        if take_profit_enabled is not UNSET:
+        elif "panic_sell_market_order_id" not in self._absent:
+            field_dict["panic_sell_market_order_id"] = None
+        if self.take_profit_enabled is not None:
+            take_profit_enabled = self.take_profit_enabled
             field_dict["take_profit_enabled"] = take_profit_enabled
-        if trailing_buy_enabled is not UNSET:
+        elif "take_profit_enabled" not in self._absent:
+            field_dict["take_profit_enabled"] = None
+        if self.trailing_buy_enabled is not None:
+            trailing_buy_enabled = self.trailing_buy_enabled
             field_dict["trailing_buy_enabled"] = trailing_buy_enabled
-        if stop_loss_timeout_seconds is not UNSET:
+        elif "trailing_buy_enabled" not in self._absent:
+            field_dict["trailing_buy_enabled"] = None
+        if self.stop_loss_timeout_seconds is not None:
+            stop_loss_timeout_seconds: int | None
+            stop_loss_timeout_seconds = self.stop_loss_timeout_seconds
             field_dict["stop_loss_timeout_seconds"] = stop_loss_timeout_seconds
-        if stop_loss_timeout_enabled is not UNSET:
+        elif "stop_loss_timeout_seconds" not in self._absent:
+            field_dict["stop_loss_timeout_seconds"] = None
+        if self.stop_loss_timeout_enabled is not None:
+            stop_loss_timeout_enabled = self.stop_loss_timeout_enabled
             field_dict["stop_loss_timeout_enabled"] = stop_loss_timeout_enabled
-        if panic_sellable is not UNSET:
+        elif "stop_loss_timeout_enabled" not in self._absent:
+            field_dict["stop_loss_timeout_enabled"] = None
+        if self.panic_sellable is not None:
+            panic_sellable = self.panic_sellable
             field_dict["panic_sellable"] = panic_sellable
-        if editable is not UNSET:
+        elif "panic_sellable" not in self._absent:
+            field_dict["panic_sellable"] = None
+        if self.editable is not None:
+            editable = self.editable
             field_dict["editable"] = editable
-        if finished is not UNSET:
+        elif "editable" not in self._absent:
+            field_dict["editable"] = None
+        if self.finished is not None:
+            finished = self.finished
             field_dict["finished"] = finished
-        if cancellable is not UNSET:
+        elif "finished" not in self._absent:
+            field_dict["finished"] = None
+        if self.cancellable is not None:
+            cancellable = self.cancellable
             field_dict["cancellable"] = cancellable
-        if created_at is not UNSET:
+        elif "cancellable" not in self._absent:
+            field_dict["cancellable"] = None
+        if self.created_at is not None:
+            created_at = self.created_at
             field_dict["created_at"] = created_at
-        if updated_at is not UNSET:
+        elif "created_at" not in self._absent:
+            field_dict["created_at"] = None
+        if self.updated_at is not None:
+            updated_at: None | str
+            updated_at = self.updated_at
             field_dict["updated_at"] = updated_at
-        if trailing_stop_loss_last_price_updated_at is not UNSET:
+        elif "updated_at" not in self._absent:
+            field_dict["updated_at"] = None
+        if self.trailing_stop_loss_last_price_updated_at is not None:
+            trailing_stop_loss_last_price_updated_at: None | str
+            trailing_stop_loss_last_price_updated_at = self.trailing_stop_loss_last_price_updated_at
             field_dict["trailing_stop_loss_last_price_updated_at"] = trailing_stop_loss_last_price_updated_at
-        if trailing_take_profit_last_price_updated_at is not UNSET:
+        elif "trailing_stop_loss_last_price_updated_at" not in self._absent:
+            field_dict["trailing_stop_loss_last_price_updated_at"] = None
+        if self.trailing_take_profit_last_price_updated_at is not None:
+            trailing_take_profit_last_price_updated_at: None | str
+            trailing_take_profit_last_price_updated_at = self.trailing_take_profit_last_price_updated_at
             field_dict["trailing_take_profit_last_price_updated_at"] = trailing_take_profit_last_price_updated_at
-        if closed_at is not UNSET:
+        elif "trailing_take_profit_last_price_updated_at" not in self._absent:
+            field_dict["trailing_take_profit_last_price_updated_at"] = None
+        if self.closed_at is not None:
+            closed_at: None | str
+            closed_at = self.closed_at
             field_dict["closed_at"] = closed_at
-        if take_profit_price_condition is not UNSET:
+        elif "closed_at" not in self._absent:
+            field_dict["closed_at"] = None
+        if self.take_profit_price_condition is not None:
+            take_profit_price_condition: None | str
+            if isinstance(self.take_profit_price_condition, Decimal):
+                take_profit_price_condition = decimal_to_wire(self.take_profit_price_condition)
+            else:
+                take_profit_price_condition = self.take_profit_price_condition
             field_dict["take_profit_price_condition"] = take_profit_price_condition
-        if take_profit_price_order is not UNSET:
+        elif "take_profit_price_condition" not in self._absent:
+            field_dict["take_profit_price_condition"] = None
+        if self.take_profit_price_order is not None:
+            take_profit_price_order: None | str
+            if isinstance(self.take_profit_price_order, Decimal):
+                take_profit_price_order = decimal_to_wire(self.take_profit_price_order)
+            else:
+                take_profit_price_order = self.take_profit_price_order
             field_dict["take_profit_price_order"] = take_profit_price_order
-        if stop_loss_price_condition is not UNSET:
+        elif "take_profit_price_order" not in self._absent:
+            field_dict["take_profit_price_order"] = None
+        if self.stop_loss_price_condition is not None:
+            stop_loss_price_condition: None | str
+            if isinstance(self.stop_loss_price_condition, Decimal):
+                stop_loss_price_condition = decimal_to_wire(self.stop_loss_price_condition)
+            else:
+                stop_loss_price_condition = self.stop_loss_price_condition
             field_dict["stop_loss_price_condition"] = stop_loss_price_condition
-        if stop_loss_price_order is not UNSET:
+        elif "stop_loss_price_condition" not in self._absent:
+            field_dict["stop_loss_price_condition"] = None
+        if self.stop_loss_price_order is not None:
+            stop_loss_price_order: None | str
+            if isinstance(self.stop_loss_price_order, Decimal):
+                stop_loss_price_order = decimal_to_wire(self.stop_loss_price_order)
+            else:
+                stop_loss_price_order = self.stop_loss_price_order
             field_dict["stop_loss_price_order"] = stop_loss_price_order
-        if units_to_buy is not UNSET:
+        elif "stop_loss_price_order" not in self._absent:
+            field_dict["stop_loss_price_order"] = None
+        if self.units_to_buy is not None:
+            units_to_buy: None | str
+            if isinstance(self.units_to_buy, Decimal):
+                units_to_buy = decimal_to_wire(self.units_to_buy)
+            else:
+                units_to_buy = self.units_to_buy
             field_dict["units_to_buy"] = units_to_buy
-        if buy_price is not UNSET:
+        elif "units_to_buy" not in self._absent:
+            field_dict["units_to_buy"] = None
+        if self.buy_price is not None:
+            buy_price: None | str
+            if isinstance(self.buy_price, Decimal):
+                buy_price = decimal_to_wire(self.buy_price)
+            else:
+                buy_price = self.buy_price
             field_dict["buy_price"] = buy_price
-        if total is not UNSET:
+        elif "buy_price" not in self._absent:
+            field_dict["buy_price"] = None
+        if self.total is not None:
+            total: None | str
+            if isinstance(self.total, Decimal):
+                total = decimal_to_wire(self.total)
+            else:
+                total = self.total
             field_dict["total"] = total
-        if average_buy_price is not UNSET:
+        elif "total" not in self._absent:
+            field_dict["total"] = None
+        if self.average_buy_price is not None:
+            average_buy_price: None | str
+            if isinstance(self.average_buy_price, Decimal):
+                average_buy_price = decimal_to_wire(self.average_buy_price)
+            else:
+                average_buy_price = self.average_buy_price
             field_dict["average_buy_price"] = average_buy_price
-        if average_sell_price is not UNSET:
+        elif "average_buy_price" not in self._absent:
+            field_dict["average_buy_price"] = None
+        if self.average_sell_price is not None:
+            average_sell_price: None | str
+            if isinstance(self.average_sell_price, Decimal):
+                average_sell_price = decimal_to_wire(self.average_sell_price)
+            else:
+                average_sell_price = self.average_sell_price
             field_dict["average_sell_price"] = average_sell_price
-        if error_message is not UNSET:
+        elif "average_sell_price" not in self._absent:
+            field_dict["average_sell_price"] = None
+        if self.error_message is not None:
+            error_message: None | str
+            error_message = self.error_message
             field_dict["error_message"] = error_message
-        if trailing_take_profit_step is not UNSET:
+        elif "error_message" not in self._absent:
+            field_dict["error_message"] = None
+        if self.trailing_take_profit_step is not None:
+            trailing_take_profit_step: None | str
+            if isinstance(self.trailing_take_profit_step, Decimal):
+                trailing_take_profit_step = decimal_to_wire(self.trailing_take_profit_step)
+            else:
+                trailing_take_profit_step = self.trailing_take_profit_step
             field_dict["trailing_take_profit_step"] = trailing_take_profit_step
-        if stop_loss_price_method is not UNSET:
+        elif "trailing_take_profit_step" not in self._absent:
+            field_dict["trailing_take_profit_step"] = None
+        if self.stop_loss_price_method is not None:
+            stop_loss_price_method: None | str
+            stop_loss_price_method = self.stop_loss_price_method
             field_dict["stop_loss_price_method"] = stop_loss_price_method
-        if take_profit_price_method is not UNSET:
+        elif "stop_loss_price_method" not in self._absent:
+            field_dict["stop_loss_price_method"] = None
+        if self.take_profit_price_method is not None:
+            take_profit_price_method: None | str
+            take_profit_price_method = self.take_profit_price_method
             field_dict["take_profit_price_method"] = take_profit_price_method
-        if trailing_stop_loss_last_price is not UNSET:
+        elif "take_profit_price_method" not in self._absent:
+            field_dict["take_profit_price_method"] = None
+        if self.trailing_stop_loss_last_price is not None:
+            trailing_stop_loss_last_price: None | str
+            if isinstance(self.trailing_stop_loss_last_price, Decimal):
+                trailing_stop_loss_last_price = decimal_to_wire(self.trailing_stop_loss_last_price)
+            else:
+                trailing_stop_loss_last_price = self.trailing_stop_loss_last_price
             field_dict["trailing_stop_loss_last_price"] = trailing_stop_loss_last_price
-        if trailing_take_profit_last_price is not UNSET:
+        elif "trailing_stop_loss_last_price" not in self._absent:
+            field_dict["trailing_stop_loss_last_price"] = None
+        if self.trailing_take_profit_last_price is not None:
+            trailing_take_profit_last_price: None | str
+            if isinstance(self.trailing_take_profit_last_price, Decimal):
+                trailing_take_profit_last_price = decimal_to_wire(self.trailing_take_profit_last_price)
+            else:
+                trailing_take_profit_last_price = self.trailing_take_profit_last_price
             field_dict["trailing_take_profit_last_price"] = trailing_take_profit_last_price
-        if note is not UNSET:
+        elif "trailing_take_profit_last_price" not in self._absent:
+            field_dict["trailing_take_profit_last_price"] = None
+        if self.note is not None:
+            note: None | str
+            note = self.note
             field_dict["note"] = note
-        if buy_method is not UNSET:
+        elif "note" not in self._absent:
+            field_dict["note"] = None
+        if self.buy_method is not None:
+            buy_method: None | str
+            buy_method = self.buy_method
             field_dict["buy_method"] = buy_method
-        if take_profit_type is not UNSET:
+        elif "buy_method" not in self._absent:
+            field_dict["buy_method"] = None
+        if self.take_profit_type is not None:
+            take_profit_type: None | str
+            take_profit_type = self.take_profit_type
             field_dict["take_profit_type"] = take_profit_type
-        if stop_loss_type is not UNSET:
+        elif "take_profit_type" not in self._absent:
+            field_dict["take_profit_type"] = None
+        if self.stop_loss_type is not None:
+            stop_loss_type: None | str
+            stop_loss_type = self.stop_loss_type
             field_dict["stop_loss_type"] = stop_loss_type
-        if stop_loss_sell_method is not UNSET:
+        elif "stop_loss_type" not in self._absent:
+            field_dict["stop_loss_type"] = None
+        if self.stop_loss_sell_method is not None:
+            stop_loss_sell_method: None | str
+            stop_loss_sell_method = self.stop_loss_sell_method
             field_dict["stop_loss_sell_method"] = stop_loss_sell_method
-        if take_profit_sell_method is not UNSET:
+        elif "stop_loss_sell_method" not in self._absent:
+            field_dict["stop_loss_sell_method"] = None
+        if self.take_profit_sell_method is not None:
+            take_profit_sell_method: None | str
+            take_profit_sell_method = self.take_profit_sell_method
             field_dict["take_profit_sell_method"] = take_profit_sell_method
-        if take_profit_sell_order_price is not UNSET:
+        elif "take_profit_sell_method" not in self._absent:
+            field_dict["take_profit_sell_method"] = None
+        if self.take_profit_sell_order_price is not None:
+            take_profit_sell_order_price: None | str
+            if isinstance(self.take_profit_sell_order_price, Decimal):
+                take_profit_sell_order_price = decimal_to_wire(self.take_profit_sell_order_price)
+            else:
+                take_profit_sell_order_price = self.take_profit_sell_order_price
             field_dict["take_profit_sell_order_price"] = take_profit_sell_order_price
-        if stop_loss_sell_order_price is not UNSET:
+        elif "take_profit_sell_order_price" not in self._absent:
+            field_dict["take_profit_sell_order_price"] = None
+        if self.stop_loss_sell_order_price is not None:
+            stop_loss_sell_order_price: None | str
+            if isinstance(self.stop_loss_sell_order_price, Decimal):
+                stop_loss_sell_order_price = decimal_to_wire(self.stop_loss_sell_order_price)
+            else:
+                stop_loss_sell_order_price = self.stop_loss_sell_order_price
             field_dict["stop_loss_sell_order_price"] = stop_loss_sell_order_price
-        if trailing_buy_step is not UNSET:
+        elif "stop_loss_sell_order_price" not in self._absent:
+            field_dict["stop_loss_sell_order_price"] = None
+        if self.trailing_buy_step is not None:
+            trailing_buy_step: None | str
+            if isinstance(self.trailing_buy_step, Decimal):
+                trailing_buy_step = decimal_to_wire(self.trailing_buy_step)
+            else:
+                trailing_buy_step = self.trailing_buy_step
             field_dict["trailing_buy_step"] = trailing_buy_step
-        if profit_percentage is not UNSET:
+        elif "trailing_buy_step" not in self._absent:
+            field_dict["trailing_buy_step"] = None
+        if self.profit_percentage is not None:
+            profit_percentage: None | str
+            if isinstance(self.profit_percentage, Decimal):
+                profit_percentage = decimal_to_wire(self.profit_percentage)
+            else:
+                profit_percentage = self.profit_percentage
             field_dict["profit_percentage"] = profit_percentage
-        if current_price is not UNSET:
+        elif "profit_percentage" not in self._absent:
+            field_dict["profit_percentage"] = None
+        if self.current_price is not None:
+            current_price: None | str
+            if isinstance(self.current_price, Decimal):
+                current_price = decimal_to_wire(self.current_price)
+            else:
+                current_price = self.current_price
             field_dict["current_price"] = current_price
-        if account_market is not UNSET:
+        elif "current_price" not in self._absent:
+            field_dict["current_price"] = None
+        if self.account_market is not None:
+            account_market: None | str
+            account_market = self.account_market
             field_dict["account_market"] = account_market
-        if account_name is not UNSET:
+        elif "account_market" not in self._absent:
+            field_dict["account_market"] = None
+        if self.account_name is not None:
+            account_name: None | str
+            account_name = self.account_name
             field_dict["account_name"] = account_name
-        if from_currency_code is not UNSET:
+        elif "account_name" not in self._absent:
+            field_dict["account_name"] = None
+        if self.from_currency_code is not None:
+            from_currency_code: None | str
+            from_currency_code = self.from_currency_code
             field_dict["from_currency_code"] = from_currency_code
-        if from_currency_name is not UNSET:
+        elif "from_currency_code" not in self._absent:
+            field_dict["from_currency_code"] = None
+        if self.from_currency_name is not None:
+            from_currency_name: None | str
+            from_currency_name = self.from_currency_name
             field_dict["from_currency_name"] = from_currency_name
-        if from_currency_display_name is not UNSET:
+        elif "from_currency_name" not in self._absent:
+            field_dict["from_currency_name"] = None
+        if self.from_currency_display_name is not None:
+            from_currency_display_name: None | str
+            from_currency_display_name = self.from_currency_display_name
             field_dict["from_currency_display_name"] = from_currency_display_name
-        if to_currency_code is not UNSET:
+        elif "from_currency_display_name" not in self._absent:
+            field_dict["from_currency_display_name"] = None
+        if self.to_currency_code is not None:
+            to_currency_code: None | str
+            to_currency_code = self.to_currency_code
             field_dict["to_currency_code"] = to_currency_code
-        if to_currency_name is not UNSET:
+        elif "to_currency_code" not in self._absent:
+            field_dict["to_currency_code"] = None
+        if self.to_currency_name is not None:
+            to_currency_name: None | str
+            to_currency_name = self.to_currency_name
             field_dict["to_currency_name"] = to_currency_name
-        if to_currency_display_name is not UNSET:
+        elif "to_currency_name" not in self._absent:
+            field_dict["to_currency_name"] = None
+        if self.to_currency_display_name is not None:
+            to_currency_display_name: None | str
+            to_currency_display_name = self.to_currency_display_name
             field_dict["to_currency_display_name"] = to_currency_display_name
-        if usd_profit is not UNSET:
+        elif "to_currency_display_name" not in self._absent:
+            field_dict["to_currency_display_name"] = None
+        if self.usd_profit is not None:
+            usd_profit: None | str
+            if isinstance(self.usd_profit, Decimal):
+                usd_profit = decimal_to_wire(self.usd_profit)
+            else:
+                usd_profit = self.usd_profit
             field_dict["usd_profit"] = usd_profit
-        if smart_trade_steps is not UNSET:
+        elif "usd_profit" not in self._absent:
+            field_dict["usd_profit"] = None
+        if self.smart_trade_steps or "smart_trade_steps" not in self._absent:
+            smart_trade_steps = []
+            for smart_trade_steps_item_data in self.smart_trade_steps:
+                smart_trade_steps_item = smart_trade_steps_item_data.to_dict()
+                smart_trade_steps.append(smart_trade_steps_item)
+
             field_dict["smart_trade_steps"] = smart_trade_steps
-        if take_profit_steps is not UNSET:
+        if self.take_profit_steps or "take_profit_steps" not in self._absent:
+            take_profit_steps = []
+            for take_profit_steps_item_data in self.take_profit_steps:
+                take_profit_steps_item = take_profit_steps_item_data.to_dict()
+                take_profit_steps.append(take_profit_steps_item)
+
             field_dict["take_profit_steps"] = take_profit_steps
-        if stop_loss_steps is not UNSET:
+        if self.stop_loss_steps or "stop_loss_steps" not in self._absent:
+            stop_loss_steps = []
+            for stop_loss_steps_item_data in self.stop_loss_steps:
+                stop_loss_steps_item = stop_loss_steps_item_data.to_dict()
+                stop_loss_steps.append(stop_loss_steps_item)
+
             field_dict["stop_loss_steps"] = stop_loss_steps
-        if buy_steps is not UNSET:
+        if self.buy_steps or "buy_steps" not in self._absent:
+            buy_steps = []
+            for buy_steps_item_data in self.buy_steps:
+                buy_steps_item = buy_steps_item_data.to_dict()
+                buy_steps.append(buy_steps_item)
+
             field_dict["buy_steps"] = buy_steps
 
         return field_dict
@@ -701,330 +817,657 @@ class SmartTradeV1:
 
             type_ = d.pop("type")
 
-            trailing_stop_loss = d.pop("trailing_stop_loss", UNSET)
+            trailing_stop_loss = d.pop("trailing_stop_loss", None)
 
-            from_currency_id: int | None | Unset = d.pop("from_currency_id", UNSET)
+            _from_currency_id = d.pop("from_currency_id", UNSET)
+            from_currency_id: int | None
+            if _from_currency_id is UNSET:
+                from_currency_id = None
+            else:
+                from_currency_id_parsed: int | None = _from_currency_id
+
+                from_currency_id = from_currency_id_parsed
 
             _trailing_stop_loss_condition_percentage = d.pop("trailing_stop_loss_condition_percentage", UNSET)
-            trailing_stop_loss_condition_percentage: Decimal | None | Unset
-            if _trailing_stop_loss_condition_percentage is None or _trailing_stop_loss_condition_percentage is UNSET:
-                trailing_stop_loss_condition_percentage = _trailing_stop_loss_condition_percentage
+            trailing_stop_loss_condition_percentage: Decimal | None
+            if _trailing_stop_loss_condition_percentage is UNSET:
+                trailing_stop_loss_condition_percentage = None
             else:
-                trailing_stop_loss_condition_percentage = (
-                    Decimal(_trailing_stop_loss_condition_percentage)
-                    if type(_trailing_stop_loss_condition_percentage) is str
-                    and is_plain_decimal_text(_trailing_stop_loss_condition_percentage)
-                    else decimal_from_wire(
-                        _trailing_stop_loss_condition_percentage, "trailing_stop_loss_condition_percentage"
+                _trailing_stop_loss_condition_percentage_parsed = _trailing_stop_loss_condition_percentage
+                trailing_stop_loss_condition_percentage_parsed: Decimal | None
+                if _trailing_stop_loss_condition_percentage_parsed is None:
+                    trailing_stop_loss_condition_percentage_parsed = _trailing_stop_loss_condition_percentage_parsed
+                else:
+                    trailing_stop_loss_condition_percentage_parsed = (
+                        Decimal(_trailing_stop_loss_condition_percentage_parsed)
+                        if type(_trailing_stop_loss_condition_percentage_parsed) is str
+                        and is_plain_decimal_text(_trailing_stop_loss_condition_percentage_parsed)
+                        else decimal_from_wire(
+                            _trailing_stop_loss_condition_percentage_parsed, "trailing_stop_loss_condition_percentage"
+                        )
                     )
+
+                trailing_stop_loss_condition_percentage = trailing_stop_loss_condition_percentage_parsed
+
+            trailing_take_profit = d.pop("trailing_take_profit", None)
+
+            stop_loss_enabled = d.pop("stop_loss_enabled", None)
+
+            _panic_sell_market_order_id = d.pop("panic_sell_market_order_id", UNSET)
+            panic_sell_market_order_id: int | None
+            if _panic_sell_market_order_id is UNSET:
+                panic_sell_market_order_id = None
+            else:
+                panic_sell_market_order_id_parsed: int | None = _panic_sell_market_order_id
+
+                panic_sell_market_order_id = panic_sell_market_order_id_parsed
+
+            take_profit_enabled = d.pop("take_profit_enabled", None)
+
+            trailing_buy_enabled = d.pop("trailing_buy_enabled", None)
+
+            _stop_loss_timeout_seconds = d.pop("stop_loss_timeout_seconds", UNSET)
+            stop_loss_timeout_seconds: int | None
+            if _stop_loss_timeout_seconds is UNSET:
+                stop_loss_timeout_seconds = None
+            else:
+                stop_loss_timeout_seconds_parsed: int | None = _stop_loss_timeout_seconds
+
+                stop_loss_timeout_seconds = stop_loss_timeout_seconds_parsed
+
+            stop_loss_timeout_enabled = d.pop("stop_loss_timeout_enabled", None)
+
+            panic_sellable = d.pop("panic_sellable", None)
+
+            editable = d.pop("editable", None)
+
+            finished = d.pop("finished", None)
+
+            cancellable = d.pop("cancellable", None)
+
+            created_at = d.pop("created_at", None)
+
+            _updated_at = d.pop("updated_at", UNSET)
+            updated_at: None | str
+            if _updated_at is UNSET:
+                updated_at = None
+            else:
+                updated_at_parsed: None | str = _updated_at
+
+                updated_at = updated_at_parsed
+
+            _trailing_stop_loss_last_price_updated_at = d.pop("trailing_stop_loss_last_price_updated_at", UNSET)
+            trailing_stop_loss_last_price_updated_at: None | str
+            if _trailing_stop_loss_last_price_updated_at is UNSET:
+                trailing_stop_loss_last_price_updated_at = None
+            else:
+                trailing_stop_loss_last_price_updated_at_parsed: None | str = _trailing_stop_loss_last_price_updated_at
+
+                trailing_stop_loss_last_price_updated_at = trailing_stop_loss_last_price_updated_at_parsed
+
+            _trailing_take_profit_last_price_updated_at = d.pop("trailing_take_profit_last_price_updated_at", UNSET)
+            trailing_take_profit_last_price_updated_at: None | str
+            if _trailing_take_profit_last_price_updated_at is UNSET:
+                trailing_take_profit_last_price_updated_at = None
+            else:
+                trailing_take_profit_last_price_updated_at_parsed: None | str = (
+                    _trailing_take_profit_last_price_updated_at
                 )
 
-            trailing_take_profit = d.pop("trailing_take_profit", UNSET)
+                trailing_take_profit_last_price_updated_at = trailing_take_profit_last_price_updated_at_parsed
 
-            stop_loss_enabled = d.pop("stop_loss_enabled", UNSET)
+            _closed_at = d.pop("closed_at", UNSET)
+            closed_at: None | str
+            if _closed_at is UNSET:
+                closed_at = None
+            else:
+                closed_at_parsed: None | str = _closed_at
 
-            panic_sell_market_order_id: int | None | Unset = d.pop("panic_sell_market_order_id", UNSET)
-
-            take_profit_enabled = d.pop("take_profit_enabled", UNSET)
-
-            trailing_buy_enabled = d.pop("trailing_buy_enabled", UNSET)
-
-            stop_loss_timeout_seconds: int | None | Unset = d.pop("stop_loss_timeout_seconds", UNSET)
-
-            stop_loss_timeout_enabled = d.pop("stop_loss_timeout_enabled", UNSET)
-
-            panic_sellable = d.pop("panic_sellable", UNSET)
-
-            editable = d.pop("editable", UNSET)
-
-            finished = d.pop("finished", UNSET)
-
-            cancellable = d.pop("cancellable", UNSET)
-
-            created_at = d.pop("created_at", UNSET)
-
-            updated_at: None | str | Unset = d.pop("updated_at", UNSET)
-
-            trailing_stop_loss_last_price_updated_at: None | str | Unset = d.pop(
-                "trailing_stop_loss_last_price_updated_at", UNSET
-            )
-
-            trailing_take_profit_last_price_updated_at: None | str | Unset = d.pop(
-                "trailing_take_profit_last_price_updated_at", UNSET
-            )
-
-            closed_at: None | str | Unset = d.pop("closed_at", UNSET)
+                closed_at = closed_at_parsed
 
             _take_profit_price_condition = d.pop("take_profit_price_condition", UNSET)
-            take_profit_price_condition: Decimal | None | Unset
-            if _take_profit_price_condition is None or _take_profit_price_condition is UNSET:
-                take_profit_price_condition = _take_profit_price_condition
+            take_profit_price_condition: Decimal | None
+            if _take_profit_price_condition is UNSET:
+                take_profit_price_condition = None
             else:
-                take_profit_price_condition = (
-                    Decimal(_take_profit_price_condition)
-                    if type(_take_profit_price_condition) is str and is_plain_decimal_text(_take_profit_price_condition)
-                    else decimal_from_wire(_take_profit_price_condition, "take_profit_price_condition")
-                )
+                _take_profit_price_condition_parsed = _take_profit_price_condition
+                take_profit_price_condition_parsed: Decimal | None
+                if _take_profit_price_condition_parsed is None:
+                    take_profit_price_condition_parsed = _take_profit_price_condition_parsed
+                else:
+                    take_profit_price_condition_parsed = (
+                        Decimal(_take_profit_price_condition_parsed)
+                        if type(_take_profit_price_condition_parsed) is str
+                        and is_plain_decimal_text(_take_profit_price_condition_parsed)
+                        else decimal_from_wire(_take_profit_price_condition_parsed, "take_profit_price_condition")
+                    )
+
+                take_profit_price_condition = take_profit_price_condition_parsed
 
             _take_profit_price_order = d.pop("take_profit_price_order", UNSET)
-            take_profit_price_order: Decimal | None | Unset
-            if _take_profit_price_order is None or _take_profit_price_order is UNSET:
-                take_profit_price_order = _take_profit_price_order
+            take_profit_price_order: Decimal | None
+            if _take_profit_price_order is UNSET:
+                take_profit_price_order = None
             else:
-                take_profit_price_order = (
-                    Decimal(_take_profit_price_order)
-                    if type(_take_profit_price_order) is str and is_plain_decimal_text(_take_profit_price_order)
-                    else decimal_from_wire(_take_profit_price_order, "take_profit_price_order")
-                )
+                _take_profit_price_order_parsed = _take_profit_price_order
+                take_profit_price_order_parsed: Decimal | None
+                if _take_profit_price_order_parsed is None:
+                    take_profit_price_order_parsed = _take_profit_price_order_parsed
+                else:
+                    take_profit_price_order_parsed = (
+                        Decimal(_take_profit_price_order_parsed)
+                        if type(_take_profit_price_order_parsed) is str
+                        and is_plain_decimal_text(_take_profit_price_order_parsed)
+                        else decimal_from_wire(_take_profit_price_order_parsed, "take_profit_price_order")
+                    )
+
+                take_profit_price_order = take_profit_price_order_parsed
 
             _stop_loss_price_condition = d.pop("stop_loss_price_condition", UNSET)
-            stop_loss_price_condition: Decimal | None | Unset
-            if _stop_loss_price_condition is None or _stop_loss_price_condition is UNSET:
-                stop_loss_price_condition = _stop_loss_price_condition
+            stop_loss_price_condition: Decimal | None
+            if _stop_loss_price_condition is UNSET:
+                stop_loss_price_condition = None
             else:
-                stop_loss_price_condition = (
-                    Decimal(_stop_loss_price_condition)
-                    if type(_stop_loss_price_condition) is str and is_plain_decimal_text(_stop_loss_price_condition)
-                    else decimal_from_wire(_stop_loss_price_condition, "stop_loss_price_condition")
-                )
+                _stop_loss_price_condition_parsed = _stop_loss_price_condition
+                stop_loss_price_condition_parsed: Decimal | None
+                if _stop_loss_price_condition_parsed is None:
+                    stop_loss_price_condition_parsed = _stop_loss_price_condition_parsed
+                else:
+                    stop_loss_price_condition_parsed = (
+                        Decimal(_stop_loss_price_condition_parsed)
+                        if type(_stop_loss_price_condition_parsed) is str
+                        and is_plain_decimal_text(_stop_loss_price_condition_parsed)
+                        else decimal_from_wire(_stop_loss_price_condition_parsed, "stop_loss_price_condition")
+                    )
+
+                stop_loss_price_condition = stop_loss_price_condition_parsed
 
             _stop_loss_price_order = d.pop("stop_loss_price_order", UNSET)
-            stop_loss_price_order: Decimal | None | Unset
-            if _stop_loss_price_order is None or _stop_loss_price_order is UNSET:
-                stop_loss_price_order = _stop_loss_price_order
+            stop_loss_price_order: Decimal | None
+            if _stop_loss_price_order is UNSET:
+                stop_loss_price_order = None
             else:
-                stop_loss_price_order = (
-                    Decimal(_stop_loss_price_order)
-                    if type(_stop_loss_price_order) is str and is_plain_decimal_text(_stop_loss_price_order)
-                    else decimal_from_wire(_stop_loss_price_order, "stop_loss_price_order")
-                )
+                _stop_loss_price_order_parsed = _stop_loss_price_order
+                stop_loss_price_order_parsed: Decimal | None
+                if _stop_loss_price_order_parsed is None:
+                    stop_loss_price_order_parsed = _stop_loss_price_order_parsed
+                else:
+                    stop_loss_price_order_parsed = (
+                        Decimal(_stop_loss_price_order_parsed)
+                        if type(_stop_loss_price_order_parsed) is str
+                        and is_plain_decimal_text(_stop_loss_price_order_parsed)
+                        else decimal_from_wire(_stop_loss_price_order_parsed, "stop_loss_price_order")
+                    )
+
+                stop_loss_price_order = stop_loss_price_order_parsed
 
             _units_to_buy = d.pop("units_to_buy", UNSET)
-            units_to_buy: Decimal | None | Unset
-            if _units_to_buy is None or _units_to_buy is UNSET:
-                units_to_buy = _units_to_buy
+            units_to_buy: Decimal | None
+            if _units_to_buy is UNSET:
+                units_to_buy = None
             else:
-                units_to_buy = (
-                    Decimal(_units_to_buy)
-                    if type(_units_to_buy) is str and is_plain_decimal_text(_units_to_buy)
-                    else decimal_from_wire(_units_to_buy, "units_to_buy")
-                )
+                _units_to_buy_parsed = _units_to_buy
+                units_to_buy_parsed: Decimal | None
+                if _units_to_buy_parsed is None:
+                    units_to_buy_parsed = _units_to_buy_parsed
+                else:
+                    units_to_buy_parsed = (
+                        Decimal(_units_to_buy_parsed)
+                        if type(_units_to_buy_parsed) is str and is_plain_decimal_text(_units_to_buy_parsed)
+                        else decimal_from_wire(_units_to_buy_parsed, "units_to_buy")
+                    )
+
+                units_to_buy = units_to_buy_parsed
 
             _buy_price = d.pop("buy_price", UNSET)
-            buy_price: Decimal | None | Unset
-            if _buy_price is None or _buy_price is UNSET:
-                buy_price = _buy_price
+            buy_price: Decimal | None
+            if _buy_price is UNSET:
+                buy_price = None
             else:
-                buy_price = (
-                    Decimal(_buy_price)
-                    if type(_buy_price) is str and is_plain_decimal_text(_buy_price)
-                    else decimal_from_wire(_buy_price, "buy_price")
-                )
+                _buy_price_parsed = _buy_price
+                buy_price_parsed: Decimal | None
+                if _buy_price_parsed is None:
+                    buy_price_parsed = _buy_price_parsed
+                else:
+                    buy_price_parsed = (
+                        Decimal(_buy_price_parsed)
+                        if type(_buy_price_parsed) is str and is_plain_decimal_text(_buy_price_parsed)
+                        else decimal_from_wire(_buy_price_parsed, "buy_price")
+                    )
+
+                buy_price = buy_price_parsed
 
             _total = d.pop("total", UNSET)
-            total: Decimal | None | Unset
-            if _total is None or _total is UNSET:
-                total = _total
+            total: Decimal | None
+            if _total is UNSET:
+                total = None
             else:
-                total = (
-                    Decimal(_total)
-                    if type(_total) is str and is_plain_decimal_text(_total)
-                    else decimal_from_wire(_total, "total")
-                )
+                _total_parsed = _total
+                total_parsed: Decimal | None
+                if _total_parsed is None:
+                    total_parsed = _total_parsed
+                else:
+                    total_parsed = (
+                        Decimal(_total_parsed)
+                        if type(_total_parsed) is str and is_plain_decimal_text(_total_parsed)
+                        else decimal_from_wire(_total_parsed, "total")
+                    )
+
+                total = total_parsed
 
             _average_buy_price = d.pop("average_buy_price", UNSET)
-            average_buy_price: Decimal | None | Unset
-            if _average_buy_price is None or _average_buy_price is UNSET:
-                average_buy_price = _average_buy_price
+            average_buy_price: Decimal | None
+            if _average_buy_price is UNSET:
+                average_buy_price = None
             else:
-                average_buy_price = (
-                    Decimal(_average_buy_price)
-                    if type(_average_buy_price) is str and is_plain_decimal_text(_average_buy_price)
-                    else decimal_from_wire(_average_buy_price, "average_buy_price")
-                )
+                _average_buy_price_parsed = _average_buy_price
+                average_buy_price_parsed: Decimal | None
+                if _average_buy_price_parsed is None:
+                    average_buy_price_parsed = _average_buy_price_parsed
+                else:
+                    average_buy_price_parsed = (
+                        Decimal(_average_buy_price_parsed)
+                        if type(_average_buy_price_parsed) is str and is_plain_decimal_text(_average_buy_price_parsed)
+                        else decimal_from_wire(_average_buy_price_parsed, "average_buy_price")
+                    )
+
+                average_buy_price = average_buy_price_parsed
 
             _average_sell_price = d.pop("average_sell_price", UNSET)
-            average_sell_price: Decimal | None | Unset
-            if _average_sell_price is None or _average_sell_price is UNSET:
-                average_sell_price = _average_sell_price
+            average_sell_price: Decimal | None
+            if _average_sell_price is UNSET:
+                average_sell_price = None
             else:
-                average_sell_price = (
-                    Decimal(_average_sell_price)
-                    if type(_average_sell_price) is str and is_plain_decimal_text(_average_sell_price)
-                    else decimal_from_wire(_average_sell_price, "average_sell_price")
-                )
+                _average_sell_price_parsed = _average_sell_price
+                average_sell_price_parsed: Decimal | None
+                if _average_sell_price_parsed is None:
+                    average_sell_price_parsed = _average_sell_price_parsed
+                else:
+                    average_sell_price_parsed = (
+                        Decimal(_average_sell_price_parsed)
+                        if type(_average_sell_price_parsed) is str and is_plain_decimal_text(_average_sell_price_parsed)
+                        else decimal_from_wire(_average_sell_price_parsed, "average_sell_price")
+                    )
 
-            error_message: None | str | Unset = d.pop("error_message", UNSET)
+                average_sell_price = average_sell_price_parsed
+
+            _error_message = d.pop("error_message", UNSET)
+            error_message: None | str
+            if _error_message is UNSET:
+                error_message = None
+            else:
+                error_message_parsed: None | str = _error_message
+
+                error_message = error_message_parsed
 
             _trailing_take_profit_step = d.pop("trailing_take_profit_step", UNSET)
-            trailing_take_profit_step: Decimal | None | Unset
-            if _trailing_take_profit_step is None or _trailing_take_profit_step is UNSET:
-                trailing_take_profit_step = _trailing_take_profit_step
+            trailing_take_profit_step: Decimal | None
+            if _trailing_take_profit_step is UNSET:
+                trailing_take_profit_step = None
             else:
-                trailing_take_profit_step = (
-                    Decimal(_trailing_take_profit_step)
-                    if type(_trailing_take_profit_step) is str and is_plain_decimal_text(_trailing_take_profit_step)
-                    else decimal_from_wire(_trailing_take_profit_step, "trailing_take_profit_step")
-                )
+                _trailing_take_profit_step_parsed = _trailing_take_profit_step
+                trailing_take_profit_step_parsed: Decimal | None
+                if _trailing_take_profit_step_parsed is None:
+                    trailing_take_profit_step_parsed = _trailing_take_profit_step_parsed
+                else:
+                    trailing_take_profit_step_parsed = (
+                        Decimal(_trailing_take_profit_step_parsed)
+                        if type(_trailing_take_profit_step_parsed) is str
+                        and is_plain_decimal_text(_trailing_take_profit_step_parsed)
+                        else decimal_from_wire(_trailing_take_profit_step_parsed, "trailing_take_profit_step")
+                    )
 
-            stop_loss_price_method: None | str | Unset = d.pop("stop_loss_price_method", UNSET)
+                trailing_take_profit_step = trailing_take_profit_step_parsed
 
-            take_profit_price_method: None | str | Unset = d.pop("take_profit_price_method", UNSET)
+            _stop_loss_price_method = d.pop("stop_loss_price_method", UNSET)
+            stop_loss_price_method: None | str
+            if _stop_loss_price_method is UNSET:
+                stop_loss_price_method = None
+            else:
+                stop_loss_price_method_parsed: None | str = _stop_loss_price_method
+
+                stop_loss_price_method = stop_loss_price_method_parsed
+
+            _take_profit_price_method = d.pop("take_profit_price_method", UNSET)
+            take_profit_price_method: None | str
+            if _take_profit_price_method is UNSET:
+                take_profit_price_method = None
+            else:
+                take_profit_price_method_parsed: None | str = _take_profit_price_method
+
+                take_profit_price_method = take_profit_price_method_parsed
 
             _trailing_stop_loss_last_price = d.pop("trailing_stop_loss_last_price", UNSET)
-            trailing_stop_loss_last_price: Decimal | None | Unset
-            if _trailing_stop_loss_last_price is None or _trailing_stop_loss_last_price is UNSET:
-                trailing_stop_loss_last_price = _trailing_stop_loss_last_price
+            trailing_stop_loss_last_price: Decimal | None
+            if _trailing_stop_loss_last_price is UNSET:
+                trailing_stop_loss_last_price = None
             else:
-                trailing_stop_loss_last_price = (
-                    Decimal(_trailing_stop_loss_last_price)
-                    if type(_trailing_stop_loss_last_price) is str
-                    and is_plain_decimal_text(_trailing_stop_loss_last_price)
-                    else decimal_from_wire(_trailing_stop_loss_last_price, "trailing_stop_loss_last_price")
-                )
+                _trailing_stop_loss_last_price_parsed = _trailing_stop_loss_last_price
+                trailing_stop_loss_last_price_parsed: Decimal | None
+                if _trailing_stop_loss_last_price_parsed is None:
+                    trailing_stop_loss_last_price_parsed = _trailing_stop_loss_last_price_parsed
+                else:
+                    trailing_stop_loss_last_price_parsed = (
+                        Decimal(_trailing_stop_loss_last_price_parsed)
+                        if type(_trailing_stop_loss_last_price_parsed) is str
+                        and is_plain_decimal_text(_trailing_stop_loss_last_price_parsed)
+                        else decimal_from_wire(_trailing_stop_loss_last_price_parsed, "trailing_stop_loss_last_price")
+                    )
+
+                trailing_stop_loss_last_price = trailing_stop_loss_last_price_parsed
 
             _trailing_take_profit_last_price = d.pop("trailing_take_profit_last_price", UNSET)
-            trailing_take_profit_last_price: Decimal | None | Unset
-            if _trailing_take_profit_last_price is None or _trailing_take_profit_last_price is UNSET:
-                trailing_take_profit_last_price = _trailing_take_profit_last_price
+            trailing_take_profit_last_price: Decimal | None
+            if _trailing_take_profit_last_price is UNSET:
+                trailing_take_profit_last_price = None
             else:
-                trailing_take_profit_last_price = (
-                    Decimal(_trailing_take_profit_last_price)
-                    if type(_trailing_take_profit_last_price) is str
-                    and is_plain_decimal_text(_trailing_take_profit_last_price)
-                    else decimal_from_wire(_trailing_take_profit_last_price, "trailing_take_profit_last_price")
-                )
+                _trailing_take_profit_last_price_parsed = _trailing_take_profit_last_price
+                trailing_take_profit_last_price_parsed: Decimal | None
+                if _trailing_take_profit_last_price_parsed is None:
+                    trailing_take_profit_last_price_parsed = _trailing_take_profit_last_price_parsed
+                else:
+                    trailing_take_profit_last_price_parsed = (
+                        Decimal(_trailing_take_profit_last_price_parsed)
+                        if type(_trailing_take_profit_last_price_parsed) is str
+                        and is_plain_decimal_text(_trailing_take_profit_last_price_parsed)
+                        else decimal_from_wire(
+                            _trailing_take_profit_last_price_parsed, "trailing_take_profit_last_price"
+                        )
+                    )
 
-            note: None | str | Unset = d.pop("note", UNSET)
+                trailing_take_profit_last_price = trailing_take_profit_last_price_parsed
 
-            buy_method: None | str | Unset = d.pop("buy_method", UNSET)
+            _note = d.pop("note", UNSET)
+            note: None | str
+            if _note is UNSET:
+                note = None
+            else:
+                note_parsed: None | str = _note
 
-            take_profit_type: None | str | Unset = d.pop("take_profit_type", UNSET)
+                note = note_parsed
 
-            stop_loss_type: None | str | Unset = d.pop("stop_loss_type", UNSET)
+            _buy_method = d.pop("buy_method", UNSET)
+            buy_method: None | str
+            if _buy_method is UNSET:
+                buy_method = None
+            else:
+                buy_method_parsed: None | str = _buy_method
 
-            stop_loss_sell_method: None | str | Unset = d.pop("stop_loss_sell_method", UNSET)
+                buy_method = buy_method_parsed
 
-            take_profit_sell_method: None | str | Unset = d.pop("take_profit_sell_method", UNSET)
+            _take_profit_type = d.pop("take_profit_type", UNSET)
+            take_profit_type: None | str
+            if _take_profit_type is UNSET:
+                take_profit_type = None
+            else:
+                take_profit_type_parsed: None | str = _take_profit_type
+
+                take_profit_type = take_profit_type_parsed
+
+            _stop_loss_type = d.pop("stop_loss_type", UNSET)
+            stop_loss_type: None | str
+            if _stop_loss_type is UNSET:
+                stop_loss_type = None
+            else:
+                stop_loss_type_parsed: None | str = _stop_loss_type
+
+                stop_loss_type = stop_loss_type_parsed
+
+            _stop_loss_sell_method = d.pop("stop_loss_sell_method", UNSET)
+            stop_loss_sell_method: None | str
+            if _stop_loss_sell_method is UNSET:
+                stop_loss_sell_method = None
+            else:
+                stop_loss_sell_method_parsed: None | str = _stop_loss_sell_method
+
+                stop_loss_sell_method = stop_loss_sell_method_parsed
+
+            _take_profit_sell_method = d.pop("take_profit_sell_method", UNSET)
+            take_profit_sell_method: None | str
+            if _take_profit_sell_method is UNSET:
+                take_profit_sell_method = None
+            else:
+                take_profit_sell_method_parsed: None | str = _take_profit_sell_method
+
+                take_profit_sell_method = take_profit_sell_method_parsed
 
             _take_profit_sell_order_price = d.pop("take_profit_sell_order_price", UNSET)
-            take_profit_sell_order_price: Decimal | None | Unset
-            if _take_profit_sell_order_price is None or _take_profit_sell_order_price is UNSET:
-                take_profit_sell_order_price = _take_profit_sell_order_price
+            take_profit_sell_order_price: Decimal | None
+            if _take_profit_sell_order_price is UNSET:
+                take_profit_sell_order_price = None
             else:
-                take_profit_sell_order_price = (
-                    Decimal(_take_profit_sell_order_price)
-                    if type(_take_profit_sell_order_price) is str
-                    and is_plain_decimal_text(_take_profit_sell_order_price)
-                    else decimal_from_wire(_take_profit_sell_order_price, "take_profit_sell_order_price")
-                )
+                _take_profit_sell_order_price_parsed = _take_profit_sell_order_price
+                take_profit_sell_order_price_parsed: Decimal | None
+                if _take_profit_sell_order_price_parsed is None:
+                    take_profit_sell_order_price_parsed = _take_profit_sell_order_price_parsed
+                else:
+                    take_profit_sell_order_price_parsed = (
+                        Decimal(_take_profit_sell_order_price_parsed)
+                        if type(_take_profit_sell_order_price_parsed) is str
+                        and is_plain_decimal_text(_take_profit_sell_order_price_parsed)
+                        else decimal_from_wire(_take_profit_sell_order_price_parsed, "take_profit_sell_order_price")
+                    )
+
+                take_profit_sell_order_price = take_profit_sell_order_price_parsed
 
             _stop_loss_sell_order_price = d.pop("stop_loss_sell_order_price", UNSET)
-            stop_loss_sell_order_price: Decimal | None | Unset
-            if _stop_loss_sell_order_price is None or _stop_loss_sell_order_price is UNSET:
-                stop_loss_sell_order_price = _stop_loss_sell_order_price
+            stop_loss_sell_order_price: Decimal | None
+            if _stop_loss_sell_order_price is UNSET:
+                stop_loss_sell_order_price = None
             else:
-                stop_loss_sell_order_price = (
-                    Decimal(_stop_loss_sell_order_price)
-                    if type(_stop_loss_sell_order_price) is str and is_plain_decimal_text(_stop_loss_sell_order_price)
-                    else decimal_from_wire(_stop_loss_sell_order_price, "stop_loss_sell_order_price")
-                )
+                _stop_loss_sell_order_price_parsed = _stop_loss_sell_order_price
+                stop_loss_sell_order_price_parsed: Decimal | None
+                if _stop_loss_sell_order_price_parsed is None:
+                    stop_loss_sell_order_price_parsed = _stop_loss_sell_order_price_parsed
+                else:
+                    stop_loss_sell_order_price_parsed = (
+                        Decimal(_stop_loss_sell_order_price_parsed)
+                        if type(_stop_loss_sell_order_price_parsed) is str
+                        and is_plain_decimal_text(_stop_loss_sell_order_price_parsed)
+                        else decimal_from_wire(_stop_loss_sell_order_price_parsed, "stop_loss_sell_order_price")
+                    )
+
+                stop_loss_sell_order_price = stop_loss_sell_order_price_parsed
 
             _trailing_buy_step = d.pop("trailing_buy_step", UNSET)
-            trailing_buy_step: Decimal | None | Unset
-            if _trailing_buy_step is None or _trailing_buy_step is UNSET:
-                trailing_buy_step = _trailing_buy_step
+            trailing_buy_step: Decimal | None
+            if _trailing_buy_step is UNSET:
+                trailing_buy_step = None
             else:
-                trailing_buy_step = (
-                    Decimal(_trailing_buy_step)
-                    if type(_trailing_buy_step) is str and is_plain_decimal_text(_trailing_buy_step)
-                    else decimal_from_wire(_trailing_buy_step, "trailing_buy_step")
-                )
+                _trailing_buy_step_parsed = _trailing_buy_step
+                trailing_buy_step_parsed: Decimal | None
+                if _trailing_buy_step_parsed is None:
+                    trailing_buy_step_parsed = _trailing_buy_step_parsed
+                else:
+                    trailing_buy_step_parsed = (
+                        Decimal(_trailing_buy_step_parsed)
+                        if type(_trailing_buy_step_parsed) is str and is_plain_decimal_text(_trailing_buy_step_parsed)
+                        else decimal_from_wire(_trailing_buy_step_parsed, "trailing_buy_step")
+                    )
+
+                trailing_buy_step = trailing_buy_step_parsed
 
             _profit_percentage = d.pop("profit_percentage", UNSET)
-            profit_percentage: Decimal | None | Unset
-            if _profit_percentage is None or _profit_percentage is UNSET:
-                profit_percentage = _profit_percentage
+            profit_percentage: Decimal | None
+            if _profit_percentage is UNSET:
+                profit_percentage = None
             else:
-                profit_percentage = (
-                    Decimal(_profit_percentage)
-                    if type(_profit_percentage) is str and is_plain_decimal_text(_profit_percentage)
-                    else decimal_from_wire(_profit_percentage, "profit_percentage")
-                )
+                _profit_percentage_parsed = _profit_percentage
+                profit_percentage_parsed: Decimal | None
+                if _profit_percentage_parsed is None:
+                    profit_percentage_parsed = _profit_percentage_parsed
+                else:
+                    profit_percentage_parsed = (
+                        Decimal(_profit_percentage_parsed)
+                        if type(_profit_percentage_parsed) is str and is_plain_decimal_text(_profit_percentage_parsed)
+                        else decimal_from_wire(_profit_percentage_parsed, "profit_percentage")
+                    )
+
+                profit_percentage = profit_percentage_parsed
 
             _current_price = d.pop("current_price", UNSET)
-            current_price: Decimal | None | Unset
-            if _current_price is None or _current_price is UNSET:
-                current_price = _current_price
+            current_price: Decimal | None
+            if _current_price is UNSET:
+                current_price = None
             else:
-                current_price = (
-                    Decimal(_current_price)
-                    if type(_current_price) is str and is_plain_decimal_text(_current_price)
-                    else decimal_from_wire(_current_price, "current_price")
-                )
+                _current_price_parsed = _current_price
+                current_price_parsed: Decimal | None
+                if _current_price_parsed is None:
+                    current_price_parsed = _current_price_parsed
+                else:
+                    current_price_parsed = (
+                        Decimal(_current_price_parsed)
+                        if type(_current_price_parsed) is str and is_plain_decimal_text(_current_price_parsed)
+                        else decimal_from_wire(_current_price_parsed, "current_price")
+                    )
 
-            account_market: None | str | Unset = d.pop("account_market", UNSET)
+                current_price = current_price_parsed
 
-            account_name: None | str | Unset = d.pop("account_name", UNSET)
+            _account_market = d.pop("account_market", UNSET)
+            account_market: None | str
+            if _account_market is UNSET:
+                account_market = None
+            else:
+                account_market_parsed: None | str = _account_market
 
-            from_currency_code: None | str | Unset = d.pop("from_currency_code", UNSET)
+                account_market = account_market_parsed
 
-            from_currency_name: None | str | Unset = d.pop("from_currency_name", UNSET)
+            _account_name = d.pop("account_name", UNSET)
+            account_name: None | str
+            if _account_name is UNSET:
+                account_name = None
+            else:
+                account_name_parsed: None | str = _account_name
 
-            from_currency_display_name: None | str | Unset = d.pop("from_currency_display_name", UNSET)
+                account_name = account_name_parsed
 
-            to_currency_code: None | str | Unset = d.pop("to_currency_code", UNSET)
+            _from_currency_code = d.pop("from_currency_code", UNSET)
+            from_currency_code: None | str
+            if _from_currency_code is UNSET:
+                from_currency_code = None
+            else:
+                from_currency_code_parsed: None | str = _from_currency_code
 
-            to_currency_name: None | str | Unset = d.pop("to_currency_name", UNSET)
+                from_currency_code = from_currency_code_parsed
 
-            to_currency_display_name: None | str | Unset = d.pop("to_currency_display_name", UNSET)
+            _from_currency_name = d.pop("from_currency_name", UNSET)
+            from_currency_name: None | str
+            if _from_currency_name is UNSET:
+                from_currency_name = None
+            else:
+                from_currency_name_parsed: None | str = _from_currency_name
+
+                from_currency_name = from_currency_name_parsed
+
+            _from_currency_display_name = d.pop("from_currency_display_name", UNSET)
+            from_currency_display_name: None | str
+            if _from_currency_display_name is UNSET:
+                from_currency_display_name = None
+            else:
+                from_currency_display_name_parsed: None | str = _from_currency_display_name
+
+                from_currency_display_name = from_currency_display_name_parsed
+
+            _to_currency_code = d.pop("to_currency_code", UNSET)
+            to_currency_code: None | str
+            if _to_currency_code is UNSET:
+                to_currency_code = None
+            else:
+                to_currency_code_parsed: None | str = _to_currency_code
+
+                to_currency_code = to_currency_code_parsed
+
+            _to_currency_name = d.pop("to_currency_name", UNSET)
+            to_currency_name: None | str
+            if _to_currency_name is UNSET:
+                to_currency_name = None
+            else:
+                to_currency_name_parsed: None | str = _to_currency_name
+
+                to_currency_name = to_currency_name_parsed
+
+            _to_currency_display_name = d.pop("to_currency_display_name", UNSET)
+            to_currency_display_name: None | str
+            if _to_currency_display_name is UNSET:
+                to_currency_display_name = None
+            else:
+                to_currency_display_name_parsed: None | str = _to_currency_display_name
+
+                to_currency_display_name = to_currency_display_name_parsed
 
             _usd_profit = d.pop("usd_profit", UNSET)
-            usd_profit: Decimal | None | Unset
-            if _usd_profit is None or _usd_profit is UNSET:
-                usd_profit = _usd_profit
+            usd_profit: Decimal | None
+            if _usd_profit is UNSET:
+                usd_profit = None
             else:
-                usd_profit = (
-                    Decimal(_usd_profit)
-                    if type(_usd_profit) is str and is_plain_decimal_text(_usd_profit)
-                    else decimal_from_wire(_usd_profit, "usd_profit")
-                )
+                _usd_profit_parsed = _usd_profit
+                usd_profit_parsed: Decimal | None
+                if _usd_profit_parsed is None:
+                    usd_profit_parsed = _usd_profit_parsed
+                else:
+                    usd_profit_parsed = (
+                        Decimal(_usd_profit_parsed)
+                        if type(_usd_profit_parsed) is str and is_plain_decimal_text(_usd_profit_parsed)
+                        else decimal_from_wire(_usd_profit_parsed, "usd_profit")
+                    )
+
+                usd_profit = usd_profit_parsed
 
             _smart_trade_steps = d.pop("smart_trade_steps", UNSET)
-            smart_trade_steps: list[SmartTradeV1Step] | Unset = UNSET
-            if _smart_trade_steps is not UNSET:
+            smart_trade_steps: list[SmartTradeV1Step]
+            if _smart_trade_steps is UNSET:
                 smart_trade_steps = []
-                for smart_trade_steps_item_data in _smart_trade_steps:
+            else:
+                smart_trade_steps_parsed = []
+                _smart_trade_steps_parsed = _smart_trade_steps
+                for smart_trade_steps_item_data in _smart_trade_steps_parsed:
                     smart_trade_steps_item = SmartTradeV1Step.from_dict(smart_trade_steps_item_data)
 
-                    smart_trade_steps.append(smart_trade_steps_item)
+                    smart_trade_steps_parsed.append(smart_trade_steps_item)
+
+                smart_trade_steps = smart_trade_steps_parsed
 
             _take_profit_steps = d.pop("take_profit_steps", UNSET)
-            take_profit_steps: list[SmartTradeV1Step] | Unset = UNSET
-            if _take_profit_steps is not UNSET:
+            take_profit_steps: list[SmartTradeV1Step]
+            if _take_profit_steps is UNSET:
                 take_profit_steps = []
-                for take_profit_steps_item_data in _take_profit_steps:
+            else:
+                take_profit_steps_parsed = []
+                _take_profit_steps_parsed = _take_profit_steps
+                for take_profit_steps_item_data in _take_profit_steps_parsed:
                     take_profit_steps_item = SmartTradeV1Step.from_dict(take_profit_steps_item_data)
 
-                    take_profit_steps.append(take_profit_steps_item)
+                    take_profit_steps_parsed.append(take_profit_steps_item)
+
+                take_profit_steps = take_profit_steps_parsed
 
             _stop_loss_steps = d.pop("stop_loss_steps", UNSET)
-            stop_loss_steps: list[SmartTradeV1Step] | Unset = UNSET
-            if _stop_loss_steps is not UNSET:
+            stop_loss_steps: list[SmartTradeV1Step]
+            if _stop_loss_steps is UNSET:
                 stop_loss_steps = []
-                for stop_loss_steps_item_data in _stop_loss_steps:
+            else:
+                stop_loss_steps_parsed = []
+                _stop_loss_steps_parsed = _stop_loss_steps
+                for stop_loss_steps_item_data in _stop_loss_steps_parsed:
                     stop_loss_steps_item = SmartTradeV1Step.from_dict(stop_loss_steps_item_data)
 
-                    stop_loss_steps.append(stop_loss_steps_item)
+                    stop_loss_steps_parsed.append(stop_loss_steps_item)
+
+                stop_loss_steps = stop_loss_steps_parsed
 
             _buy_steps = d.pop("buy_steps", UNSET)
-            buy_steps: list[SmartTradeV1Step] | Unset = UNSET
-            if _buy_steps is not UNSET:
+            buy_steps: list[SmartTradeV1Step]
+            if _buy_steps is UNSET:
                 buy_steps = []
-                for buy_steps_item_data in _buy_steps:
+            else:
+                buy_steps_parsed = []
+                _buy_steps_parsed = _buy_steps
+                for buy_steps_item_data in _buy_steps_parsed:
                     buy_steps_item = SmartTradeV1Step.from_dict(buy_steps_item_data)
 
-                    buy_steps.append(buy_steps_item)
+                    buy_steps_parsed.append(buy_steps_item)
+
+                buy_steps = buy_steps_parsed
 
             smart_trade_v1 = cls(
                 id,
@@ -1090,6 +1533,8 @@ class SmartTradeV1:
                 stop_loss_steps,
                 buy_steps,
             )
+
+            smart_trade_v1._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             smart_trade_v1.additional_properties = d
             return smart_trade_v1

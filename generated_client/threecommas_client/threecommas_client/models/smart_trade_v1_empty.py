@@ -23,6 +23,13 @@ class SmartTradeV1Empty:
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = []
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"SmartTradeV1Empty({', '.join(parts)})"
+
     def to_dict(self) -> dict[str, Any]:
 
         field_dict: dict[str, Any] = {}

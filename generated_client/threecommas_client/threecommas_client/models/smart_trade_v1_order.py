@@ -29,6 +29,15 @@ class SmartTradeV1Order:
     id: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"id={self.id!r}",
+        ]
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"SmartTradeV1Order({', '.join(parts)})"
+
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 

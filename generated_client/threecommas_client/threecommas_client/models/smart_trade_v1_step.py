@@ -17,9 +17,39 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="SmartTradeV1Step")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "editable",
+        "position",
+        "order_id",
+        "is_panic_sell",
+        "created_at",
+        "updated_at",
+        "trailing_last_price_updated_at",
+        "price",
+        "average_result_price",
+        "deviation_condition",
+        "price_method",
+        "trailing_last_price",
+        "sell_method",
+        "sell_order_price",
+        "percent",
+        "pair",
+        "initial_amount",
+        "initial_total",
+        "actual_amount",
+        "actual_total",
+        "market_order_id",
+        "market_class",
+        "price_percentage",
+    }
+)
 
 
 @_attrs_define
@@ -38,74 +68,118 @@ class SmartTradeV1Step:
                 `SmartTradeStep::TrailingTakeProfitBuyStep`; others may appear.
             status (str): The step's status. Known values: `idle`, `enqueued`, `need_check`, `processed`, `skipped`,
                 `failed`, `cancelled`, `panic_sold`; others may appear.
-            editable (bool | Unset): Whether the step may be edited.
-            position (int | None | Unset): The step's position, for a `step_sell` take profit.
-            order_id (int | None | Unset): The exchange order of the step, once placed.
-            is_panic_sell (bool | Unset): Whether the step is a panic sell.
-            created_at (str | Unset): A timestamp as the ver1 API sends it: the documentation writes `2018-08-08 08:08:08`
-                (UTC, a
-                space, no zone), current payloads ISO 8601 (`2024-08-12T14:35:21.632Z`); both are accepted. Not
-                `format: date-time`, which would refuse the space form.
-            updated_at (None | str | Unset): A ver1 timestamp, or null until the event happens.
-            trailing_last_price_updated_at (None | str | Unset): A ver1 timestamp, or null until the event happens.
-            price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-                margins).
-            average_result_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled
-                orders, averages, margins).
-            deviation_condition (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-                averages, margins).
-            price_method (None | str | Unset): The price the step watches. Known values: `bid`, `ask`, `last`; others may
-                appear.
-            trailing_last_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-                averages, margins).
-            sell_method (None | str | Unset): The step's order type. Known values: `market`, `limit`; others may appear.
-            sell_order_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-                averages, margins).
-            percent (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-                margins).
-            pair (None | str | Unset): The pair, `QUOTE_BASE` (`BTC_LTC`).
-            initial_amount (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-                averages, margins).
-            initial_total (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-                averages, margins).
-            actual_amount (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-                averages, margins).
-            actual_total (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-                averages, margins).
-            market_order_id (int | None | Unset): The exchange order id of a market step.
-            market_class (None | str | Unset): The exchange's market class (`BinanceMarket`).
-            price_percentage (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-                averages, margins).
+            editable (bool | None): Whether the step may be edited.
+            position (int | None): The step's position, for a `step_sell` take profit.
+            order_id (int | None): The exchange order of the step, once placed.
+            is_panic_sell (bool | None): Whether the step is a panic sell.
+            created_at (str | None): When the step was created.
+            updated_at (None | str): When the step last changed.
+            trailing_last_price_updated_at (None | str): When trailing last moved.
+            price (Decimal | None): The step's price.
+            average_result_price (Decimal | None): The average price the step's order filled at.
+            deviation_condition (Decimal | None): The step's deviation condition, in percent.
+            price_method (None | str): The price the step watches. Known values: `bid`, `ask`, `last`; others may appear.
+            trailing_last_price (Decimal | None): The last price trailing moved to.
+            sell_method (None | str): The step's order type. Known values: `market`, `limit`; others may appear.
+            sell_order_price (Decimal | None): The order price of a `limit` step.
+            percent (Decimal | None): The share of the position the step sells, in percent.
+            pair (None | str): The pair, `QUOTE_BASE` (`BTC_LTC`).
+            initial_amount (Decimal | None): The units ordered.
+            initial_total (Decimal | None): The quote currency ordered.
+            actual_amount (Decimal | None): The units filled.
+            actual_total (Decimal | None): The quote currency filled.
+            market_order_id (int | None): The exchange order id of a market step.
+            market_class (None | str): The exchange's market class (`BinanceMarket`).
+            price_percentage (Decimal | None): The step's price as a percentage from the buy price.
     """
 
     id: int
     smart_trade_id: int
     type_: str
     status: str
-    editable: bool | Unset = UNSET
-    position: int | None | Unset = UNSET
-    order_id: int | None | Unset = UNSET
-    is_panic_sell: bool | Unset = UNSET
-    created_at: str | Unset = UNSET
-    updated_at: None | str | Unset = UNSET
-    trailing_last_price_updated_at: None | str | Unset = UNSET
-    price: Decimal | None | Unset = UNSET
-    average_result_price: Decimal | None | Unset = UNSET
-    deviation_condition: Decimal | None | Unset = UNSET
-    price_method: None | str | Unset = UNSET
-    trailing_last_price: Decimal | None | Unset = UNSET
-    sell_method: None | str | Unset = UNSET
-    sell_order_price: Decimal | None | Unset = UNSET
-    percent: Decimal | None | Unset = UNSET
-    pair: None | str | Unset = UNSET
-    initial_amount: Decimal | None | Unset = UNSET
-    initial_total: Decimal | None | Unset = UNSET
-    actual_amount: Decimal | None | Unset = UNSET
-    actual_total: Decimal | None | Unset = UNSET
-    market_order_id: int | None | Unset = UNSET
-    market_class: None | str | Unset = UNSET
-    price_percentage: Decimal | None | Unset = UNSET
+    editable: bool | None = None
+    position: int | None = None
+    order_id: int | None = None
+    is_panic_sell: bool | None = None
+    created_at: str | None = None
+    updated_at: None | str = None
+    trailing_last_price_updated_at: None | str = None
+    price: Decimal | None = None
+    average_result_price: Decimal | None = None
+    deviation_condition: Decimal | None = None
+    price_method: None | str = None
+    trailing_last_price: Decimal | None = None
+    sell_method: None | str = None
+    sell_order_price: Decimal | None = None
+    percent: Decimal | None = None
+    pair: None | str = None
+    initial_amount: Decimal | None = None
+    initial_total: Decimal | None = None
+    actual_amount: Decimal | None = None
+    actual_total: Decimal | None = None
+    market_order_id: int | None = None
+    market_class: None | str = None
+    price_percentage: Decimal | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"id={self.id!r}",
+            f"smart_trade_id={self.smart_trade_id!r}",
+            f"type_={self.type_!r}",
+            f"status={self.status!r}",
+        ]
+        if self.editable is not None or "editable" not in self._absent:
+            parts.append(f"editable={self.editable!r}")
+        if self.position is not None or "position" not in self._absent:
+            parts.append(f"position={self.position!r}")
+        if self.order_id is not None or "order_id" not in self._absent:
+            parts.append(f"order_id={self.order_id!r}")
+        if self.is_panic_sell is not None or "is_panic_sell" not in self._absent:
+            parts.append(f"is_panic_sell={self.is_panic_sell!r}")
+        if self.created_at is not None or "created_at" not in self._absent:
+            parts.append(f"created_at={self.created_at!r}")
+        if self.updated_at is not None or "updated_at" not in self._absent:
+            parts.append(f"updated_at={self.updated_at!r}")
+        if self.trailing_last_price_updated_at is not None or "trailing_last_price_updated_at" not in self._absent:
+            parts.append(f"trailing_last_price_updated_at={self.trailing_last_price_updated_at!r}")
+        if self.price is not None or "price" not in self._absent:
+            parts.append(f"price={self.price!r}")
+        if self.average_result_price is not None or "average_result_price" not in self._absent:
+            parts.append(f"average_result_price={self.average_result_price!r}")
+        if self.deviation_condition is not None or "deviation_condition" not in self._absent:
+            parts.append(f"deviation_condition={self.deviation_condition!r}")
+        if self.price_method is not None or "price_method" not in self._absent:
+            parts.append(f"price_method={self.price_method!r}")
+        if self.trailing_last_price is not None or "trailing_last_price" not in self._absent:
+            parts.append(f"trailing_last_price={self.trailing_last_price!r}")
+        if self.sell_method is not None or "sell_method" not in self._absent:
+            parts.append(f"sell_method={self.sell_method!r}")
+        if self.sell_order_price is not None or "sell_order_price" not in self._absent:
+            parts.append(f"sell_order_price={self.sell_order_price!r}")
+        if self.percent is not None or "percent" not in self._absent:
+            parts.append(f"percent={self.percent!r}")
+        if self.pair is not None or "pair" not in self._absent:
+            parts.append(f"pair={self.pair!r}")
+        if self.initial_amount is not None or "initial_amount" not in self._absent:
+            parts.append(f"initial_amount={self.initial_amount!r}")
+        if self.initial_total is not None or "initial_total" not in self._absent:
+            parts.append(f"initial_total={self.initial_total!r}")
+        if self.actual_amount is not None or "actual_amount" not in self._absent:
+            parts.append(f"actual_amount={self.actual_amount!r}")
+        if self.actual_total is not None or "actual_total" not in self._absent:
+            parts.append(f"actual_total={self.actual_total!r}")
+        if self.market_order_id is not None or "market_order_id" not in self._absent:
+            parts.append(f"market_order_id={self.market_order_id!r}")
+        if self.market_class is not None or "market_class" not in self._absent:
+            parts.append(f"market_class={self.market_class!r}")
+        if self.price_percentage is not None or "price_percentage" not in self._absent:
+            parts.append(f"price_percentage={self.price_percentage!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"SmartTradeV1Step({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -115,154 +189,6 @@ class SmartTradeV1Step:
         type_ = self.type_
 
         status = self.status
-
-        editable = self.editable
-
-        position: int | None | Unset
-        if isinstance(self.position, Unset):
-            position = UNSET
-        else:
-            position = self.position
-
-        order_id: int | None | Unset
-        if isinstance(self.order_id, Unset):
-            order_id = UNSET
-        else:
-            order_id = self.order_id
-
-        is_panic_sell = self.is_panic_sell
-
-        created_at = self.created_at
-
-        updated_at: None | str | Unset
-        if isinstance(self.updated_at, Unset):
-            updated_at = UNSET
-        else:
-            updated_at = self.updated_at
-
-        trailing_last_price_updated_at: None | str | Unset
-        if isinstance(self.trailing_last_price_updated_at, Unset):
-            trailing_last_price_updated_at = UNSET
-        else:
-            trailing_last_price_updated_at = self.trailing_last_price_updated_at
-
-        price: None | str | Unset
-        if isinstance(self.price, Unset):
-            price = UNSET
-        elif isinstance(self.price, Decimal):
-            price = decimal_to_wire(self.price)
-        else:
-            price = self.price
-
-        average_result_price: None | str | Unset
-        if isinstance(self.average_result_price, Unset):
-            average_result_price = UNSET
-        elif isinstance(self.average_result_price, Decimal):
-            average_result_price = decimal_to_wire(self.average_result_price)
-        else:
-            average_result_price = self.average_result_price
-
-        deviation_condition: None | str | Unset
-        if isinstance(self.deviation_condition, Unset):
-            deviation_condition = UNSET
-        elif isinstance(self.deviation_condition, Decimal):
-            deviation_condition = decimal_to_wire(self.deviation_condition)
-        else:
-            deviation_condition = self.deviation_condition
-
-        price_method: None | str | Unset
-        if isinstance(self.price_method, Unset):
-            price_method = UNSET
-        else:
-            price_method = self.price_method
-
-        trailing_last_price: None | str | Unset
-        if isinstance(self.trailing_last_price, Unset):
-            trailing_last_price = UNSET
-        elif isinstance(self.trailing_last_price, Decimal):
-            trailing_last_price = decimal_to_wire(self.trailing_last_price)
-        else:
-            trailing_last_price = self.trailing_last_price
-
-        sell_method: None | str | Unset
-        if isinstance(self.sell_method, Unset):
-            sell_method = UNSET
-        else:
-            sell_method = self.sell_method
-
-        sell_order_price: None | str | Unset
-        if isinstance(self.sell_order_price, Unset):
-            sell_order_price = UNSET
-        elif isinstance(self.sell_order_price, Decimal):
-            sell_order_price = decimal_to_wire(self.sell_order_price)
-        else:
-            sell_order_price = self.sell_order_price
-
-        percent: None | str | Unset
-        if isinstance(self.percent, Unset):
-            percent = UNSET
-        elif isinstance(self.percent, Decimal):
-            percent = decimal_to_wire(self.percent)
-        else:
-            percent = self.percent
-
-        pair: None | str | Unset
-        if isinstance(self.pair, Unset):
-            pair = UNSET
-        else:
-            pair = self.pair
-
-        initial_amount: None | str | Unset
-        if isinstance(self.initial_amount, Unset):
-            initial_amount = UNSET
-        elif isinstance(self.initial_amount, Decimal):
-            initial_amount = decimal_to_wire(self.initial_amount)
-        else:
-            initial_amount = self.initial_amount
-
-        initial_total: None | str | Unset
-        if isinstance(self.initial_total, Unset):
-            initial_total = UNSET
-        elif isinstance(self.initial_total, Decimal):
-            initial_total = decimal_to_wire(self.initial_total)
-        else:
-            initial_total = self.initial_total
-
-        actual_amount: None | str | Unset
-        if isinstance(self.actual_amount, Unset):
-            actual_amount = UNSET
-        elif isinstance(self.actual_amount, Decimal):
-            actual_amount = decimal_to_wire(self.actual_amount)
-        else:
-            actual_amount = self.actual_amount
-
-        actual_total: None | str | Unset
-        if isinstance(self.actual_total, Unset):
-            actual_total = UNSET
-        elif isinstance(self.actual_total, Decimal):
-            actual_total = decimal_to_wire(self.actual_total)
-        else:
-            actual_total = self.actual_total
-
-        market_order_id: int | None | Unset
-        if isinstance(self.market_order_id, Unset):
-            market_order_id = UNSET
-        else:
-            market_order_id = self.market_order_id
-
-        market_class: None | str | Unset
-        if isinstance(self.market_class, Unset):
-            market_class = UNSET
-        else:
-            market_class = self.market_class
-
-        price_percentage: None | str | Unset
-        if isinstance(self.price_percentage, Unset):
-            price_percentage = UNSET
-        elif isinstance(self.price_percentage, Decimal):
-            price_percentage = decimal_to_wire(self.price_percentage)
-        else:
-            price_percentage = self.price_percentage
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -274,52 +200,174 @@ class SmartTradeV1Step:
                 "status": status,
             }
         )
-        if editable is not UNSET:
+        if self.editable is not None:
+            editable = self.editable
             field_dict["editable"] = editable
-        if position is not UNSET:
+        elif "editable" not in self._absent:
+            field_dict["editable"] = None
+        if self.position is not None:
+            position: int | None
+            position = self.position
             field_dict["position"] = position
-        if order_id is not UNSET:
+        elif "position" not in self._absent:
+            field_dict["position"] = None
+        if self.order_id is not None:
+            order_id: int | None
+            order_id = self.order_id
             field_dict["order_id"] = order_id
-        if is_panic_sell is not UNSET:
+        elif "order_id" not in self._absent:
+            field_dict["order_id"] = None
+        if self.is_panic_sell is not None:
+            is_panic_sell = self.is_panic_sell
             field_dict["is_panic_sell"] = is_panic_sell
-        if created_at is not UNSET:
+        elif "is_panic_sell" not in self._absent:
+            field_dict["is_panic_sell"] = None
+        if self.created_at is not None:
+            created_at = self.created_at
             field_dict["created_at"] = created_at
-        if updated_at is not UNSET:
+        elif "created_at" not in self._absent:
+            field_dict["created_at"] = None
+        if self.updated_at is not None:
+            updated_at: None | str
+            updated_at = self.updated_at
             field_dict["updated_at"] = updated_at
-        if trailing_last_price_updated_at is not UNSET:
+        elif "updated_at" not in self._absent:
+            field_dict["updated_at"] = None
+        if self.trailing_last_price_updated_at is not None:
+            trailing_last_price_updated_at: None | str
+            trailing_last_price_updated_at = self.trailing_last_price_updated_at
             field_dict["trailing_last_price_updated_at"] = trailing_last_price_updated_at
-        if price is not UNSET:
+        elif "trailing_last_price_updated_at" not in self._absent:
+            field_dict["trailing_last_price_updated_at"] = None
+        if self.price is not None:
+            price: None | str
+            if isinstance(self.price, Decimal):
+                price = decimal_to_wire(self.price)
+            else:
+                price = self.price
             field_dict["price"] = price
-        if average_result_price is not UNSET:
+        elif "price" not in self._absent:
+            field_dict["price"] = None
+        if self.average_result_price is not None:
+            average_result_price: None | str
+            if isinstance(self.average_result_price, Decimal):
+                average_result_price = decimal_to_wire(self.average_result_price)
+            else:
+                average_result_price = self.average_result_price
             field_dict["average_result_price"] = average_result_price
-        if deviation_condition is not UNSET:
+        elif "average_result_price" not in self._absent:
+            field_dict["average_result_price"] = None
+        if self.deviation_condition is not None:
+            deviation_condition: None | str
+            if isinstance(self.deviation_condition, Decimal):
+                deviation_condition = decimal_to_wire(self.deviation_condition)
+            else:
+                deviation_condition = self.deviation_condition
             field_dict["deviation_condition"] = deviation_condition
-        if price_method is not UNSET:
+        elif "deviation_condition" not in self._absent:
+            field_dict["deviation_condition"] = None
+        if self.price_method is not None:
+            price_method: None | str
+            price_method = self.price_method
             field_dict["price_method"] = price_method
-        if trailing_last_price is not UNSET:
+        elif "price_method" not in self._absent:
+            field_dict["price_method"] = None
+        if self.trailing_last_price is not None:
+            trailing_last_price: None | str
+            if isinstance(self.trailing_last_price, Decimal):
+                trailing_last_price = decimal_to_wire(self.trailing_last_price)
+            else:
+                trailing_last_price = self.trailing_last_price
             field_dict["trailing_last_price"] = trailing_last_price
-        if sell_method is not UNSET:
+        elif "trailing_last_price" not in self._absent:
+            field_dict["trailing_last_price"] = None
+        if self.sell_method is not None:
+            sell_method: None | str
+            sell_method = self.sell_method
             field_dict["sell_method"] = sell_method
-        if sell_order_price is not UNSET:
+        elif "sell_method" not in self._absent:
+            field_dict["sell_method"] = None
+        if self.sell_order_price is not None:
+            sell_order_price: None | str
+            if isinstance(self.sell_order_price, Decimal):
+                sell_order_price = decimal_to_wire(self.sell_order_price)
+            else:
+                sell_order_price = self.sell_order_price
             field_dict["sell_order_price"] = sell_order_price
-        if percent is not UNSET:
+        elif "sell_order_price" not in self._absent:
+            field_dict["sell_order_price"] = None
+        if self.percent is not None:
+            percent: None | str
+            if isinstance(self.percent, Decimal):
+                percent = decimal_to_wire(self.percent)
+            else:
+                percent = self.percent
             field_dict["percent"] = percent
-        if pair is not UNSET:
+        elif "percent" not in self._absent:
+            field_dict["percent"] = None
+        if self.pair is not None:
+            pair: None | str
+            pair = self.pair
             field_dict["pair"] = pair
-        if initial_amount is not UNSET:
+        elif "pair" not in self._absent:
+            field_dict["pair"] = None
+        if self.initial_amount is not None:
+            initial_amount: None | str
+            if isinstance(self.initial_amount, Decimal):
+                initial_amount = decimal_to_wire(self.initial_amount)
+            else:
+                initial_amount = self.initial_amount
             field_dict["initial_amount"] = initial_amount
-        if initial_total is not UNSET:
+        elif "initial_amount" not in self._absent:
+            field_dict["initial_amount"] = None
+        if self.initial_total is not None:
+            initial_total: None | str
+            if isinstance(self.initial_total, Decimal):
+                initial_total = decimal_to_wire(self.initial_total)
+            else:
+                initial_total = self.initial_total
             field_dict["initial_total"] = initial_total
-        if actual_amount is not UNSET:
+        elif "initial_total" not in self._absent:
+            field_dict["initial_total"] = None
+        if self.actual_amount is not None:
+            actual_amount: None | str
+            if isinstance(self.actual_amount, Decimal):
+                actual_amount = decimal_to_wire(self.actual_amount)
+            else:
+                actual_amount = self.actual_amount
             field_dict["actual_amount"] = actual_amount
-        if actual_total is not UNSET:
+        elif "actual_amount" not in self._absent:
+            field_dict["actual_amount"] = None
+        if self.actual_total is not None:
+            actual_total: None | str
+            if isinstance(self.actual_total, Decimal):
+                actual_total = decimal_to_wire(self.actual_total)
+            else:
+                actual_total = self.actual_total
             field_dict["actual_total"] = actual_total
-        if market_order_id is not UNSET:
+        elif "actual_total" not in self._absent:
+            field_dict["actual_total"] = None
+        if self.market_order_id is not None:
+            market_order_id: int | None
+            market_order_id = self.market_order_id
             field_dict["market_order_id"] = market_order_id
-        if market_class is not UNSET:
+        elif "market_order_id" not in self._absent:
+            field_dict["market_order_id"] = None
+        if self.market_class is not None:
+            market_class: None | str
+            market_class = self.market_class
             field_dict["market_class"] = market_class
-        if price_percentage is not UNSET:
+        elif "market_class" not in self._absent:
+            field_dict["market_class"] = None
+        if self.price_percentage is not None:
+            price_percentage: None | str
+            if isinstance(self.price_percentage, Decimal):
+                price_percentage = decimal_to_wire(self.price_percentage)
+            else:
+                price_percentage = self.price_percentage
             field_dict["price_percentage"] = price_percentage
+        elif "price_percentage" not in self._absent:
+            field_dict["price_percentage"] = None
 
         return field_dict
 
@@ -344,150 +392,293 @@ class SmartTradeV1Step:
 
             status = d.pop("status")
 
-            editable = d.pop("editable", UNSET)
+            editable = d.pop("editable", None)
 
-            position: int | None | Unset = d.pop("position", UNSET)
+            _position = d.pop("position", UNSET)
+            position: int | None
+            if _position is UNSET:
+                position = None
+            else:
+                position_parsed: int | None = _position
 
-            order_id: int | None | Unset = d.pop("order_id", UNSET)
+                position = position_parsed
 
-            is_panic_sell = d.pop("is_panic_sell", UNSET)
+            _order_id = d.pop("order_id", UNSET)
+            order_id: int | None
+            if _order_id is UNSET:
+                order_id = None
+            else:
+                order_id_parsed: int | None = _order_id
 
-            created_at = d.pop("created_at", UNSET)
+                order_id = order_id_parsed
 
-            updated_at: None | str | Unset = d.pop("updated_at", UNSET)
+            is_panic_sell = d.pop("is_panic_sell", None)
 
-            trailing_last_price_updated_at: None | str | Unset = d.pop("trailing_last_price_updated_at", UNSET)
+            created_at = d.pop("created_at", None)
+
+            _updated_at = d.pop("updated_at", UNSET)
+            updated_at: None | str
+            if _updated_at is UNSET:
+                updated_at = None
+            else:
+                updated_at_parsed: None | str = _updated_at
+
+                updated_at = updated_at_parsed
+
+            _trailing_last_price_updated_at = d.pop("trailing_last_price_updated_at", UNSET)
+            trailing_last_price_updated_at: None | str
+            if _trailing_last_price_updated_at is UNSET:
+                trailing_last_price_updated_at = None
+            else:
+                trailing_last_price_updated_at_parsed: None | str = _trailing_last_price_updated_at
+
+                trailing_last_price_updated_at = trailing_last_price_updated_at_parsed
 
             _price = d.pop("price", UNSET)
-            price: Decimal | None | Unset
-            if _price is None or _price is UNSET:
-                price = _price
+            price: Decimal | None
+            if _price is UNSET:
+                price = None
             else:
-                price = (
-                    Decimal(_price)
-                    if type(_price) is str and is_plain_decimal_text(_price)
-                    else decimal_from_wire(_price, "price")
-                )
+                _price_parsed = _price
+                price_parsed: Decimal | None
+                if _price_parsed is None:
+                    price_parsed = _price_parsed
+                else:
+                    price_parsed = (
+                        Decimal(_price_parsed)
+                        if type(_price_parsed) is str and is_plain_decimal_text(_price_parsed)
+                        else decimal_from_wire(_price_parsed, "price")
+                    )
+
+                price = price_parsed
 
             _average_result_price = d.pop("average_result_price", UNSET)
-            average_result_price: Decimal | None | Unset
-            if _average_result_price is None or _average_result_price is UNSET:
-                average_result_price = _average_result_price
+            average_result_price: Decimal | None
+            if _average_result_price is UNSET:
+                average_result_price = None
             else:
-                average_result_price = (
-                    Decimal(_average_result_price)
-                    if type(_average_result_price) is str and is_plain_decimal_text(_average_result_price)
-                    else decimal_from_wire(_average_result_price, "average_result_price")
-                )
+                _average_result_price_parsed = _average_result_price
+                average_result_price_parsed: Decimal | None
+                if _average_result_price_parsed is None:
+                    average_result_price_parsed = _average_result_price_parsed
+                else:
+                    average_result_price_parsed = (
+                        Decimal(_average_result_price_parsed)
+                        if type(_average_result_price_parsed) is str
+                        and is_plain_decimal_text(_average_result_price_parsed)
+                        else decimal_from_wire(_average_result_price_parsed, "average_result_price")
+                    )
+
+                average_result_price = average_result_price_parsed
 
             _deviation_condition = d.pop("deviation_condition", UNSET)
-            deviation_condition: Decimal | None | Unset
-            if _deviation_condition is None or _deviation_condition is UNSET:
-                deviation_condition = _deviation_condition
+            deviation_condition: Decimal | None
+            if _deviation_condition is UNSET:
+                deviation_condition = None
             else:
-                deviation_condition = (
-                    Decimal(_deviation_condition)
-                    if type(_deviation_condition) is str and is_plain_decimal_text(_deviation_condition)
-                    else decimal_from_wire(_deviation_condition, "deviation_condition")
-                )
+                _deviation_condition_parsed = _deviation_condition
+                deviation_condition_parsed: Decimal | None
+                if _deviation_condition_parsed is None:
+                    deviation_condition_parsed = _deviation_condition_parsed
+                else:
+                    deviation_condition_parsed = (
+                        Decimal(_deviation_condition_parsed)
+                        if type(_deviation_condition_parsed) is str
+                        and is_plain_decimal_text(_deviation_condition_parsed)
+                        else decimal_from_wire(_deviation_condition_parsed, "deviation_condition")
+                    )
 
-            price_method: None | str | Unset = d.pop("price_method", UNSET)
+                deviation_condition = deviation_condition_parsed
+
+            _price_method = d.pop("price_method", UNSET)
+            price_method: None | str
+            if _price_method is UNSET:
+                price_method = None
+            else:
+                price_method_parsed: None | str = _price_method
+
+                price_method = price_method_parsed
 
             _trailing_last_price = d.pop("trailing_last_price", UNSET)
-            trailing_last_price: Decimal | None | Unset
-            if _trailing_last_price is None or _trailing_last_price is UNSET:
-                trailing_last_price = _trailing_last_price
+            trailing_last_price: Decimal | None
+            if _trailing_last_price is UNSET:
+                trailing_last_price = None
             else:
-                trailing_last_price = (
-                    Decimal(_trailing_last_price)
-                    if type(_trailing_last_price) is str and is_plain_decimal_text(_trailing_last_price)
-                    else decimal_from_wire(_trailing_last_price, "trailing_last_price")
-                )
+                _trailing_last_price_parsed = _trailing_last_price
+                trailing_last_price_parsed: Decimal | None
+                if _trailing_last_price_parsed is None:
+                    trailing_last_price_parsed = _trailing_last_price_parsed
+                else:
+                    trailing_last_price_parsed = (
+                        Decimal(_trailing_last_price_parsed)
+                        if type(_trailing_last_price_parsed) is str
+                        and is_plain_decimal_text(_trailing_last_price_parsed)
+                        else decimal_from_wire(_trailing_last_price_parsed, "trailing_last_price")
+                    )
 
-            sell_method: None | str | Unset = d.pop("sell_method", UNSET)
+                trailing_last_price = trailing_last_price_parsed
+
+            _sell_method = d.pop("sell_method", UNSET)
+            sell_method: None | str
+            if _sell_method is UNSET:
+                sell_method = None
+            else:
+                sell_method_parsed: None | str = _sell_method
+
+                sell_method = sell_method_parsed
 
             _sell_order_price = d.pop("sell_order_price", UNSET)
-            sell_order_price: Decimal | None | Unset
-            if _sell_order_price is None or _sell_order_price is UNSET:
-                sell_order_price = _sell_order_price
+            sell_order_price: Decimal | None
+            if _sell_order_price is UNSET:
+                sell_order_price = None
             else:
-                sell_order_price = (
-                    Decimal(_sell_order_price)
-                    if type(_sell_order_price) is str and is_plain_decimal_text(_sell_order_price)
-                    else decimal_from_wire(_sell_order_price, "sell_order_price")
-                )
+                _sell_order_price_parsed = _sell_order_price
+                sell_order_price_parsed: Decimal | None
+                if _sell_order_price_parsed is None:
+                    sell_order_price_parsed = _sell_order_price_parsed
+                else:
+                    sell_order_price_parsed = (
+                        Decimal(_sell_order_price_parsed)
+                        if type(_sell_order_price_parsed) is str and is_plain_decimal_text(_sell_order_price_parsed)
+                        else decimal_from_wire(_sell_order_price_parsed, "sell_order_price")
+                    )
+
+                sell_order_price = sell_order_price_parsed
 
             _percent = d.pop("percent", UNSET)
-            percent: Decimal | None | Unset
-            if _percent is None or _percent is UNSET:
-                percent = _percent
+            percent: Decimal | None
+            if _percent is UNSET:
+                percent = None
             else:
-                percent = (
-                    Decimal(_percent)
-                    if type(_percent) is str and is_plain_decimal_text(_percent)
-                    else decimal_from_wire(_percent, "percent")
-                )
+                _percent_parsed = _percent
+                percent_parsed: Decimal | None
+                if _percent_parsed is None:
+                    percent_parsed = _percent_parsed
+                else:
+                    percent_parsed = (
+                        Decimal(_percent_parsed)
+                        if type(_percent_parsed) is str and is_plain_decimal_text(_percent_parsed)
+                        else decimal_from_wire(_percent_parsed, "percent")
+                    )
 
-            pair: None | str | Unset = d.pop("pair", UNSET)
+                percent = percent_parsed
+
+            _pair = d.pop("pair", UNSET)
+            pair: None | str
+            if _pair is UNSET:
+                pair = None
+            else:
+                pair_parsed: None | str = _pair
+
+                pair = pair_parsed
 
             _initial_amount = d.pop("initial_amount", UNSET)
-            initial_amount: Decimal | None | Unset
-            if _initial_amount is None or _initial_amount is UNSET:
-                initial_amount = _initial_amount
+            initial_amount: Decimal | None
+            if _initial_amount is UNSET:
+                initial_amount = None
             else:
-                initial_amount = (
-                    Decimal(_initial_amount)
-                    if type(_initial_amount) is str and is_plain_decimal_text(_initial_amount)
-                    else decimal_from_wire(_initial_amount, "initial_amount")
-                )
+                _initial_amount_parsed = _initial_amount
+                initial_amount_parsed: Decimal | None
+                if _initial_amount_parsed is None:
+                    initial_amount_parsed = _initial_amount_parsed
+                else:
+                    initial_amount_parsed = (
+                        Decimal(_initial_amount_parsed)
+                        if type(_initial_amount_parsed) is str and is_plain_decimal_text(_initial_amount_parsed)
+                        else decimal_from_wire(_initial_amount_parsed, "initial_amount")
+                    )
+
+                initial_amount = initial_amount_parsed
 
             _initial_total = d.pop("initial_total", UNSET)
-            initial_total: Decimal | None | Unset
-            if _initial_total is None or _initial_total is UNSET:
-                initial_total = _initial_total
+            initial_total: Decimal | None
+            if _initial_total is UNSET:
+                initial_total = None
             else:
-                initial_total = (
-                    Decimal(_initial_total)
-                    if type(_initial_total) is str and is_plain_decimal_text(_initial_total)
-                    else decimal_from_wire(_initial_total, "initial_total")
-                )
+                _initial_total_parsed = _initial_total
+                initial_total_parsed: Decimal | None
+                if _initial_total_parsed is None:
+                    initial_total_parsed = _initial_total_parsed
+                else:
+                    initial_total_parsed = (
+                        Decimal(_initial_total_parsed)
+                        if type(_initial_total_parsed) is str and is_plain_decimal_text(_initial_total_parsed)
+                        else decimal_from_wire(_initial_total_parsed, "initial_total")
+                    )
+
+                initial_total = initial_total_parsed
 
             _actual_amount = d.pop("actual_amount", UNSET)
-            actual_amount: Decimal | None | Unset
-            if _actual_amount is None or _actual_amount is UNSET:
-                actual_amount = _actual_amount
+            actual_amount: Decimal | None
+            if _actual_amount is UNSET:
+                actual_amount = None
             else:
-                actual_amount = (
-                    Decimal(_actual_amount)
-                    if type(_actual_amount) is str and is_plain_decimal_text(_actual_amount)
-                    else decimal_from_wire(_actual_amount, "actual_amount")
-                )
+                _actual_amount_parsed = _actual_amount
+                actual_amount_parsed: Decimal | None
+                if _actual_amount_parsed is None:
+                    actual_amount_parsed = _actual_amount_parsed
+                else:
+                    actual_amount_parsed = (
+                        Decimal(_actual_amount_parsed)
+                        if type(_actual_amount_parsed) is str and is_plain_decimal_text(_actual_amount_parsed)
+                        else decimal_from_wire(_actual_amount_parsed, "actual_amount")
+                    )
+
+                actual_amount = actual_amount_parsed
 
             _actual_total = d.pop("actual_total", UNSET)
-            actual_total: Decimal | None | Unset
-            if _actual_total is None or _actual_total is UNSET:
-                actual_total = _actual_total
+            actual_total: Decimal | None
+            if _actual_total is UNSET:
+                actual_total = None
             else:
-                actual_total = (
-                    Decimal(_actual_total)
-                    if type(_actual_total) is str and is_plain_decimal_text(_actual_total)
-                    else decimal_from_wire(_actual_total, "actual_total")
-                )
+                _actual_total_parsed = _actual_total
+                actual_total_parsed: Decimal | None
+                if _actual_total_parsed is None:
+                    actual_total_parsed = _actual_total_parsed
+                else:
+                    actual_total_parsed = (
+                        Decimal(_actual_total_parsed)
+                        if type(_actual_total_parsed) is str and is_plain_decimal_text(_actual_total_parsed)
+                        else decimal_from_wire(_actual_total_parsed, "actual_total")
+                    )
 
-            market_order_id: int | None | Unset = d.pop("market_order_id", UNSET)
+                actual_total = actual_total_parsed
 
-            market_class: None | str | Unset = d.pop("market_class", UNSET)
+            _market_order_id = d.pop("market_order_id", UNSET)
+            market_order_id: int | None
+            if _market_order_id is UNSET:
+                market_order_id = None
+            else:
+                market_order_id_parsed: int | None = _market_order_id
+
+                market_order_id = market_order_id_parsed
+
+            _market_class = d.pop("market_class", UNSET)
+            market_class: None | str
+            if _market_class is UNSET:
+                market_class = None
+            else:
+                market_class_parsed: None | str = _market_class
+
+                market_class = market_class_parsed
 
             _price_percentage = d.pop("price_percentage", UNSET)
-            price_percentage: Decimal | None | Unset
-            if _price_percentage is None or _price_percentage is UNSET:
-                price_percentage = _price_percentage
+            price_percentage: Decimal | None
+            if _price_percentage is UNSET:
+                price_percentage = None
             else:
-                price_percentage = (
-                    Decimal(_price_percentage)
-                    if type(_price_percentage) is str and is_plain_decimal_text(_price_percentage)
-                    else decimal_from_wire(_price_percentage, "price_percentage")
-                )
+                _price_percentage_parsed = _price_percentage
+                price_percentage_parsed: Decimal | None
+                if _price_percentage_parsed is None:
+                    price_percentage_parsed = _price_percentage_parsed
+                else:
+                    price_percentage_parsed = (
+                        Decimal(_price_percentage_parsed)
+                        if type(_price_percentage_parsed) is str and is_plain_decimal_text(_price_percentage_parsed)
+                        else decimal_from_wire(_price_percentage_parsed, "price_percentage")
+                    )
+
+                price_percentage = price_percentage_parsed
 
             smart_trade_v1_step = cls(
                 id,
@@ -518,6 +709,8 @@ class SmartTradeV1Step:
                 market_class,
                 price_percentage,
             )
+
+            smart_trade_v1_step._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             smart_trade_v1_step.additional_properties = d
             return smart_trade_v1_step

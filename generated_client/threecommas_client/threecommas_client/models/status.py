@@ -13,9 +13,19 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="Status")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "basic_type",
+        "title",
+        "error",
+    }
+)
 
 
 @_attrs_define
@@ -30,29 +40,35 @@ class Status:
             `finished` and `failed`; for a step, `idle`, `to_process`, `order_placed`,
             `trailing_activated`, `smart_sell`, `panic_sell_order_placed`, `need_reset`, `finished`,
             `cancelled` and `failed`. New values keep appearing.
-        basic_type (str | Unset): The status 3Commas uses internally, from the same values as `type` (newer payloads).
-        title (str | Unset): A short human description of the status (`Cancelling`).
-        error (None | str | Unset): Why it failed, when the status is `failed`.
+        basic_type (str | None): The status 3Commas uses internally, from the same values as `type` (newer payloads).
+        title (str | None): A short human description of the status (`Cancelling`).
+        error (None | str): Why it failed, when the status is `failed`.
     """
 
     type_: str
-    basic_type: str | Unset = UNSET
-    title: str | Unset = UNSET
-    error: None | str | Unset = UNSET
+    basic_type: str | None = None
+    title: str | None = None
+    error: None | str = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"type_={self.type_!r}",
+        ]
+        if self.basic_type is not None or "basic_type" not in self._absent:
+            parts.append(f"basic_type={self.basic_type!r}")
+        if self.title is not None or "title" not in self._absent:
+            parts.append(f"title={self.title!r}")
+        if self.error is not None or "error" not in self._absent:
+            parts.append(f"error={self.error!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"Status({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_
-
-        basic_type = self.basic_type
-
-        title = self.title
-
-        error: None | str | Unset
-        if isinstance(self.error, Unset):
-            error = UNSET
-        else:
-            error = self.error
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -61,12 +77,22 @@ class Status:
                 "type": type_,
             }
         )
-        if basic_type is not UNSET:
+        if self.basic_type is not None:
+            basic_type = self.basic_type
             field_dict["basic_type"] = basic_type
-        if title is not UNSET:
+        elif "basic_type" not in self._absent:
+            field_dict["basic_type"] = None
+        if self.title is not None:
+            title = self.title
             field_dict["title"] = title
-        if error is not UNSET:
+        elif "title" not in self._absent:
+            field_dict["title"] = None
+        if self.error is not None:
+            error: None | str
+            error = self.error
             field_dict["error"] = error
+        elif "error" not in self._absent:
+            field_dict["error"] = None
 
         return field_dict
 
@@ -85,11 +111,18 @@ class Status:
             d = dict(src_dict)
             type_ = d.pop("type")
 
-            basic_type = d.pop("basic_type", UNSET)
+            basic_type = d.pop("basic_type", None)
 
-            title = d.pop("title", UNSET)
+            title = d.pop("title", None)
 
-            error: None | str | Unset = d.pop("error", UNSET)
+            _error = d.pop("error", UNSET)
+            error: None | str
+            if _error is UNSET:
+                error = None
+            else:
+                error_parsed: None | str = _error
+
+                error = error_parsed
 
             status = cls(
                 type_,
@@ -97,6 +130,8 @@ class Status:
                 title,
                 error,
             )
+
+            status._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             status.additional_properties = d
             return status

@@ -13,9 +13,17 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="StepData")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "cancelable",
+        "panic_sell_available",
+    }
+)
 
 
 @_attrs_define
@@ -23,26 +31,41 @@ class StepData:
     """Which actions are available on a step now.
 
     Attributes:
-        cancelable (bool | Unset): Whether the step's order can be cancelled (`cancel_trade`).
-        panic_sell_available (bool | Unset): Whether the step can be closed at market now (`close_trade_by_market`).
+        cancelable (bool | None): Whether the step's order can be cancelled (`cancel_trade`).
+        panic_sell_available (bool | None): Whether the step can be closed at market now (`close_trade_by_market`).
     """
 
-    cancelable: bool | Unset = UNSET
-    panic_sell_available: bool | Unset = UNSET
+    cancelable: bool | None = None
+    panic_sell_available: bool | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = []
+        if self.cancelable is not None or "cancelable" not in self._absent:
+            parts.append(f"cancelable={self.cancelable!r}")
+        if self.panic_sell_available is not None or "panic_sell_available" not in self._absent:
+            parts.append(f"panic_sell_available={self.panic_sell_available!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"StepData({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        cancelable = self.cancelable
-
-        panic_sell_available = self.panic_sell_available
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if cancelable is not UNSET:
+        if self.cancelable is not None:
+            cancelable = self.cancelable
             field_dict["cancelable"] = cancelable
-        if panic_sell_available is not UNSET:
+        elif "cancelable" not in self._absent:
+            field_dict["cancelable"] = None
+        if self.panic_sell_available is not None:
+            panic_sell_available = self.panic_sell_available
             field_dict["panic_sell_available"] = panic_sell_available
+        elif "panic_sell_available" not in self._absent:
+            field_dict["panic_sell_available"] = None
 
         return field_dict
 
@@ -59,14 +82,16 @@ class StepData:
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
             d = dict(src_dict)
-            cancelable = d.pop("cancelable", UNSET)
+            cancelable = d.pop("cancelable", None)
 
-            panic_sell_available = d.pop("panic_sell_available", UNSET)
+            panic_sell_available = d.pop("panic_sell_available", None)
 
             step_data = cls(
                 cancelable,
                 panic_sell_available,
             )
+
+            step_data._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             step_data.additional_properties = d
             return step_data

@@ -16,9 +16,27 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="StopLoss")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "price_type",
+        "breakeven",
+        "order_type",
+        "editable",
+        "status",
+        "units",
+        "total",
+        "price",
+        "conditional",
+        "timeout",
+        "closed_at",
+    }
+)
 
 
 @_attrs_define
@@ -27,78 +45,67 @@ class StopLoss:
 
     Attributes:
         enabled (bool): Whether the stop loss is on.
-        price_type (str | Unset): Whether the trigger was set by `value` or by `percentage`.
-        breakeven (bool | Unset): Whether the stop loss moves to the entry price once a take profit step fills.
-        order_type (str | Unset): The order that closes the position; known values `market`, `limit`.
-        editable (bool | Unset): Whether the stop loss can still be changed by an update.
-        status (Status | Unset): A status of a SmartTrade or of one of its steps.
-        units (Units | Unset): An amount of units (base currency).
-        total (Total | Unset): A total in quote currency (price times units).
-        price (StopLossPrice | Unset): The price of a stop loss order: the limit price (`value`, with and without
-            commission) and,
-            in payloads since 2021 and the vendor's entity page, the stop as a percentage from the entry
-            price (`percent`), as in `{"value": "8300.0", "percent": "-5.0"}`. Every key is optional.
-        conditional (StopLossConditional | Unset): The trigger of a stop loss.
-        timeout (Timeout | Unset): A stop loss timeout.
-        closed_at (datetime.datetime | None | Unset): When the stop loss order closed; null until it does.
+        price_type (str | None): Whether the trigger was set by `value` or by `percentage`.
+        breakeven (bool | None): Whether the stop loss moves to the entry price once a take profit step fills.
+        order_type (str | None): The order that closes the position; known values `market`, `limit`.
+        editable (bool | None): Whether the stop loss can still be changed by an update.
+        status (Status | None): The stop loss step's status.
+        units (Units | None): The units the stop loss closes.
+        total (Total | None): The stop loss order's total in quote currency.
+        price (StopLossPrice | None): The stop loss order's price, as a price and (older payloads) a percentage.
+        conditional (StopLossConditional | None): The trigger.
+        timeout (Timeout | None): The timeout.
+        closed_at (datetime.datetime | None): When the stop loss order closed; null until it does.
     """
 
     enabled: bool
-    price_type: str | Unset = UNSET
-    breakeven: bool | Unset = UNSET
-    order_type: str | Unset = UNSET
-    editable: bool | Unset = UNSET
-    status: Status | Unset = UNSET
-    units: Units | Unset = UNSET
-    total: Total | Unset = UNSET
-    price: StopLossPrice | Unset = UNSET
-    conditional: StopLossConditional | Unset = UNSET
-    timeout: Timeout | Unset = UNSET
-    closed_at: datetime.datetime | None | Unset = UNSET
+    price_type: str | None = None
+    breakeven: bool | None = None
+    order_type: str | None = None
+    editable: bool | None = None
+    status: Status | None = None
+    units: Units | None = None
+    total: Total | None = None
+    price: StopLossPrice | None = None
+    conditional: StopLossConditional | None = None
+    timeout: Timeout | None = None
+    closed_at: datetime.datetime | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"enabled={self.enabled!r}",
+        ]
+        if self.price_type is not None or "price_type" not in self._absent:
+            parts.append(f"price_type={self.price_type!r}")
+        if self.breakeven is not None or "breakeven" not in self._absent:
+            parts.append(f"breakeven={self.breakeven!r}")
+        if self.order_type is not None or "order_type" not in self._absent:
+            parts.append(f"order_type={self.order_type!r}")
+        if self.editable is not None or "editable" not in self._absent:
+            parts.append(f"editable={self.editable!r}")
+        if self.status is not None or "status" not in self._absent:
+            parts.append(f"status={self.status!r}")
+        if self.units is not None or "units" not in self._absent:
+            parts.append(f"units={self.units!r}")
+        if self.total is not None or "total" not in self._absent:
+            parts.append(f"total={self.total!r}")
+        if self.price is not None or "price" not in self._absent:
+            parts.append(f"price={self.price!r}")
+        if self.conditional is not None or "conditional" not in self._absent:
+            parts.append(f"conditional={self.conditional!r}")
+        if self.timeout is not None or "timeout" not in self._absent:
+            parts.append(f"timeout={self.timeout!r}")
+        if self.closed_at is not None or "closed_at" not in self._absent:
+            parts.append(f"closed_at={self.closed_at!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"StopLoss({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         enabled = self.enabled
-
-        price_type = self.price_type
-
-        breakeven = self.breakeven
-
-        order_type = self.order_type
-
-        editable = self.editable
-
-        status: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status.to_dict()
-
-        units: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.units, Unset):
-            units = self.units.to_dict()
-
-        total: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.total, Unset):
-            total = self.total.to_dict()
-
-        price: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.price, Unset):
-            price = self.price.to_dict()
-
-        conditional: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.conditional, Unset):
-            conditional = self.conditional.to_dict()
-
-        timeout: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.timeout, Unset):
-            timeout = self.timeout.to_dict()
-
-        closed_at: None | str | Unset
-        if isinstance(self.closed_at, Unset):
-            closed_at = UNSET
-        elif isinstance(self.closed_at, datetime.datetime):
-            closed_at = datetime_to_wire(self.closed_at)
-        else:
-            closed_at = self.closed_at
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -107,28 +114,65 @@ class StopLoss:
                 "enabled": enabled,
             }
         )
-        if price_type is not UNSET:
+        if self.price_type is not None:
+            price_type = self.price_type
             field_dict["price_type"] = price_type
-        if breakeven is not UNSET:
+        elif "price_type" not in self._absent:
+            field_dict["price_type"] = None
+        if self.breakeven is not None:
+            breakeven = self.breakeven
             field_dict["breakeven"] = breakeven
-        if order_type is not UNSET:
+        elif "breakeven" not in self._absent:
+            field_dict["breakeven"] = None
+        if self.order_type is not None:
+            order_type = self.order_type
             field_dict["order_type"] = order_type
-        if editable is not UNSET:
+        elif "order_type" not in self._absent:
+            field_dict["order_type"] = None
+        if self.editable is not None:
+            editable = self.editable
             field_dict["editable"] = editable
-        if status is not UNSET:
+        elif "editable" not in self._absent:
+            field_dict["editable"] = None
+        if self.status is not None:
+            status = self.status.to_dict()
             field_dict["status"] = status
-        if units is not UNSET:
+        elif "status" not in self._absent:
+            field_dict["status"] = None
+        if self.units is not None:
+            units = self.units.to_dict()
             field_dict["units"] = units
-        if total is not UNSET:
+        elif "units" not in self._absent:
+            field_dict["units"] = None
+        if self.total is not None:
+            total = self.total.to_dict()
             field_dict["total"] = total
-        if price is not UNSET:
+        elif "total" not in self._absent:
+            field_dict["total"] = None
+        if self.price is not None:
+            price = self.price.to_dict()
             field_dict["price"] = price
-        if conditional is not UNSET:
+        elif "price" not in self._absent:
+            field_dict["price"] = None
+        if self.conditional is not None:
+            conditional = self.conditional.to_dict()
             field_dict["conditional"] = conditional
-        if timeout is not UNSET:
+        elif "conditional" not in self._absent:
+            field_dict["conditional"] = None
+        if self.timeout is not None:
+            timeout = self.timeout.to_dict()
             field_dict["timeout"] = timeout
-        if closed_at is not UNSET:
+        elif "timeout" not in self._absent:
+            field_dict["timeout"] = None
+        if self.closed_at is not None:
+            closed_at: None | str
+            if isinstance(self.closed_at, datetime.datetime):
+                closed_at = datetime_to_wire(self.closed_at)
+            else:
+                closed_at = self.closed_at
             field_dict["closed_at"] = closed_at
+        elif "closed_at" not in self._absent:
+            field_dict["closed_at"] = None
 
         return field_dict
 
@@ -147,62 +191,81 @@ class StopLoss:
             d = dict(src_dict)
             enabled = d.pop("enabled")
 
-            price_type = d.pop("price_type", UNSET)
+            price_type = d.pop("price_type", None)
 
-            breakeven = d.pop("breakeven", UNSET)
+            breakeven = d.pop("breakeven", None)
 
-            order_type = d.pop("order_type", UNSET)
+            order_type = d.pop("order_type", None)
 
-            editable = d.pop("editable", UNSET)
+            editable = d.pop("editable", None)
 
             _status = d.pop("status", UNSET)
-            status: Status | Unset
+            status: Status | None
             if _status is UNSET:
-                status = UNSET
+                status = None
             else:
-                status = Status.from_dict(_status)
+                status_parsed = Status.from_dict(_status)
+
+                status = status_parsed
 
             _units = d.pop("units", UNSET)
-            units: Units | Unset
+            units: Units | None
             if _units is UNSET:
-                units = UNSET
+                units = None
             else:
-                units = Units.from_dict(_units)
+                units_parsed = Units.from_dict(_units)
+
+                units = units_parsed
 
             _total = d.pop("total", UNSET)
-            total: Total | Unset
+            total: Total | None
             if _total is UNSET:
-                total = UNSET
+                total = None
             else:
-                total = Total.from_dict(_total)
+                total_parsed = Total.from_dict(_total)
+
+                total = total_parsed
 
             _price = d.pop("price", UNSET)
-            price: StopLossPrice | Unset
+            price: StopLossPrice | None
             if _price is UNSET:
-                price = UNSET
+                price = None
             else:
-                price = StopLossPrice.from_dict(_price)
+                price_parsed = StopLossPrice.from_dict(_price)
+
+                price = price_parsed
 
             _conditional = d.pop("conditional", UNSET)
-            conditional: StopLossConditional | Unset
+            conditional: StopLossConditional | None
             if _conditional is UNSET:
-                conditional = UNSET
+                conditional = None
             else:
-                conditional = StopLossConditional.from_dict(_conditional)
+                conditional_parsed = StopLossConditional.from_dict(_conditional)
+
+                conditional = conditional_parsed
 
             _timeout = d.pop("timeout", UNSET)
-            timeout: Timeout | Unset
+            timeout: Timeout | None
             if _timeout is UNSET:
-                timeout = UNSET
+                timeout = None
             else:
-                timeout = Timeout.from_dict(_timeout)
+                timeout_parsed = Timeout.from_dict(_timeout)
+
+                timeout = timeout_parsed
 
             _closed_at = d.pop("closed_at", UNSET)
-            closed_at: datetime.datetime | None | Unset
-            if _closed_at is None or _closed_at is UNSET:
-                closed_at = _closed_at
+            closed_at: datetime.datetime | None
+            if _closed_at is UNSET:
+                closed_at = None
             else:
-                closed_at = datetime_from_wire(_closed_at, "closed_at")
+                _closed_at_parsed = _closed_at
+                closed_at_parsed: datetime.datetime | None
+                if _closed_at_parsed is None:
+                    closed_at_parsed = _closed_at_parsed
+                else:
+                    closed_at_parsed = datetime_from_wire(_closed_at_parsed, "closed_at")
+
+                closed_at = closed_at_parsed
 
             stop_loss = cls(
                 enabled,
@@ -218,6 +281,8 @@ class StopLoss:
                 timeout,
                 closed_at,
             )
+
+            stop_loss._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             stop_loss.additional_properties = d
             return stop_loss

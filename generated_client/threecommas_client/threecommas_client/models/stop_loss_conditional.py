@@ -13,9 +13,18 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="StopLossConditional")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "price",
+        "trailing",
+    }
+)
 
 
 @_attrs_define
@@ -23,30 +32,41 @@ class StopLossConditional:
     """The trigger of a stop loss.
 
     Attributes:
-        price (ConditionalPrice | Unset): A trigger price, as a price or as a percentage from the entry.
-        trailing (Trailing | Unset): Trailing settings of a trigger.
+        price (ConditionalPrice | None): The trigger price.
+        trailing (Trailing | None): Trailing of the trigger.
     """
 
-    price: ConditionalPrice | Unset = UNSET
-    trailing: Trailing | Unset = UNSET
+    price: ConditionalPrice | None = None
+    trailing: Trailing | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = []
+        if self.price is not None or "price" not in self._absent:
+            parts.append(f"price={self.price!r}")
+        if self.trailing is not None or "trailing" not in self._absent:
+            parts.append(f"trailing={self.trailing!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"StopLossConditional({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        price: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.price, Unset):
-            price = self.price.to_dict()
-
-        trailing: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.trailing, Unset):
-            trailing = self.trailing.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if price is not UNSET:
+        if self.price is not None:
+            price = self.price.to_dict()
             field_dict["price"] = price
-        if trailing is not UNSET:
+        elif "price" not in self._absent:
+            field_dict["price"] = None
+        if self.trailing is not None:
+            trailing = self.trailing.to_dict()
             field_dict["trailing"] = trailing
+        elif "trailing" not in self._absent:
+            field_dict["trailing"] = None
 
         return field_dict
 
@@ -64,23 +84,29 @@ class StopLossConditional:
         try:
             d = dict(src_dict)
             _price = d.pop("price", UNSET)
-            price: ConditionalPrice | Unset
+            price: ConditionalPrice | None
             if _price is UNSET:
-                price = UNSET
+                price = None
             else:
-                price = ConditionalPrice.from_dict(_price)
+                price_parsed = ConditionalPrice.from_dict(_price)
+
+                price = price_parsed
 
             _trailing = d.pop("trailing", UNSET)
-            trailing: Trailing | Unset
+            trailing: Trailing | None
             if _trailing is UNSET:
-                trailing = UNSET
+                trailing = None
             else:
-                trailing = Trailing.from_dict(_trailing)
+                trailing_parsed = Trailing.from_dict(_trailing)
+
+                trailing = trailing_parsed
 
             stop_loss_conditional = cls(
                 price,
                 trailing,
             )
+
+            stop_loss_conditional._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             stop_loss_conditional.additional_properties = d
             return stop_loss_conditional

@@ -6,15 +6,24 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
     missing_field,
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="StopLossConditionalParams")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "trailing",
+    }
+)
 
 
 @_attrs_define
@@ -22,19 +31,25 @@ class StopLossConditionalParams:
     """The trigger of a stop loss.
 
     Attributes:
-        price (StopLossConditionalPriceParams): The trigger price of a stop loss; needs `value` or `percent`.
-        trailing (StopLossTrailingParams | Unset): Trailing of a stop loss. Enabled trailing needs `percent`.
+        price (StopLossConditionalPriceParams): The trigger price.
+        trailing (StopLossTrailingParams | None): Trailing of the trigger (market orders only).
     """
 
     price: StopLossConditionalPriceParams
-    trailing: StopLossTrailingParams | Unset = UNSET
+    trailing: StopLossTrailingParams | None = None
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"price={self.price!r}",
+        ]
+        if self.trailing is not None or "trailing" not in self._absent:
+            parts.append(f"trailing={self.trailing!r}")
+        return f"StopLossConditionalParams({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         price = self.price.to_dict()
-
-        trailing: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.trailing, Unset):
-            trailing = self.trailing.to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -43,8 +58,11 @@ class StopLossConditionalParams:
                 "price": price,
             }
         )
-        if trailing is not UNSET:
+        if self.trailing is not None:
+            trailing = self.trailing.to_dict()
             field_dict["trailing"] = trailing
+        elif "trailing" not in self._absent:
+            field_dict["trailing"] = None
 
         return field_dict
 
@@ -64,17 +82,20 @@ class StopLossConditionalParams:
             price = StopLossConditionalPriceParams.from_dict(d.pop("price"))
 
             _trailing = d.pop("trailing", UNSET)
-            trailing: StopLossTrailingParams | Unset
+            trailing: StopLossTrailingParams | None
             if _trailing is UNSET:
-                trailing = UNSET
+                trailing = None
             else:
-                trailing = StopLossTrailingParams.from_dict(_trailing)
+                trailing_parsed = StopLossTrailingParams.from_dict(_trailing)
+
+                trailing = trailing_parsed
 
             stop_loss_conditional_params = cls(
                 price,
                 trailing,
             )
 
+            stop_loss_conditional_params._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

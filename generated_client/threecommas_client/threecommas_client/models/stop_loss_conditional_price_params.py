@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
     decimal_from_wire,
@@ -17,9 +18,19 @@ from .._wire import (
 )
 from ..errors import WireValueError
 from ..models.price_type import PriceType
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="StopLossConditionalPriceParams")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "value",
+        "percent",
+    }
+)
+from ..models.price_type import as_price_type
 
 
 @_attrs_define
@@ -27,27 +38,29 @@ class StopLossConditionalPriceParams:
     """The trigger price of a stop loss; needs `value` or `percent`.
 
     Attributes:
-        type_ (PriceType): Which price of the order book a condition watches.
-        value (Decimal | Unset): A decimal string greater than zero, without sign or exponent (`"0.01"`, `"10000"`).
-        percent (Decimal | Unset): An exact decimal number written as a JSON string (`"0.10622"`). Values may carry 40
-            or more
-            significant digits; parse them as decimals, never as binary floats.
+        type_ (PriceType): The price the trigger watches.
+        value (Decimal | None): The trigger price, when the entry has no trailing or its trailing has finished.
+        percent (Decimal | None): The trigger as a percentage from the entry price, while the entry trails.
     """
 
-    type_: PriceType
-    value: Decimal | Unset = UNSET
-    percent: Decimal | Unset = UNSET
+    type_: PriceType = _attrs_field(converter=as_price_type)
+    value: Decimal | None = None
+    percent: Decimal | None = None
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"type_={self.type_!r}",
+        ]
+        if self.value is not None or "value" not in self._absent:
+            parts.append(f"value={self.value!r}")
+        if self.percent is not None or "percent" not in self._absent:
+            parts.append(f"percent={self.percent!r}")
+        return f"StopLossConditionalPriceParams({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_.value
-
-        value: str | Unset = UNSET
-        if not isinstance(self.value, Unset):
-            value = decimal_to_wire(self.value)
-
-        percent: str | Unset = UNSET
-        if not isinstance(self.percent, Unset):
-            percent = decimal_to_wire(self.percent)
 
         field_dict: dict[str, Any] = {}
 
@@ -56,10 +69,16 @@ class StopLossConditionalPriceParams:
                 "type": type_,
             }
         )
-        if value is not UNSET:
+        if self.value is not None:
+            value = decimal_to_wire(self.value)
             field_dict["value"] = value
-        if percent is not UNSET:
+        elif "value" not in self._absent:
+            field_dict["value"] = None
+        if self.percent is not None:
+            percent = decimal_to_wire(self.percent)
             field_dict["percent"] = percent
+        elif "percent" not in self._absent:
+            field_dict["percent"] = None
 
         return field_dict
 
@@ -79,26 +98,30 @@ class StopLossConditionalPriceParams:
             type_ = PriceType(d.pop("type"))
 
             _value = d.pop("value", UNSET)
-            value: Decimal | Unset
+            value: Decimal | None
             if _value is UNSET:
-                value = UNSET
+                value = None
             else:
-                value = (
+                value_parsed = (
                     Decimal(_value)
                     if type(_value) is str and is_plain_decimal_text(_value)
                     else decimal_from_wire(_value, "value")
                 )
 
+                value = value_parsed
+
             _percent = d.pop("percent", UNSET)
-            percent: Decimal | Unset
+            percent: Decimal | None
             if _percent is UNSET:
-                percent = UNSET
+                percent = None
             else:
-                percent = (
+                percent_parsed = (
                     Decimal(_percent)
                     if type(_percent) is str and is_plain_decimal_text(_percent)
                     else decimal_from_wire(_percent, "percent")
                 )
+
+                percent = percent_parsed
 
             stop_loss_conditional_price_params = cls(
                 type_,
@@ -106,6 +129,7 @@ class StopLossConditionalPriceParams:
                 percent,
             )
 
+            stop_loss_conditional_price_params._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

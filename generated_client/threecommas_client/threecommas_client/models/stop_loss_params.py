@@ -3,20 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
+    bool_from_wire,
     missing_field,
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..models.boolean_input_type_1 import BooleanInputType1
 from ..models.order_type import OrderType
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="StopLossParams")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "breakeven",
+        "order_type",
+        "price",
+        "conditional",
+        "timeout",
+    }
+)
+from ..models.order_type import as_order_type_or_none
 
 
 @_attrs_define
@@ -25,53 +39,42 @@ class StopLossParams:
     needs `price` as well.
 
         Attributes:
-            enabled (bool | BooleanInputType1): A boolean in a request, as a JSON boolean or the string `"true"` or
-                `"false"`; the documented examples use both.
-            breakeven (bool | BooleanInputType1 | Unset): A boolean in a request, as a JSON boolean or the string `"true"`
-                or `"false"`; the documented examples use both.
-            order_type (OrderType | Unset): The type of an exchange order.
-            price (PriceParams | Unset): A price (quote currency).
-            conditional (StopLossConditionalParams | Unset): The trigger of a stop loss.
-            timeout (TimeoutParams | Unset): A stop loss timeout. An enabled timeout needs `value`.
+            enabled (bool): Whether to stop the loss.
+            breakeven (bool | None): Move the stop loss to the entry price once a take profit step fills; needs at least two
+                steps.
+            order_type (OrderType | None): The order that closes the position.
+            price (PriceParams | None): The limit price of a `limit` stop loss order.
+            conditional (StopLossConditionalParams | None): The trigger.
+            timeout (TimeoutParams | None): Wait this long after the trigger before closing.
     """
 
-    enabled: bool | BooleanInputType1
-    breakeven: bool | BooleanInputType1 | Unset = UNSET
-    order_type: OrderType | Unset = UNSET
-    price: PriceParams | Unset = UNSET
-    conditional: StopLossConditionalParams | Unset = UNSET
-    timeout: TimeoutParams | Unset = UNSET
+    enabled: bool
+    breakeven: bool | None = None
+    order_type: OrderType | None = _attrs_field(default=None, converter=as_order_type_or_none)
+    price: PriceParams | None = None
+    conditional: StopLossConditionalParams | None = None
+    timeout: TimeoutParams | None = None
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"enabled={self.enabled!r}",
+        ]
+        if self.breakeven is not None or "breakeven" not in self._absent:
+            parts.append(f"breakeven={self.breakeven!r}")
+        if self.order_type is not None or "order_type" not in self._absent:
+            parts.append(f"order_type={self.order_type!r}")
+        if self.price is not None or "price" not in self._absent:
+            parts.append(f"price={self.price!r}")
+        if self.conditional is not None or "conditional" not in self._absent:
+            parts.append(f"conditional={self.conditional!r}")
+        if self.timeout is not None or "timeout" not in self._absent:
+            parts.append(f"timeout={self.timeout!r}")
+        return f"StopLossParams({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        enabled: bool | str
-        if isinstance(self.enabled, BooleanInputType1):
-            enabled = self.enabled.value
-        else:
-            enabled = self.enabled
-
-        breakeven: bool | str | Unset
-        if isinstance(self.breakeven, Unset):
-            breakeven = UNSET
-        elif isinstance(self.breakeven, BooleanInputType1):
-            breakeven = self.breakeven.value
-        else:
-            breakeven = self.breakeven
-
-        order_type: str | Unset = UNSET
-        if not isinstance(self.order_type, Unset):
-            order_type = self.order_type.value
-
-        price: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.price, Unset):
-            price = self.price.to_dict()
-
-        conditional: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.conditional, Unset):
-            conditional = self.conditional.to_dict()
-
-        timeout: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.timeout, Unset):
-            timeout = self.timeout.to_dict()
+        enabled = self.enabled
 
         field_dict: dict[str, Any] = {}
 
@@ -80,16 +83,31 @@ class StopLossParams:
                 "enabled": enabled,
             }
         )
-        if breakeven is not UNSET:
+        if self.breakeven is not None:
+            breakeven = self.breakeven
             field_dict["breakeven"] = breakeven
-        if order_type is not UNSET:
+        elif "breakeven" not in self._absent:
+            field_dict["breakeven"] = None
+        if self.order_type is not None:
+            order_type = self.order_type.value
             field_dict["order_type"] = order_type
-        if price is not UNSET:
+        elif "order_type" not in self._absent:
+            field_dict["order_type"] = None
+        if self.price is not None:
+            price = self.price.to_dict()
             field_dict["price"] = price
-        if conditional is not UNSET:
+        elif "price" not in self._absent:
+            field_dict["price"] = None
+        if self.conditional is not None:
+            conditional = self.conditional.to_dict()
             field_dict["conditional"] = conditional
-        if timeout is not UNSET:
+        elif "conditional" not in self._absent:
+            field_dict["conditional"] = None
+        if self.timeout is not None:
+            timeout = self.timeout.to_dict()
             field_dict["timeout"] = timeout
+        elif "timeout" not in self._absent:
+            field_dict["timeout"] = None
 
         return field_dict
 
@@ -106,62 +124,52 @@ class StopLossParams:
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
             d = dict(src_dict)
+            enabled = bool_from_wire(d.pop("enabled"), "enabled")
 
-            def _parse_enabled(data: object) -> bool | BooleanInputType1:
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
+            _breakeven = d.pop("breakeven", UNSET)
+            breakeven: bool | None
+            if _breakeven is UNSET:
+                breakeven = None
+            else:
+                breakeven_parsed = bool_from_wire(_breakeven, "breakeven")
 
-                    return componentsschemas_boolean_input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(bool | BooleanInputType1, data)
-
-            enabled = _parse_enabled(d.pop("enabled"))
-
-            def _parse_breakeven(data: object) -> bool | BooleanInputType1 | Unset:
-                if isinstance(data, Unset):
-                    return data
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
-
-                    return componentsschemas_boolean_input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(bool | BooleanInputType1 | Unset, data)
-
-            breakeven = _parse_breakeven(d.pop("breakeven", UNSET))
+                breakeven = breakeven_parsed
 
             _order_type = d.pop("order_type", UNSET)
-            order_type: OrderType | Unset
+            order_type: OrderType | None
             if _order_type is UNSET:
-                order_type = UNSET
+                order_type = None
             else:
-                order_type = OrderType(_order_type)
+                order_type_parsed = OrderType(_order_type)
+
+                order_type = order_type_parsed
 
             _price = d.pop("price", UNSET)
-            price: PriceParams | Unset
+            price: PriceParams | None
             if _price is UNSET:
-                price = UNSET
+                price = None
             else:
-                price = PriceParams.from_dict(_price)
+                price_parsed = PriceParams.from_dict(_price)
+
+                price = price_parsed
 
             _conditional = d.pop("conditional", UNSET)
-            conditional: StopLossConditionalParams | Unset
+            conditional: StopLossConditionalParams | None
             if _conditional is UNSET:
-                conditional = UNSET
+                conditional = None
             else:
-                conditional = StopLossConditionalParams.from_dict(_conditional)
+                conditional_parsed = StopLossConditionalParams.from_dict(_conditional)
+
+                conditional = conditional_parsed
 
             _timeout = d.pop("timeout", UNSET)
-            timeout: TimeoutParams | Unset
+            timeout: TimeoutParams | None
             if _timeout is UNSET:
-                timeout = UNSET
+                timeout = None
             else:
-                timeout = TimeoutParams.from_dict(_timeout)
+                timeout_parsed = TimeoutParams.from_dict(_timeout)
+
+                timeout = timeout_parsed
 
             stop_loss_params = cls(
                 enabled,
@@ -172,6 +180,7 @@ class StopLossParams:
                 timeout,
             )
 
+            stop_loss_params._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

@@ -13,9 +13,18 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="TakeProfit")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "price_type",
+        "steps",
+    }
+)
 
 
 @_attrs_define
@@ -24,26 +33,31 @@ class TakeProfit:
 
     Attributes:
         enabled (bool): Whether take profit is on.
-        price_type (str | Unset): Whether the steps were set by `value` or by `percentage` (newer payloads).
-        steps (list[TakeProfitStep] | Unset): The take profit steps, in order.
+        price_type (str | None): Whether the steps were set by `value` or by `percentage` (newer payloads).
+        steps (list[TakeProfitStep]): The take profit steps, in order.
     """
 
     enabled: bool
-    price_type: str | Unset = UNSET
-    steps: list[TakeProfitStep] | Unset = UNSET
+    price_type: str | None = None
+    steps: list[TakeProfitStep] = _attrs_field(factory=list)
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"enabled={self.enabled!r}",
+        ]
+        if self.price_type is not None or "price_type" not in self._absent:
+            parts.append(f"price_type={self.price_type!r}")
+        if self.steps or "steps" not in self._absent:
+            parts.append(f"steps={self.steps!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"TakeProfit({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         enabled = self.enabled
-
-        price_type = self.price_type
-
-        steps: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.steps, Unset):
-            steps = []
-            for steps_item_data in self.steps:
-                steps_item = steps_item_data.to_dict()
-                steps.append(steps_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -52,9 +66,17 @@ class TakeProfit:
                 "enabled": enabled,
             }
         )
-        if price_type is not UNSET:
+        if self.price_type is not None:
+            price_type = self.price_type
             field_dict["price_type"] = price_type
-        if steps is not UNSET:
+        elif "price_type" not in self._absent:
+            field_dict["price_type"] = None
+        if self.steps or "steps" not in self._absent:
+            steps = []
+            for steps_item_data in self.steps:
+                steps_item = steps_item_data.to_dict()
+                steps.append(steps_item)
+
             field_dict["steps"] = steps
 
         return field_dict
@@ -74,22 +96,29 @@ class TakeProfit:
             d = dict(src_dict)
             enabled = d.pop("enabled")
 
-            price_type = d.pop("price_type", UNSET)
+            price_type = d.pop("price_type", None)
 
             _steps = d.pop("steps", UNSET)
-            steps: list[TakeProfitStep] | Unset = UNSET
-            if _steps is not UNSET:
+            steps: list[TakeProfitStep]
+            if _steps is UNSET:
                 steps = []
-                for steps_item_data in _steps:
+            else:
+                steps_parsed = []
+                _steps_parsed = _steps
+                for steps_item_data in _steps_parsed:
                     steps_item = TakeProfitStep.from_dict(steps_item_data)
 
-                    steps.append(steps_item)
+                    steps_parsed.append(steps_item)
+
+                steps = steps_parsed
 
             take_profit = cls(
                 enabled,
                 price_type,
                 steps,
             )
+
+            take_profit._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             take_profit.additional_properties = d
             return take_profit

@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
+    bool_from_wire,
     missing_field,
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..models.boolean_input_type_1 import BooleanInputType1
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="TakeProfitParams")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "steps",
+    }
+)
 
 
 @_attrs_define
@@ -23,27 +32,25 @@ class TakeProfitParams:
     """Take profit. Enabled take profit needs 1 to 8 steps whose volumes add up to 100.
 
     Attributes:
-        enabled (bool | BooleanInputType1): A boolean in a request, as a JSON boolean or the string `"true"` or
-            `"false"`; the documented examples use both.
-        steps (list[TakeProfitStepParams] | Unset): The take profit steps, 1 to 8; their `volume`s add up to 100.
+        enabled (bool): Whether to take profit.
+        steps (list[TakeProfitStepParams]): The take profit steps, 1 to 8; their `volume`s add up to 100.
     """
 
-    enabled: bool | BooleanInputType1
-    steps: list[TakeProfitStepParams] | Unset = UNSET
+    enabled: bool
+    steps: list[TakeProfitStepParams] = _attrs_field(factory=list)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"enabled={self.enabled!r}",
+        ]
+        if self.steps or "steps" not in self._absent:
+            parts.append(f"steps={self.steps!r}")
+        return f"TakeProfitParams({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        enabled: bool | str
-        if isinstance(self.enabled, BooleanInputType1):
-            enabled = self.enabled.value
-        else:
-            enabled = self.enabled
-
-        steps: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.steps, Unset):
-            steps = []
-            for steps_item_data in self.steps:
-                steps_item = steps_item_data.to_dict()
-                steps.append(steps_item)
+        enabled = self.enabled
 
         field_dict: dict[str, Any] = {}
 
@@ -52,7 +59,12 @@ class TakeProfitParams:
                 "enabled": enabled,
             }
         )
-        if steps is not UNSET:
+        if self.steps or "steps" not in self._absent:
+            steps = []
+            for steps_item_data in self.steps:
+                steps_item = steps_item_data.to_dict()
+                steps.append(steps_item)
+
             field_dict["steps"] = steps
 
         return field_dict
@@ -70,34 +82,28 @@ class TakeProfitParams:
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
             d = dict(src_dict)
-
-            def _parse_enabled(data: object) -> bool | BooleanInputType1:
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
-
-                    return componentsschemas_boolean_input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(bool | BooleanInputType1, data)
-
-            enabled = _parse_enabled(d.pop("enabled"))
+            enabled = bool_from_wire(d.pop("enabled"), "enabled")
 
             _steps = d.pop("steps", UNSET)
-            steps: list[TakeProfitStepParams] | Unset = UNSET
-            if _steps is not UNSET:
+            steps: list[TakeProfitStepParams]
+            if _steps is UNSET:
                 steps = []
-                for steps_item_data in _steps:
+            else:
+                steps_parsed = []
+                _steps_parsed = _steps
+                for steps_item_data in _steps_parsed:
                     steps_item = TakeProfitStepParams.from_dict(steps_item_data)
 
-                    steps.append(steps_item)
+                    steps_parsed.append(steps_item)
+
+                steps = steps_parsed
 
             take_profit_params = cls(
                 enabled,
                 steps,
             )
 
+            take_profit_params._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

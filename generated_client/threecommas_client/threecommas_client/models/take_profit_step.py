@@ -20,9 +20,27 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="TakeProfitStep")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "order_type",
+        "editable",
+        "units",
+        "price",
+        "volume",
+        "total",
+        "trailing",
+        "status",
+        "data",
+        "position",
+        "closed_at",
+    }
+)
 
 
 @_attrs_define
@@ -31,87 +49,67 @@ class TakeProfitStep:
 
     Attributes:
         id (int): The step's unique 3Commas trade id.
-        order_type (str | Unset): The order type; known values `market`, `limit`.
-        editable (bool | Unset): Whether the step can still be changed by an update.
-        units (Units | Unset): An amount of units (base currency).
-        price (ConditionalPrice | Unset): A trigger price, as a price or as a percentage from the entry.
-        volume (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
-        total (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
-        trailing (Trailing | Unset): Trailing settings of a trigger.
-        status (Status | Unset): A status of a SmartTrade or of one of its steps.
-        data (StepData | Unset): Which actions are available on a step now.
-        position (int | Unset): The step's number, from 1.
-        closed_at (datetime.datetime | None | Unset): When the step's order closed (newer payloads).
+        order_type (str | None): The order type; known values `market`, `limit`.
+        editable (bool | None): Whether the step can still be changed by an update.
+        units (Units | None): The units this step closes.
+        price (ConditionalPrice | None): When the step fires.
+        volume (Decimal | None): The share of the position this step closes, in percent.
+        total (Decimal | None): The step's total in quote currency.
+        trailing (Trailing | None): Trailing of this step.
+        status (Status | None): The step's status.
+        data (StepData | None): Which actions are available on the step.
+        position (int | None): The step's number, from 1.
+        closed_at (datetime.datetime | None): When the step's order closed (newer payloads).
     """
 
     id: int
-    order_type: str | Unset = UNSET
-    editable: bool | Unset = UNSET
-    units: Units | Unset = UNSET
-    price: ConditionalPrice | Unset = UNSET
-    volume: Decimal | None | Unset = UNSET
-    total: Decimal | None | Unset = UNSET
-    trailing: Trailing | Unset = UNSET
-    status: Status | Unset = UNSET
-    data: StepData | Unset = UNSET
-    position: int | Unset = UNSET
-    closed_at: datetime.datetime | None | Unset = UNSET
+    order_type: str | None = None
+    editable: bool | None = None
+    units: Units | None = None
+    price: ConditionalPrice | None = None
+    volume: Decimal | None = None
+    total: Decimal | None = None
+    trailing: Trailing | None = None
+    status: Status | None = None
+    data: StepData | None = None
+    position: int | None = None
+    closed_at: datetime.datetime | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"id={self.id!r}",
+        ]
+        if self.order_type is not None or "order_type" not in self._absent:
+            parts.append(f"order_type={self.order_type!r}")
+        if self.editable is not None or "editable" not in self._absent:
+            parts.append(f"editable={self.editable!r}")
+        if self.units is not None or "units" not in self._absent:
+            parts.append(f"units={self.units!r}")
+        if self.price is not None or "price" not in self._absent:
+            parts.append(f"price={self.price!r}")
+        if self.volume is not None or "volume" not in self._absent:
+            parts.append(f"volume={self.volume!r}")
+        if self.total is not None or "total" not in self._absent:
+            parts.append(f"total={self.total!r}")
+        if self.trailing is not None or "trailing" not in self._absent:
+            parts.append(f"trailing={self.trailing!r}")
+        if self.status is not None or "status" not in self._absent:
+            parts.append(f"status={self.status!r}")
+        if self.data is not None or "data" not in self._absent:
+            parts.append(f"data={self.data!r}")
+        if self.position is not None or "position" not in self._absent:
+            parts.append(f"position={self.position!r}")
+        if self.closed_at is not None or "closed_at" not in self._absent:
+            parts.append(f"closed_at={self.closed_at!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"TakeProfitStep({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
-
-        order_type = self.order_type
-
-        editable = self.editable
-
-        units: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.units, Unset):
-            units = self.units.to_dict()
-
-        price: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.price, Unset):
-            price = self.price.to_dict()
-
-        volume: None | str | Unset
-        if isinstance(self.volume, Unset):
-            volume = UNSET
-        elif isinstance(self.volume, Decimal):
-            volume = decimal_to_wire(self.volume)
-        else:
-            volume = self.volume
-
-        total: None | str | Unset
-        if isinstance(self.total, Unset):
-            total = UNSET
-        elif isinstance(self.total, Decimal):
-            total = decimal_to_wire(self.total)
-        else:
-            total = self.total
-
-        trailing: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.trailing, Unset):
-            trailing = self.trailing.to_dict()
-
-        status: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status.to_dict()
-
-        data: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.data, Unset):
-            data = self.data.to_dict()
-
-        position = self.position
-
-        closed_at: None | str | Unset
-        if isinstance(self.closed_at, Unset):
-            closed_at = UNSET
-        elif isinstance(self.closed_at, datetime.datetime):
-            closed_at = datetime_to_wire(self.closed_at)
-        else:
-            closed_at = self.closed_at
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -120,28 +118,73 @@ class TakeProfitStep:
                 "id": id,
             }
         )
-        if order_type is not UNSET:
+        if self.order_type is not None:
+            order_type = self.order_type
             field_dict["order_type"] = order_type
-        if editable is not UNSET:
+        elif "order_type" not in self._absent:
+            field_dict["order_type"] = None
+        if self.editable is not None:
+            editable = self.editable
             field_dict["editable"] = editable
-        if units is not UNSET:
+        elif "editable" not in self._absent:
+            field_dict["editable"] = None
+        if self.units is not None:
+            units = self.units.to_dict()
             field_dict["units"] = units
-        if price is not UNSET:
+        elif "units" not in self._absent:
+            field_dict["units"] = None
+        if self.price is not None:
+            price = self.price.to_dict()
             field_dict["price"] = price
-        if volume is not UNSET:
+        elif "price" not in self._absent:
+            field_dict["price"] = None
+        if self.volume is not None:
+            volume: None | str
+            if isinstance(self.volume, Decimal):
+                volume = decimal_to_wire(self.volume)
+            else:
+                volume = self.volume
             field_dict["volume"] = volume
-        if total is not UNSET:
+        elif "volume" not in self._absent:
+            field_dict["volume"] = None
+        if self.total is not None:
+            total: None | str
+            if isinstance(self.total, Decimal):
+                total = decimal_to_wire(self.total)
+            else:
+                total = self.total
             field_dict["total"] = total
-        if trailing is not UNSET:
+        elif "total" not in self._absent:
+            field_dict["total"] = None
+        if self.trailing is not None:
+            trailing = self.trailing.to_dict()
             field_dict["trailing"] = trailing
-        if status is not UNSET:
+        elif "trailing" not in self._absent:
+            field_dict["trailing"] = None
+        if self.status is not None:
+            status = self.status.to_dict()
             field_dict["status"] = status
-        if data is not UNSET:
+        elif "status" not in self._absent:
+            field_dict["status"] = None
+        if self.data is not None:
+            data = self.data.to_dict()
             field_dict["data"] = data
-        if position is not UNSET:
+        elif "data" not in self._absent:
+            field_dict["data"] = None
+        if self.position is not None:
+            position = self.position
             field_dict["position"] = position
-        if closed_at is not UNSET:
+        elif "position" not in self._absent:
+            field_dict["position"] = None
+        if self.closed_at is not None:
+            closed_at: None | str
+            if isinstance(self.closed_at, datetime.datetime):
+                closed_at = datetime_to_wire(self.closed_at)
+            else:
+                closed_at = self.closed_at
             field_dict["closed_at"] = closed_at
+        elif "closed_at" not in self._absent:
+            field_dict["closed_at"] = None
 
         return field_dict
 
@@ -160,75 +203,106 @@ class TakeProfitStep:
             d = dict(src_dict)
             id = d.pop("id")
 
-            order_type = d.pop("order_type", UNSET)
+            order_type = d.pop("order_type", None)
 
-            editable = d.pop("editable", UNSET)
+            editable = d.pop("editable", None)
 
             _units = d.pop("units", UNSET)
-            units: Units | Unset
+            units: Units | None
             if _units is UNSET:
-                units = UNSET
+                units = None
             else:
-                units = Units.from_dict(_units)
+                units_parsed = Units.from_dict(_units)
+
+                units = units_parsed
 
             _price = d.pop("price", UNSET)
-            price: ConditionalPrice | Unset
+            price: ConditionalPrice | None
             if _price is UNSET:
-                price = UNSET
+                price = None
             else:
-                price = ConditionalPrice.from_dict(_price)
+                price_parsed = ConditionalPrice.from_dict(_price)
+
+                price = price_parsed
 
             _volume = d.pop("volume", UNSET)
-            volume: Decimal | None | Unset
-            if _volume is None or _volume is UNSET:
-                volume = _volume
+            volume: Decimal | None
+            if _volume is UNSET:
+                volume = None
             else:
-                volume = (
-                    Decimal(_volume)
-                    if type(_volume) is str and is_plain_decimal_text(_volume)
-                    else decimal_from_wire(_volume, "volume")
-                )
+                _volume_parsed = _volume
+                volume_parsed: Decimal | None
+                if _volume_parsed is None:
+                    volume_parsed = _volume_parsed
+                else:
+                    volume_parsed = (
+                        Decimal(_volume_parsed)
+                        if type(_volume_parsed) is str and is_plain_decimal_text(_volume_parsed)
+                        else decimal_from_wire(_volume_parsed, "volume")
+                    )
+
+                volume = volume_parsed
 
             _total = d.pop("total", UNSET)
-            total: Decimal | None | Unset
-            if _total is None or _total is UNSET:
-                total = _total
+            total: Decimal | None
+            if _total is UNSET:
+                total = None
             else:
-                total = (
-                    Decimal(_total)
-                    if type(_total) is str and is_plain_decimal_text(_total)
-                    else decimal_from_wire(_total, "total")
-                )
+                _total_parsed = _total
+                total_parsed: Decimal | None
+                if _total_parsed is None:
+                    total_parsed = _total_parsed
+                else:
+                    total_parsed = (
+                        Decimal(_total_parsed)
+                        if type(_total_parsed) is str and is_plain_decimal_text(_total_parsed)
+                        else decimal_from_wire(_total_parsed, "total")
+                    )
+
+                total = total_parsed
 
             _trailing = d.pop("trailing", UNSET)
-            trailing: Trailing | Unset
+            trailing: Trailing | None
             if _trailing is UNSET:
-                trailing = UNSET
+                trailing = None
             else:
-                trailing = Trailing.from_dict(_trailing)
+                trailing_parsed = Trailing.from_dict(_trailing)
+
+                trailing = trailing_parsed
 
             _status = d.pop("status", UNSET)
-            status: Status | Unset
+            status: Status | None
             if _status is UNSET:
-                status = UNSET
+                status = None
             else:
-                status = Status.from_dict(_status)
+                status_parsed = Status.from_dict(_status)
+
+                status = status_parsed
 
             _data = d.pop("data", UNSET)
-            data: StepData | Unset
+            data: StepData | None
             if _data is UNSET:
-                data = UNSET
+                data = None
             else:
-                data = StepData.from_dict(_data)
+                data_parsed = StepData.from_dict(_data)
 
-            position = d.pop("position", UNSET)
+                data = data_parsed
+
+            position = d.pop("position", None)
 
             _closed_at = d.pop("closed_at", UNSET)
-            closed_at: datetime.datetime | None | Unset
-            if _closed_at is None or _closed_at is UNSET:
-                closed_at = _closed_at
+            closed_at: datetime.datetime | None
+            if _closed_at is UNSET:
+                closed_at = None
             else:
-                closed_at = datetime_from_wire(_closed_at, "closed_at")
+                _closed_at_parsed = _closed_at
+                closed_at_parsed: datetime.datetime | None
+                if _closed_at_parsed is None:
+                    closed_at_parsed = _closed_at_parsed
+                else:
+                    closed_at_parsed = datetime_from_wire(_closed_at_parsed, "closed_at")
+
+                closed_at = closed_at_parsed
 
             take_profit_step = cls(
                 id,
@@ -244,6 +318,8 @@ class TakeProfitStep:
                 position,
                 closed_at,
             )
+
+            take_profit_step._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             take_profit_step.additional_properties = d
             return take_profit_step

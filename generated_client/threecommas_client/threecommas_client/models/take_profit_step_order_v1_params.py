@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
     decimal_from_wire,
@@ -17,9 +18,20 @@ from .._wire import (
 )
 from ..errors import WireValueError
 from ..models.price_type import PriceType
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="TakeProfitStepOrderV1Params")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "price",
+        "price_method",
+        "price_percentage",
+    }
+)
+from ..models.price_type import as_price_type_or_none
 
 
 @_attrs_define
@@ -28,33 +40,35 @@ class TakeProfitStepOrderV1Params:
     `price_percentage`).
 
         Attributes:
-            percent (Decimal): A decimal string greater than zero, without sign or exponent (`"0.01"`, `"10000"`).
-            price (Decimal | Unset): A decimal string greater than zero, without sign or exponent (`"0.01"`, `"10000"`).
-            price_method (PriceType | Unset): Which price of the order book a condition watches.
-            price_percentage (Decimal | Unset): An exact decimal number written as a JSON string (`"0.10622"`). Values may
-                carry 40 or more
-                significant digits; parse them as decimals, never as binary floats.
+            percent (Decimal): The share of the position this step sells, in percent (more than 0, at most 100); the steps
+                add
+                up to 100.
+            price (Decimal | None): The step's price; or give `price_percentage`.
+            price_method (PriceType | None): The price the step watches: `bid`, `ask` or `last`.
+            price_percentage (Decimal | None): The step's price as a percentage from the buy price, instead of `price`.
     """
 
     percent: Decimal
-    price: Decimal | Unset = UNSET
-    price_method: PriceType | Unset = UNSET
-    price_percentage: Decimal | Unset = UNSET
+    price: Decimal | None = None
+    price_method: PriceType | None = _attrs_field(default=None, converter=as_price_type_or_none)
+    price_percentage: Decimal | None = None
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"percent={self.percent!r}",
+        ]
+        if self.price is not None or "price" not in self._absent:
+            parts.append(f"price={self.price!r}")
+        if self.price_method is not None or "price_method" not in self._absent:
+            parts.append(f"price_method={self.price_method!r}")
+        if self.price_percentage is not None or "price_percentage" not in self._absent:
+            parts.append(f"price_percentage={self.price_percentage!r}")
+        return f"TakeProfitStepOrderV1Params({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         percent = decimal_to_wire(self.percent)
-
-        price: str | Unset = UNSET
-        if not isinstance(self.price, Unset):
-            price = decimal_to_wire(self.price)
-
-        price_method: str | Unset = UNSET
-        if not isinstance(self.price_method, Unset):
-            price_method = self.price_method.value
-
-        price_percentage: str | Unset = UNSET
-        if not isinstance(self.price_percentage, Unset):
-            price_percentage = decimal_to_wire(self.price_percentage)
 
         field_dict: dict[str, Any] = {}
 
@@ -63,12 +77,21 @@ class TakeProfitStepOrderV1Params:
                 "percent": percent,
             }
         )
-        if price is not UNSET:
+        if self.price is not None:
+            price = decimal_to_wire(self.price)
             field_dict["price"] = price
-        if price_method is not UNSET:
+        elif "price" not in self._absent:
+            field_dict["price"] = None
+        if self.price_method is not None:
+            price_method = self.price_method.value
             field_dict["price_method"] = price_method
-        if price_percentage is not UNSET:
+        elif "price_method" not in self._absent:
+            field_dict["price_method"] = None
+        if self.price_percentage is not None:
+            price_percentage = decimal_to_wire(self.price_percentage)
             field_dict["price_percentage"] = price_percentage
+        elif "price_percentage" not in self._absent:
+            field_dict["price_percentage"] = None
 
         return field_dict
 
@@ -88,33 +111,39 @@ class TakeProfitStepOrderV1Params:
             percent = decimal_from_wire(d.pop("percent"), "percent")
 
             _price = d.pop("price", UNSET)
-            price: Decimal | Unset
+            price: Decimal | None
             if _price is UNSET:
-                price = UNSET
+                price = None
             else:
-                price = (
+                price_parsed = (
                     Decimal(_price)
                     if type(_price) is str and is_plain_decimal_text(_price)
                     else decimal_from_wire(_price, "price")
                 )
 
+                price = price_parsed
+
             _price_method = d.pop("price_method", UNSET)
-            price_method: PriceType | Unset
+            price_method: PriceType | None
             if _price_method is UNSET:
-                price_method = UNSET
+                price_method = None
             else:
-                price_method = PriceType(_price_method)
+                price_method_parsed = PriceType(_price_method)
+
+                price_method = price_method_parsed
 
             _price_percentage = d.pop("price_percentage", UNSET)
-            price_percentage: Decimal | Unset
+            price_percentage: Decimal | None
             if _price_percentage is UNSET:
-                price_percentage = UNSET
+                price_percentage = None
             else:
-                price_percentage = (
+                price_percentage_parsed = (
                     Decimal(_price_percentage)
                     if type(_price_percentage) is str and is_plain_decimal_text(_price_percentage)
                     else decimal_from_wire(_price_percentage, "price_percentage")
                 )
+
+                price_percentage = price_percentage_parsed
 
             take_profit_step_order_v1_params = cls(
                 percent,
@@ -123,6 +152,7 @@ class TakeProfitStepOrderV1Params:
                 price_percentage,
             )
 
+            take_profit_step_order_v1_params._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

@@ -7,18 +7,30 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
     decimal_from_wire,
     decimal_to_wire,
+    int_from_wire,
     missing_field,
     wrong_shape,
 )
 from ..errors import WireValueError
 from ..models.order_type import OrderType
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="TakeProfitStepParams")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "position",
+        "trailing",
+    }
+)
+from ..models.order_type import as_order_type
 
 
 @_attrs_define
@@ -27,19 +39,32 @@ class TakeProfitStepParams:
     has finished) or `percent` (while the entry trails).
 
         Attributes:
-            order_type (OrderType): The type of an exchange order.
-            price (TakeProfitStepPriceParams): The trigger of a take profit step; needs `value` or `percent`.
-            volume (Decimal): An exact decimal number written as a JSON string (`"0.10622"`). Values may carry 40 or more
-                significant digits; parse them as decimals, never as binary floats.
-            position (int | str | Unset): The step's number, 1 to 8; an integer, or a digit string as form bodies send it.
-            trailing (TakeProfitTrailingParams | Unset): Trailing of a take profit step. Enabled trailing needs `percent`.
+            order_type (OrderType): The order that takes the profit.
+            price (TakeProfitStepPriceParams): When the step fires.
+            volume (Decimal): The share of the position this step closes, in percent (more than 0, at most 100).
+            position (int | None): The step's number, 1 to 8; an integer, or a digit string as form bodies send it.
+            trailing (TakeProfitTrailingParams | None): Trailing of this step; honoured on the last step only.
     """
 
-    order_type: OrderType
+    order_type: OrderType = _attrs_field(converter=as_order_type)
     price: TakeProfitStepPriceParams
     volume: Decimal
-    position: int | str | Unset = UNSET
-    trailing: TakeProfitTrailingParams | Unset = UNSET
+    position: int | None = None
+    trailing: TakeProfitTrailingParams | None = None
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"order_type={self.order_type!r}",
+            f"price={self.price!r}",
+            f"volume={self.volume!r}",
+        ]
+        if self.position is not None or "position" not in self._absent:
+            parts.append(f"position={self.position!r}")
+        if self.trailing is not None or "trailing" not in self._absent:
+            parts.append(f"trailing={self.trailing!r}")
+        return f"TakeProfitStepParams({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         order_type = self.order_type.value
@@ -47,16 +72,6 @@ class TakeProfitStepParams:
         price = self.price.to_dict()
 
         volume = decimal_to_wire(self.volume)
-
-        position: int | str | Unset
-        if isinstance(self.position, Unset):
-            position = UNSET
-        else:
-            position = self.position
-
-        trailing: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.trailing, Unset):
-            trailing = self.trailing.to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -67,10 +82,16 @@ class TakeProfitStepParams:
                 "volume": volume,
             }
         )
-        if position is not UNSET:
+        if self.position is not None:
+            position = self.position
             field_dict["position"] = position
-        if trailing is not UNSET:
+        elif "position" not in self._absent:
+            field_dict["position"] = None
+        if self.trailing is not None:
+            trailing = self.trailing.to_dict()
             field_dict["trailing"] = trailing
+        elif "trailing" not in self._absent:
+            field_dict["trailing"] = None
 
         return field_dict
 
@@ -93,14 +114,23 @@ class TakeProfitStepParams:
 
             volume = decimal_from_wire(d.pop("volume"), "volume")
 
-            position: int | str | Unset = d.pop("position", UNSET)
+            _position = d.pop("position", UNSET)
+            position: int | None
+            if _position is UNSET:
+                position = None
+            else:
+                position_parsed = int_from_wire(_position, "position")
+
+                position = position_parsed
 
             _trailing = d.pop("trailing", UNSET)
-            trailing: TakeProfitTrailingParams | Unset
+            trailing: TakeProfitTrailingParams | None
             if _trailing is UNSET:
-                trailing = UNSET
+                trailing = None
             else:
-                trailing = TakeProfitTrailingParams.from_dict(_trailing)
+                trailing_parsed = TakeProfitTrailingParams.from_dict(_trailing)
+
+                trailing = trailing_parsed
 
             take_profit_step_params = cls(
                 order_type,
@@ -110,6 +140,7 @@ class TakeProfitStepParams:
                 trailing,
             )
 
+            take_profit_step_params._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

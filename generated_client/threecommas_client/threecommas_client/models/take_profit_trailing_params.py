@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
+    bool_from_wire,
     decimal_from_wire,
     decimal_to_wire,
     is_plain_decimal_text,
@@ -16,10 +18,17 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..models.boolean_input_type_1 import BooleanInputType1
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="TakeProfitTrailingParams")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "percent",
+    }
+)
 
 
 @_attrs_define
@@ -27,26 +36,25 @@ class TakeProfitTrailingParams:
     """Trailing of a take profit step. Enabled trailing needs `percent`.
 
     Attributes:
-        enabled (bool | BooleanInputType1): A boolean in a request, as a JSON boolean or the string `"true"` or
-            `"false"`; the documented examples use both.
-        percent (Decimal | Unset): An exact decimal number written as a JSON string (`"0.10622"`). Values may carry 40
-            or more
-            significant digits; parse them as decimals, never as binary floats.
+        enabled (bool): Whether the step trails the price.
+        percent (Decimal | None): How far (percent, 0.01 to 100) the step trails the price.
     """
 
-    enabled: bool | BooleanInputType1
-    percent: Decimal | Unset = UNSET
+    enabled: bool
+    percent: Decimal | None = None
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"enabled={self.enabled!r}",
+        ]
+        if self.percent is not None or "percent" not in self._absent:
+            parts.append(f"percent={self.percent!r}")
+        return f"TakeProfitTrailingParams({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        enabled: bool | str
-        if isinstance(self.enabled, BooleanInputType1):
-            enabled = self.enabled.value
-        else:
-            enabled = self.enabled
-
-        percent: str | Unset = UNSET
-        if not isinstance(self.percent, Unset):
-            percent = decimal_to_wire(self.percent)
+        enabled = self.enabled
 
         field_dict: dict[str, Any] = {}
 
@@ -55,8 +63,11 @@ class TakeProfitTrailingParams:
                 "enabled": enabled,
             }
         )
-        if percent is not UNSET:
+        if self.percent is not None:
+            percent = decimal_to_wire(self.percent)
             field_dict["percent"] = percent
+        elif "percent" not in self._absent:
+            field_dict["percent"] = None
 
         return field_dict
 
@@ -73,36 +84,27 @@ class TakeProfitTrailingParams:
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
             d = dict(src_dict)
-
-            def _parse_enabled(data: object) -> bool | BooleanInputType1:
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
-
-                    return componentsschemas_boolean_input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(bool | BooleanInputType1, data)
-
-            enabled = _parse_enabled(d.pop("enabled"))
+            enabled = bool_from_wire(d.pop("enabled"), "enabled")
 
             _percent = d.pop("percent", UNSET)
-            percent: Decimal | Unset
+            percent: Decimal | None
             if _percent is UNSET:
-                percent = UNSET
+                percent = None
             else:
-                percent = (
+                percent_parsed = (
                     Decimal(_percent)
                     if type(_percent) is str and is_plain_decimal_text(_percent)
                     else decimal_from_wire(_percent, "percent")
                 )
+
+                percent = percent_parsed
 
             take_profit_trailing_params = cls(
                 enabled,
                 percent,
             )
 
+            take_profit_trailing_params._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

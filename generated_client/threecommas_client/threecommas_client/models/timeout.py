@@ -13,9 +13,18 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="Timeout")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "enabled",
+        "value",
+    }
+)
 
 
 @_attrs_define
@@ -23,30 +32,42 @@ class Timeout:
     """A stop loss timeout.
 
     Attributes:
-        enabled (bool | Unset): Whether the stop loss waits before closing.
-        value (int | None | Unset): How long it waits, in seconds.
+        enabled (bool | None): Whether the stop loss waits before closing.
+        value (int | None): How long it waits, in seconds.
     """
 
-    enabled: bool | Unset = UNSET
-    value: int | None | Unset = UNSET
+    enabled: bool | None = None
+    value: int | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = []
+        if self.enabled is not None or "enabled" not in self._absent:
+            parts.append(f"enabled={self.enabled!r}")
+        if self.value is not None or "value" not in self._absent:
+            parts.append(f"value={self.value!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"Timeout({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        enabled = self.enabled
-
-        value: int | None | Unset
-        if isinstance(self.value, Unset):
-            value = UNSET
-        else:
-            value = self.value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if enabled is not UNSET:
+        if self.enabled is not None:
+            enabled = self.enabled
             field_dict["enabled"] = enabled
-        if value is not UNSET:
+        elif "enabled" not in self._absent:
+            field_dict["enabled"] = None
+        if self.value is not None:
+            value: int | None
+            value = self.value
             field_dict["value"] = value
+        elif "value" not in self._absent:
+            field_dict["value"] = None
 
         return field_dict
 
@@ -63,14 +84,23 @@ class Timeout:
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
             d = dict(src_dict)
-            enabled = d.pop("enabled", UNSET)
+            enabled = d.pop("enabled", None)
 
-            value: int | None | Unset = d.pop("value", UNSET)
+            _value = d.pop("value", UNSET)
+            value: int | None
+            if _value is UNSET:
+                value = None
+            else:
+                value_parsed: int | None = _value
+
+                value = value_parsed
 
             timeout = cls(
                 enabled,
                 value,
             )
+
+            timeout._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             timeout.additional_properties = d
             return timeout

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from .._wire import (
+    bool_from_wire,
+    int_from_wire,
     missing_field,
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..models.boolean_input_type_1 import BooleanInputType1
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="TimeoutParams")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "value",
+    }
+)
 
 
 @_attrs_define
@@ -23,27 +33,25 @@ class TimeoutParams:
     """A stop loss timeout. An enabled timeout needs `value`.
 
     Attributes:
-        enabled (bool | BooleanInputType1): A boolean in a request, as a JSON boolean or the string `"true"` or
-            `"false"`; the documented examples use both.
-        value (int | str | Unset): A whole number in a request, as an integer or a string of digits (`"123"` in the
-            documented body).
+        enabled (bool): Whether to wait before closing.
+        value (int | None): How long to wait, in seconds.
     """
 
-    enabled: bool | BooleanInputType1
-    value: int | str | Unset = UNSET
+    enabled: bool
+    value: int | None = None
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"enabled={self.enabled!r}",
+        ]
+        if self.value is not None or "value" not in self._absent:
+            parts.append(f"value={self.value!r}")
+        return f"TimeoutParams({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        enabled: bool | str
-        if isinstance(self.enabled, BooleanInputType1):
-            enabled = self.enabled.value
-        else:
-            enabled = self.enabled
-
-        value: int | str | Unset
-        if isinstance(self.value, Unset):
-            value = UNSET
-        else:
-            value = self.value
+        enabled = self.enabled
 
         field_dict: dict[str, Any] = {}
 
@@ -52,8 +60,11 @@ class TimeoutParams:
                 "enabled": enabled,
             }
         )
-        if value is not UNSET:
+        if self.value is not None:
+            value = self.value
             field_dict["value"] = value
+        elif "value" not in self._absent:
+            field_dict["value"] = None
 
         return field_dict
 
@@ -70,27 +81,23 @@ class TimeoutParams:
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
             d = dict(src_dict)
+            enabled = bool_from_wire(d.pop("enabled"), "enabled")
 
-            def _parse_enabled(data: object) -> bool | BooleanInputType1:
-                try:
-                    if not isinstance(data, str):
-                        raise TypeError()
-                    componentsschemas_boolean_input_type_1 = BooleanInputType1(data)
+            _value = d.pop("value", UNSET)
+            value: int | None
+            if _value is UNSET:
+                value = None
+            else:
+                value_parsed = int_from_wire(_value, "value")
 
-                    return componentsschemas_boolean_input_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(bool | BooleanInputType1, data)
-
-            enabled = _parse_enabled(d.pop("enabled"))
-
-            value: int | str | Unset = d.pop("value", UNSET)
+                value = value_parsed
 
             timeout_params = cls(
                 enabled,
                 value,
             )
 
+            timeout_params._absent = _OPTIONAL_KEYS.difference(src_dict)
             if d:
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
                 raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")

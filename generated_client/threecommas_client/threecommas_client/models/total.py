@@ -17,9 +17,17 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="Total")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "value",
+    }
+)
 
 
 @_attrs_define
@@ -27,27 +35,36 @@ class Total:
     """A total in quote currency (price times units).
 
     Attributes:
-        value (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
+        value (Decimal | None): The total; null until known.
     """
 
-    value: Decimal | None | Unset = UNSET
+    value: Decimal | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = []
+        if self.value is not None or "value" not in self._absent:
+            parts.append(f"value={self.value!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"Total({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        value: None | str | Unset
-        if isinstance(self.value, Unset):
-            value = UNSET
-        elif isinstance(self.value, Decimal):
-            value = decimal_to_wire(self.value)
-        else:
-            value = self.value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if value is not UNSET:
+        if self.value is not None:
+            value: None | str
+            if isinstance(self.value, Decimal):
+                value = decimal_to_wire(self.value)
+            else:
+                value = self.value
             field_dict["value"] = value
+        elif "value" not in self._absent:
+            field_dict["value"] = None
 
         return field_dict
 
@@ -65,19 +82,28 @@ class Total:
         try:
             d = dict(src_dict)
             _value = d.pop("value", UNSET)
-            value: Decimal | None | Unset
-            if _value is None or _value is UNSET:
-                value = _value
+            value: Decimal | None
+            if _value is UNSET:
+                value = None
             else:
-                value = (
-                    Decimal(_value)
-                    if type(_value) is str and is_plain_decimal_text(_value)
-                    else decimal_from_wire(_value, "value")
-                )
+                _value_parsed = _value
+                value_parsed: Decimal | None
+                if _value_parsed is None:
+                    value_parsed = _value_parsed
+                else:
+                    value_parsed = (
+                        Decimal(_value_parsed)
+                        if type(_value_parsed) is str and is_plain_decimal_text(_value_parsed)
+                        else decimal_from_wire(_value_parsed, "value")
+                    )
+
+                value = value_parsed
 
             total = cls(
                 value,
             )
+
+            total._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             total.additional_properties = d
             return total

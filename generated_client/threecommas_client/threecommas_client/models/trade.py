@@ -22,9 +22,46 @@ from .._wire import (
 from ..errors import WireValueError
 from ..models.order_side import OrderSide
 from ..models.price_type import PriceType
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="Trade")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "average_price",
+        "follow_price_type",
+        "initial_amount",
+        "initial_total",
+        "initial_price",
+        "order_price",
+        "order_side",
+        "order_type",
+        "pair",
+        "position_percentage",
+        "realised_amount",
+        "realised_total",
+        "realised_percentage",
+        "realised_price",
+        "status",
+        "take_profit_percentage",
+        "trade_purpose",
+        "trail_percentage",
+        "trail_value",
+        "trailing_enabled",
+        "trailing_last_price",
+        "trailing_last_price_updated_at",
+        "trigger_condition",
+        "trigger_price",
+        "trigger_price_percentage",
+        "trigger_type",
+        "created_at",
+        "updated_at",
+        "cancelable",
+        "force_processable",
+    }
+)
 
 
 @_attrs_define
@@ -33,279 +70,145 @@ class Trade:
 
     Attributes:
         id (int): The trade's unique 3Commas id.
-        average_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        follow_price_type (None | PriceType | Unset): The price the order's trigger watches.
-        initial_amount (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        initial_total (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        initial_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        order_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        order_side (OrderSide | Unset): The side of an order; for a SmartTrade's position, `buy` is long and `sell` is
-            short.
-        order_type (str | Unset): The order type; known values `market`, `limit`.
-        pair (str | Unset): The pair in 3Commas format.
-        position_percentage (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        realised_amount (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        realised_total (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        realised_percentage (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        realised_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        status (str | Unset): The order's status; known values as for a step's `Status.type`.
-        take_profit_percentage (Decimal | None | Unset): A decimal string, or null until the value is known (filled
-            orders, averages, margins).
-        trade_purpose (str | Unset): Why the SmartTrade placed the order; known values `position`, `take_profit`,
+        average_price (Decimal | None): The average fill price.
+        follow_price_type (None | PriceType): The price the order's trigger watches.
+        initial_amount (Decimal | None): The units ordered.
+        initial_total (Decimal | None): The quote currency ordered.
+        initial_price (Decimal | None): The price when the order was created.
+        order_price (Decimal | None): The order's limit price.
+        order_side (OrderSide | None): The order's side.
+        order_type (str | None): The order type; known values `market`, `limit`.
+        pair (str | None): The pair in 3Commas format.
+        position_percentage (Decimal | None): The share of the position this order covers, in percent.
+        realised_amount (Decimal | None): The units filled.
+        realised_total (Decimal | None): The quote currency filled.
+        realised_percentage (Decimal | None): How much of the order filled, in percent.
+        realised_price (Decimal | None): The fill price.
+        status (str | None): The order's status; known values as for a step's `Status.type`.
+        take_profit_percentage (Decimal | None): For a take profit order, its trigger as a percentage from the entry.
+        trade_purpose (str | None): Why the SmartTrade placed the order; known values `position`, `take_profit`,
             `stop_loss`, `add_funds`, `reduce_funds`, `market_close`.
-        trail_percentage (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        trail_value (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        trailing_enabled (bool | Unset): Whether the order trails the price.
-        trailing_last_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        trailing_last_price_updated_at (datetime.datetime | None | Unset): When trailing last moved.
-        trigger_condition (None | str | Unset): The comparison that fires the trigger; known values `greater`, `less`,
+        trail_percentage (Decimal | None): How far the order trails the price, in percent.
+        trail_value (Decimal | None): How far the order trails the price, in quote currency.
+        trailing_enabled (bool | None): Whether the order trails the price.
+        trailing_last_price (Decimal | None): The last price trailing moved to.
+        trailing_last_price_updated_at (datetime.datetime | None): When trailing last moved.
+        trigger_condition (None | str): The comparison that fires the trigger; known values `greater`, `less`,
             `less_or_equal`.
-        trigger_price (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders,
-            averages, margins).
-        trigger_price_percentage (Decimal | None | Unset): A decimal string, or null until the value is known (filled
-            orders, averages, margins).
-        trigger_type (None | str | Unset): How the order is triggered; known values `none`, `price`, `trailing`,
-            `conditional`.
-        created_at (datetime.datetime | Unset): When the order was created.
-        updated_at (datetime.datetime | None | Unset): When the order last changed.
-        cancelable (bool | Unset): Whether `cancel_trade` is allowed on it now.
-        force_processable (bool | Unset): Whether `close_trade_by_market` is allowed on it now.
+        trigger_price (Decimal | None): The trigger price.
+        trigger_price_percentage (Decimal | None): The trigger as a percentage from the entry.
+        trigger_type (None | str): How the order is triggered; known values `none`, `price`, `trailing`, `conditional`.
+        created_at (datetime.datetime | None): When the order was created.
+        updated_at (datetime.datetime | None): When the order last changed.
+        cancelable (bool | None): Whether `cancel_trade` is allowed on it now.
+        force_processable (bool | None): Whether `close_trade_by_market` is allowed on it now.
     """
 
     id: int
-    average_price: Decimal | None | Unset = UNSET
-    follow_price_type: None | PriceType | Unset = UNSET
-    initial_amount: Decimal | None | Unset = UNSET
-    initial_total: Decimal | None | Unset = UNSET
-    initial_price: Decimal | None | Unset = UNSET
-    order_price: Decimal | None | Unset = UNSET
-    order_side: OrderSide | Unset = UNSET
-    order_type: str | Unset = UNSET
-    pair: str | Unset = UNSET
-    position_percentage: Decimal | None | Unset = UNSET
-    realised_amount: Decimal | None | Unset = UNSET
-    realised_total: Decimal | None | Unset = UNSET
-    realised_percentage: Decimal | None | Unset = UNSET
-    realised_price: Decimal | None | Unset = UNSET
-    status: str | Unset = UNSET
-    take_profit_percentage: Decimal | None | Unset = UNSET
-    trade_purpose: str | Unset = UNSET
-    trail_percentage: Decimal | None | Unset = UNSET
-    trail_value: Decimal | None | Unset = UNSET
-    trailing_enabled: bool | Unset = UNSET
-    trailing_last_price: Decimal | None | Unset = UNSET
-    trailing_last_price_updated_at: datetime.datetime | None | Unset = UNSET
-    trigger_condition: None | str | Unset = UNSET
-    trigger_price: Decimal | None | Unset = UNSET
-    trigger_price_percentage: Decimal | None | Unset = UNSET
-    trigger_type: None | str | Unset = UNSET
-    created_at: datetime.datetime | Unset = UNSET
-    updated_at: datetime.datetime | None | Unset = UNSET
-    cancelable: bool | Unset = UNSET
-    force_processable: bool | Unset = UNSET
+    average_price: Decimal | None = None
+    follow_price_type: None | PriceType = None
+    initial_amount: Decimal | None = None
+    initial_total: Decimal | None = None
+    initial_price: Decimal | None = None
+    order_price: Decimal | None = None
+    order_side: OrderSide | None = None
+    order_type: str | None = None
+    pair: str | None = None
+    position_percentage: Decimal | None = None
+    realised_amount: Decimal | None = None
+    realised_total: Decimal | None = None
+    realised_percentage: Decimal | None = None
+    realised_price: Decimal | None = None
+    status: str | None = None
+    take_profit_percentage: Decimal | None = None
+    trade_purpose: str | None = None
+    trail_percentage: Decimal | None = None
+    trail_value: Decimal | None = None
+    trailing_enabled: bool | None = None
+    trailing_last_price: Decimal | None = None
+    trailing_last_price_updated_at: datetime.datetime | None = None
+    trigger_condition: None | str = None
+    trigger_price: Decimal | None = None
+    trigger_price_percentage: Decimal | None = None
+    trigger_type: None | str = None
+    created_at: datetime.datetime | None = None
+    updated_at: datetime.datetime | None = None
+    cancelable: bool | None = None
+    force_processable: bool | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"id={self.id!r}",
+        ]
+        if self.average_price is not None or "average_price" not in self._absent:
+            parts.append(f"average_price={self.average_price!r}")
+        if self.follow_price_type is not None or "follow_price_type" not in self._absent:
+            parts.append(f"follow_price_type={self.follow_price_type!r}")
+        if self.initial_amount is not None or "initial_amount" not in self._absent:
+            parts.append(f"initial_amount={self.initial_amount!r}")
+        if self.initial_total is not None or "initial_total" not in self._absent:
+            parts.append(f"initial_total={self.initial_total!r}")
+        if self.initial_price is not None or "initial_price" not in self._absent:
+            parts.append(f"initial_price={self.initial_price!r}")
+        if self.order_price is not None or "order_price" not in self._absent:
+            parts.append(f"order_price={self.order_price!r}")
+        if self.order_side is not None or "order_side" not in self._absent:
+            parts.append(f"order_side={self.order_side!r}")
+        if self.order_type is not None or "order_type" not in self._absent:
+            parts.append(f"order_type={self.order_type!r}")
+        if self.pair is not None or "pair" not in self._absent:
+            parts.append(f"pair={self.pair!r}")
+        if self.position_percentage is not None or "position_percentage" not in self._absent:
+            parts.append(f"position_percentage={self.position_percentage!r}")
+        if self.realised_amount is not None or "realised_amount" not in self._absent:
+            parts.append(f"realised_amount={self.realised_amount!r}")
+        if self.realised_total is not None or "realised_total" not in self._absent:
+            parts.append(f"realised_total={self.realised_total!r}")
+        if self.realised_percentage is not None or "realised_percentage" not in self._absent:
+            parts.append(f"realised_percentage={self.realised_percentage!r}")
+        if self.realised_price is not None or "realised_price" not in self._absent:
+            parts.append(f"realised_price={self.realised_price!r}")
+        if self.status is not None or "status" not in self._absent:
+            parts.append(f"status={self.status!r}")
+        if self.take_profit_percentage is not None or "take_profit_percentage" not in self._absent:
+            parts.append(f"take_profit_percentage={self.take_profit_percentage!r}")
+        if self.trade_purpose is not None or "trade_purpose" not in self._absent:
+            parts.append(f"trade_purpose={self.trade_purpose!r}")
+        if self.trail_percentage is not None or "trail_percentage" not in self._absent:
+            parts.append(f"trail_percentage={self.trail_percentage!r}")
+        if self.trail_value is not None or "trail_value" not in self._absent:
+            parts.append(f"trail_value={self.trail_value!r}")
+        if self.trailing_enabled is not None or "trailing_enabled" not in self._absent:
+            parts.append(f"trailing_enabled={self.trailing_enabled!r}")
+        if self.trailing_last_price is not None or "trailing_last_price" not in self._absent:
+            parts.append(f"trailing_last_price={self.trailing_last_price!r}")
+        if self.trailing_last_price_updated_at is not None or "trailing_last_price_updated_at" not in self._absent:
+            parts.append(f"trailing_last_price_updated_at={self.trailing_last_price_updated_at!r}")
+        if self.trigger_condition is not None or "trigger_condition" not in self._absent:
+            parts.append(f"trigger_condition={self.trigger_condition!r}")
+        if self.trigger_price is not None or "trigger_price" not in self._absent:
+            parts.append(f"trigger_price={self.trigger_price!r}")
+        if self.trigger_price_percentage is not None or "trigger_price_percentage" not in self._absent:
+            parts.append(f"trigger_price_percentage={self.trigger_price_percentage!r}")
+        if self.trigger_type is not None or "trigger_type" not in self._absent:
+            parts.append(f"trigger_type={self.trigger_type!r}")
+        if self.created_at is not None or "created_at" not in self._absent:
+            parts.append(f"created_at={self.created_at!r}")
+        if self.updated_at is not None or "updated_at" not in self._absent:
+            parts.append(f"updated_at={self.updated_at!r}")
+        if self.cancelable is not None or "cancelable" not in self._absent:
+            parts.append(f"cancelable={self.cancelable!r}")
+        if self.force_processable is not None or "force_processable" not in self._absent:
+            parts.append(f"force_processable={self.force_processable!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"Trade({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
-
-        average_price: None | str | Unset
-        if isinstance(self.average_price, Unset):
-            average_price = UNSET
-        elif isinstance(self.average_price, Decimal):
-            average_price = decimal_to_wire(self.average_price)
-        else:
-            average_price = self.average_price
-
-        follow_price_type: None | str | Unset
-        if isinstance(self.follow_price_type, Unset):
-            follow_price_type = UNSET
-        elif isinstance(self.follow_price_type, PriceType):
-            follow_price_type = self.follow_price_type.value
-        else:
-            follow_price_type = self.follow_price_type
-
-        initial_amount: None | str | Unset
-        if isinstance(self.initial_amount, Unset):
-            initial_amount = UNSET
-        elif isinstance(self.initial_amount, Decimal):
-            initial_amount = decimal_to_wire(self.initial_amount)
-        else:
-            initial_amount = self.initial_amount
-
-        initial_total: None | str | Unset
-        if isinstance(self.initial_total, Unset):
-            initial_total = UNSET
-        elif isinstance(self.initial_total, Decimal):
-            initial_total = decimal_to_wire(self.initial_total)
-        else:
-            initial_total = self.initial_total
-
-        initial_price: None | str | Unset
-        if isinstance(self.initial_price, Unset):
-            initial_price = UNSET
-        elif isinstance(self.initial_price, Decimal):
-            initial_price = decimal_to_wire(self.initial_price)
-        else:
-            initial_price = self.initial_price
-
-        order_price: None | str | Unset
-        if isinstance(self.order_price, Unset):
-            order_price = UNSET
-        elif isinstance(self.order_price, Decimal):
-            order_price = decimal_to_wire(self.order_price)
-        else:
-            order_price = self.order_price
-
-        order_side: str | Unset = UNSET
-        if not isinstance(self.order_side, Unset):
-            order_side = self.order_side.value
-
-        order_type = self.order_type
-
-        pair = self.pair
-
-        position_percentage: None | str | Unset
-        if isinstance(self.position_percentage, Unset):
-            position_percentage = UNSET
-        elif isinstance(self.position_percentage, Decimal):
-            position_percentage = decimal_to_wire(self.position_percentage)
-        else:
-            position_percentage = self.position_percentage
-
-        realised_amount: None | str | Unset
-        if isinstance(self.realised_amount, Unset):
-            realised_amount = UNSET
-        elif isinstance(self.realised_amount, Decimal):
-            realised_amount = decimal_to_wire(self.realised_amount)
-        else:
-            realised_amount = self.realised_amount
-
-        realised_total: None | str | Unset
-        if isinstance(self.realised_total, Unset):
-            realised_total = UNSET
-        elif isinstance(self.realised_total, Decimal):
-            realised_total = decimal_to_wire(self.realised_total)
-        else:
-            realised_total = self.realised_total
-
-        realised_percentage: None | str | Unset
-        if isinstance(self.realised_percentage, Unset):
-            realised_percentage = UNSET
-        elif isinstance(self.realised_percentage, Decimal):
-            realised_percentage = decimal_to_wire(self.realised_percentage)
-        else:
-            realised_percentage = self.realised_percentage
-
-        realised_price: None | str | Unset
-        if isinstance(self.realised_price, Unset):
-            realised_price = UNSET
-        elif isinstance(self.realised_price, Decimal):
-            realised_price = decimal_to_wire(self.realised_price)
-        else:
-            realised_price = self.realised_price
-
-        status = self.status
-
-        take_profit_percentage: None | str | Unset
-        if isinstance(self.take_profit_percentage, Unset):
-            take_profit_percentage = UNSET
-        elif isinstance(self.take_profit_percentage, Decimal):
-            take_profit_percentage = decimal_to_wire(self.take_profit_percentage)
-        else:
-            take_profit_percentage = self.take_profit_percentage
-
-        trade_purpose = self.trade_purpose
-
-        trail_percentage: None | str | Unset
-        if isinstance(self.trail_percentage, Unset):
-            trail_percentage = UNSET
-        elif isinstance(self.trail_percentage, Decimal):
-            trail_percentage = decimal_to_wire(self.trail_percentage)
-        else:
-            trail_percentage = self.trail_percentage
-
-        trail_value: None | str | Unset
-        if isinstance(self.trail_value, Unset):
-            trail_value = UNSET
-        elif isinstance(self.trail_value, Decimal):
-            trail_value = decimal_to_wire(self.trail_value)
-        else:
-            trail_value = self.trail_value
-
-        trailing_enabled = self.trailing_enabled
-
-        trailing_last_price: None | str | Unset
-        if isinstance(self.trailing_last_price, Unset):
-            trailing_last_price = UNSET
-        elif isinstance(self.trailing_last_price, Decimal):
-            trailing_last_price = decimal_to_wire(self.trailing_last_price)
-        else:
-            trailing_last_price = self.trailing_last_price
-
-        trailing_last_price_updated_at: None | str | Unset
-        if isinstance(self.trailing_last_price_updated_at, Unset):
-            trailing_last_price_updated_at = UNSET
-        elif isinstance(self.trailing_last_price_updated_at, datetime.datetime):
-            trailing_last_price_updated_at = datetime_to_wire(self.trailing_last_price_updated_at)
-        else:
-            trailing_last_price_updated_at = self.trailing_last_price_updated_at
-
-        trigger_condition: None | str | Unset
-        if isinstance(self.trigger_condition, Unset):
-            trigger_condition = UNSET
-        else:
-            trigger_condition = self.trigger_condition
-
-        trigger_price: None | str | Unset
-        if isinstance(self.trigger_price, Unset):
-            trigger_price = UNSET
-        elif isinstance(self.trigger_price, Decimal):
-            trigger_price = decimal_to_wire(self.trigger_price)
-        else:
-            trigger_price = self.trigger_price
-
-        trigger_price_percentage: None | str | Unset
-        if isinstance(self.trigger_price_percentage, Unset):
-            trigger_price_percentage = UNSET
-        elif isinstance(self.trigger_price_percentage, Decimal):
-            trigger_price_percentage = decimal_to_wire(self.trigger_price_percentage)
-        else:
-            trigger_price_percentage = self.trigger_price_percentage
-
-        trigger_type: None | str | Unset
-        if isinstance(self.trigger_type, Unset):
-            trigger_type = UNSET
-        else:
-            trigger_type = self.trigger_type
-
-        created_at: str | Unset = UNSET
-        if not isinstance(self.created_at, Unset):
-            created_at = datetime_to_wire(self.created_at)
-
-        updated_at: None | str | Unset
-        if isinstance(self.updated_at, Unset):
-            updated_at = UNSET
-        elif isinstance(self.updated_at, datetime.datetime):
-            updated_at = datetime_to_wire(self.updated_at)
-        else:
-            updated_at = self.updated_at
-
-        cancelable = self.cancelable
-
-        force_processable = self.force_processable
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -314,66 +217,234 @@ class Trade:
                 "id": id,
             }
         )
-        if average_price is not UNSET:
+        if self.average_price is not None:
+            average_price: None | str
+            if isinstance(self.average_price, Decimal):
+                average_price = decimal_to_wire(self.average_price)
+            else:
+                average_price = self.average_price
             field_dict["average_price"] = average_price
-        if follow_price_type is not UNSET:
+        elif "average_price" not in self._absent:
+            field_dict["average_price"] = None
+        if self.follow_price_type is not None:
+            follow_price_type: None | str
+            if isinstance(self.follow_price_type, PriceType):
+                follow_price_type = self.follow_price_type.value
+            else:
+                follow_price_type = self.follow_price_type
             field_dict["follow_price_type"] = follow_price_type
-        if initial_amount is not UNSET:
+        elif "follow_price_type" not in self._absent:
+            field_dict["follow_price_type"] = None
+        if self.initial_amount is not None:
+            initial_amount: None | str
+            if isinstance(self.initial_amount, Decimal):
+                initial_amount = decimal_to_wire(self.initial_amount)
+            else:
+                initial_amount = self.initial_amount
             field_dict["initial_amount"] = initial_amount
-        if initial_total is not UNSET:
+        elif "initial_amount" not in self._absent:
+            field_dict["initial_amount"] = None
+        if self.initial_total is not None:
+            initial_total: None | str
+            if isinstance(self.initial_total, Decimal):
+                initial_total = decimal_to_wire(self.initial_total)
+            else:
+                initial_total = self.initial_total
             field_dict["initial_total"] = initial_total
-        if initial_price is not UNSET:
+        elif "initial_total" not in self._absent:
+            field_dict["initial_total"] = None
+        if self.initial_price is not None:
+            initial_price: None | str
+            if isinstance(self.initial_price, Decimal):
+                initial_price = decimal_to_wire(self.initial_price)
+            else:
+                initial_price = self.initial_price
             field_dict["initial_price"] = initial_price
-        if order_price is not UNSET:
+        elif "initial_price" not in self._absent:
+            field_dict["initial_price"] = None
+        if self.order_price is not None:
+            order_price: None | str
+            if isinstance(self.order_price, Decimal):
+                order_price = decimal_to_wire(self.order_price)
+            else:
+                order_price = self.order_price
             field_dict["order_price"] = order_price
-        if order_side is not UNSET:
+        elif "order_price" not in self._absent:
+            field_dict["order_price"] = None
+        if self.order_side is not None:
+            order_side = self.order_side.value
             field_dict["order_side"] = order_side
-        if order_type is not UNSET:
+        elif "order_side" not in self._absent:
+            field_dict["order_side"] = None
+        if self.order_type is not None:
+            order_type = self.order_type
             field_dict["order_type"] = order_type
-        if pair is not UNSET:
+        elif "order_type" not in self._absent:
+            field_dict["order_type"] = None
+        if self.pair is not None:
+            pair = self.pair
             field_dict["pair"] = pair
-        if position_percentage is not UNSET:
+        elif "pair" not in self._absent:
+            field_dict["pair"] = None
+        if self.position_percentage is not None:
+            position_percentage: None | str
+            if isinstance(self.position_percentage, Decimal):
+                position_percentage = decimal_to_wire(self.position_percentage)
+            else:
+                position_percentage = self.position_percentage
             field_dict["position_percentage"] = position_percentage
-        if realised_amount is not UNSET:
+        elif "position_percentage" not in self._absent:
+            field_dict["position_percentage"] = None
+        if self.realised_amount is not None:
+            realised_amount: None | str
+            if isinstance(self.realised_amount, Decimal):
+                realised_amount = decimal_to_wire(self.realised_amount)
+            else:
+                realised_amount = self.realised_amount
             field_dict["realised_amount"] = realised_amount
-        if realised_total is not UNSET:
+        elif "realised_amount" not in self._absent:
+            field_dict["realised_amount"] = None
+        if self.realised_total is not None:
+            realised_total: None | str
+            if isinstance(self.realised_total, Decimal):
+                realised_total = decimal_to_wire(self.realised_total)
+            else:
+                realised_total = self.realised_total
             field_dict["realised_total"] = realised_total
-        if realised_percentage is not UNSET:
+        elif "realised_total" not in self._absent:
+            field_dict["realised_total"] = None
+        if self.realised_percentage is not None:
+            realised_percentage: None | str
+            if isinstance(self.realised_percentage, Decimal):
+                realised_percentage = decimal_to_wire(self.realised_percentage)
+            else:
+                realised_percentage = self.realised_percentage
             field_dict["realised_percentage"] = realised_percentage
-        if realised_price is not UNSET:
+        elif "realised_percentage" not in self._absent:
+            field_dict["realised_percentage"] = None
+        if self.realised_price is not None:
+            realised_price: None | str
+            if isinstance(self.realised_price, Decimal):
+                realised_price = decimal_to_wire(self.realised_price)
+            else:
+                realised_price = self.realised_price
             field_dict["realised_price"] = realised_price
-        if status is not UNSET:
+        elif "realised_price" not in self._absent:
+            field_dict["realised_price"] = None
+        if self.status is not None:
+            status = self.status
             field_dict["status"] = status
-        if take_profit_percentage is not UNSET:
+        elif "status" not in self._absent:
+            field_dict["status"] = None
+        if self.take_profit_percentage is not None:
+            take_profit_percentage: None | str
+            if isinstance(self.take_profit_percentage, Decimal):
+                take_profit_percentage = decimal_to_wire(self.take_profit_percentage)
+            else:
+                take_profit_percentage = self.take_profit_percentage
             field_dict["take_profit_percentage"] = take_profit_percentage
-        if trade_purpose is not UNSET:
+        elif "take_profit_percentage" not in self._absent:
+            field_dict["take_profit_percentage"] = None
+        if self.trade_purpose is not None:
+            trade_purpose = self.trade_purpose
             field_dict["trade_purpose"] = trade_purpose
-        if trail_percentage is not UNSET:
+        elif "trade_purpose" not in self._absent:
+            field_dict["trade_purpose"] = None
+        if self.trail_percentage is not None:
+            trail_percentage: None | str
+            if isinstance(self.trail_percentage, Decimal):
+                trail_percentage = decimal_to_wire(self.trail_percentage)
+            else:
+                trail_percentage = self.trail_percentage
             field_dict["trail_percentage"] = trail_percentage
-        if trail_value is not UNSET:
+        elif "trail_percentage" not in self._absent:
+            field_dict["trail_percentage"] = None
+        if self.trail_value is not None:
+            trail_value: None | str
+            if isinstance(self.trail_value, Decimal):
+                trail_value = decimal_to_wire(self.trail_value)
+            else:
+                trail_value = self.trail_value
             field_dict["trail_value"] = trail_value
-        if trailing_enabled is not UNSET:
+        elif "trail_value" not in self._absent:
+            field_dict["trail_value"] = None
+        if self.trailing_enabled is not None:
+            trailing_enabled = self.trailing_enabled
             field_dict["trailing_enabled"] = trailing_enabled
-        if trailing_last_price is not UNSET:
+        elif "trailing_enabled" not in self._absent:
+            field_dict["trailing_enabled"] = None
+        if self.trailing_last_price is not None:
+            trailing_last_price: None | str
+            if isinstance(self.trailing_last_price, Decimal):
+                trailing_last_price = decimal_to_wire(self.trailing_last_price)
+            else:
+                trailing_last_price = self.trailing_last_price
             field_dict["trailing_last_price"] = trailing_last_price
-        if trailing_last_price_updated_at is not UNSET:
+        elif "trailing_last_price" not in self._absent:
+            field_dict["trailing_last_price"] = None
+        if self.trailing_last_price_updated_at is not None:
+            trailing_last_price_updated_at: None | str
+            if isinstance(self.trailing_last_price_updated_at, datetime.datetime):
+                trailing_last_price_updated_at = datetime_to_wire(self.trailing_last_price_updated_at)
+            else:
+                trailing_last_price_updated_at = self.trailing_last_price_updated_at
             field_dict["trailing_last_price_updated_at"] = trailing_last_price_updated_at
-        if trigger_condition is not UNSET:
+        elif "trailing_last_price_updated_at" not in self._absent:
+            field_dict["trailing_last_price_updated_at"] = None
+        if self.trigger_condition is not None:
+            trigger_condition: None | str
+            trigger_condition = self.trigger_condition
             field_dict["trigger_condition"] = trigger_condition
-        if trigger_price is not UNSET:
+        elif "trigger_condition" not in self._absent:
+            field_dict["trigger_condition"] = None
+        if self.trigger_price is not None:
+            trigger_price: None | str
+            if isinstance(self.trigger_price, Decimal):
+                trigger_price = decimal_to_wire(self.trigger_price)
+            else:
+                trigger_price = self.trigger_price
             field_dict["trigger_price"] = trigger_price
-        if trigger_price_percentage is not UNSET:
+        elif "trigger_price" not in self._absent:
+            field_dict["trigger_price"] = None
+        if self.trigger_price_percentage is not None:
+            trigger_price_percentage: None | str
+            if isinstance(self.trigger_price_percentage, Decimal):
+                trigger_price_percentage = decimal_to_wire(self.trigger_price_percentage)
+            else:
+                trigger_price_percentage = self.trigger_price_percentage
             field_dict["trigger_price_percentage"] = trigger_price_percentage
-        if trigger_type is not UNSET:
+        elif "trigger_price_percentage" not in self._absent:
+            field_dict["trigger_price_percentage"] = None
+        if self.trigger_type is not None:
+            trigger_type: None | str
+            trigger_type = self.trigger_type
             field_dict["trigger_type"] = trigger_type
-        if created_at is not UNSET:
+        elif "trigger_type" not in self._absent:
+            field_dict["trigger_type"] = None
+        if self.created_at is not None:
+            created_at = datetime_to_wire(self.created_at)
             field_dict["created_at"] = created_at
-        if updated_at is not UNSET:
+        elif "created_at" not in self._absent:
+            field_dict["created_at"] = None
+        if self.updated_at is not None:
+            updated_at: None | str
+            if isinstance(self.updated_at, datetime.datetime):
+                updated_at = datetime_to_wire(self.updated_at)
+            else:
+                updated_at = self.updated_at
             field_dict["updated_at"] = updated_at
-        if cancelable is not UNSET:
+        elif "updated_at" not in self._absent:
+            field_dict["updated_at"] = None
+        if self.cancelable is not None:
+            cancelable = self.cancelable
             field_dict["cancelable"] = cancelable
-        if force_processable is not UNSET:
+        elif "cancelable" not in self._absent:
+            field_dict["cancelable"] = None
+        if self.force_processable is not None:
+            force_processable = self.force_processable
             field_dict["force_processable"] = force_processable
+        elif "force_processable" not in self._absent:
+            field_dict["force_processable"] = None
 
         return field_dict
 
@@ -393,239 +464,395 @@ class Trade:
             id = d.pop("id")
 
             _average_price = d.pop("average_price", UNSET)
-            average_price: Decimal | None | Unset
-            if _average_price is None or _average_price is UNSET:
-                average_price = _average_price
+            average_price: Decimal | None
+            if _average_price is UNSET:
+                average_price = None
             else:
-                average_price = (
-                    Decimal(_average_price)
-                    if type(_average_price) is str and is_plain_decimal_text(_average_price)
-                    else decimal_from_wire(_average_price, "average_price")
-                )
+                _average_price_parsed = _average_price
+                average_price_parsed: Decimal | None
+                if _average_price_parsed is None:
+                    average_price_parsed = _average_price_parsed
+                else:
+                    average_price_parsed = (
+                        Decimal(_average_price_parsed)
+                        if type(_average_price_parsed) is str and is_plain_decimal_text(_average_price_parsed)
+                        else decimal_from_wire(_average_price_parsed, "average_price")
+                    )
+
+                average_price = average_price_parsed
 
             _follow_price_type = d.pop("follow_price_type", UNSET)
-            follow_price_type: None | PriceType | Unset
-            if _follow_price_type is None or _follow_price_type is UNSET:
-                follow_price_type = _follow_price_type
+            follow_price_type: None | PriceType
+            if _follow_price_type is UNSET:
+                follow_price_type = None
             else:
-                if not isinstance(_follow_price_type, str):
-                    raise WireValueError(
-                        "follow_price_type", f"unexpected JSON type {type(_follow_price_type).__name__}"
-                    )
-                follow_price_type = PriceType(_follow_price_type)
+                _follow_price_type_parsed = _follow_price_type
+                follow_price_type_parsed: None | PriceType
+                if _follow_price_type_parsed is None:
+                    follow_price_type_parsed = _follow_price_type_parsed
+                else:
+                    if not isinstance(_follow_price_type_parsed, str):
+                        raise WireValueError(
+                            "follow_price_type", f"unexpected JSON type {type(_follow_price_type_parsed).__name__}"
+                        )
+                    follow_price_type_parsed = PriceType(_follow_price_type_parsed)
+
+                follow_price_type = follow_price_type_parsed
 
             _initial_amount = d.pop("initial_amount", UNSET)
-            initial_amount: Decimal | None | Unset
-            if _initial_amount is None or _initial_amount is UNSET:
-                initial_amount = _initial_amount
+            initial_amount: Decimal | None
+            if _initial_amount is UNSET:
+                initial_amount = None
             else:
-                initial_amount = (
-                    Decimal(_initial_amount)
-                    if type(_initial_amount) is str and is_plain_decimal_text(_initial_amount)
-                    else decimal_from_wire(_initial_amount, "initial_amount")
-                )
+                _initial_amount_parsed = _initial_amount
+                initial_amount_parsed: Decimal | None
+                if _initial_amount_parsed is None:
+                    initial_amount_parsed = _initial_amount_parsed
+                else:
+                    initial_amount_parsed = (
+                        Decimal(_initial_amount_parsed)
+                        if type(_initial_amount_parsed) is str and is_plain_decimal_text(_initial_amount_parsed)
+                        else decimal_from_wire(_initial_amount_parsed, "initial_amount")
+                    )
+
+                initial_amount = initial_amount_parsed
 
             _initial_total = d.pop("initial_total", UNSET)
-            initial_total: Decimal | None | Unset
-            if _initial_total is None or _initial_total is UNSET:
-                initial_total = _initial_total
+            initial_total: Decimal | None
+            if _initial_total is UNSET:
+                initial_total = None
             else:
-                initial_total = (
-                    Decimal(_initial_total)
-                    if type(_initial_total) is str and is_plain_decimal_text(_initial_total)
-                    else decimal_from_wire(_initial_total, "initial_total")
-                )
+                _initial_total_parsed = _initial_total
+                initial_total_parsed: Decimal | None
+                if _initial_total_parsed is None:
+                    initial_total_parsed = _initial_total_parsed
+                else:
+                    initial_total_parsed = (
+                        Decimal(_initial_total_parsed)
+                        if type(_initial_total_parsed) is str and is_plain_decimal_text(_initial_total_parsed)
+                        else decimal_from_wire(_initial_total_parsed, "initial_total")
+                    )
+
+                initial_total = initial_total_parsed
 
             _initial_price = d.pop("initial_price", UNSET)
-            initial_price: Decimal | None | Unset
-            if _initial_price is None or _initial_price is UNSET:
-                initial_price = _initial_price
+            initial_price: Decimal | None
+            if _initial_price is UNSET:
+                initial_price = None
             else:
-                initial_price = (
-                    Decimal(_initial_price)
-                    if type(_initial_price) is str and is_plain_decimal_text(_initial_price)
-                    else decimal_from_wire(_initial_price, "initial_price")
-                )
+                _initial_price_parsed = _initial_price
+                initial_price_parsed: Decimal | None
+                if _initial_price_parsed is None:
+                    initial_price_parsed = _initial_price_parsed
+                else:
+                    initial_price_parsed = (
+                        Decimal(_initial_price_parsed)
+                        if type(_initial_price_parsed) is str and is_plain_decimal_text(_initial_price_parsed)
+                        else decimal_from_wire(_initial_price_parsed, "initial_price")
+                    )
+
+                initial_price = initial_price_parsed
 
             _order_price = d.pop("order_price", UNSET)
-            order_price: Decimal | None | Unset
-            if _order_price is None or _order_price is UNSET:
-                order_price = _order_price
+            order_price: Decimal | None
+            if _order_price is UNSET:
+                order_price = None
             else:
-                order_price = (
-                    Decimal(_order_price)
-                    if type(_order_price) is str and is_plain_decimal_text(_order_price)
-                    else decimal_from_wire(_order_price, "order_price")
-                )
+                _order_price_parsed = _order_price
+                order_price_parsed: Decimal | None
+                if _order_price_parsed is None:
+                    order_price_parsed = _order_price_parsed
+                else:
+                    order_price_parsed = (
+                        Decimal(_order_price_parsed)
+                        if type(_order_price_parsed) is str and is_plain_decimal_text(_order_price_parsed)
+                        else decimal_from_wire(_order_price_parsed, "order_price")
+                    )
+
+                order_price = order_price_parsed
 
             _order_side = d.pop("order_side", UNSET)
-            order_side: OrderSide | Unset
+            order_side: OrderSide | None
             if _order_side is UNSET:
-                order_side = UNSET
+                order_side = None
             else:
-                order_side = OrderSide(_order_side)
+                order_side_parsed = OrderSide(_order_side)
 
-            order_type = d.pop("order_type", UNSET)
+                order_side = order_side_parsed
 
-            pair = d.pop("pair", UNSET)
+            order_type = d.pop("order_type", None)
+
+            pair = d.pop("pair", None)
 
             _position_percentage = d.pop("position_percentage", UNSET)
-            position_percentage: Decimal | None | Unset
-            if _position_percentage is None or _position_percentage is UNSET:
-                position_percentage = _position_percentage
+            position_percentage: Decimal | None
+            if _position_percentage is UNSET:
+                position_percentage = None
             else:
-                position_percentage = (
-                    Decimal(_position_percentage)
-                    if type(_position_percentage) is str and is_plain_decimal_text(_position_percentage)
-                    else decimal_from_wire(_position_percentage, "position_percentage")
-                )
+                _position_percentage_parsed = _position_percentage
+                position_percentage_parsed: Decimal | None
+                if _position_percentage_parsed is None:
+                    position_percentage_parsed = _position_percentage_parsed
+                else:
+                    position_percentage_parsed = (
+                        Decimal(_position_percentage_parsed)
+                        if type(_position_percentage_parsed) is str
+                        and is_plain_decimal_text(_position_percentage_parsed)
+                        else decimal_from_wire(_position_percentage_parsed, "position_percentage")
+                    )
+
+                position_percentage = position_percentage_parsed
 
             _realised_amount = d.pop("realised_amount", UNSET)
-            realised_amount: Decimal | None | Unset
-            if _realised_amount is None or _realised_amount is UNSET:
-                realised_amount = _realised_amount
+            realised_amount: Decimal | None
+            if _realised_amount is UNSET:
+                realised_amount = None
             else:
-                realised_amount = (
-                    Decimal(_realised_amount)
-                    if type(_realised_amount) is str and is_plain_decimal_text(_realised_amount)
-                    else decimal_from_wire(_realised_amount, "realised_amount")
-                )
+                _realised_amount_parsed = _realised_amount
+                realised_amount_parsed: Decimal | None
+                if _realised_amount_parsed is None:
+                    realised_amount_parsed = _realised_amount_parsed
+                else:
+                    realised_amount_parsed = (
+                        Decimal(_realised_amount_parsed)
+                        if type(_realised_amount_parsed) is str and is_plain_decimal_text(_realised_amount_parsed)
+                        else decimal_from_wire(_realised_amount_parsed, "realised_amount")
+                    )
+
+                realised_amount = realised_amount_parsed
 
             _realised_total = d.pop("realised_total", UNSET)
-            realised_total: Decimal | None | Unset
-            if _realised_total is None or _realised_total is UNSET:
-                realised_total = _realised_total
+            realised_total: Decimal | None
+            if _realised_total is UNSET:
+                realised_total = None
             else:
-                realised_total = (
-                    Decimal(_realised_total)
-                    if type(_realised_total) is str and is_plain_decimal_text(_realised_total)
-                    else decimal_from_wire(_realised_total, "realised_total")
-                )
+                _realised_total_parsed = _realised_total
+                realised_total_parsed: Decimal | None
+                if _realised_total_parsed is None:
+                    realised_total_parsed = _realised_total_parsed
+                else:
+                    realised_total_parsed = (
+                        Decimal(_realised_total_parsed)
+                        if type(_realised_total_parsed) is str and is_plain_decimal_text(_realised_total_parsed)
+                        else decimal_from_wire(_realised_total_parsed, "realised_total")
+                    )
+
+                realised_total = realised_total_parsed
 
             _realised_percentage = d.pop("realised_percentage", UNSET)
-            realised_percentage: Decimal | None | Unset
-            if _realised_percentage is None or _realised_percentage is UNSET:
-                realised_percentage = _realised_percentage
+            realised_percentage: Decimal | None
+            if _realised_percentage is UNSET:
+                realised_percentage = None
             else:
-                realised_percentage = (
-                    Decimal(_realised_percentage)
-                    if type(_realised_percentage) is str and is_plain_decimal_text(_realised_percentage)
-                    else decimal_from_wire(_realised_percentage, "realised_percentage")
-                )
+                _realised_percentage_parsed = _realised_percentage
+                realised_percentage_parsed: Decimal | None
+                if _realised_percentage_parsed is None:
+                    realised_percentage_parsed = _realised_percentage_parsed
+                else:
+                    realised_percentage_parsed = (
+                        Decimal(_realised_percentage_parsed)
+                        if type(_realised_percentage_parsed) is str
+                        and is_plain_decimal_text(_realised_percentage_parsed)
+                        else decimal_from_wire(_realised_percentage_parsed, "realised_percentage")
+                    )
+
+                realised_percentage = realised_percentage_parsed
 
             _realised_price = d.pop("realised_price", UNSET)
-            realised_price: Decimal | None | Unset
-            if _realised_price is None or _realised_price is UNSET:
-                realised_price = _realised_price
+            realised_price: Decimal | None
+            if _realised_price is UNSET:
+                realised_price = None
             else:
-                realised_price = (
-                    Decimal(_realised_price)
-                    if type(_realised_price) is str and is_plain_decimal_text(_realised_price)
-                    else decimal_from_wire(_realised_price, "realised_price")
-                )
+                _realised_price_parsed = _realised_price
+                realised_price_parsed: Decimal | None
+                if _realised_price_parsed is None:
+                    realised_price_parsed = _realised_price_parsed
+                else:
+                    realised_price_parsed = (
+                        Decimal(_realised_price_parsed)
+                        if type(_realised_price_parsed) is str and is_plain_decimal_text(_realised_price_parsed)
+                        else decimal_from_wire(_realised_price_parsed, "realised_price")
+                    )
 
-            status = d.pop("status", UNSET)
+                realised_price = realised_price_parsed
+
+            status = d.pop("status", None)
 
             _take_profit_percentage = d.pop("take_profit_percentage", UNSET)
-            take_profit_percentage: Decimal | None | Unset
-            if _take_profit_percentage is None or _take_profit_percentage is UNSET:
-                take_profit_percentage = _take_profit_percentage
+            take_profit_percentage: Decimal | None
+            if _take_profit_percentage is UNSET:
+                take_profit_percentage = None
             else:
-                take_profit_percentage = (
-                    Decimal(_take_profit_percentage)
-                    if type(_take_profit_percentage) is str and is_plain_decimal_text(_take_profit_percentage)
-                    else decimal_from_wire(_take_profit_percentage, "take_profit_percentage")
-                )
+                _take_profit_percentage_parsed = _take_profit_percentage
+                take_profit_percentage_parsed: Decimal | None
+                if _take_profit_percentage_parsed is None:
+                    take_profit_percentage_parsed = _take_profit_percentage_parsed
+                else:
+                    take_profit_percentage_parsed = (
+                        Decimal(_take_profit_percentage_parsed)
+                        if type(_take_profit_percentage_parsed) is str
+                        and is_plain_decimal_text(_take_profit_percentage_parsed)
+                        else decimal_from_wire(_take_profit_percentage_parsed, "take_profit_percentage")
+                    )
 
-            trade_purpose = d.pop("trade_purpose", UNSET)
+                take_profit_percentage = take_profit_percentage_parsed
+
+            trade_purpose = d.pop("trade_purpose", None)
 
             _trail_percentage = d.pop("trail_percentage", UNSET)
-            trail_percentage: Decimal | None | Unset
-            if _trail_percentage is None or _trail_percentage is UNSET:
-                trail_percentage = _trail_percentage
+            trail_percentage: Decimal | None
+            if _trail_percentage is UNSET:
+                trail_percentage = None
             else:
-                trail_percentage = (
-                    Decimal(_trail_percentage)
-                    if type(_trail_percentage) is str and is_plain_decimal_text(_trail_percentage)
-                    else decimal_from_wire(_trail_percentage, "trail_percentage")
-                )
+                _trail_percentage_parsed = _trail_percentage
+                trail_percentage_parsed: Decimal | None
+                if _trail_percentage_parsed is None:
+                    trail_percentage_parsed = _trail_percentage_parsed
+                else:
+                    trail_percentage_parsed = (
+                        Decimal(_trail_percentage_parsed)
+                        if type(_trail_percentage_parsed) is str and is_plain_decimal_text(_trail_percentage_parsed)
+                        else decimal_from_wire(_trail_percentage_parsed, "trail_percentage")
+                    )
+
+                trail_percentage = trail_percentage_parsed
 
             _trail_value = d.pop("trail_value", UNSET)
-            trail_value: Decimal | None | Unset
-            if _trail_value is None or _trail_value is UNSET:
-                trail_value = _trail_value
+            trail_value: Decimal | None
+            if _trail_value is UNSET:
+                trail_value = None
             else:
-                trail_value = (
-                    Decimal(_trail_value)
-                    if type(_trail_value) is str and is_plain_decimal_text(_trail_value)
-                    else decimal_from_wire(_trail_value, "trail_value")
-                )
+                _trail_value_parsed = _trail_value
+                trail_value_parsed: Decimal | None
+                if _trail_value_parsed is None:
+                    trail_value_parsed = _trail_value_parsed
+                else:
+                    trail_value_parsed = (
+                        Decimal(_trail_value_parsed)
+                        if type(_trail_value_parsed) is str and is_plain_decimal_text(_trail_value_parsed)
+                        else decimal_from_wire(_trail_value_parsed, "trail_value")
+                    )
 
-            trailing_enabled = d.pop("trailing_enabled", UNSET)
+                trail_value = trail_value_parsed
+
+            trailing_enabled = d.pop("trailing_enabled", None)
 
             _trailing_last_price = d.pop("trailing_last_price", UNSET)
-            trailing_last_price: Decimal | None | Unset
-            if _trailing_last_price is None or _trailing_last_price is UNSET:
-                trailing_last_price = _trailing_last_price
+            trailing_last_price: Decimal | None
+            if _trailing_last_price is UNSET:
+                trailing_last_price = None
             else:
-                trailing_last_price = (
-                    Decimal(_trailing_last_price)
-                    if type(_trailing_last_price) is str and is_plain_decimal_text(_trailing_last_price)
-                    else decimal_from_wire(_trailing_last_price, "trailing_last_price")
-                )
+                _trailing_last_price_parsed = _trailing_last_price
+                trailing_last_price_parsed: Decimal | None
+                if _trailing_last_price_parsed is None:
+                    trailing_last_price_parsed = _trailing_last_price_parsed
+                else:
+                    trailing_last_price_parsed = (
+                        Decimal(_trailing_last_price_parsed)
+                        if type(_trailing_last_price_parsed) is str
+                        and is_plain_decimal_text(_trailing_last_price_parsed)
+                        else decimal_from_wire(_trailing_last_price_parsed, "trailing_last_price")
+                    )
+
+                trailing_last_price = trailing_last_price_parsed
 
             _trailing_last_price_updated_at = d.pop("trailing_last_price_updated_at", UNSET)
-            trailing_last_price_updated_at: datetime.datetime | None | Unset
-            if _trailing_last_price_updated_at is None or _trailing_last_price_updated_at is UNSET:
-                trailing_last_price_updated_at = _trailing_last_price_updated_at
+            trailing_last_price_updated_at: datetime.datetime | None
+            if _trailing_last_price_updated_at is UNSET:
+                trailing_last_price_updated_at = None
             else:
-                trailing_last_price_updated_at = datetime_from_wire(
-                    _trailing_last_price_updated_at, "trailing_last_price_updated_at"
-                )
+                _trailing_last_price_updated_at_parsed = _trailing_last_price_updated_at
+                trailing_last_price_updated_at_parsed: datetime.datetime | None
+                if _trailing_last_price_updated_at_parsed is None:
+                    trailing_last_price_updated_at_parsed = _trailing_last_price_updated_at_parsed
+                else:
+                    trailing_last_price_updated_at_parsed = datetime_from_wire(
+                        _trailing_last_price_updated_at_parsed, "trailing_last_price_updated_at"
+                    )
 
-            trigger_condition: None | str | Unset = d.pop("trigger_condition", UNSET)
+                trailing_last_price_updated_at = trailing_last_price_updated_at_parsed
+
+            _trigger_condition = d.pop("trigger_condition", UNSET)
+            trigger_condition: None | str
+            if _trigger_condition is UNSET:
+                trigger_condition = None
+            else:
+                trigger_condition_parsed: None | str = _trigger_condition
+
+                trigger_condition = trigger_condition_parsed
 
             _trigger_price = d.pop("trigger_price", UNSET)
-            trigger_price: Decimal | None | Unset
-            if _trigger_price is None or _trigger_price is UNSET:
-                trigger_price = _trigger_price
+            trigger_price: Decimal | None
+            if _trigger_price is UNSET:
+                trigger_price = None
             else:
-                trigger_price = (
-                    Decimal(_trigger_price)
-                    if type(_trigger_price) is str and is_plain_decimal_text(_trigger_price)
-                    else decimal_from_wire(_trigger_price, "trigger_price")
-                )
+                _trigger_price_parsed = _trigger_price
+                trigger_price_parsed: Decimal | None
+                if _trigger_price_parsed is None:
+                    trigger_price_parsed = _trigger_price_parsed
+                else:
+                    trigger_price_parsed = (
+                        Decimal(_trigger_price_parsed)
+                        if type(_trigger_price_parsed) is str and is_plain_decimal_text(_trigger_price_parsed)
+                        else decimal_from_wire(_trigger_price_parsed, "trigger_price")
+                    )
+
+                trigger_price = trigger_price_parsed
 
             _trigger_price_percentage = d.pop("trigger_price_percentage", UNSET)
-            trigger_price_percentage: Decimal | None | Unset
-            if _trigger_price_percentage is None or _trigger_price_percentage is UNSET:
-                trigger_price_percentage = _trigger_price_percentage
+            trigger_price_percentage: Decimal | None
+            if _trigger_price_percentage is UNSET:
+                trigger_price_percentage = None
             else:
-                trigger_price_percentage = (
-                    Decimal(_trigger_price_percentage)
-                    if type(_trigger_price_percentage) is str and is_plain_decimal_text(_trigger_price_percentage)
-                    else decimal_from_wire(_trigger_price_percentage, "trigger_price_percentage")
-                )
+                _trigger_price_percentage_parsed = _trigger_price_percentage
+                trigger_price_percentage_parsed: Decimal | None
+                if _trigger_price_percentage_parsed is None:
+                    trigger_price_percentage_parsed = _trigger_price_percentage_parsed
+                else:
+                    trigger_price_percentage_parsed = (
+                        Decimal(_trigger_price_percentage_parsed)
+                        if type(_trigger_price_percentage_parsed) is str
+                        and is_plain_decimal_text(_trigger_price_percentage_parsed)
+                        else decimal_from_wire(_trigger_price_percentage_parsed, "trigger_price_percentage")
+                    )
 
-            trigger_type: None | str | Unset = d.pop("trigger_type", UNSET)
+                trigger_price_percentage = trigger_price_percentage_parsed
+
+            _trigger_type = d.pop("trigger_type", UNSET)
+            trigger_type: None | str
+            if _trigger_type is UNSET:
+                trigger_type = None
+            else:
+                trigger_type_parsed: None | str = _trigger_type
+
+                trigger_type = trigger_type_parsed
 
             _created_at = d.pop("created_at", UNSET)
-            created_at: datetime.datetime | Unset
+            created_at: datetime.datetime | None
             if _created_at is UNSET:
-                created_at = UNSET
+                created_at = None
             else:
-                created_at = datetime_from_wire(_created_at, "created_at")
+                created_at_parsed = datetime_from_wire(_created_at, "created_at")
+
+                created_at = created_at_parsed
 
             _updated_at = d.pop("updated_at", UNSET)
-            updated_at: datetime.datetime | None | Unset
-            if _updated_at is None or _updated_at is UNSET:
-                updated_at = _updated_at
+            updated_at: datetime.datetime | None
+            if _updated_at is UNSET:
+                updated_at = None
             else:
-                updated_at = datetime_from_wire(_updated_at, "updated_at")
+                _updated_at_parsed = _updated_at
+                updated_at_parsed: datetime.datetime | None
+                if _updated_at_parsed is None:
+                    updated_at_parsed = _updated_at_parsed
+                else:
+                    updated_at_parsed = datetime_from_wire(_updated_at_parsed, "updated_at")
 
-            cancelable = d.pop("cancelable", UNSET)
+                updated_at = updated_at_parsed
 
-            force_processable = d.pop("force_processable", UNSET)
+            cancelable = d.pop("cancelable", None)
+
+            force_processable = d.pop("force_processable", None)
 
             trade = cls(
                 id,
@@ -660,6 +887,8 @@ class Trade:
                 cancelable,
                 force_processable,
             )
+
+            trade._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             trade.additional_properties = d
             return trade

@@ -17,9 +17,19 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="Trailing")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "enabled",
+        "editable",
+        "percent",
+    }
+)
 
 
 @_attrs_define
@@ -27,39 +37,54 @@ class Trailing:
     """Trailing settings of a trigger.
 
     Attributes:
-        enabled (bool | Unset): Whether the trigger trails the price.
-        editable (bool | Unset): Whether trailing can still be changed by an update.
-        percent (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
+        enabled (bool | None): Whether the trigger trails the price.
+        editable (bool | None): Whether trailing can still be changed by an update.
+        percent (Decimal | None): How far, in percent, the trigger trails the price.
     """
 
-    enabled: bool | Unset = UNSET
-    editable: bool | Unset = UNSET
-    percent: Decimal | None | Unset = UNSET
+    enabled: bool | None = None
+    editable: bool | None = None
+    percent: Decimal | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = []
+        if self.enabled is not None or "enabled" not in self._absent:
+            parts.append(f"enabled={self.enabled!r}")
+        if self.editable is not None or "editable" not in self._absent:
+            parts.append(f"editable={self.editable!r}")
+        if self.percent is not None or "percent" not in self._absent:
+            parts.append(f"percent={self.percent!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"Trailing({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        enabled = self.enabled
-
-        editable = self.editable
-
-        percent: None | str | Unset
-        if isinstance(self.percent, Unset):
-            percent = UNSET
-        elif isinstance(self.percent, Decimal):
-            percent = decimal_to_wire(self.percent)
-        else:
-            percent = self.percent
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if enabled is not UNSET:
+        if self.enabled is not None:
+            enabled = self.enabled
             field_dict["enabled"] = enabled
-        if editable is not UNSET:
+        elif "enabled" not in self._absent:
+            field_dict["enabled"] = None
+        if self.editable is not None:
+            editable = self.editable
             field_dict["editable"] = editable
-        if percent is not UNSET:
+        elif "editable" not in self._absent:
+            field_dict["editable"] = None
+        if self.percent is not None:
+            percent: None | str
+            if isinstance(self.percent, Decimal):
+                percent = decimal_to_wire(self.percent)
+            else:
+                percent = self.percent
             field_dict["percent"] = percent
+        elif "percent" not in self._absent:
+            field_dict["percent"] = None
 
         return field_dict
 
@@ -76,26 +101,35 @@ class Trailing:
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
             d = dict(src_dict)
-            enabled = d.pop("enabled", UNSET)
+            enabled = d.pop("enabled", None)
 
-            editable = d.pop("editable", UNSET)
+            editable = d.pop("editable", None)
 
             _percent = d.pop("percent", UNSET)
-            percent: Decimal | None | Unset
-            if _percent is None or _percent is UNSET:
-                percent = _percent
+            percent: Decimal | None
+            if _percent is UNSET:
+                percent = None
             else:
-                percent = (
-                    Decimal(_percent)
-                    if type(_percent) is str and is_plain_decimal_text(_percent)
-                    else decimal_from_wire(_percent, "percent")
-                )
+                _percent_parsed = _percent
+                percent_parsed: Decimal | None
+                if _percent_parsed is None:
+                    percent_parsed = _percent_parsed
+                else:
+                    percent_parsed = (
+                        Decimal(_percent_parsed)
+                        if type(_percent_parsed) is str and is_plain_decimal_text(_percent_parsed)
+                        else decimal_from_wire(_percent_parsed, "percent")
+                    )
+
+                percent = percent_parsed
 
             trailing = cls(
                 enabled,
                 editable,
                 percent,
             )
+
+            trailing._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             trailing.additional_properties = d
             return trailing

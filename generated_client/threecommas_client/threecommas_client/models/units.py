@@ -17,9 +17,18 @@ from .._wire import (
     wrong_shape,
 )
 from ..errors import WireValueError
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="Units")
+
+
+# The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
+_OPTIONAL_KEYS = frozenset(
+    {
+        "value",
+        "editable",
+    }
+)
 
 
 @_attrs_define
@@ -27,33 +36,45 @@ class Units:
     """An amount of units (base currency).
 
     Attributes:
-        value (Decimal | None | Unset): A decimal string, or null until the value is known (filled orders, averages,
-            margins).
-        editable (bool | Unset): Whether the amount can still be changed by an update.
+        value (Decimal | None): The amount; null until known.
+        editable (bool | None): Whether the amount can still be changed by an update.
     """
 
-    value: Decimal | None | Unset = UNSET
-    editable: bool | Unset = UNSET
+    value: Decimal | None = None
+    editable: bool | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = []
+        if self.value is not None or "value" not in self._absent:
+            parts.append(f"value={self.value!r}")
+        if self.editable is not None or "editable" not in self._absent:
+            parts.append(f"editable={self.editable!r}")
+        if self.additional_properties:
+            parts.append(f"additional_properties={self.additional_properties!r}")
+        return f"Units({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        value: None | str | Unset
-        if isinstance(self.value, Unset):
-            value = UNSET
-        elif isinstance(self.value, Decimal):
-            value = decimal_to_wire(self.value)
-        else:
-            value = self.value
-
-        editable = self.editable
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
-        if value is not UNSET:
+        if self.value is not None:
+            value: None | str
+            if isinstance(self.value, Decimal):
+                value = decimal_to_wire(self.value)
+            else:
+                value = self.value
             field_dict["value"] = value
-        if editable is not UNSET:
+        elif "value" not in self._absent:
+            field_dict["value"] = None
+        if self.editable is not None:
+            editable = self.editable
             field_dict["editable"] = editable
+        elif "editable" not in self._absent:
+            field_dict["editable"] = None
 
         return field_dict
 
@@ -71,22 +92,31 @@ class Units:
         try:
             d = dict(src_dict)
             _value = d.pop("value", UNSET)
-            value: Decimal | None | Unset
-            if _value is None or _value is UNSET:
-                value = _value
+            value: Decimal | None
+            if _value is UNSET:
+                value = None
             else:
-                value = (
-                    Decimal(_value)
-                    if type(_value) is str and is_plain_decimal_text(_value)
-                    else decimal_from_wire(_value, "value")
-                )
+                _value_parsed = _value
+                value_parsed: Decimal | None
+                if _value_parsed is None:
+                    value_parsed = _value_parsed
+                else:
+                    value_parsed = (
+                        Decimal(_value_parsed)
+                        if type(_value_parsed) is str and is_plain_decimal_text(_value_parsed)
+                        else decimal_from_wire(_value_parsed, "value")
+                    )
 
-            editable = d.pop("editable", UNSET)
+                value = value_parsed
+
+            editable = d.pop("editable", None)
 
             units = cls(
                 value,
                 editable,
             )
+
+            units._absent = _OPTIONAL_KEYS.difference(src_dict)
 
             units.additional_properties = d
             return units

@@ -24,10 +24,17 @@ class UnitsParams:
     """An amount of units (base currency).
 
     Attributes:
-        value (Decimal): A decimal string greater than zero, without sign or exponent (`"0.01"`, `"10000"`).
+        value (Decimal): The number of units, greater than zero.
     """
 
     value: Decimal
+
+    def __repr__(self) -> str:
+        """The fields that are set (or arrived), never a placeholder for the others."""
+        parts = [
+            f"value={self.value!r}",
+        ]
+        return f"UnitsParams({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
         value = decimal_to_wire(self.value)

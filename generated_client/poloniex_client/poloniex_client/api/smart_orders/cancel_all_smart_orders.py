@@ -10,14 +10,14 @@ from ...client import AuthenticatedClient
 from ...errors import WireValueError
 from ...models.cancel_all_smart_orders_request import CancelAllSmartOrdersRequest
 from ...models.cancel_result import CancelResult
-from ...models.signature_method import SignatureMethod
+from ...models.signature_method import SignatureMethod, SignatureMethodLiteral
 from ...types import UNSET, Response, Unset, http_status
 
 
 def _get_kwargs(
     *,
     body: CancelAllSmartOrdersRequest,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -89,7 +89,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CancelAllSmartOrdersRequest,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> Response[list[CancelResult]]:
@@ -100,7 +100,8 @@ def sync_detailed(
     every symbol. The answer has one item per smart order, each with its own `code`.
 
     Args:
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (CancelAllSmartOrdersRequest): Filters for cancel-all; every filter left out or empty
@@ -138,7 +139,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CancelAllSmartOrdersRequest,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> list[CancelResult]:
@@ -149,7 +150,8 @@ def sync(
     every symbol. The answer has one item per smart order, each with its own `code`.
 
     Args:
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (CancelAllSmartOrdersRequest): Filters for cancel-all; every filter left out or empty
@@ -184,7 +186,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CancelAllSmartOrdersRequest,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> Response[list[CancelResult]]:
@@ -195,7 +197,8 @@ async def asyncio_detailed(
     every symbol. The answer has one item per smart order, each with its own `code`.
 
     Args:
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (CancelAllSmartOrdersRequest): Filters for cancel-all; every filter left out or empty
@@ -233,7 +236,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CancelAllSmartOrdersRequest,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> list[CancelResult]:
@@ -244,7 +247,8 @@ async def asyncio(
     every symbol. The answer has one item per smart order, each with its own `code`.
 
     Args:
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (CancelAllSmartOrdersRequest): Filters for cancel-all; every filter left out or empty

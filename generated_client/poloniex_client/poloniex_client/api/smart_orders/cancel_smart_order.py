@@ -10,14 +10,14 @@ from ..._wire import response_json
 from ...client import AuthenticatedClient
 from ...errors import WireValueError
 from ...models.cancel_result import CancelResult
-from ...models.signature_method import SignatureMethod
+from ...models.signature_method import SignatureMethod, SignatureMethodLiteral
 from ...types import UNSET, Response, Unset, http_status
 
 
 def _get_kwargs(
     id: str,
     *,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -80,7 +80,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> Response[CancelResult]:
@@ -90,7 +90,8 @@ def sync_detailed(
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
@@ -126,7 +127,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> CancelResult:
@@ -136,7 +137,8 @@ def sync(
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
@@ -169,7 +171,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> Response[CancelResult]:
@@ -179,7 +181,8 @@ async def asyncio_detailed(
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
@@ -215,7 +218,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> CancelResult:
@@ -225,7 +228,8 @@ async def asyncio(
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 

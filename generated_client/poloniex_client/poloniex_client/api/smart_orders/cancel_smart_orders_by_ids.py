@@ -10,14 +10,14 @@ from ...client import AuthenticatedClient
 from ...errors import WireValueError
 from ...models.cancel_result import CancelResult
 from ...models.cancel_smart_orders_by_ids_request import CancelSmartOrdersByIdsRequest
-from ...models.signature_method import SignatureMethod
+from ...models.signature_method import SignatureMethod, SignatureMethodLiteral
 from ...types import UNSET, Response, Unset, http_status
 
 
 def _get_kwargs(
     *,
     body: CancelSmartOrdersByIdsRequest,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -89,7 +89,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CancelSmartOrdersByIdsRequest,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> Response[list[CancelResult]]:
@@ -105,7 +105,8 @@ def sync_detailed(
     pattern).
 
     Args:
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (CancelSmartOrdersByIdsRequest): The smart orders to cancel, by id, by
@@ -144,7 +145,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CancelSmartOrdersByIdsRequest,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> list[CancelResult]:
@@ -160,7 +161,8 @@ def sync(
     pattern).
 
     Args:
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (CancelSmartOrdersByIdsRequest): The smart orders to cancel, by id, by
@@ -196,7 +198,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CancelSmartOrdersByIdsRequest,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> Response[list[CancelResult]]:
@@ -212,7 +214,8 @@ async def asyncio_detailed(
     pattern).
 
     Args:
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (CancelSmartOrdersByIdsRequest): The smart orders to cancel, by id, by
@@ -251,7 +254,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CancelSmartOrdersByIdsRequest,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> list[CancelResult]:
@@ -267,7 +270,8 @@ async def asyncio(
     pattern).
 
     Args:
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (CancelSmartOrdersByIdsRequest): The smart orders to cancel, by id, by

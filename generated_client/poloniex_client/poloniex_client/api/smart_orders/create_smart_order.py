@@ -8,7 +8,7 @@ from ... import errors
 from ..._wire import dumps, response_json
 from ...client import AuthenticatedClient
 from ...errors import WireValueError
-from ...models.signature_method import SignatureMethod
+from ...models.signature_method import SignatureMethod, SignatureMethodLiteral
 from ...models.smart_order_create_request import SmartOrderCreateRequest
 from ...models.smart_order_ref import SmartOrderRef
 from ...types import UNSET, Response, Unset, http_status
@@ -17,7 +17,7 @@ from ...types import UNSET, Response, Unset, http_status
 def _get_kwargs(
     *,
     body: SmartOrderCreateRequest,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -82,7 +82,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: SmartOrderCreateRequest,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> Response[SmartOrderRef]:
@@ -103,7 +103,8 @@ def sync_detailed(
     both trailing types need `trailingOffset`; `TRAILING_STOP_LIMIT` needs `limitOffset`.
 
     Args:
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (SmartOrderCreateRequest): A new smart order. `quantity` (base units) or `amount`
@@ -142,7 +143,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: SmartOrderCreateRequest,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> SmartOrderRef:
@@ -163,7 +164,8 @@ def sync(
     both trailing types need `trailingOffset`; `TRAILING_STOP_LIMIT` needs `limitOffset`.
 
     Args:
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (SmartOrderCreateRequest): A new smart order. `quantity` (base units) or `amount`
@@ -199,7 +201,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: SmartOrderCreateRequest,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> Response[SmartOrderRef]:
@@ -220,7 +222,8 @@ async def asyncio_detailed(
     both trailing types need `trailingOffset`; `TRAILING_STOP_LIMIT` needs `limitOffset`.
 
     Args:
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (SmartOrderCreateRequest): A new smart order. `quantity` (base units) or `amount`
@@ -259,7 +262,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: SmartOrderCreateRequest,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> SmartOrderRef:
@@ -280,7 +283,8 @@ async def asyncio(
     both trailing types need `trailingOffset`; `TRAILING_STOP_LIMIT` needs `limitOffset`.
 
     Args:
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (SmartOrderCreateRequest): A new smart order. `quantity` (base units) or `amount`

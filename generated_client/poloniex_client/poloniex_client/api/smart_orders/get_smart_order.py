@@ -9,7 +9,7 @@ from ... import errors
 from ..._wire import response_json
 from ...client import AuthenticatedClient
 from ...errors import WireValueError
-from ...models.signature_method import SignatureMethod
+from ...models.signature_method import SignatureMethod, SignatureMethodLiteral
 from ...models.smart_order import SmartOrder
 from ...types import UNSET, Response, Unset, http_status
 
@@ -17,7 +17,7 @@ from ...types import UNSET, Response, Unset, http_status
 def _get_kwargs(
     id: str,
     *,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -87,7 +87,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> Response[list[SmartOrder]]:
@@ -99,7 +99,8 @@ def sync_detailed(
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
@@ -135,7 +136,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> list[SmartOrder]:
@@ -147,7 +148,8 @@ def sync(
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
@@ -180,7 +182,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> Response[list[SmartOrder]]:
@@ -192,7 +194,8 @@ async def asyncio_detailed(
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
@@ -228,7 +231,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> list[SmartOrder]:
@@ -240,7 +243,8 @@ async def asyncio(
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 

@@ -8,27 +8,31 @@ from ... import errors
 from ..._wire import response_json
 from ...client import AuthenticatedClient
 from ...errors import WireValueError
-from ...models.account_type import AccountType
-from ...models.list_smart_order_history_direction import ListSmartOrderHistoryDirection
-from ...models.signature_method import SignatureMethod
+from ...models.account_type import AccountType, AccountTypeLiteral, as_account_type
+from ...models.list_smart_order_history_direction import (
+    ListSmartOrderHistoryDirection,
+    ListSmartOrderHistoryDirectionLiteral,
+    as_list_smart_order_history_direction,
+)
+from ...models.signature_method import SignatureMethod, SignatureMethodLiteral
 from ...models.smart_order import SmartOrder
 from ...types import UNSET, Response, Unset, http_status
 
 
 def _get_kwargs(
     *,
-    account_type: AccountType | Unset = UNSET,
+    account_type: AccountType | AccountTypeLiteral | Unset = UNSET,
     type_: str | Unset = UNSET,
     side: str | Unset = UNSET,
     symbol: str | Unset = UNSET,
     from_: int | Unset = UNSET,
-    direction: ListSmartOrderHistoryDirection | Unset = UNSET,
+    direction: ListSmartOrderHistoryDirection | ListSmartOrderHistoryDirectionLiteral | Unset = UNSET,
     states: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     hide_cancel: bool | Unset = UNSET,
     start_time: int | Unset = UNSET,
     end_time: int | Unset = UNSET,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -46,7 +50,7 @@ def _get_kwargs(
 
     json_account_type: str | Unset = UNSET
     if not isinstance(account_type, Unset):
-        json_account_type = account_type.value
+        json_account_type = as_account_type(account_type).value
 
     params["accountType"] = json_account_type
 
@@ -60,7 +64,7 @@ def _get_kwargs(
 
     json_direction: str | Unset = UNSET
     if not isinstance(direction, Unset):
-        json_direction = direction.value
+        json_direction = as_list_smart_order_history_direction(direction).value
 
     params["direction"] = json_direction
 
@@ -130,18 +134,18 @@ def _build_response(*, response: httpx.Response) -> Response[list[SmartOrder]]:
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    account_type: AccountType | Unset = UNSET,
+    account_type: AccountType | AccountTypeLiteral | Unset = UNSET,
     type_: str | Unset = UNSET,
     side: str | Unset = UNSET,
     symbol: str | Unset = UNSET,
     from_: int | Unset = UNSET,
-    direction: ListSmartOrderHistoryDirection | Unset = UNSET,
+    direction: ListSmartOrderHistoryDirection | ListSmartOrderHistoryDirectionLiteral | Unset = UNSET,
     states: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     hide_cancel: bool | Unset = UNSET,
     start_time: int | Unset = UNSET,
     end_time: int | Unset = UNSET,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> Response[list[SmartOrder]]:
@@ -153,25 +157,24 @@ def sync_detailed(
     current API documentation and published clients use.
 
     Args:
-        account_type (AccountType | Unset): The account type; `SPOT`, the default and the only one
-            smart orders support.
-        type_ (str | Unset): Smart order types separated by commas, no spaces
-            (`TRAILING_STOP,STOP`).
-        side (str | Unset): `BUY` or `SELL`. The API reads the side case-insensitively (a
-            lowercase `buy` is accepted),
-            so the request schema is a case-insensitive pattern rather than an enum; answers carry
-            upper case.
-        symbol (str | Unset): A market, base currency first (`BTC_USDT` is BTC priced in USDT).
-        from_ (int | Unset):
-        direction (ListSmartOrderHistoryDirection | Unset):
-        states (str | Unset): Smart order states separated by commas, no spaces
-            (`CANCELED,FAILED`); see `SmartOrder.state`
-            for the known values.
-        limit (int | Unset):
-        hide_cancel (bool | Unset):
-        start_time (int | Unset):
-        end_time (int | Unset):
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        account_type (AccountType | AccountTypeLiteral | Unset): Only smart orders of this account
+            type; `SPOT` is the only one.
+        type_ (str | Unset): Only smart orders of these types, one or several separated by commas.
+        side (str | Unset): Only smart orders on this side.
+        symbol (str | Unset): Only smart orders on this symbol.
+        from_ (int | Unset): A smart order id to page from; `direction` says to which side of it.
+        direction (ListSmartOrderHistoryDirection | ListSmartOrderHistoryDirectionLiteral |
+            Unset): Which side of `from` to page to, `PRE` or `NEXT`.
+        states (str | Unset): Only smart orders in these states, one or several separated by
+            commas (`CANCELED,FAILED`).
+        limit (int | Unset): The most smart orders to return.
+        hide_cancel (bool | Unset): `true` leaves canceled smart orders out.
+        start_time (int | Unset): Only smart orders created at or after this time (ms since the
+            epoch).
+        end_time (int | Unset): Only smart orders created at or before this time (ms since the
+            epoch).
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
@@ -216,18 +219,18 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    account_type: AccountType | Unset = UNSET,
+    account_type: AccountType | AccountTypeLiteral | Unset = UNSET,
     type_: str | Unset = UNSET,
     side: str | Unset = UNSET,
     symbol: str | Unset = UNSET,
     from_: int | Unset = UNSET,
-    direction: ListSmartOrderHistoryDirection | Unset = UNSET,
+    direction: ListSmartOrderHistoryDirection | ListSmartOrderHistoryDirectionLiteral | Unset = UNSET,
     states: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     hide_cancel: bool | Unset = UNSET,
     start_time: int | Unset = UNSET,
     end_time: int | Unset = UNSET,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> list[SmartOrder]:
@@ -239,25 +242,24 @@ def sync(
     current API documentation and published clients use.
 
     Args:
-        account_type (AccountType | Unset): The account type; `SPOT`, the default and the only one
-            smart orders support.
-        type_ (str | Unset): Smart order types separated by commas, no spaces
-            (`TRAILING_STOP,STOP`).
-        side (str | Unset): `BUY` or `SELL`. The API reads the side case-insensitively (a
-            lowercase `buy` is accepted),
-            so the request schema is a case-insensitive pattern rather than an enum; answers carry
-            upper case.
-        symbol (str | Unset): A market, base currency first (`BTC_USDT` is BTC priced in USDT).
-        from_ (int | Unset):
-        direction (ListSmartOrderHistoryDirection | Unset):
-        states (str | Unset): Smart order states separated by commas, no spaces
-            (`CANCELED,FAILED`); see `SmartOrder.state`
-            for the known values.
-        limit (int | Unset):
-        hide_cancel (bool | Unset):
-        start_time (int | Unset):
-        end_time (int | Unset):
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        account_type (AccountType | AccountTypeLiteral | Unset): Only smart orders of this account
+            type; `SPOT` is the only one.
+        type_ (str | Unset): Only smart orders of these types, one or several separated by commas.
+        side (str | Unset): Only smart orders on this side.
+        symbol (str | Unset): Only smart orders on this symbol.
+        from_ (int | Unset): A smart order id to page from; `direction` says to which side of it.
+        direction (ListSmartOrderHistoryDirection | ListSmartOrderHistoryDirectionLiteral |
+            Unset): Which side of `from` to page to, `PRE` or `NEXT`.
+        states (str | Unset): Only smart orders in these states, one or several separated by
+            commas (`CANCELED,FAILED`).
+        limit (int | Unset): The most smart orders to return.
+        hide_cancel (bool | Unset): `true` leaves canceled smart orders out.
+        start_time (int | Unset): Only smart orders created at or after this time (ms since the
+            epoch).
+        end_time (int | Unset): Only smart orders created at or before this time (ms since the
+            epoch).
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
@@ -299,18 +301,18 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    account_type: AccountType | Unset = UNSET,
+    account_type: AccountType | AccountTypeLiteral | Unset = UNSET,
     type_: str | Unset = UNSET,
     side: str | Unset = UNSET,
     symbol: str | Unset = UNSET,
     from_: int | Unset = UNSET,
-    direction: ListSmartOrderHistoryDirection | Unset = UNSET,
+    direction: ListSmartOrderHistoryDirection | ListSmartOrderHistoryDirectionLiteral | Unset = UNSET,
     states: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     hide_cancel: bool | Unset = UNSET,
     start_time: int | Unset = UNSET,
     end_time: int | Unset = UNSET,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> Response[list[SmartOrder]]:
@@ -322,25 +324,24 @@ async def asyncio_detailed(
     current API documentation and published clients use.
 
     Args:
-        account_type (AccountType | Unset): The account type; `SPOT`, the default and the only one
-            smart orders support.
-        type_ (str | Unset): Smart order types separated by commas, no spaces
-            (`TRAILING_STOP,STOP`).
-        side (str | Unset): `BUY` or `SELL`. The API reads the side case-insensitively (a
-            lowercase `buy` is accepted),
-            so the request schema is a case-insensitive pattern rather than an enum; answers carry
-            upper case.
-        symbol (str | Unset): A market, base currency first (`BTC_USDT` is BTC priced in USDT).
-        from_ (int | Unset):
-        direction (ListSmartOrderHistoryDirection | Unset):
-        states (str | Unset): Smart order states separated by commas, no spaces
-            (`CANCELED,FAILED`); see `SmartOrder.state`
-            for the known values.
-        limit (int | Unset):
-        hide_cancel (bool | Unset):
-        start_time (int | Unset):
-        end_time (int | Unset):
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        account_type (AccountType | AccountTypeLiteral | Unset): Only smart orders of this account
+            type; `SPOT` is the only one.
+        type_ (str | Unset): Only smart orders of these types, one or several separated by commas.
+        side (str | Unset): Only smart orders on this side.
+        symbol (str | Unset): Only smart orders on this symbol.
+        from_ (int | Unset): A smart order id to page from; `direction` says to which side of it.
+        direction (ListSmartOrderHistoryDirection | ListSmartOrderHistoryDirectionLiteral |
+            Unset): Which side of `from` to page to, `PRE` or `NEXT`.
+        states (str | Unset): Only smart orders in these states, one or several separated by
+            commas (`CANCELED,FAILED`).
+        limit (int | Unset): The most smart orders to return.
+        hide_cancel (bool | Unset): `true` leaves canceled smart orders out.
+        start_time (int | Unset): Only smart orders created at or after this time (ms since the
+            epoch).
+        end_time (int | Unset): Only smart orders created at or before this time (ms since the
+            epoch).
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
@@ -385,18 +386,18 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    account_type: AccountType | Unset = UNSET,
+    account_type: AccountType | AccountTypeLiteral | Unset = UNSET,
     type_: str | Unset = UNSET,
     side: str | Unset = UNSET,
     symbol: str | Unset = UNSET,
     from_: int | Unset = UNSET,
-    direction: ListSmartOrderHistoryDirection | Unset = UNSET,
+    direction: ListSmartOrderHistoryDirection | ListSmartOrderHistoryDirectionLiteral | Unset = UNSET,
     states: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     hide_cancel: bool | Unset = UNSET,
     start_time: int | Unset = UNSET,
     end_time: int | Unset = UNSET,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> list[SmartOrder]:
@@ -408,25 +409,24 @@ async def asyncio(
     current API documentation and published clients use.
 
     Args:
-        account_type (AccountType | Unset): The account type; `SPOT`, the default and the only one
-            smart orders support.
-        type_ (str | Unset): Smart order types separated by commas, no spaces
-            (`TRAILING_STOP,STOP`).
-        side (str | Unset): `BUY` or `SELL`. The API reads the side case-insensitively (a
-            lowercase `buy` is accepted),
-            so the request schema is a case-insensitive pattern rather than an enum; answers carry
-            upper case.
-        symbol (str | Unset): A market, base currency first (`BTC_USDT` is BTC priced in USDT).
-        from_ (int | Unset):
-        direction (ListSmartOrderHistoryDirection | Unset):
-        states (str | Unset): Smart order states separated by commas, no spaces
-            (`CANCELED,FAILED`); see `SmartOrder.state`
-            for the known values.
-        limit (int | Unset):
-        hide_cancel (bool | Unset):
-        start_time (int | Unset):
-        end_time (int | Unset):
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        account_type (AccountType | AccountTypeLiteral | Unset): Only smart orders of this account
+            type; `SPOT` is the only one.
+        type_ (str | Unset): Only smart orders of these types, one or several separated by commas.
+        side (str | Unset): Only smart orders on this side.
+        symbol (str | Unset): Only smart orders on this symbol.
+        from_ (int | Unset): A smart order id to page from; `direction` says to which side of it.
+        direction (ListSmartOrderHistoryDirection | ListSmartOrderHistoryDirectionLiteral |
+            Unset): Which side of `from` to page to, `PRE` or `NEXT`.
+        states (str | Unset): Only smart orders in these states, one or several separated by
+            commas (`CANCELED,FAILED`).
+        limit (int | Unset): The most smart orders to return.
+        hide_cancel (bool | Unset): `true` leaves canceled smart orders out.
+        start_time (int | Unset): Only smart orders created at or after this time (ms since the
+            epoch).
+        end_time (int | Unset): Only smart orders created at or before this time (ms since the
+            epoch).
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 

@@ -8,7 +8,7 @@ from ... import errors
 from ..._wire import response_json
 from ...client import AuthenticatedClient
 from ...errors import WireValueError
-from ...models.signature_method import SignatureMethod
+from ...models.signature_method import SignatureMethod, SignatureMethodLiteral
 from ...models.smart_order import SmartOrder
 from ...types import UNSET, Response, Unset, http_status
 
@@ -17,7 +17,7 @@ def _get_kwargs(
     *,
     limit: int | Unset = UNSET,
     types: str | Unset = UNSET,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -95,7 +95,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = UNSET,
     types: str | Unset = UNSET,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> Response[list[SmartOrder]]:
@@ -105,10 +105,12 @@ def sync_detailed(
     `STOP_LIMIT` orders are listed: ask for the trailing types explicitly.
 
     Args:
-        limit (int | Unset):
-        types (str | Unset): Smart order types separated by commas, no spaces
-            (`TRAILING_STOP,STOP`).
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        limit (int | Unset): The most smart orders to return, 1 to 2000.
+        types (str | Unset): The smart order types to list, separated by commas
+            (`TRAILING_STOP,TRAILING_STOP_LIMIT,STOP_LIMIT,STOP`).
+            Without it, `STOP_LIMIT,STOP`.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
@@ -146,7 +148,7 @@ def sync(
     client: AuthenticatedClient,
     limit: int | Unset = UNSET,
     types: str | Unset = UNSET,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> list[SmartOrder]:
@@ -156,10 +158,12 @@ def sync(
     `STOP_LIMIT` orders are listed: ask for the trailing types explicitly.
 
     Args:
-        limit (int | Unset):
-        types (str | Unset): Smart order types separated by commas, no spaces
-            (`TRAILING_STOP,STOP`).
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        limit (int | Unset): The most smart orders to return, 1 to 2000.
+        types (str | Unset): The smart order types to list, separated by commas
+            (`TRAILING_STOP,TRAILING_STOP_LIMIT,STOP_LIMIT,STOP`).
+            Without it, `STOP_LIMIT,STOP`.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
@@ -194,7 +198,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = UNSET,
     types: str | Unset = UNSET,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> Response[list[SmartOrder]]:
@@ -204,10 +208,12 @@ async def asyncio_detailed(
     `STOP_LIMIT` orders are listed: ask for the trailing types explicitly.
 
     Args:
-        limit (int | Unset):
-        types (str | Unset): Smart order types separated by commas, no spaces
-            (`TRAILING_STOP,STOP`).
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        limit (int | Unset): The most smart orders to return, 1 to 2000.
+        types (str | Unset): The smart order types to list, separated by commas
+            (`TRAILING_STOP,TRAILING_STOP_LIMIT,STOP_LIMIT,STOP`).
+            Without it, `STOP_LIMIT,STOP`.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
@@ -245,7 +251,7 @@ async def asyncio(
     client: AuthenticatedClient,
     limit: int | Unset = UNSET,
     types: str | Unset = UNSET,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> list[SmartOrder]:
@@ -255,10 +261,12 @@ async def asyncio(
     `STOP_LIMIT` orders are listed: ask for the trailing types explicitly.
 
     Args:
-        limit (int | Unset):
-        types (str | Unset): Smart order types separated by commas, no spaces
-            (`TRAILING_STOP,STOP`).
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        limit (int | Unset): The most smart orders to return, 1 to 2000.
+        types (str | Unset): The smart order types to list, separated by commas
+            (`TRAILING_STOP,TRAILING_STOP_LIMIT,STOP_LIMIT,STOP`).
+            Without it, `STOP_LIMIT,STOP`.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 

@@ -9,7 +9,7 @@ from ... import errors
 from ..._wire import dumps, response_json
 from ...client import AuthenticatedClient
 from ...errors import WireValueError
-from ...models.signature_method import SignatureMethod
+from ...models.signature_method import SignatureMethod, SignatureMethodLiteral
 from ...models.smart_order_ref import SmartOrderRef
 from ...models.smart_order_replace_request import SmartOrderReplaceRequest
 from ...types import UNSET, Response, Unset, http_status
@@ -19,7 +19,7 @@ def _get_kwargs(
     id: str,
     *,
     body: SmartOrderReplaceRequest,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -87,7 +87,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: SmartOrderReplaceRequest,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> Response[SmartOrderRef]:
@@ -103,7 +103,8 @@ def sync_detailed(
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (SmartOrderReplaceRequest): What a cancel-replace changes; every field not sent keeps
@@ -144,7 +145,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: SmartOrderReplaceRequest,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> SmartOrderRef:
@@ -160,7 +161,8 @@ def sync(
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (SmartOrderReplaceRequest): What a cancel-replace changes; every field not sent keeps
@@ -198,7 +200,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: SmartOrderReplaceRequest,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> Response[SmartOrderRef]:
@@ -214,7 +216,8 @@ async def asyncio_detailed(
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (SmartOrderReplaceRequest): What a cancel-replace changes; every field not sent keeps
@@ -255,7 +258,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: SmartOrderReplaceRequest,
-    signature_method: SignatureMethod | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
 ) -> SmartOrderRef:
@@ -271,7 +274,8 @@ async def asyncio(
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
-        signature_method (SignatureMethod | Unset): The signature algorithm.
+        signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
+            algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
         body (SmartOrderReplaceRequest): What a cancel-replace changes; every field not sent keeps

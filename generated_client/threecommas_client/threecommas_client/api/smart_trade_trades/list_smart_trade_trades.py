@@ -9,7 +9,7 @@ from ... import errors
 from ..._wire import response_json
 from ...client import AuthenticatedClient
 from ...errors import WireValueError
-from ...models.forced_mode import ForcedMode
+from ...models.forced_mode import ForcedMode, ForcedModeLiteral
 from ...models.trade import Trade
 from ...types import UNSET, Response, Unset, http_status
 
@@ -17,7 +17,7 @@ from ...types import UNSET, Response, Unset, http_status
 def _get_kwargs(
     smart_trade_id: int,
     *,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(forced_mode, Unset):
@@ -79,7 +79,7 @@ def sync_detailed(
     smart_trade_id: int,
     *,
     client: AuthenticatedClient,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[list[Trade]]:
     """List the trades of a smart trade
 
@@ -88,7 +88,9 @@ def sync_detailed(
 
     Args:
         smart_trade_id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -120,7 +122,7 @@ def sync(
     smart_trade_id: int,
     *,
     client: AuthenticatedClient,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> list[Trade]:
     """List the trades of a smart trade
 
@@ -129,7 +131,9 @@ def sync(
 
     Args:
         smart_trade_id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -158,7 +162,7 @@ async def asyncio_detailed(
     smart_trade_id: int,
     *,
     client: AuthenticatedClient,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[list[Trade]]:
     """List the trades of a smart trade
 
@@ -167,7 +171,9 @@ async def asyncio_detailed(
 
     Args:
         smart_trade_id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -199,7 +205,7 @@ async def asyncio(
     smart_trade_id: int,
     *,
     client: AuthenticatedClient,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> list[Trade]:
     """List the trades of a smart trade
 
@@ -208,7 +214,9 @@ async def asyncio(
 
     Args:
         smart_trade_id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,

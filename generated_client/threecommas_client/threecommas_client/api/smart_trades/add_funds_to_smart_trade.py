@@ -10,7 +10,7 @@ from ..._wire import dumps, response_json
 from ...client import AuthenticatedClient
 from ...errors import WireValueError
 from ...models.add_funds_request import AddFundsRequest
-from ...models.forced_mode import ForcedMode
+from ...models.forced_mode import ForcedMode, ForcedModeLiteral
 from ...models.smart_trade import SmartTrade
 from ...types import UNSET, Response, Unset, http_status
 
@@ -19,7 +19,7 @@ def _get_kwargs(
     id: int,
     *,
     body: AddFundsRequest,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(forced_mode, Unset):
@@ -79,7 +79,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: AddFundsRequest,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[SmartTrade]:
     """Add funds to a smart trade
 
@@ -89,7 +89,9 @@ def sync_detailed(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (AddFundsRequest): An order that adds to the position. A `limit` order needs `price`.
 
     Raises:
@@ -124,7 +126,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: AddFundsRequest,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> SmartTrade:
     """Add funds to a smart trade
 
@@ -134,7 +136,9 @@ def sync(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (AddFundsRequest): An order that adds to the position. A `limit` order needs `price`.
 
     Raises:
@@ -166,7 +170,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: AddFundsRequest,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[SmartTrade]:
     """Add funds to a smart trade
 
@@ -176,7 +180,9 @@ async def asyncio_detailed(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (AddFundsRequest): An order that adds to the position. A `limit` order needs `price`.
 
     Raises:
@@ -211,7 +217,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: AddFundsRequest,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> SmartTrade:
     """Add funds to a smart trade
 
@@ -221,7 +227,9 @@ async def asyncio(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (AddFundsRequest): An order that adds to the position. A `limit` order needs `price`.
 
     Raises:

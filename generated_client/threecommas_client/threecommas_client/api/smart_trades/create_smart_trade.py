@@ -8,7 +8,7 @@ from ... import errors
 from ..._wire import dumps, response_json
 from ...client import AuthenticatedClient
 from ...errors import WireValueError
-from ...models.forced_mode import ForcedMode
+from ...models.forced_mode import ForcedMode, ForcedModeLiteral
 from ...models.smart_trade import SmartTrade
 from ...models.smart_trade_create_request import SmartTradeCreateRequest
 from ...types import UNSET, Response, Unset, http_status
@@ -17,7 +17,7 @@ from ...types import UNSET, Response, Unset, http_status
 def _get_kwargs(
     *,
     body: SmartTradeCreateRequest,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(forced_mode, Unset):
@@ -74,7 +74,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: SmartTradeCreateRequest,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[SmartTrade]:
     """Create a smart trade
 
@@ -95,7 +95,9 @@ def sync_detailed(
     (position 0 to 99, take profit 0.01 to 100).
 
     Args:
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (SmartTradeCreateRequest): A new SmartTrade. `take_profit` and `stop_loss` are
             required unless `instant` is true (a
             Simple Buy or Simple Sell).
@@ -130,7 +132,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: SmartTradeCreateRequest,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> SmartTrade:
     """Create a smart trade
 
@@ -151,7 +153,9 @@ def sync(
     (position 0 to 99, take profit 0.01 to 100).
 
     Args:
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (SmartTradeCreateRequest): A new SmartTrade. `take_profit` and `stop_loss` are
             required unless `instant` is true (a
             Simple Buy or Simple Sell).
@@ -183,7 +187,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: SmartTradeCreateRequest,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[SmartTrade]:
     """Create a smart trade
 
@@ -204,7 +208,9 @@ async def asyncio_detailed(
     (position 0 to 99, take profit 0.01 to 100).
 
     Args:
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (SmartTradeCreateRequest): A new SmartTrade. `take_profit` and `stop_loss` are
             required unless `instant` is true (a
             Simple Buy or Simple Sell).
@@ -239,7 +245,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: SmartTradeCreateRequest,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> SmartTrade:
     """Create a smart trade
 
@@ -260,7 +266,9 @@ async def asyncio(
     (position 0 to 99, take profit 0.01 to 100).
 
     Args:
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (SmartTradeCreateRequest): A new SmartTrade. `take_profit` and `stop_loss` are
             required unless `instant` is true (a
             Simple Buy or Simple Sell).

@@ -9,12 +9,24 @@ from ... import errors
 from ..._wire import datetime_to_wire, response_json
 from ...client import AuthenticatedClient
 from ...errors import WireValueError
-from ...models.forced_mode import ForcedMode
-from ...models.list_smart_trades_order_by import ListSmartTradesOrderBy
-from ...models.list_smart_trades_order_direction import ListSmartTradesOrderDirection
+from ...models.forced_mode import ForcedMode, ForcedModeLiteral
+from ...models.list_smart_trades_order_by import (
+    ListSmartTradesOrderBy,
+    ListSmartTradesOrderByLiteral,
+    as_list_smart_trades_order_by,
+)
+from ...models.list_smart_trades_order_direction import (
+    ListSmartTradesOrderDirection,
+    ListSmartTradesOrderDirectionLiteral,
+    as_list_smart_trades_order_direction,
+)
 from ...models.smart_trade import SmartTrade
-from ...models.smart_trade_kind import SmartTradeKind
-from ...models.smart_trade_status_filter import SmartTradeStatusFilter
+from ...models.smart_trade_kind import SmartTradeKind, SmartTradeKindLiteral, as_smart_trade_kind
+from ...models.smart_trade_status_filter import (
+    SmartTradeStatusFilter,
+    SmartTradeStatusFilterLiteral,
+    as_smart_trade_status_filter,
+)
 from ...types import UNSET, Response, Unset, http_status
 
 
@@ -22,17 +34,17 @@ def _get_kwargs(
     *,
     account_id: int | Unset = UNSET,
     pair: str | Unset = UNSET,
-    type_: SmartTradeKind | Unset = UNSET,
+    type_: SmartTradeKind | SmartTradeKindLiteral | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
-    status: SmartTradeStatusFilter | Unset = UNSET,
-    order_by: ListSmartTradesOrderBy | Unset = UNSET,
-    order_direction: ListSmartTradesOrderDirection | Unset = UNSET,
+    status: SmartTradeStatusFilter | SmartTradeStatusFilterLiteral | Unset = UNSET,
+    order_by: ListSmartTradesOrderBy | ListSmartTradesOrderByLiteral | Unset = UNSET,
+    order_direction: ListSmartTradesOrderDirection | ListSmartTradesOrderDirectionLiteral | Unset = UNSET,
     from_: datetime.datetime | Unset = UNSET,
     to: datetime.datetime | Unset = UNSET,
     base: str | Unset = UNSET,
     quote: str | Unset = UNSET,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(forced_mode, Unset):
@@ -46,7 +58,7 @@ def _get_kwargs(
 
     json_type_: str | Unset = UNSET
     if not isinstance(type_, Unset):
-        json_type_ = type_.value
+        json_type_ = as_smart_trade_kind(type_).value
 
     params["type"] = json_type_
 
@@ -56,19 +68,19 @@ def _get_kwargs(
 
     json_status: str | Unset = UNSET
     if not isinstance(status, Unset):
-        json_status = status.value
+        json_status = as_smart_trade_status_filter(status).value
 
     params["status"] = json_status
 
     json_order_by: str | Unset = UNSET
     if not isinstance(order_by, Unset):
-        json_order_by = order_by.value
+        json_order_by = as_list_smart_trades_order_by(order_by).value
 
     params["order_by"] = json_order_by
 
     json_order_direction: str | Unset = UNSET
     if not isinstance(order_direction, Unset):
-        json_order_direction = order_direction.value
+        json_order_direction = as_list_smart_trades_order_direction(order_direction).value
 
     params["order_direction"] = json_order_direction
 
@@ -144,17 +156,17 @@ def sync_detailed(
     client: AuthenticatedClient,
     account_id: int | Unset = UNSET,
     pair: str | Unset = UNSET,
-    type_: SmartTradeKind | Unset = UNSET,
+    type_: SmartTradeKind | SmartTradeKindLiteral | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
-    status: SmartTradeStatusFilter | Unset = UNSET,
-    order_by: ListSmartTradesOrderBy | Unset = UNSET,
-    order_direction: ListSmartTradesOrderDirection | Unset = UNSET,
+    status: SmartTradeStatusFilter | SmartTradeStatusFilterLiteral | Unset = UNSET,
+    order_by: ListSmartTradesOrderBy | ListSmartTradesOrderByLiteral | Unset = UNSET,
+    order_direction: ListSmartTradesOrderDirection | ListSmartTradesOrderDirectionLiteral | Unset = UNSET,
     from_: datetime.datetime | Unset = UNSET,
     to: datetime.datetime | Unset = UNSET,
     base: str | Unset = UNSET,
     quote: str | Unset = UNSET,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[list[SmartTrade]]:
     """List smart trades
 
@@ -163,26 +175,30 @@ def sync_detailed(
     shorter than `per_page`.
 
     Args:
-        account_id (int | Unset):
-        pair (str | Unset): A trading pair in 3Commas format, quote currency first: `USDT_BTC` is
-            BTC priced in USDT.
-            Upper-case letters and digits (`USDT_1000SHIB`); the base may carry the exchange's
-            contract
-            name after `_` or `-`: `USDT_BTCUSDT_UMCBL`, `BTC_BTCUSD_PERP`, `USD_MATIC-PERP`. No lower
-            case, no spaces, and always a `_` after the quote currency.
-        type_ (SmartTradeKind | Unset): The kind of a SmartTrade, as the list filter names it.
-        page (int | Unset):
-        per_page (int | Unset):
-        status (SmartTradeStatusFilter | Unset): A status group for the list filter.
-            `successfully_finish` (current documentation) and
-            `successfully_finished` (older documentation) are the same group.
-        order_by (ListSmartTradesOrderBy | Unset):
-        order_direction (ListSmartTradesOrderDirection | Unset):
-        from_ (datetime.datetime | Unset):
-        to (datetime.datetime | Unset):
-        base (str | Unset): A currency code as 3Commas writes it (`BTC`, `USDT`).
-        quote (str | Unset): A currency code as 3Commas writes it (`BTC`, `USDT`).
-        forced_mode (ForcedMode | Unset): The trading mode.
+        account_id (int | Unset): Only SmartTrades of this exchange account.
+        pair (str | Unset): Only SmartTrades on this pair, in 3Commas format (`QUOTE_BASE`, e.g.
+            `USDT_BTC`).
+        type_ (SmartTradeKind | SmartTradeKindLiteral | Unset): Only SmartTrades of this kind.
+        page (int | Unset): Page number, from 1.
+        per_page (int | Unset): SmartTrades per page.
+        status (SmartTradeStatusFilter | SmartTradeStatusFilterLiteral | Unset): Only SmartTrades
+            in this status group. The current documentation spells the last success
+            value `successfully_finish`, the older one `successfully_finished`; both are accepted and
+            mean the same.
+        order_by (ListSmartTradesOrderBy | ListSmartTradesOrderByLiteral | Unset): Field to sort
+            by.
+        order_direction (ListSmartTradesOrderDirection | ListSmartTradesOrderDirectionLiteral |
+            Unset): Sort direction.
+        from_ (datetime.datetime | Unset): Only SmartTrades created at or after this instant
+            (ISO-8601).
+        to (datetime.datetime | Unset): Only SmartTrades created before this instant (ISO-8601).
+        base (str | Unset): Only SmartTrades whose base currency is this code (`BTC` in
+            `USDT_BTC`).
+        quote (str | Unset): Only SmartTrades whose quote currency is this code (`USDT` in
+            `USDT_BTC`).
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -226,17 +242,17 @@ def sync(
     client: AuthenticatedClient,
     account_id: int | Unset = UNSET,
     pair: str | Unset = UNSET,
-    type_: SmartTradeKind | Unset = UNSET,
+    type_: SmartTradeKind | SmartTradeKindLiteral | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
-    status: SmartTradeStatusFilter | Unset = UNSET,
-    order_by: ListSmartTradesOrderBy | Unset = UNSET,
-    order_direction: ListSmartTradesOrderDirection | Unset = UNSET,
+    status: SmartTradeStatusFilter | SmartTradeStatusFilterLiteral | Unset = UNSET,
+    order_by: ListSmartTradesOrderBy | ListSmartTradesOrderByLiteral | Unset = UNSET,
+    order_direction: ListSmartTradesOrderDirection | ListSmartTradesOrderDirectionLiteral | Unset = UNSET,
     from_: datetime.datetime | Unset = UNSET,
     to: datetime.datetime | Unset = UNSET,
     base: str | Unset = UNSET,
     quote: str | Unset = UNSET,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> list[SmartTrade]:
     """List smart trades
 
@@ -245,26 +261,30 @@ def sync(
     shorter than `per_page`.
 
     Args:
-        account_id (int | Unset):
-        pair (str | Unset): A trading pair in 3Commas format, quote currency first: `USDT_BTC` is
-            BTC priced in USDT.
-            Upper-case letters and digits (`USDT_1000SHIB`); the base may carry the exchange's
-            contract
-            name after `_` or `-`: `USDT_BTCUSDT_UMCBL`, `BTC_BTCUSD_PERP`, `USD_MATIC-PERP`. No lower
-            case, no spaces, and always a `_` after the quote currency.
-        type_ (SmartTradeKind | Unset): The kind of a SmartTrade, as the list filter names it.
-        page (int | Unset):
-        per_page (int | Unset):
-        status (SmartTradeStatusFilter | Unset): A status group for the list filter.
-            `successfully_finish` (current documentation) and
-            `successfully_finished` (older documentation) are the same group.
-        order_by (ListSmartTradesOrderBy | Unset):
-        order_direction (ListSmartTradesOrderDirection | Unset):
-        from_ (datetime.datetime | Unset):
-        to (datetime.datetime | Unset):
-        base (str | Unset): A currency code as 3Commas writes it (`BTC`, `USDT`).
-        quote (str | Unset): A currency code as 3Commas writes it (`BTC`, `USDT`).
-        forced_mode (ForcedMode | Unset): The trading mode.
+        account_id (int | Unset): Only SmartTrades of this exchange account.
+        pair (str | Unset): Only SmartTrades on this pair, in 3Commas format (`QUOTE_BASE`, e.g.
+            `USDT_BTC`).
+        type_ (SmartTradeKind | SmartTradeKindLiteral | Unset): Only SmartTrades of this kind.
+        page (int | Unset): Page number, from 1.
+        per_page (int | Unset): SmartTrades per page.
+        status (SmartTradeStatusFilter | SmartTradeStatusFilterLiteral | Unset): Only SmartTrades
+            in this status group. The current documentation spells the last success
+            value `successfully_finish`, the older one `successfully_finished`; both are accepted and
+            mean the same.
+        order_by (ListSmartTradesOrderBy | ListSmartTradesOrderByLiteral | Unset): Field to sort
+            by.
+        order_direction (ListSmartTradesOrderDirection | ListSmartTradesOrderDirectionLiteral |
+            Unset): Sort direction.
+        from_ (datetime.datetime | Unset): Only SmartTrades created at or after this instant
+            (ISO-8601).
+        to (datetime.datetime | Unset): Only SmartTrades created before this instant (ISO-8601).
+        base (str | Unset): Only SmartTrades whose base currency is this code (`BTC` in
+            `USDT_BTC`).
+        quote (str | Unset): Only SmartTrades whose quote currency is this code (`USDT` in
+            `USDT_BTC`).
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -305,17 +325,17 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     account_id: int | Unset = UNSET,
     pair: str | Unset = UNSET,
-    type_: SmartTradeKind | Unset = UNSET,
+    type_: SmartTradeKind | SmartTradeKindLiteral | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
-    status: SmartTradeStatusFilter | Unset = UNSET,
-    order_by: ListSmartTradesOrderBy | Unset = UNSET,
-    order_direction: ListSmartTradesOrderDirection | Unset = UNSET,
+    status: SmartTradeStatusFilter | SmartTradeStatusFilterLiteral | Unset = UNSET,
+    order_by: ListSmartTradesOrderBy | ListSmartTradesOrderByLiteral | Unset = UNSET,
+    order_direction: ListSmartTradesOrderDirection | ListSmartTradesOrderDirectionLiteral | Unset = UNSET,
     from_: datetime.datetime | Unset = UNSET,
     to: datetime.datetime | Unset = UNSET,
     base: str | Unset = UNSET,
     quote: str | Unset = UNSET,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[list[SmartTrade]]:
     """List smart trades
 
@@ -324,26 +344,30 @@ async def asyncio_detailed(
     shorter than `per_page`.
 
     Args:
-        account_id (int | Unset):
-        pair (str | Unset): A trading pair in 3Commas format, quote currency first: `USDT_BTC` is
-            BTC priced in USDT.
-            Upper-case letters and digits (`USDT_1000SHIB`); the base may carry the exchange's
-            contract
-            name after `_` or `-`: `USDT_BTCUSDT_UMCBL`, `BTC_BTCUSD_PERP`, `USD_MATIC-PERP`. No lower
-            case, no spaces, and always a `_` after the quote currency.
-        type_ (SmartTradeKind | Unset): The kind of a SmartTrade, as the list filter names it.
-        page (int | Unset):
-        per_page (int | Unset):
-        status (SmartTradeStatusFilter | Unset): A status group for the list filter.
-            `successfully_finish` (current documentation) and
-            `successfully_finished` (older documentation) are the same group.
-        order_by (ListSmartTradesOrderBy | Unset):
-        order_direction (ListSmartTradesOrderDirection | Unset):
-        from_ (datetime.datetime | Unset):
-        to (datetime.datetime | Unset):
-        base (str | Unset): A currency code as 3Commas writes it (`BTC`, `USDT`).
-        quote (str | Unset): A currency code as 3Commas writes it (`BTC`, `USDT`).
-        forced_mode (ForcedMode | Unset): The trading mode.
+        account_id (int | Unset): Only SmartTrades of this exchange account.
+        pair (str | Unset): Only SmartTrades on this pair, in 3Commas format (`QUOTE_BASE`, e.g.
+            `USDT_BTC`).
+        type_ (SmartTradeKind | SmartTradeKindLiteral | Unset): Only SmartTrades of this kind.
+        page (int | Unset): Page number, from 1.
+        per_page (int | Unset): SmartTrades per page.
+        status (SmartTradeStatusFilter | SmartTradeStatusFilterLiteral | Unset): Only SmartTrades
+            in this status group. The current documentation spells the last success
+            value `successfully_finish`, the older one `successfully_finished`; both are accepted and
+            mean the same.
+        order_by (ListSmartTradesOrderBy | ListSmartTradesOrderByLiteral | Unset): Field to sort
+            by.
+        order_direction (ListSmartTradesOrderDirection | ListSmartTradesOrderDirectionLiteral |
+            Unset): Sort direction.
+        from_ (datetime.datetime | Unset): Only SmartTrades created at or after this instant
+            (ISO-8601).
+        to (datetime.datetime | Unset): Only SmartTrades created before this instant (ISO-8601).
+        base (str | Unset): Only SmartTrades whose base currency is this code (`BTC` in
+            `USDT_BTC`).
+        quote (str | Unset): Only SmartTrades whose quote currency is this code (`USDT` in
+            `USDT_BTC`).
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -387,17 +411,17 @@ async def asyncio(
     client: AuthenticatedClient,
     account_id: int | Unset = UNSET,
     pair: str | Unset = UNSET,
-    type_: SmartTradeKind | Unset = UNSET,
+    type_: SmartTradeKind | SmartTradeKindLiteral | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
-    status: SmartTradeStatusFilter | Unset = UNSET,
-    order_by: ListSmartTradesOrderBy | Unset = UNSET,
-    order_direction: ListSmartTradesOrderDirection | Unset = UNSET,
+    status: SmartTradeStatusFilter | SmartTradeStatusFilterLiteral | Unset = UNSET,
+    order_by: ListSmartTradesOrderBy | ListSmartTradesOrderByLiteral | Unset = UNSET,
+    order_direction: ListSmartTradesOrderDirection | ListSmartTradesOrderDirectionLiteral | Unset = UNSET,
     from_: datetime.datetime | Unset = UNSET,
     to: datetime.datetime | Unset = UNSET,
     base: str | Unset = UNSET,
     quote: str | Unset = UNSET,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> list[SmartTrade]:
     """List smart trades
 
@@ -406,26 +430,30 @@ async def asyncio(
     shorter than `per_page`.
 
     Args:
-        account_id (int | Unset):
-        pair (str | Unset): A trading pair in 3Commas format, quote currency first: `USDT_BTC` is
-            BTC priced in USDT.
-            Upper-case letters and digits (`USDT_1000SHIB`); the base may carry the exchange's
-            contract
-            name after `_` or `-`: `USDT_BTCUSDT_UMCBL`, `BTC_BTCUSD_PERP`, `USD_MATIC-PERP`. No lower
-            case, no spaces, and always a `_` after the quote currency.
-        type_ (SmartTradeKind | Unset): The kind of a SmartTrade, as the list filter names it.
-        page (int | Unset):
-        per_page (int | Unset):
-        status (SmartTradeStatusFilter | Unset): A status group for the list filter.
-            `successfully_finish` (current documentation) and
-            `successfully_finished` (older documentation) are the same group.
-        order_by (ListSmartTradesOrderBy | Unset):
-        order_direction (ListSmartTradesOrderDirection | Unset):
-        from_ (datetime.datetime | Unset):
-        to (datetime.datetime | Unset):
-        base (str | Unset): A currency code as 3Commas writes it (`BTC`, `USDT`).
-        quote (str | Unset): A currency code as 3Commas writes it (`BTC`, `USDT`).
-        forced_mode (ForcedMode | Unset): The trading mode.
+        account_id (int | Unset): Only SmartTrades of this exchange account.
+        pair (str | Unset): Only SmartTrades on this pair, in 3Commas format (`QUOTE_BASE`, e.g.
+            `USDT_BTC`).
+        type_ (SmartTradeKind | SmartTradeKindLiteral | Unset): Only SmartTrades of this kind.
+        page (int | Unset): Page number, from 1.
+        per_page (int | Unset): SmartTrades per page.
+        status (SmartTradeStatusFilter | SmartTradeStatusFilterLiteral | Unset): Only SmartTrades
+            in this status group. The current documentation spells the last success
+            value `successfully_finish`, the older one `successfully_finished`; both are accepted and
+            mean the same.
+        order_by (ListSmartTradesOrderBy | ListSmartTradesOrderByLiteral | Unset): Field to sort
+            by.
+        order_direction (ListSmartTradesOrderDirection | ListSmartTradesOrderDirectionLiteral |
+            Unset): Sort direction.
+        from_ (datetime.datetime | Unset): Only SmartTrades created at or after this instant
+            (ISO-8601).
+        to (datetime.datetime | Unset): Only SmartTrades created before this instant (ISO-8601).
+        base (str | Unset): Only SmartTrades whose base currency is this code (`BTC` in
+            `USDT_BTC`).
+        quote (str | Unset): Only SmartTrades whose quote currency is this code (`USDT` in
+            `USDT_BTC`).
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,

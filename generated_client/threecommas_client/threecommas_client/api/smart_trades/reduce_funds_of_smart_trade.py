@@ -9,7 +9,7 @@ from ... import errors
 from ..._wire import dumps, response_json
 from ...client import AuthenticatedClient
 from ...errors import WireValueError
-from ...models.forced_mode import ForcedMode
+from ...models.forced_mode import ForcedMode, ForcedModeLiteral
 from ...models.reduce_funds_request import ReduceFundsRequest
 from ...models.smart_trade import SmartTrade
 from ...types import UNSET, Response, Unset, http_status
@@ -19,7 +19,7 @@ def _get_kwargs(
     id: int,
     *,
     body: ReduceFundsRequest,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(forced_mode, Unset):
@@ -79,7 +79,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ReduceFundsRequest,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[SmartTrade]:
     """Reduce the funds of a smart trade
 
@@ -90,7 +90,9 @@ def sync_detailed(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (ReduceFundsRequest): An order that takes units out of the position. A `limit` order
             needs `price`.
 
@@ -126,7 +128,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ReduceFundsRequest,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> SmartTrade:
     """Reduce the funds of a smart trade
 
@@ -137,7 +139,9 @@ def sync(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (ReduceFundsRequest): An order that takes units out of the position. A `limit` order
             needs `price`.
 
@@ -170,7 +174,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ReduceFundsRequest,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[SmartTrade]:
     """Reduce the funds of a smart trade
 
@@ -181,7 +185,9 @@ async def asyncio_detailed(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (ReduceFundsRequest): An order that takes units out of the position. A `limit` order
             needs `price`.
 
@@ -217,7 +223,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ReduceFundsRequest,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> SmartTrade:
     """Reduce the funds of a smart trade
 
@@ -228,7 +234,9 @@ async def asyncio(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (ReduceFundsRequest): An order that takes units out of the position. A `limit` order
             needs `price`.
 

@@ -9,7 +9,7 @@ from ... import errors
 from ..._wire import dumps, response_json
 from ...client import AuthenticatedClient
 from ...errors import WireValueError
-from ...models.forced_mode import ForcedMode
+from ...models.forced_mode import ForcedMode, ForcedModeLiteral
 from ...models.set_note_request import SetNoteRequest
 from ...models.smart_trade import SmartTrade
 from ...types import UNSET, Response, Unset, http_status
@@ -19,7 +19,7 @@ def _get_kwargs(
     id: int,
     *,
     body: SetNoteRequest,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(forced_mode, Unset):
@@ -79,7 +79,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: SetNoteRequest,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[SmartTrade]:
     """Set the note of a smart trade
 
@@ -87,7 +87,9 @@ def sync_detailed(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (SetNoteRequest): A new note.
 
     Raises:
@@ -122,7 +124,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: SetNoteRequest,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> SmartTrade:
     """Set the note of a smart trade
 
@@ -130,7 +132,9 @@ def sync(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (SetNoteRequest): A new note.
 
     Raises:
@@ -162,7 +166,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: SetNoteRequest,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[SmartTrade]:
     """Set the note of a smart trade
 
@@ -170,7 +174,9 @@ async def asyncio_detailed(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (SetNoteRequest): A new note.
 
     Raises:
@@ -205,7 +211,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: SetNoteRequest,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> SmartTrade:
     """Set the note of a smart trade
 
@@ -213,7 +219,9 @@ async def asyncio(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (SetNoteRequest): A new note.
 
     Raises:

@@ -9,7 +9,7 @@ from ... import errors
 from ..._wire import dumps, response_json
 from ...client import AuthenticatedClient
 from ...errors import WireValueError
-from ...models.forced_mode import ForcedMode
+from ...models.forced_mode import ForcedMode, ForcedModeLiteral
 from ...models.smart_trade import SmartTrade
 from ...models.smart_trade_update_request import SmartTradeUpdateRequest
 from ...types import UNSET, Response, Unset, http_status
@@ -19,7 +19,7 @@ def _get_kwargs(
     id: int,
     *,
     body: SmartTradeUpdateRequest,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(forced_mode, Unset):
@@ -79,7 +79,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: SmartTradeUpdateRequest,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[SmartTrade]:
     """Update a smart trade
 
@@ -90,7 +90,9 @@ def sync_detailed(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (SmartTradeUpdateRequest): New settings for an open SmartTrade. Each group sent
             replaces the current one whole; the
             position's side and entry type cannot change.
@@ -127,7 +129,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: SmartTradeUpdateRequest,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> SmartTrade:
     """Update a smart trade
 
@@ -138,7 +140,9 @@ def sync(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (SmartTradeUpdateRequest): New settings for an open SmartTrade. Each group sent
             replaces the current one whole; the
             position's side and entry type cannot change.
@@ -172,7 +176,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: SmartTradeUpdateRequest,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[SmartTrade]:
     """Update a smart trade
 
@@ -183,7 +187,9 @@ async def asyncio_detailed(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (SmartTradeUpdateRequest): New settings for an open SmartTrade. Each group sent
             replaces the current one whole; the
             position's side and entry type cannot change.
@@ -220,7 +226,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: SmartTradeUpdateRequest,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> SmartTrade:
     """Update a smart trade
 
@@ -231,7 +237,9 @@ async def asyncio(
 
     Args:
         id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (SmartTradeUpdateRequest): New settings for an open SmartTrade. Each group sent
             replaces the current one whole; the
             position's side and entry type cannot change.

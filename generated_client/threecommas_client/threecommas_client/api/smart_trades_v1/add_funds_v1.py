@@ -10,7 +10,7 @@ from ..._wire import dumps, response_json
 from ...client import AuthenticatedClient
 from ...errors import WireValueError
 from ...models.add_funds_v1_request import AddFundsV1Request
-from ...models.forced_mode import ForcedMode
+from ...models.forced_mode import ForcedMode, ForcedModeLiteral
 from ...models.smart_trade_v1 import SmartTradeV1
 from ...models.smart_trade_v1_empty import SmartTradeV1Empty
 from ...models.smart_trade_v1_order import SmartTradeV1Order
@@ -22,7 +22,7 @@ def _get_kwargs(
     smart_trade_id: int,
     *,
     body: AddFundsV1Request,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(forced_mode, Unset):
@@ -122,7 +122,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: AddFundsV1Request,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[SmartTradeV1 | SmartTradeV1Empty | SmartTradeV1Order | SmartTradeV1Step]:
     """Add funds to a smart trade (ver1)
 
@@ -138,7 +138,9 @@ def sync_detailed(
 
     Args:
         smart_trade_id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (AddFundsV1Request): One more buy order for a ver1 SmartTrade. A limit order
             (`is_market` false) needs `rate`.
 
@@ -174,7 +176,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: AddFundsV1Request,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> SmartTradeV1 | SmartTradeV1Empty | SmartTradeV1Order | SmartTradeV1Step:
     """Add funds to a smart trade (ver1)
 
@@ -190,7 +192,9 @@ def sync(
 
     Args:
         smart_trade_id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (AddFundsV1Request): One more buy order for a ver1 SmartTrade. A limit order
             (`is_market` false) needs `rate`.
 
@@ -223,7 +227,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: AddFundsV1Request,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[SmartTradeV1 | SmartTradeV1Empty | SmartTradeV1Order | SmartTradeV1Step]:
     """Add funds to a smart trade (ver1)
 
@@ -239,7 +243,9 @@ async def asyncio_detailed(
 
     Args:
         smart_trade_id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (AddFundsV1Request): One more buy order for a ver1 SmartTrade. A limit order
             (`is_market` false) needs `rate`.
 
@@ -275,7 +281,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: AddFundsV1Request,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> SmartTradeV1 | SmartTradeV1Empty | SmartTradeV1Order | SmartTradeV1Step:
     """Add funds to a smart trade (ver1)
 
@@ -291,7 +297,9 @@ async def asyncio(
 
     Args:
         smart_trade_id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (AddFundsV1Request): One more buy order for a ver1 SmartTrade. A limit order
             (`is_market` false) needs `rate`.
 

@@ -9,7 +9,7 @@ from ..._wire import dumps, response_json
 from ...client import AuthenticatedClient
 from ...errors import WireValueError
 from ...models.create_simple_buy_v1_request import CreateSimpleBuyV1Request
-from ...models.forced_mode import ForcedMode
+from ...models.forced_mode import ForcedMode, ForcedModeLiteral
 from ...models.smart_trade_v1 import SmartTradeV1
 from ...types import UNSET, Response, Unset, http_status
 
@@ -17,7 +17,7 @@ from ...types import UNSET, Response, Unset, http_status
 def _get_kwargs(
     *,
     body: CreateSimpleBuyV1Request,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(forced_mode, Unset):
@@ -74,7 +74,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CreateSimpleBuyV1Request,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[SmartTradeV1]:
     """Create a SimpleBuy (ver1)
 
@@ -88,7 +88,9 @@ def sync_detailed(
     as success.
 
     Args:
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (CreateSimpleBuyV1Request): A SimpleBuy (ver1): one buy order, no take profit or stop
             loss. Also flat form fields; see the
             operation.
@@ -123,7 +125,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CreateSimpleBuyV1Request,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> SmartTradeV1:
     """Create a SimpleBuy (ver1)
 
@@ -137,7 +139,9 @@ def sync(
     as success.
 
     Args:
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (CreateSimpleBuyV1Request): A SimpleBuy (ver1): one buy order, no take profit or stop
             loss. Also flat form fields; see the
             operation.
@@ -169,7 +173,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CreateSimpleBuyV1Request,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[SmartTradeV1]:
     """Create a SimpleBuy (ver1)
 
@@ -183,7 +187,9 @@ async def asyncio_detailed(
     as success.
 
     Args:
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (CreateSimpleBuyV1Request): A SimpleBuy (ver1): one buy order, no take profit or stop
             loss. Also flat form fields; see the
             operation.
@@ -218,7 +224,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CreateSimpleBuyV1Request,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> SmartTradeV1:
     """Create a SimpleBuy (ver1)
 
@@ -232,7 +238,9 @@ async def asyncio(
     as success.
 
     Args:
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (CreateSimpleBuyV1Request): A SimpleBuy (ver1): one buy order, no take profit or stop
             loss. Also flat form fields; see the
             operation.

@@ -9,7 +9,7 @@ from ..._wire import dumps, response_json
 from ...client import AuthenticatedClient
 from ...errors import WireValueError
 from ...models.create_smart_trade_v1_request import CreateSmartTradeV1Request
-from ...models.forced_mode import ForcedMode
+from ...models.forced_mode import ForcedMode, ForcedModeLiteral
 from ...models.smart_trade_v1 import SmartTradeV1
 from ...types import UNSET, Response, Unset, http_status
 
@@ -17,7 +17,7 @@ from ...types import UNSET, Response, Unset, http_status
 def _get_kwargs(
     *,
     body: CreateSmartTradeV1Request,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(forced_mode, Unset):
@@ -74,7 +74,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CreateSmartTradeV1Request,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[SmartTradeV1]:
     """Create a SmartTrade (ver1)
 
@@ -98,7 +98,9 @@ def sync_detailed(
     as success.
 
     Args:
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (CreateSmartTradeV1Request): A SmartTrade (ver1): a buy, then a take profit above it
             and a stop loss below it. Also flat form
             fields; see the operation.
@@ -133,7 +135,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CreateSmartTradeV1Request,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> SmartTradeV1:
     """Create a SmartTrade (ver1)
 
@@ -157,7 +159,9 @@ def sync(
     as success.
 
     Args:
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (CreateSmartTradeV1Request): A SmartTrade (ver1): a buy, then a take profit above it
             and a stop loss below it. Also flat form
             fields; see the operation.
@@ -189,7 +193,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CreateSmartTradeV1Request,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[SmartTradeV1]:
     """Create a SmartTrade (ver1)
 
@@ -213,7 +217,9 @@ async def asyncio_detailed(
     as success.
 
     Args:
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (CreateSmartTradeV1Request): A SmartTrade (ver1): a buy, then a take profit above it
             and a stop loss below it. Also flat form
             fields; see the operation.
@@ -248,7 +254,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CreateSmartTradeV1Request,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> SmartTradeV1:
     """Create a SmartTrade (ver1)
 
@@ -272,7 +278,9 @@ async def asyncio(
     as success.
 
     Args:
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (CreateSmartTradeV1Request): A SmartTrade (ver1): a buy, then a take profit above it
             and a stop loss below it. Also flat form
             fields; see the operation.

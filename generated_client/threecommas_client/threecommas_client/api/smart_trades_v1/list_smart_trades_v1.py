@@ -8,8 +8,12 @@ from ... import errors
 from ..._wire import response_json
 from ...client import AuthenticatedClient
 from ...errors import WireValueError
-from ...models.forced_mode import ForcedMode
-from ...models.list_smart_trades_v1_order import ListSmartTradesV1Order
+from ...models.forced_mode import ForcedMode, ForcedModeLiteral
+from ...models.list_smart_trades_v1_order import (
+    ListSmartTradesV1Order,
+    ListSmartTradesV1OrderLiteral,
+    as_list_smart_trades_v1_order,
+)
 from ...models.smart_trade_v1 import SmartTradeV1
 from ...types import UNSET, Response, Unset, http_status
 
@@ -21,8 +25,8 @@ def _get_kwargs(
     account_id: int | Unset = UNSET,
     scope: str | Unset = UNSET,
     type_: str | Unset = UNSET,
-    order: ListSmartTradesV1Order | Unset = UNSET,
-    forced_mode: ForcedMode | Unset = UNSET,
+    order: ListSmartTradesV1Order | ListSmartTradesV1OrderLiteral | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(forced_mode, Unset):
@@ -42,7 +46,7 @@ def _get_kwargs(
 
     json_order: str | Unset = UNSET
     if not isinstance(order, Unset):
-        json_order = order.value
+        json_order = as_list_smart_trades_v1_order(order).value
 
     params["order"] = json_order
 
@@ -107,8 +111,8 @@ def sync_detailed(
     account_id: int | Unset = UNSET,
     scope: str | Unset = UNSET,
     type_: str | Unset = UNSET,
-    order: ListSmartTradesV1Order | Unset = UNSET,
-    forced_mode: ForcedMode | Unset = UNSET,
+    order: ListSmartTradesV1Order | ListSmartTradesV1OrderLiteral | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[list[SmartTradeV1]]:
     """List smart trades (ver1)
 
@@ -119,13 +123,19 @@ def sync_detailed(
     operation has its own rate limit: 40 requests in 10 s, then 429 and a 10 s block.
 
     Args:
-        limit (int | Unset):
-        offset (int | Unset):
-        account_id (int | Unset):
+        limit (int | Unset): How many SmartTrades to answer at most (the documentation gives no
+            default or maximum).
+        offset (int | Unset): How many SmartTrades to skip.
+        account_id (int | Unset): Only SmartTrades of this account; leave it out for every account
+            (the documentation's "pass
+            null").
         scope (str | Unset): A scope; any other value means all.
         type_ (str | Unset): A SmartTrade kind.
-        order (ListSmartTradesV1Order | Unset):
-        forced_mode (ForcedMode | Unset): The trading mode.
+        order (ListSmartTradesV1Order | ListSmartTradesV1OrderLiteral | Unset): Sort by
+            `created_at` (default) or `closed_at`.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -166,8 +176,8 @@ def sync(
     account_id: int | Unset = UNSET,
     scope: str | Unset = UNSET,
     type_: str | Unset = UNSET,
-    order: ListSmartTradesV1Order | Unset = UNSET,
-    forced_mode: ForcedMode | Unset = UNSET,
+    order: ListSmartTradesV1Order | ListSmartTradesV1OrderLiteral | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> list[SmartTradeV1]:
     """List smart trades (ver1)
 
@@ -178,13 +188,19 @@ def sync(
     operation has its own rate limit: 40 requests in 10 s, then 429 and a 10 s block.
 
     Args:
-        limit (int | Unset):
-        offset (int | Unset):
-        account_id (int | Unset):
+        limit (int | Unset): How many SmartTrades to answer at most (the documentation gives no
+            default or maximum).
+        offset (int | Unset): How many SmartTrades to skip.
+        account_id (int | Unset): Only SmartTrades of this account; leave it out for every account
+            (the documentation's "pass
+            null").
         scope (str | Unset): A scope; any other value means all.
         type_ (str | Unset): A SmartTrade kind.
-        order (ListSmartTradesV1Order | Unset):
-        forced_mode (ForcedMode | Unset): The trading mode.
+        order (ListSmartTradesV1Order | ListSmartTradesV1OrderLiteral | Unset): Sort by
+            `created_at` (default) or `closed_at`.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -222,8 +238,8 @@ async def asyncio_detailed(
     account_id: int | Unset = UNSET,
     scope: str | Unset = UNSET,
     type_: str | Unset = UNSET,
-    order: ListSmartTradesV1Order | Unset = UNSET,
-    forced_mode: ForcedMode | Unset = UNSET,
+    order: ListSmartTradesV1Order | ListSmartTradesV1OrderLiteral | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[list[SmartTradeV1]]:
     """List smart trades (ver1)
 
@@ -234,13 +250,19 @@ async def asyncio_detailed(
     operation has its own rate limit: 40 requests in 10 s, then 429 and a 10 s block.
 
     Args:
-        limit (int | Unset):
-        offset (int | Unset):
-        account_id (int | Unset):
+        limit (int | Unset): How many SmartTrades to answer at most (the documentation gives no
+            default or maximum).
+        offset (int | Unset): How many SmartTrades to skip.
+        account_id (int | Unset): Only SmartTrades of this account; leave it out for every account
+            (the documentation's "pass
+            null").
         scope (str | Unset): A scope; any other value means all.
         type_ (str | Unset): A SmartTrade kind.
-        order (ListSmartTradesV1Order | Unset):
-        forced_mode (ForcedMode | Unset): The trading mode.
+        order (ListSmartTradesV1Order | ListSmartTradesV1OrderLiteral | Unset): Sort by
+            `created_at` (default) or `closed_at`.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -281,8 +303,8 @@ async def asyncio(
     account_id: int | Unset = UNSET,
     scope: str | Unset = UNSET,
     type_: str | Unset = UNSET,
-    order: ListSmartTradesV1Order | Unset = UNSET,
-    forced_mode: ForcedMode | Unset = UNSET,
+    order: ListSmartTradesV1Order | ListSmartTradesV1OrderLiteral | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> list[SmartTradeV1]:
     """List smart trades (ver1)
 
@@ -293,13 +315,19 @@ async def asyncio(
     operation has its own rate limit: 40 requests in 10 s, then 429 and a 10 s block.
 
     Args:
-        limit (int | Unset):
-        offset (int | Unset):
-        account_id (int | Unset):
+        limit (int | Unset): How many SmartTrades to answer at most (the documentation gives no
+            default or maximum).
+        offset (int | Unset): How many SmartTrades to skip.
+        account_id (int | Unset): Only SmartTrades of this account; leave it out for every account
+            (the documentation's "pass
+            null").
         scope (str | Unset): A scope; any other value means all.
         type_ (str | Unset): A SmartTrade kind.
-        order (ListSmartTradesV1Order | Unset):
-        forced_mode (ForcedMode | Unset): The trading mode.
+        order (ListSmartTradesV1Order | ListSmartTradesV1OrderLiteral | Unset): Sort by
+            `created_at` (default) or `closed_at`.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,

@@ -9,7 +9,7 @@ from ... import errors
 from ..._wire import dumps, response_json
 from ...client import AuthenticatedClient
 from ...errors import WireValueError
-from ...models.forced_mode import ForcedMode
+from ...models.forced_mode import ForcedMode, ForcedModeLiteral
 from ...models.smart_trade_v1 import SmartTradeV1
 from ...models.step_panic_sell_v1_request import StepPanicSellV1Request
 from ...types import UNSET, Response, Unset, http_status
@@ -19,7 +19,7 @@ def _get_kwargs(
     smart_trade_id: int,
     *,
     body: StepPanicSellV1Request,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(forced_mode, Unset):
@@ -79,7 +79,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: StepPanicSellV1Request,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[SmartTradeV1]:
     """Sell one step at market (ver1)
 
@@ -94,7 +94,9 @@ def sync_detailed(
 
     Args:
         smart_trade_id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (StepPanicSellV1Request): The step to sell at market.
 
     Raises:
@@ -129,7 +131,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: StepPanicSellV1Request,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> SmartTradeV1:
     """Sell one step at market (ver1)
 
@@ -144,7 +146,9 @@ def sync(
 
     Args:
         smart_trade_id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (StepPanicSellV1Request): The step to sell at market.
 
     Raises:
@@ -176,7 +180,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: StepPanicSellV1Request,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[SmartTradeV1]:
     """Sell one step at market (ver1)
 
@@ -191,7 +195,9 @@ async def asyncio_detailed(
 
     Args:
         smart_trade_id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (StepPanicSellV1Request): The step to sell at market.
 
     Raises:
@@ -226,7 +232,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: StepPanicSellV1Request,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> SmartTradeV1:
     """Sell one step at market (ver1)
 
@@ -241,7 +247,9 @@ async def asyncio(
 
     Args:
         smart_trade_id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (StepPanicSellV1Request): The step to sell at market.
 
     Raises:

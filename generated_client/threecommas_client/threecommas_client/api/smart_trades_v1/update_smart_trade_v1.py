@@ -9,7 +9,7 @@ from ... import errors
 from ..._wire import dumps, response_json
 from ...client import AuthenticatedClient
 from ...errors import WireValueError
-from ...models.forced_mode import ForcedMode
+from ...models.forced_mode import ForcedMode, ForcedModeLiteral
 from ...models.smart_trade_v1 import SmartTradeV1
 from ...models.update_smart_trade_v1_request import UpdateSmartTradeV1Request
 from ...types import UNSET, Response, Unset, http_status
@@ -19,7 +19,7 @@ def _get_kwargs(
     smart_trade_id: int,
     *,
     body: UpdateSmartTradeV1Request,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(forced_mode, Unset):
@@ -79,7 +79,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: UpdateSmartTradeV1Request,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[SmartTradeV1]:
     """Edit a SmartTrade, SmartSale or SmartCover (ver1)
 
@@ -96,7 +96,9 @@ def sync_detailed(
 
     Args:
         smart_trade_id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (UpdateSmartTradeV1Request): New settings for a ver1 SmartTrade, SmartSale or
             SmartCover. `take_profit_enabled` and
             `stop_loss_enabled` are mandatory; the rules of create apply. Also flat form fields; see
@@ -135,7 +137,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: UpdateSmartTradeV1Request,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> SmartTradeV1:
     """Edit a SmartTrade, SmartSale or SmartCover (ver1)
 
@@ -152,7 +154,9 @@ def sync(
 
     Args:
         smart_trade_id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (UpdateSmartTradeV1Request): New settings for a ver1 SmartTrade, SmartSale or
             SmartCover. `take_profit_enabled` and
             `stop_loss_enabled` are mandatory; the rules of create apply. Also flat form fields; see
@@ -188,7 +192,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: UpdateSmartTradeV1Request,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> Response[SmartTradeV1]:
     """Edit a SmartTrade, SmartSale or SmartCover (ver1)
 
@@ -205,7 +209,9 @@ async def asyncio_detailed(
 
     Args:
         smart_trade_id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (UpdateSmartTradeV1Request): New settings for a ver1 SmartTrade, SmartSale or
             SmartCover. `take_profit_enabled` and
             `stop_loss_enabled` are mandatory; the rules of create apply. Also flat form fields; see
@@ -244,7 +250,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: UpdateSmartTradeV1Request,
-    forced_mode: ForcedMode | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
 ) -> SmartTradeV1:
     """Edit a SmartTrade, SmartSale or SmartCover (ver1)
 
@@ -261,7 +267,9 @@ async def asyncio(
 
     Args:
         smart_trade_id (int): A SmartTrade id.
-        forced_mode (ForcedMode | Unset): The trading mode.
+        forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
+            account for this request, whatever mode the user chose
+            in the web app.
         body (UpdateSmartTradeV1Request): New settings for a ver1 SmartTrade, SmartSale or
             SmartCover. `take_profit_enabled` and
             `stop_loss_enabled` are mandatory; the rules of create apply. Also flat form fields; see
