@@ -122,7 +122,7 @@ CASES: dict[str, tuple[str, tuple[Any, ...], dict[str, Any], str, bytes, bytes |
     ),
     "cancel_order_v1": (
         "smart_trades_v1", (7,), {"body": CancelOrderV1Request.from_dict({"step_id": "128"})}, "POST",
-        b"/public/api/ver1/smart_trades/7/cancel_order", b'{"step_id":"128"}',
+        b"/public/api/ver1/smart_trades/7/cancel_order", b'{"step_id":128}',  # ids go out as integers
     ),
     "add_funds_v1": (
         "smart_trades_v1", (7,), {"body": AddFundsV1Request.from_dict({"quantity": "0.5", "is_market": False, "rate": "0.049"})},
@@ -136,7 +136,8 @@ CASES: dict[str, tuple[str, tuple[Any, ...], dict[str, Any], str, bytes, bytes |
         "smart_trades_v1", (7,),
         {"body": UpdateSmartTradeV1Request.from_dict({"take_profit_enabled": "false", "stop_loss_enabled": True, "stop_loss_price_condition": "0.04"})},
         "PATCH", b"/public/api/ver1/smart_trades/7/update",
-        b'{"take_profit_enabled":"false","stop_loss_enabled":true,"stop_loss_price_condition":"0.04"}',
+        # booleans go out canonical, whichever spelling the request model was given
+        b'{"take_profit_enabled":false,"stop_loss_enabled":true,"stop_loss_price_condition":"0.04"}',
     ),
     "cancel_smart_trade_v1": ("smart_trades_v1", (7,), {}, "POST", b"/public/api/ver1/smart_trades/7/cancel", None),
     "panic_sell_v1": ("smart_trades_v1", (7,), {}, "POST", b"/public/api/ver1/smart_trades/7/panic_sell", None),
