@@ -85,6 +85,48 @@ def _build_response(*, response: httpx.Response) -> Response[list[CancelResult]]
     )
 
 
+def _sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: CancelAllSmartOrdersRequest,
+    signature_method: SignatureMethod | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[list[CancelResult]]:
+    kwargs = _get_kwargs(
+        body=body,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    response = client.call(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
+async def _asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: CancelAllSmartOrdersRequest,
+    signature_method: SignatureMethod | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[list[CancelResult]]:
+    kwargs = _get_kwargs(
+        body=body,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    response = await client.acall(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
 def sync_detailed(
     *,
     client: AuthenticatedClient,
@@ -92,6 +134,7 @@ def sync_detailed(
     signature_method: SignatureMethod | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[list[CancelResult]]:
     """Cancel all smart orders
 
@@ -105,6 +148,8 @@ def sync_detailed(
         recv_window (int | Unset): Milliseconds.
         body (CancelAllSmartOrdersRequest): Filters for cancel-all; every filter left out or empty
             matches everything.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -121,17 +166,14 @@ def sync_detailed(
     Returns:
         Response[list[CancelResult]]
     """
-
-    kwargs = _get_kwargs(
+    return _sync_detailed(
+        client=client,
         body=body,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     )
-
-    response = client.call(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 def sync(
@@ -141,6 +183,7 @@ def sync(
     signature_method: SignatureMethod | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> list[CancelResult]:
     """Cancel all smart orders
 
@@ -154,6 +197,8 @@ def sync(
         recv_window (int | Unset): Milliseconds.
         body (CancelAllSmartOrdersRequest): Filters for cancel-all; every filter left out or empty
             matches everything.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -170,13 +215,13 @@ def sync(
     Returns:
         list[CancelResult]
     """
-
-    return sync_detailed(
+    return _sync_detailed(
         client=client,
         body=body,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     ).parsed
 
 
@@ -187,6 +232,7 @@ async def asyncio_detailed(
     signature_method: SignatureMethod | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[list[CancelResult]]:
     """Cancel all smart orders
 
@@ -200,6 +246,8 @@ async def asyncio_detailed(
         recv_window (int | Unset): Milliseconds.
         body (CancelAllSmartOrdersRequest): Filters for cancel-all; every filter left out or empty
             matches everything.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -216,17 +264,14 @@ async def asyncio_detailed(
     Returns:
         Response[list[CancelResult]]
     """
-
-    kwargs = _get_kwargs(
+    return await _asyncio_detailed(
+        client=client,
         body=body,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     )
-
-    response = await client.acall(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 async def asyncio(
@@ -236,6 +281,7 @@ async def asyncio(
     signature_method: SignatureMethod | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> list[CancelResult]:
     """Cancel all smart orders
 
@@ -249,6 +295,8 @@ async def asyncio(
         recv_window (int | Unset): Milliseconds.
         body (CancelAllSmartOrdersRequest): Filters for cancel-all; every filter left out or empty
             matches everything.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -265,13 +313,13 @@ async def asyncio(
     Returns:
         list[CancelResult]
     """
-
     return (
-        await asyncio_detailed(
+        await _asyncio_detailed(
             client=client,
             body=body,
             signature_method=signature_method,
             signature_version=signature_version,
             recv_window=recv_window,
+            timeout=timeout,
         )
     ).parsed

@@ -76,6 +76,48 @@ def _build_response(*, response: httpx.Response) -> Response[CancelResult]:
     )
 
 
+def _sync_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    signature_method: SignatureMethod | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[CancelResult]:
+    kwargs = _get_kwargs(
+        id=id,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    response = client.call(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
+async def _asyncio_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    signature_method: SignatureMethod | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[CancelResult]:
+    kwargs = _get_kwargs(
+        id=id,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    response = await client.acall(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
 def sync_detailed(
     id: str,
     *,
@@ -83,6 +125,7 @@ def sync_detailed(
     signature_method: SignatureMethod | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[CancelResult]:
     """Cancel a smart order
 
@@ -93,6 +136,8 @@ def sync_detailed(
         signature_method (SignatureMethod | Unset): The signature algorithm.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -109,17 +154,14 @@ def sync_detailed(
     Returns:
         Response[CancelResult]
     """
-
-    kwargs = _get_kwargs(
+    return _sync_detailed(
         id=id,
+        client=client,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     )
-
-    response = client.call(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 def sync(
@@ -129,6 +171,7 @@ def sync(
     signature_method: SignatureMethod | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> CancelResult:
     """Cancel a smart order
 
@@ -139,6 +182,8 @@ def sync(
         signature_method (SignatureMethod | Unset): The signature algorithm.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -155,13 +200,13 @@ def sync(
     Returns:
         CancelResult
     """
-
-    return sync_detailed(
+    return _sync_detailed(
         id=id,
         client=client,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     ).parsed
 
 
@@ -172,6 +217,7 @@ async def asyncio_detailed(
     signature_method: SignatureMethod | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[CancelResult]:
     """Cancel a smart order
 
@@ -182,6 +228,8 @@ async def asyncio_detailed(
         signature_method (SignatureMethod | Unset): The signature algorithm.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -198,17 +246,14 @@ async def asyncio_detailed(
     Returns:
         Response[CancelResult]
     """
-
-    kwargs = _get_kwargs(
+    return await _asyncio_detailed(
         id=id,
+        client=client,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     )
-
-    response = await client.acall(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 async def asyncio(
@@ -218,6 +263,7 @@ async def asyncio(
     signature_method: SignatureMethod | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> CancelResult:
     """Cancel a smart order
 
@@ -228,6 +274,8 @@ async def asyncio(
         signature_method (SignatureMethod | Unset): The signature algorithm.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -244,13 +292,13 @@ async def asyncio(
     Returns:
         CancelResult
     """
-
     return (
-        await asyncio_detailed(
+        await _asyncio_detailed(
             id=id,
             client=client,
             signature_method=signature_method,
             signature_version=signature_version,
             recv_window=recv_window,
+            timeout=timeout,
         )
     ).parsed

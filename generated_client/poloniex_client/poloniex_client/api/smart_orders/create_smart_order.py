@@ -78,6 +78,48 @@ def _build_response(*, response: httpx.Response) -> Response[SmartOrderRef]:
     )
 
 
+def _sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: SmartOrderCreateRequest,
+    signature_method: SignatureMethod | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[SmartOrderRef]:
+    kwargs = _get_kwargs(
+        body=body,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    response = client.call(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
+async def _asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: SmartOrderCreateRequest,
+    signature_method: SignatureMethod | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[SmartOrderRef]:
+    kwargs = _get_kwargs(
+        body=body,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    response = await client.acall(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
 def sync_detailed(
     *,
     client: AuthenticatedClient,
@@ -85,6 +127,7 @@ def sync_detailed(
     signature_method: SignatureMethod | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[SmartOrderRef]:
     """Create a smart order
 
@@ -110,6 +153,8 @@ def sync_detailed(
             (quote units) sizes it; the vendor
             table marks `quantity` required, but an order sized by `amount` is valid.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
             ServerError, Unauthorized, UnexpectedStatus) for any non-2xx answer.
@@ -125,17 +170,14 @@ def sync_detailed(
     Returns:
         Response[SmartOrderRef]
     """
-
-    kwargs = _get_kwargs(
+    return _sync_detailed(
+        client=client,
         body=body,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     )
-
-    response = client.call(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 def sync(
@@ -145,6 +187,7 @@ def sync(
     signature_method: SignatureMethod | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> SmartOrderRef:
     """Create a smart order
 
@@ -170,6 +213,8 @@ def sync(
             (quote units) sizes it; the vendor
             table marks `quantity` required, but an order sized by `amount` is valid.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
             ServerError, Unauthorized, UnexpectedStatus) for any non-2xx answer.
@@ -185,13 +230,13 @@ def sync(
     Returns:
         SmartOrderRef
     """
-
-    return sync_detailed(
+    return _sync_detailed(
         client=client,
         body=body,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     ).parsed
 
 
@@ -202,6 +247,7 @@ async def asyncio_detailed(
     signature_method: SignatureMethod | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[SmartOrderRef]:
     """Create a smart order
 
@@ -227,6 +273,8 @@ async def asyncio_detailed(
             (quote units) sizes it; the vendor
             table marks `quantity` required, but an order sized by `amount` is valid.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
             ServerError, Unauthorized, UnexpectedStatus) for any non-2xx answer.
@@ -242,17 +290,14 @@ async def asyncio_detailed(
     Returns:
         Response[SmartOrderRef]
     """
-
-    kwargs = _get_kwargs(
+    return await _asyncio_detailed(
+        client=client,
         body=body,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     )
-
-    response = await client.acall(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 async def asyncio(
@@ -262,6 +307,7 @@ async def asyncio(
     signature_method: SignatureMethod | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> SmartOrderRef:
     """Create a smart order
 
@@ -287,6 +333,8 @@ async def asyncio(
             (quote units) sizes it; the vendor
             table marks `quantity` required, but an order sized by `amount` is valid.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
             ServerError, Unauthorized, UnexpectedStatus) for any non-2xx answer.
@@ -302,13 +350,13 @@ async def asyncio(
     Returns:
         SmartOrderRef
     """
-
     return (
-        await asyncio_detailed(
+        await _asyncio_detailed(
             client=client,
             body=body,
             signature_method=signature_method,
             signature_version=signature_version,
             recv_window=recv_window,
+            timeout=timeout,
         )
     ).parsed

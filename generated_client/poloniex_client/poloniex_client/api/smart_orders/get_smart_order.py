@@ -83,6 +83,48 @@ def _build_response(*, response: httpx.Response) -> Response[list[SmartOrder]]:
     )
 
 
+def _sync_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    signature_method: SignatureMethod | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[list[SmartOrder]]:
+    kwargs = _get_kwargs(
+        id=id,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    response = client.call(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
+async def _asyncio_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    signature_method: SignatureMethod | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[list[SmartOrder]]:
+    kwargs = _get_kwargs(
+        id=id,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    response = await client.acall(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
 def sync_detailed(
     id: str,
     *,
@@ -90,6 +132,7 @@ def sync_detailed(
     signature_method: SignatureMethod | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[list[SmartOrder]]:
     """Get a smart order
 
@@ -102,6 +145,8 @@ def sync_detailed(
         signature_method (SignatureMethod | Unset): The signature algorithm.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -118,17 +163,14 @@ def sync_detailed(
     Returns:
         Response[list[SmartOrder]]
     """
-
-    kwargs = _get_kwargs(
+    return _sync_detailed(
         id=id,
+        client=client,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     )
-
-    response = client.call(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 def sync(
@@ -138,6 +180,7 @@ def sync(
     signature_method: SignatureMethod | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> list[SmartOrder]:
     """Get a smart order
 
@@ -150,6 +193,8 @@ def sync(
         signature_method (SignatureMethod | Unset): The signature algorithm.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -166,13 +211,13 @@ def sync(
     Returns:
         list[SmartOrder]
     """
-
-    return sync_detailed(
+    return _sync_detailed(
         id=id,
         client=client,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     ).parsed
 
 
@@ -183,6 +228,7 @@ async def asyncio_detailed(
     signature_method: SignatureMethod | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[list[SmartOrder]]:
     """Get a smart order
 
@@ -195,6 +241,8 @@ async def asyncio_detailed(
         signature_method (SignatureMethod | Unset): The signature algorithm.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -211,17 +259,14 @@ async def asyncio_detailed(
     Returns:
         Response[list[SmartOrder]]
     """
-
-    kwargs = _get_kwargs(
+    return await _asyncio_detailed(
         id=id,
+        client=client,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     )
-
-    response = await client.acall(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 async def asyncio(
@@ -231,6 +276,7 @@ async def asyncio(
     signature_method: SignatureMethod | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> list[SmartOrder]:
     """Get a smart order
 
@@ -243,6 +289,8 @@ async def asyncio(
         signature_method (SignatureMethod | Unset): The signature algorithm.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -259,13 +307,13 @@ async def asyncio(
     Returns:
         list[SmartOrder]
     """
-
     return (
-        await asyncio_detailed(
+        await _asyncio_detailed(
             id=id,
             client=client,
             signature_method=signature_method,
             signature_version=signature_version,
             recv_window=recv_window,
+            timeout=timeout,
         )
     ).parsed

@@ -90,6 +90,52 @@ def _build_response(*, response: httpx.Response) -> Response[list[SmartOrder]]:
     )
 
 
+def _sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = UNSET,
+    types: str | Unset = UNSET,
+    signature_method: SignatureMethod | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[list[SmartOrder]]:
+    kwargs = _get_kwargs(
+        limit=limit,
+        types=types,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    response = client.call(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
+async def _asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = UNSET,
+    types: str | Unset = UNSET,
+    signature_method: SignatureMethod | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[list[SmartOrder]]:
+    kwargs = _get_kwargs(
+        limit=limit,
+        types=types,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    response = await client.acall(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
 def sync_detailed(
     *,
     client: AuthenticatedClient,
@@ -98,6 +144,7 @@ def sync_detailed(
     signature_method: SignatureMethod | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[list[SmartOrder]]:
     """List open smart orders
 
@@ -111,6 +158,8 @@ def sync_detailed(
         signature_method (SignatureMethod | Unset): The signature algorithm.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -127,18 +176,15 @@ def sync_detailed(
     Returns:
         Response[list[SmartOrder]]
     """
-
-    kwargs = _get_kwargs(
+    return _sync_detailed(
+        client=client,
         limit=limit,
         types=types,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     )
-
-    response = client.call(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 def sync(
@@ -149,6 +195,7 @@ def sync(
     signature_method: SignatureMethod | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> list[SmartOrder]:
     """List open smart orders
 
@@ -162,6 +209,8 @@ def sync(
         signature_method (SignatureMethod | Unset): The signature algorithm.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -178,14 +227,14 @@ def sync(
     Returns:
         list[SmartOrder]
     """
-
-    return sync_detailed(
+    return _sync_detailed(
         client=client,
         limit=limit,
         types=types,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     ).parsed
 
 
@@ -197,6 +246,7 @@ async def asyncio_detailed(
     signature_method: SignatureMethod | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[list[SmartOrder]]:
     """List open smart orders
 
@@ -210,6 +260,8 @@ async def asyncio_detailed(
         signature_method (SignatureMethod | Unset): The signature algorithm.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -226,18 +278,15 @@ async def asyncio_detailed(
     Returns:
         Response[list[SmartOrder]]
     """
-
-    kwargs = _get_kwargs(
+    return await _asyncio_detailed(
+        client=client,
         limit=limit,
         types=types,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     )
-
-    response = await client.acall(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 async def asyncio(
@@ -248,6 +297,7 @@ async def asyncio(
     signature_method: SignatureMethod | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> list[SmartOrder]:
     """List open smart orders
 
@@ -261,6 +311,8 @@ async def asyncio(
         signature_method (SignatureMethod | Unset): The signature algorithm.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -277,14 +329,14 @@ async def asyncio(
     Returns:
         list[SmartOrder]
     """
-
     return (
-        await asyncio_detailed(
+        await _asyncio_detailed(
             client=client,
             limit=limit,
             types=types,
             signature_method=signature_method,
             signature_version=signature_version,
             recv_window=recv_window,
+            timeout=timeout,
         )
     ).parsed

@@ -70,12 +70,51 @@ def _build_response(*, response: httpx.Response) -> Response[SmartTrade]:
     )
 
 
+def _sync_detailed(
+    smart_trade_id: int,
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    forced_mode: ForcedMode | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[SmartTrade]:
+    kwargs = _get_kwargs(
+        smart_trade_id=smart_trade_id,
+        id=id,
+        forced_mode=forced_mode,
+    )
+
+    response = client.call(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
+async def _asyncio_detailed(
+    smart_trade_id: int,
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    forced_mode: ForcedMode | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[SmartTrade]:
+    kwargs = _get_kwargs(
+        smart_trade_id=smart_trade_id,
+        id=id,
+        forced_mode=forced_mode,
+    )
+
+    response = await client.acall(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
 def sync_detailed(
     smart_trade_id: int,
     id: int,
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[SmartTrade]:
     """Close one trade at market
 
@@ -87,6 +126,8 @@ def sync_detailed(
         smart_trade_id (int): A SmartTrade id.
         id (int): A trade id.
         forced_mode (ForcedMode | Unset): The trading mode.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -103,16 +144,13 @@ def sync_detailed(
     Returns:
         Response[SmartTrade]
     """
-
-    kwargs = _get_kwargs(
+    return _sync_detailed(
         smart_trade_id=smart_trade_id,
         id=id,
+        client=client,
         forced_mode=forced_mode,
+        timeout=timeout,
     )
-
-    response = client.call(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 def sync(
@@ -121,6 +159,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> SmartTrade:
     """Close one trade at market
 
@@ -132,6 +171,8 @@ def sync(
         smart_trade_id (int): A SmartTrade id.
         id (int): A trade id.
         forced_mode (ForcedMode | Unset): The trading mode.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -148,12 +189,12 @@ def sync(
     Returns:
         SmartTrade
     """
-
-    return sync_detailed(
+    return _sync_detailed(
         smart_trade_id=smart_trade_id,
         id=id,
         client=client,
         forced_mode=forced_mode,
+        timeout=timeout,
     ).parsed
 
 
@@ -163,6 +204,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[SmartTrade]:
     """Close one trade at market
 
@@ -174,6 +216,8 @@ async def asyncio_detailed(
         smart_trade_id (int): A SmartTrade id.
         id (int): A trade id.
         forced_mode (ForcedMode | Unset): The trading mode.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -190,16 +234,13 @@ async def asyncio_detailed(
     Returns:
         Response[SmartTrade]
     """
-
-    kwargs = _get_kwargs(
+    return await _asyncio_detailed(
         smart_trade_id=smart_trade_id,
         id=id,
+        client=client,
         forced_mode=forced_mode,
+        timeout=timeout,
     )
-
-    response = await client.acall(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 async def asyncio(
@@ -208,6 +249,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> SmartTrade:
     """Close one trade at market
 
@@ -219,6 +261,8 @@ async def asyncio(
         smart_trade_id (int): A SmartTrade id.
         id (int): A trade id.
         forced_mode (ForcedMode | Unset): The trading mode.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -235,12 +279,12 @@ async def asyncio(
     Returns:
         SmartTrade
     """
-
     return (
-        await asyncio_detailed(
+        await _asyncio_detailed(
             smart_trade_id=smart_trade_id,
             id=id,
             client=client,
             forced_mode=forced_mode,
+            timeout=timeout,
         )
     ).parsed

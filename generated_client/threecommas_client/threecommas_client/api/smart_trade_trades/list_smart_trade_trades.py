@@ -75,11 +75,46 @@ def _build_response(*, response: httpx.Response) -> Response[list[Trade]]:
     )
 
 
+def _sync_detailed(
+    smart_trade_id: int,
+    *,
+    client: AuthenticatedClient,
+    forced_mode: ForcedMode | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[list[Trade]]:
+    kwargs = _get_kwargs(
+        smart_trade_id=smart_trade_id,
+        forced_mode=forced_mode,
+    )
+
+    response = client.call(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
+async def _asyncio_detailed(
+    smart_trade_id: int,
+    *,
+    client: AuthenticatedClient,
+    forced_mode: ForcedMode | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[list[Trade]]:
+    kwargs = _get_kwargs(
+        smart_trade_id=smart_trade_id,
+        forced_mode=forced_mode,
+    )
+
+    response = await client.acall(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
 def sync_detailed(
     smart_trade_id: int,
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[list[Trade]]:
     """List the trades of a smart trade
 
@@ -89,6 +124,8 @@ def sync_detailed(
     Args:
         smart_trade_id (int): A SmartTrade id.
         forced_mode (ForcedMode | Unset): The trading mode.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -105,15 +142,12 @@ def sync_detailed(
     Returns:
         Response[list[Trade]]
     """
-
-    kwargs = _get_kwargs(
+    return _sync_detailed(
         smart_trade_id=smart_trade_id,
+        client=client,
         forced_mode=forced_mode,
+        timeout=timeout,
     )
-
-    response = client.call(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 def sync(
@@ -121,6 +155,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> list[Trade]:
     """List the trades of a smart trade
 
@@ -130,6 +165,8 @@ def sync(
     Args:
         smart_trade_id (int): A SmartTrade id.
         forced_mode (ForcedMode | Unset): The trading mode.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -146,11 +183,11 @@ def sync(
     Returns:
         list[Trade]
     """
-
-    return sync_detailed(
+    return _sync_detailed(
         smart_trade_id=smart_trade_id,
         client=client,
         forced_mode=forced_mode,
+        timeout=timeout,
     ).parsed
 
 
@@ -159,6 +196,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[list[Trade]]:
     """List the trades of a smart trade
 
@@ -168,6 +206,8 @@ async def asyncio_detailed(
     Args:
         smart_trade_id (int): A SmartTrade id.
         forced_mode (ForcedMode | Unset): The trading mode.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -184,15 +224,12 @@ async def asyncio_detailed(
     Returns:
         Response[list[Trade]]
     """
-
-    kwargs = _get_kwargs(
+    return await _asyncio_detailed(
         smart_trade_id=smart_trade_id,
+        client=client,
         forced_mode=forced_mode,
+        timeout=timeout,
     )
-
-    response = await client.acall(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 async def asyncio(
@@ -200,6 +237,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> list[Trade]:
     """List the trades of a smart trade
 
@@ -209,6 +247,8 @@ async def asyncio(
     Args:
         smart_trade_id (int): A SmartTrade id.
         forced_mode (ForcedMode | Unset): The trading mode.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -225,11 +265,11 @@ async def asyncio(
     Returns:
         list[Trade]
     """
-
     return (
-        await asyncio_detailed(
+        await _asyncio_detailed(
             smart_trade_id=smart_trade_id,
             client=client,
             forced_mode=forced_mode,
+            timeout=timeout,
         )
     ).parsed

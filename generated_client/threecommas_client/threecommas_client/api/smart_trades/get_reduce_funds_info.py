@@ -68,11 +68,46 @@ def _build_response(*, response: httpx.Response) -> Response[ReduceFundsInfo]:
     )
 
 
+def _sync_detailed(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    forced_mode: ForcedMode | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[ReduceFundsInfo]:
+    kwargs = _get_kwargs(
+        id=id,
+        forced_mode=forced_mode,
+    )
+
+    response = client.call(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
+async def _asyncio_detailed(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    forced_mode: ForcedMode | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[ReduceFundsInfo]:
+    kwargs = _get_kwargs(
+        id=id,
+        forced_mode=forced_mode,
+    )
+
+    response = await client.acall(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
 def sync_detailed(
     id: int,
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[ReduceFundsInfo]:
     """Get how much a smart trade can be reduced
 
@@ -82,6 +117,8 @@ def sync_detailed(
     Args:
         id (int): A SmartTrade id.
         forced_mode (ForcedMode | Unset): The trading mode.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -98,15 +135,12 @@ def sync_detailed(
     Returns:
         Response[ReduceFundsInfo]
     """
-
-    kwargs = _get_kwargs(
+    return _sync_detailed(
         id=id,
+        client=client,
         forced_mode=forced_mode,
+        timeout=timeout,
     )
-
-    response = client.call(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 def sync(
@@ -114,6 +148,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> ReduceFundsInfo:
     """Get how much a smart trade can be reduced
 
@@ -123,6 +158,8 @@ def sync(
     Args:
         id (int): A SmartTrade id.
         forced_mode (ForcedMode | Unset): The trading mode.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -139,11 +176,11 @@ def sync(
     Returns:
         ReduceFundsInfo
     """
-
-    return sync_detailed(
+    return _sync_detailed(
         id=id,
         client=client,
         forced_mode=forced_mode,
+        timeout=timeout,
     ).parsed
 
 
@@ -152,6 +189,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[ReduceFundsInfo]:
     """Get how much a smart trade can be reduced
 
@@ -161,6 +199,8 @@ async def asyncio_detailed(
     Args:
         id (int): A SmartTrade id.
         forced_mode (ForcedMode | Unset): The trading mode.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -177,15 +217,12 @@ async def asyncio_detailed(
     Returns:
         Response[ReduceFundsInfo]
     """
-
-    kwargs = _get_kwargs(
+    return await _asyncio_detailed(
         id=id,
+        client=client,
         forced_mode=forced_mode,
+        timeout=timeout,
     )
-
-    response = await client.acall(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 async def asyncio(
@@ -193,6 +230,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> ReduceFundsInfo:
     """Get how much a smart trade can be reduced
 
@@ -202,6 +240,8 @@ async def asyncio(
     Args:
         id (int): A SmartTrade id.
         forced_mode (ForcedMode | Unset): The trading mode.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -218,11 +258,11 @@ async def asyncio(
     Returns:
         ReduceFundsInfo
     """
-
     return (
-        await asyncio_detailed(
+        await _asyncio_detailed(
             id=id,
             client=client,
             forced_mode=forced_mode,
+            timeout=timeout,
         )
     ).parsed

@@ -139,6 +139,84 @@ def _build_response(*, response: httpx.Response) -> Response[list[SmartTrade]]:
     )
 
 
+def _sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    account_id: int | Unset = UNSET,
+    pair: str | Unset = UNSET,
+    type_: SmartTradeKind | Unset = UNSET,
+    page: int | Unset = UNSET,
+    per_page: int | Unset = UNSET,
+    status: SmartTradeStatusFilter | Unset = UNSET,
+    order_by: ListSmartTradesOrderBy | Unset = UNSET,
+    order_direction: ListSmartTradesOrderDirection | Unset = UNSET,
+    from_: datetime.datetime | Unset = UNSET,
+    to: datetime.datetime | Unset = UNSET,
+    base: str | Unset = UNSET,
+    quote: str | Unset = UNSET,
+    forced_mode: ForcedMode | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[list[SmartTrade]]:
+    kwargs = _get_kwargs(
+        account_id=account_id,
+        pair=pair,
+        type_=type_,
+        page=page,
+        per_page=per_page,
+        status=status,
+        order_by=order_by,
+        order_direction=order_direction,
+        from_=from_,
+        to=to,
+        base=base,
+        quote=quote,
+        forced_mode=forced_mode,
+    )
+
+    response = client.call(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
+async def _asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    account_id: int | Unset = UNSET,
+    pair: str | Unset = UNSET,
+    type_: SmartTradeKind | Unset = UNSET,
+    page: int | Unset = UNSET,
+    per_page: int | Unset = UNSET,
+    status: SmartTradeStatusFilter | Unset = UNSET,
+    order_by: ListSmartTradesOrderBy | Unset = UNSET,
+    order_direction: ListSmartTradesOrderDirection | Unset = UNSET,
+    from_: datetime.datetime | Unset = UNSET,
+    to: datetime.datetime | Unset = UNSET,
+    base: str | Unset = UNSET,
+    quote: str | Unset = UNSET,
+    forced_mode: ForcedMode | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[list[SmartTrade]]:
+    kwargs = _get_kwargs(
+        account_id=account_id,
+        pair=pair,
+        type_=type_,
+        page=page,
+        per_page=per_page,
+        status=status,
+        order_by=order_by,
+        order_direction=order_direction,
+        from_=from_,
+        to=to,
+        base=base,
+        quote=quote,
+        forced_mode=forced_mode,
+    )
+
+    response = await client.acall(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
 def sync_detailed(
     *,
     client: AuthenticatedClient,
@@ -155,6 +233,7 @@ def sync_detailed(
     base: str | Unset = UNSET,
     quote: str | Unset = UNSET,
     forced_mode: ForcedMode | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[list[SmartTrade]]:
     """List smart trades
 
@@ -184,6 +263,8 @@ def sync_detailed(
         quote (str | Unset): A currency code as 3Commas writes it (`BTC`, `USDT`).
         forced_mode (ForcedMode | Unset): The trading mode.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
             UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
@@ -199,8 +280,8 @@ def sync_detailed(
     Returns:
         Response[list[SmartTrade]]
     """
-
-    kwargs = _get_kwargs(
+    return _sync_detailed(
+        client=client,
         account_id=account_id,
         pair=pair,
         type_=type_,
@@ -214,11 +295,8 @@ def sync_detailed(
         base=base,
         quote=quote,
         forced_mode=forced_mode,
+        timeout=timeout,
     )
-
-    response = client.call(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 def sync(
@@ -237,6 +315,7 @@ def sync(
     base: str | Unset = UNSET,
     quote: str | Unset = UNSET,
     forced_mode: ForcedMode | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> list[SmartTrade]:
     """List smart trades
 
@@ -266,6 +345,8 @@ def sync(
         quote (str | Unset): A currency code as 3Commas writes it (`BTC`, `USDT`).
         forced_mode (ForcedMode | Unset): The trading mode.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
             UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
@@ -281,8 +362,7 @@ def sync(
     Returns:
         list[SmartTrade]
     """
-
-    return sync_detailed(
+    return _sync_detailed(
         client=client,
         account_id=account_id,
         pair=pair,
@@ -297,6 +377,7 @@ def sync(
         base=base,
         quote=quote,
         forced_mode=forced_mode,
+        timeout=timeout,
     ).parsed
 
 
@@ -316,6 +397,7 @@ async def asyncio_detailed(
     base: str | Unset = UNSET,
     quote: str | Unset = UNSET,
     forced_mode: ForcedMode | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[list[SmartTrade]]:
     """List smart trades
 
@@ -345,6 +427,8 @@ async def asyncio_detailed(
         quote (str | Unset): A currency code as 3Commas writes it (`BTC`, `USDT`).
         forced_mode (ForcedMode | Unset): The trading mode.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
             UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
@@ -360,8 +444,8 @@ async def asyncio_detailed(
     Returns:
         Response[list[SmartTrade]]
     """
-
-    kwargs = _get_kwargs(
+    return await _asyncio_detailed(
+        client=client,
         account_id=account_id,
         pair=pair,
         type_=type_,
@@ -375,11 +459,8 @@ async def asyncio_detailed(
         base=base,
         quote=quote,
         forced_mode=forced_mode,
+        timeout=timeout,
     )
-
-    response = await client.acall(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 async def asyncio(
@@ -398,6 +479,7 @@ async def asyncio(
     base: str | Unset = UNSET,
     quote: str | Unset = UNSET,
     forced_mode: ForcedMode | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> list[SmartTrade]:
     """List smart trades
 
@@ -427,6 +509,8 @@ async def asyncio(
         quote (str | Unset): A currency code as 3Commas writes it (`BTC`, `USDT`).
         forced_mode (ForcedMode | Unset): The trading mode.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
             UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
@@ -442,9 +526,8 @@ async def asyncio(
     Returns:
         list[SmartTrade]
     """
-
     return (
-        await asyncio_detailed(
+        await _asyncio_detailed(
             client=client,
             account_id=account_id,
             pair=pair,
@@ -459,5 +542,6 @@ async def asyncio(
             base=base,
             quote=quote,
             forced_mode=forced_mode,
+            timeout=timeout,
         )
     ).parsed
