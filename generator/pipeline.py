@@ -14,6 +14,8 @@ from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 
 from .oapc_extensions import SdkProject, decimal_strings
+from .resources import ResourceError
+from .resources import template_globals as resource_globals
 from .spec_transform import prepare
 from .specs import REPO_ROOT, SpecTarget
 from .versions import package_version
@@ -47,7 +49,14 @@ def format_tree(project_dir: Path) -> None:
 def generate(target: SpecTarget, output_dir: Path, spec_path: Path | None = None) -> None:
     """Generate target's package into output_dir (replaced entirely: stale files must not survive)."""
     source = spec_path or (REPO_ROOT / target.spec)
-    spec = prepare(target.load_checked(source))
+    checked = target.load_checked(source)
+    try:
+        # Resources, method names, deprecations and paging, read off the spec as written (x-pagination reads the
+        # documented default page size, which prepare() drops).
+        resources = resource_globals(checked)
+    except ResourceError as exc:
+        raise GenerationError(f"{source}: {exc}") from None
+    spec = prepare(checked)
     license_id = (spec["info"].get("license") or {}).get("identifier")
     if license_id not in (None, "MIT"):
         # The generator ships one license text (templates/common/LICENSE.jinja).
@@ -83,6 +92,7 @@ def generate(target: SpecTarget, output_dir: Path, spec_path: Path | None = None
                     "spec_version": spec["info"]["version"],
                     "external_docs_url": (spec.get("externalDocs") or {}).get("url"),
                     **target.template_globals(),
+                    **resources,
                 },
             )
             errors = list(project.build())

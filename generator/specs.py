@@ -51,6 +51,9 @@ class SpecTarget:
     extra_dependencies: tuple[str, ...] = ()
     # PyPI keywords of the package.
     keywords: tuple[str, ...] = ()
+    # Prefix of the environment variables the signed client reads its configuration from when an argument is not
+    # given (`<prefix>API_KEY`, `<prefix>API_SECRET`, `<prefix>BASE_URL`, and what the API's signed client adds).
+    env_prefix: str = ""
 
     def registry_for(self, spec_path: Path) -> Path | None:
         """The registry to check spec_path against: only the target's own spec is what it curates
@@ -76,6 +79,7 @@ class SpecTarget:
             "signing_exports": list(self.signing_exports),
             "extra_dependencies": list(self.extra_dependencies),
             "keywords": list(self.keywords),
+            "env_prefix": self.env_prefix,
         }
 
     @property
@@ -95,6 +99,8 @@ _EXTRA_MODULES = {
     "_retry.py": "_retry.py.jinja",
     "_http.py": "_http.py.jinja",
     "signing.py": "signing.py.jinja",
+    "_pagination.py": "_pagination.py.jinja",
+    "resources.py": "resources.py.jinja",
 }
 
 TARGETS: tuple[SpecTarget, ...] = (
@@ -126,6 +132,7 @@ TARGETS: tuple[SpecTarget, ...] = (
         signing_exports=("sign_hmac", "sign_rsa"),
         extra_dependencies=("cryptography>=42",),
         keywords=("3commas", "smarttrade", "trading", "openapi", "sdk"),
+        env_prefix="THREECOMMAS_",
     ),
     SpecTarget(
         name="poloniex",
@@ -154,6 +161,7 @@ TARGETS: tuple[SpecTarget, ...] = (
         ),
         signing_exports=("sign_hmac", "sign_request", "signing_payload"),
         keywords=("poloniex", "smart-orders", "trading", "openapi", "sdk"),
+        env_prefix="POLONIEX_",
     ),
 )
 

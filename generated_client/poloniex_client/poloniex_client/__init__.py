@@ -2,15 +2,19 @@
 # generator/templates). Do not edit: change the spec or the templates, then regenerate.
 """A client library for accessing Poloniex Smart Orders API (curated)
 
-Quick use: `SignedClient(api_key=..., secret=...)` and the functions under `poloniex_client.api.<tag>`.
+Quick use: `SignedClient()` (credentials from the arguments or `POLONIEX_API_KEY` / `POLONIEX_API_SECRET`),
+then `client.smart_orders.<method>(...)`; `AsyncSignedClient` for asyncio; or the functions under
+`poloniex_client.api.<tag>` with `client=`.
 """
 
-from .client import AuthenticatedClient, Client, SignedClient
+from . import api
+from .client import AsyncSignedClient, AuthenticatedClient, Client, SignedClient, __version__
 from .errors import (
     ApiConnectionError,
     ApiError,
     ApiTimeoutError,
     BadRequest,
+    ConfigurationError,
     Forbidden,
     NotFound,
     PoloniexError,
@@ -28,9 +32,11 @@ __all__ = (
     "ApiConnectionError",
     "ApiError",
     "ApiTimeoutError",
+    "AsyncSignedClient",
     "AuthenticatedClient",
     "BadRequest",
     "Client",
+    "ConfigurationError",
     "Forbidden",
     "NotFound",
     "PoloniexError",
@@ -42,6 +48,8 @@ __all__ = (
     "Unauthorized",
     "UnexpectedStatus",
     "WireValueError",
+    "__version__",
+    "api",
     "sign_hmac",
     "sign_request",
     "signing_payload",

@@ -8,6 +8,8 @@
 - `WireValueError` (also a `ValueError`): a 2xx body, or a value, that does not fit the spec.
 - `ApiConnectionError` / `ApiTimeoutError`: no answer (the httpx exception is the `__cause__`).
 - `ResponseTooLargeError`: an answer beyond the client's `max_response_bytes`.
+- `ConfigurationError` (also a `ValueError`): a client built without credentials (none given, none in the
+  environment) or with an environment variable it cannot use.
 
 Nothing from the request (headers, credentials) is put into the messages of these exceptions.
 """
@@ -21,6 +23,12 @@ import httpx
 
 class PoloniexError(Exception):
     """Base class of every exception the SDK raises for a call: no other exception type reaches the caller."""
+
+
+class ConfigurationError(PoloniexError, ValueError):
+    """The client cannot be built as configured: a credential missing from both the arguments and the environment,
+    or an environment variable with a value it cannot use. The message names the argument or variable, never its
+    value."""
 
 
 class WireValueError(PoloniexError, ValueError):
@@ -100,6 +108,8 @@ class ApiError(PoloniexError):
             value, codes the spec does not list included; None when the body carries none.
         message: the API's message, or the plain-text body, or the HTTP reason when the body says nothing.
         body: the raw response body.
+        headers: the response's headers (`Retry-After`, rate-limit and request-id headers, ...); empty when the
+            error was built by hand.
         method / path: which request got this answer (path without the query string).
     """
 
@@ -110,6 +120,7 @@ class ApiError(PoloniexError):
         code: int | None = None,
         message: str = "",
         body: bytes = b"",
+        headers: httpx.Headers | None = None,
         method: str = "",
         path: str = "",
     ) -> None:
@@ -117,6 +128,7 @@ class ApiError(PoloniexError):
         self.code = code
         self.message = message
         self.body = body
+        self.headers = httpx.Headers(headers)
         self.method = method
         self.path = path
         super().__init__(self._message())
@@ -191,6 +203,13 @@ def _code(raw: Any) -> int | None:
     return None
 
 
+def _headers(response: httpx.Response) -> httpx.Headers | None:
+    try:
+        return httpx.Headers(response.headers)
+    except Exception:  # noqa: BLE001 - never fail while building an error
+        return None
+
+
 def _bare_error(response: httpx.Response) -> ApiError:
     """The status alone, with the raw body: what is left when the body cannot be read as an error body."""
     status = response.status_code
@@ -198,7 +217,7 @@ def _bare_error(response: httpx.Response) -> ApiError:
         body = response.content
     except Exception:  # noqa: BLE001 - a response never read
         body = b""
-    return _class_for(status)(status, message=f"HTTP {status}", body=body)
+    return _class_for(status)(status, message=f"HTTP {status}", body=body, headers=_headers(response))
 
 
 def _error_from_response(response: httpx.Response) -> ApiError:
@@ -223,7 +242,9 @@ def _error_from_response(response: httpx.Response) -> ApiError:
         method, path = response.request.method, response.request.url.path
     except RuntimeError:  # a Response built by hand has no request
         method, path = "", ""
-    return _class_for(status)(status, code=code, message=message, body=body, method=method, path=path)
+    return _class_for(status)(
+        status, code=code, message=message, body=body, method=method, path=path, headers=_headers(response)
+    )
 
 
 def error_from_response(response: httpx.Response) -> ApiError:
@@ -239,6 +260,7 @@ __all__ = [
     "ApiError",
     "ApiTimeoutError",
     "BadRequest",
+    "ConfigurationError",
     "Forbidden",
     "NotFound",
     "PoloniexError",

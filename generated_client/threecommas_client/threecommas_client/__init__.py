@@ -2,15 +2,19 @@
 # generator/templates). Do not edit: change the spec or the templates, then regenerate.
 """A client library for accessing 3Commas SmartTrade API (curated)
 
-Quick use: `SignedClient(api_key=..., secret=...)` and the functions under `threecommas_client.api.<tag>`.
+Quick use: `SignedClient()` (credentials from the arguments or `THREECOMMAS_API_KEY` / `THREECOMMAS_API_SECRET`),
+then `client.smart_trades.<method>(...)`; `AsyncSignedClient` for asyncio; or the functions under
+`threecommas_client.api.<tag>` with `client=`.
 """
 
-from .client import AuthenticatedClient, Client, SignedClient
+from . import api
+from .client import AsyncSignedClient, AuthenticatedClient, Client, SignedClient, __version__
 from .errors import (
     ApiConnectionError,
     ApiError,
     ApiTimeoutError,
     BadRequest,
+    ConfigurationError,
     Forbidden,
     NotFound,
     RateLimited,
@@ -28,9 +32,11 @@ __all__ = (
     "ApiConnectionError",
     "ApiError",
     "ApiTimeoutError",
+    "AsyncSignedClient",
     "AuthenticatedClient",
     "BadRequest",
     "Client",
+    "ConfigurationError",
     "Forbidden",
     "NotFound",
     "RateLimited",
@@ -42,6 +48,8 @@ __all__ = (
     "UnexpectedStatus",
     "UnprocessableEntity",
     "WireValueError",
+    "__version__",
+    "api",
     "sign_hmac",
     "sign_rsa",
 )

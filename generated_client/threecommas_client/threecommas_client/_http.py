@@ -12,11 +12,15 @@ retries, and every failure as an exception of this package.
   byte held at any time: a gzip bomb is refused after `max_response_bytes`, not inflated.
 - **Errors.** httpx exceptions become `ApiConnectionError` / `ApiTimeoutError` (the httpx one is `__cause__`);
   an answer beyond the cap is `ResponseTooLargeError`.
+- **Logging.** The logger `threecommas_client` records each attempt at DEBUG (operation, method, path without the
+  query, status or failure, duration, attempt number) and each retry at INFO. Nothing else of the request is
+  logged: no header (the key, the signature), no query, no body.
 """
 
 from __future__ import annotations
 
 import contextvars
+import logging
 import time
 import zlib
 from typing import Any
@@ -31,6 +35,8 @@ from .errors import ApiConnectionError, ApiTimeoutError, ResponseTooLargeError
 DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 # Sent on every request, so that no encoding this module cannot decode under the cap (br, zstd) is asked for.
 ACCEPT_ENCODING = "gzip, deflate"
+
+logger = logging.getLogger("threecommas_client")
 
 # The monotonic time the current sync attempt must end by (None: no deadline). Per thread, as contextvars are.
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(f"{__name__}.deadline", default=None)
@@ -261,26 +267,87 @@ class Call:
     def retry(self, request: httpx.Request | None, attempt: int) -> bool:
         return request is not None and self.policy.should_retry(request, attempt)
 
+    def log_attempt(
+        self,
+        request: httpx.Request | None,
+        kwargs: dict[str, Any],
+        attempt: int,
+        started: float,
+        outcome: httpx.Response | BaseException,
+    ) -> None:
+        """One DEBUG record per attempt: operation, method, path (no query), status or failure, duration."""
+        if not logger.isEnabledFor(logging.DEBUG):
+            return
+        where = self._where(request, kwargs)
+        result = str(outcome.status_code) if isinstance(outcome, httpx.Response) else type(outcome).__name__
+        logger.debug(
+            "%s %s %s -> %s in %.3f s (attempt %d)",
+            where["operation"],
+            where["method"],
+            where["path"],
+            result,
+            time.monotonic() - started,
+            attempt + 1,
+            extra={
+                "operation": where["operation"],
+                "http_method": where["method"],
+                "http_path": where["path"],
+                "status_code": outcome.status_code if isinstance(outcome, httpx.Response) else None,
+                "attempt": attempt + 1,
+            },
+        )
+
+    def log_retry(
+        self, request: httpx.Request | None, kwargs: dict[str, Any], attempt: int, why: str, delay: float
+    ) -> None:
+        """One INFO record per retry."""
+        where = self._where(request, kwargs)
+        logger.info(
+            "%s %s %s: %s, retrying in %.2f s (attempt %d of %d)",
+            where["operation"],
+            where["method"],
+            where["path"],
+            why,
+            delay,
+            attempt + 2,
+            self.policy.max_retries + 1,
+            extra={
+                "operation": where["operation"],
+                "http_method": where["method"],
+                "http_path": where["path"],
+                "attempt": attempt + 2,
+            },
+        )
+
 
 def send(http: httpx.Client, call: Call, kwargs: dict[str, Any]) -> httpx.Response:
     """Send the request of `kwargs` (httpx.Client.build_request arguments) and read the whole answer."""
     attempt = 0
     while True:
         request: httpx.Request | None = None
+        started = time.monotonic()
         try:
             request = http.build_request(**kwargs)
             response = _attempt(http, call, request)
         except _TooLarge as too_large:
+            call.log_attempt(request, kwargs, attempt, started, too_large)
             raise call.too_large(too_large.args[0]) from None
         except httpx.TransportError as exc:  # timeouts included
+            call.log_attempt(request, kwargs, attempt, started, exc)
             if not call.retry(request, attempt):
                 raise call.failure(exc, request, kwargs) from exc
+            why = type(exc).__name__
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError) as exc:
+            call.log_attempt(request, kwargs, attempt, started, exc)
             raise call.failure(exc, request, kwargs) from exc
         else:
+            call.log_attempt(request, kwargs, attempt, started, response)
             if response.status_code not in RETRY_STATUSES or not call.retry(request, attempt):
                 return response
-        call.policy.sleep(call.policy.delay(attempt))
+            why = f"status {response.status_code}"
+        delay = call.policy.delay(attempt)
+        call.log_retry(request, kwargs, attempt, why, delay)
+        call.policy.sleep(delay)
         attempt += 1
 
 
@@ -313,20 +380,29 @@ async def asend(http: httpx.AsyncClient, call: Call, kwargs: dict[str, Any]) -> 
     attempt = 0
     while True:
         request: httpx.Request | None = None
+        started = time.monotonic()
         try:
             request = http.build_request(**kwargs)
             response = await _aattempt(http, call, request)
         except _TooLarge as too_large:
+            call.log_attempt(request, kwargs, attempt, started, too_large)
             raise call.too_large(too_large.args[0]) from None
         except (httpx.TransportError, TimeoutError) as exc:  # TimeoutError: anyio.fail_after
+            call.log_attempt(request, kwargs, attempt, started, exc)
             if not call.retry(request, attempt):
                 raise call.failure(exc, request, kwargs) from exc
+            why = type(exc).__name__
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError) as exc:
+            call.log_attempt(request, kwargs, attempt, started, exc)
             raise call.failure(exc, request, kwargs) from exc
         else:
+            call.log_attempt(request, kwargs, attempt, started, response)
             if response.status_code not in RETRY_STATUSES or not call.retry(request, attempt):
                 return response
-        await call.policy.async_sleep(call.policy.delay(attempt))
+            why = f"status {response.status_code}"
+        delay = call.policy.delay(attempt)
+        call.log_retry(request, kwargs, attempt, why, delay)
+        await call.policy.async_sleep(delay)
         attempt += 1
 
 

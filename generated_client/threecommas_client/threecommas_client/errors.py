@@ -8,6 +8,8 @@
 - `WireValueError` (also a `ValueError`): a 2xx body, or a value, that does not fit the spec.
 - `ApiConnectionError` / `ApiTimeoutError`: no answer (the httpx exception is the `__cause__`).
 - `ResponseTooLargeError`: an answer beyond the client's `max_response_bytes`.
+- `ConfigurationError` (also a `ValueError`): a client built without credentials (none given, none in the
+  environment) or with an environment variable it cannot use.
 
 Nothing from the request (headers, credentials) is put into the messages of these exceptions.
 """
@@ -22,6 +24,12 @@ import httpx
 
 class ThreeCommasError(Exception):
     """Base class of every exception the SDK raises for a call: no other exception type reaches the caller."""
+
+
+class ConfigurationError(ThreeCommasError, ValueError):
+    """The client cannot be built as configured: a credential missing from both the arguments and the environment,
+    or an environment variable with a value it cannot use. The message names the argument or variable, never its
+    value."""
 
 
 class WireValueError(ThreeCommasError, ValueError):
@@ -102,6 +110,8 @@ class ApiError(ThreeCommasError):
         error_attributes: Rails bracket path (`take_profit[steps][0][price][type]`, sometimes several joined by
             commas) -> messages.
         body: the raw response body.
+        headers: the response's headers (`Retry-After`, rate-limit and request-id headers, ...); empty when the
+            error was built by hand.
         method / path: which request got this answer (path without the query string).
     """
 
@@ -113,6 +123,7 @@ class ApiError(ThreeCommasError):
         error_description: str | None = None,
         error_attributes: dict[str, list[str]] | None = None,
         body: bytes = b"",
+        headers: httpx.Headers | None = None,
         method: str = "",
         path: str = "",
     ) -> None:
@@ -121,6 +132,7 @@ class ApiError(ThreeCommasError):
         self.error_description = error_description
         self.error_attributes: dict[str, list[str]] = error_attributes or {}
         self.body = body
+        self.headers = httpx.Headers(headers)
         self.method = method
         self.path = path
         super().__init__(self._message())
@@ -221,6 +233,13 @@ def _block_window(status_code: int, method: str, path: str) -> datetime.timedelt
     return GENERAL_BLOCK
 
 
+def _headers(response: httpx.Response) -> httpx.Headers | None:
+    try:
+        return httpx.Headers(response.headers)
+    except Exception:  # noqa: BLE001 - never fail while building an error
+        return None
+
+
 def _bare_error(response: httpx.Response) -> ApiError:
     """The status alone, with the raw body: what is left when the body cannot be read as an error body."""
     status = response.status_code
@@ -228,7 +247,7 @@ def _bare_error(response: httpx.Response) -> ApiError:
         body = response.content
     except Exception:  # noqa: BLE001 - a response never read
         body = b""
-    common: dict[str, Any] = {"error": f"HTTP {status}", "body": body}
+    common: dict[str, Any] = {"error": f"HTTP {status}", "body": body, "headers": _headers(response)}
     if status in (418, 429):
         return RateLimited(status, blocked_for=IP_BAN_MINIMUM if status == 418 else GENERAL_BLOCK, **common)
     if status in _BY_STATUS:
@@ -263,7 +282,13 @@ def _error_from_response(response: httpx.Response) -> ApiError:
     except RuntimeError:  # a Response built by hand has no request
         method, path = "", ""
     common: dict[str, Any] = dict(
-        error=error, error_description=description, error_attributes=attributes, body=body, method=method, path=path
+        error=error,
+        error_description=description,
+        error_attributes=attributes,
+        body=body,
+        method=method,
+        path=path,
+        headers=_headers(response),
     )
     if status in (418, 429):
         return RateLimited(status, blocked_for=_block_window(status, method, path), **common)
@@ -287,6 +312,7 @@ __all__ = [
     "ApiError",
     "ApiTimeoutError",
     "BadRequest",
+    "ConfigurationError",
     "Forbidden",
     "NotFound",
     "RateLimited",

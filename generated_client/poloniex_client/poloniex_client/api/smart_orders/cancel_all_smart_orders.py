@@ -85,6 +85,48 @@ def _build_response(*, response: httpx.Response) -> Response[list[CancelResult]]
     )
 
 
+def _sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: CancelAllSmartOrdersRequest,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[list[CancelResult]]:
+    kwargs = _get_kwargs(
+        body=body,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    response = client.call(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
+async def _asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: CancelAllSmartOrdersRequest,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[list[CancelResult]]:
+    kwargs = _get_kwargs(
+        body=body,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    response = await client.acall(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
 def sync_detailed(
     *,
     client: AuthenticatedClient,
@@ -92,6 +134,7 @@ def sync_detailed(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[list[CancelResult]]:
     """Cancel all smart orders
 
@@ -106,6 +149,8 @@ def sync_detailed(
         recv_window (int | Unset): Milliseconds.
         body (CancelAllSmartOrdersRequest): Filters for cancel-all; every filter left out or empty
             matches everything.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -122,17 +167,14 @@ def sync_detailed(
     Returns:
         Response[list[CancelResult]]
     """
-
-    kwargs = _get_kwargs(
+    return _sync_detailed(
+        client=client,
         body=body,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     )
-
-    response = client.call(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 def sync(
@@ -142,6 +184,7 @@ def sync(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> list[CancelResult]:
     """Cancel all smart orders
 
@@ -156,6 +199,8 @@ def sync(
         recv_window (int | Unset): Milliseconds.
         body (CancelAllSmartOrdersRequest): Filters for cancel-all; every filter left out or empty
             matches everything.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -172,13 +217,13 @@ def sync(
     Returns:
         list[CancelResult]
     """
-
-    return sync_detailed(
+    return _sync_detailed(
         client=client,
         body=body,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     ).parsed
 
 
@@ -189,6 +234,7 @@ async def asyncio_detailed(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[list[CancelResult]]:
     """Cancel all smart orders
 
@@ -203,6 +249,8 @@ async def asyncio_detailed(
         recv_window (int | Unset): Milliseconds.
         body (CancelAllSmartOrdersRequest): Filters for cancel-all; every filter left out or empty
             matches everything.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -219,17 +267,14 @@ async def asyncio_detailed(
     Returns:
         Response[list[CancelResult]]
     """
-
-    kwargs = _get_kwargs(
+    return await _asyncio_detailed(
+        client=client,
         body=body,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     )
-
-    response = await client.acall(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 async def asyncio(
@@ -239,6 +284,7 @@ async def asyncio(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> list[CancelResult]:
     """Cancel all smart orders
 
@@ -253,6 +299,8 @@ async def asyncio(
         recv_window (int | Unset): Milliseconds.
         body (CancelAllSmartOrdersRequest): Filters for cancel-all; every filter left out or empty
             matches everything.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -269,13 +317,13 @@ async def asyncio(
     Returns:
         list[CancelResult]
     """
-
     return (
-        await asyncio_detailed(
+        await _asyncio_detailed(
             client=client,
             body=body,
             signature_method=signature_method,
             signature_version=signature_version,
             recv_window=recv_window,
+            timeout=timeout,
         )
     ).parsed

@@ -76,6 +76,48 @@ def _build_response(*, response: httpx.Response) -> Response[CancelResult]:
     )
 
 
+def _sync_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[CancelResult]:
+    kwargs = _get_kwargs(
+        id=id,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    response = client.call(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
+async def _asyncio_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[CancelResult]:
+    kwargs = _get_kwargs(
+        id=id,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    response = await client.acall(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
 def sync_detailed(
     id: str,
     *,
@@ -83,6 +125,7 @@ def sync_detailed(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[CancelResult]:
     """Cancel a smart order
 
@@ -94,6 +137,8 @@ def sync_detailed(
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -110,17 +155,14 @@ def sync_detailed(
     Returns:
         Response[CancelResult]
     """
-
-    kwargs = _get_kwargs(
+    return _sync_detailed(
         id=id,
+        client=client,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     )
-
-    response = client.call(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 def sync(
@@ -130,6 +172,7 @@ def sync(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> CancelResult:
     """Cancel a smart order
 
@@ -141,6 +184,8 @@ def sync(
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -157,13 +202,13 @@ def sync(
     Returns:
         CancelResult
     """
-
-    return sync_detailed(
+    return _sync_detailed(
         id=id,
         client=client,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     ).parsed
 
 
@@ -174,6 +219,7 @@ async def asyncio_detailed(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[CancelResult]:
     """Cancel a smart order
 
@@ -185,6 +231,8 @@ async def asyncio_detailed(
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -201,17 +249,14 @@ async def asyncio_detailed(
     Returns:
         Response[CancelResult]
     """
-
-    kwargs = _get_kwargs(
+    return await _asyncio_detailed(
         id=id,
+        client=client,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     )
-
-    response = await client.acall(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 async def asyncio(
@@ -221,6 +266,7 @@ async def asyncio(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> CancelResult:
     """Cancel a smart order
 
@@ -232,6 +278,8 @@ async def asyncio(
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -248,13 +296,13 @@ async def asyncio(
     Returns:
         CancelResult
     """
-
     return (
-        await asyncio_detailed(
+        await _asyncio_detailed(
             id=id,
             client=client,
             signature_method=signature_method,
             signature_version=signature_version,
             recv_window=recv_window,
+            timeout=timeout,
         )
     ).parsed

@@ -85,6 +85,48 @@ def _build_response(*, response: httpx.Response) -> Response[list[CancelResult]]
     )
 
 
+def _sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: CancelSmartOrdersByIdsRequest,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[list[CancelResult]]:
+    kwargs = _get_kwargs(
+        body=body,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    response = client.call(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
+async def _asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: CancelSmartOrdersByIdsRequest,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[list[CancelResult]]:
+    kwargs = _get_kwargs(
+        body=body,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    response = await client.acall(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
 def sync_detailed(
     *,
     client: AuthenticatedClient,
@@ -92,6 +134,7 @@ def sync_detailed(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[list[CancelResult]]:
     """Cancel smart orders by ids
 
@@ -113,6 +156,8 @@ def sync_detailed(
             `clientOrderId`, or both; at least one of the two lists
             is non-empty, and when both are sent they have the same length.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
             ServerError, Unauthorized, UnexpectedStatus) for any non-2xx answer.
@@ -128,17 +173,14 @@ def sync_detailed(
     Returns:
         Response[list[CancelResult]]
     """
-
-    kwargs = _get_kwargs(
+    return _sync_detailed(
+        client=client,
         body=body,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     )
-
-    response = client.call(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 def sync(
@@ -148,6 +190,7 @@ def sync(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> list[CancelResult]:
     """Cancel smart orders by ids
 
@@ -169,6 +212,8 @@ def sync(
             `clientOrderId`, or both; at least one of the two lists
             is non-empty, and when both are sent they have the same length.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
             ServerError, Unauthorized, UnexpectedStatus) for any non-2xx answer.
@@ -184,13 +229,13 @@ def sync(
     Returns:
         list[CancelResult]
     """
-
-    return sync_detailed(
+    return _sync_detailed(
         client=client,
         body=body,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     ).parsed
 
 
@@ -201,6 +246,7 @@ async def asyncio_detailed(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[list[CancelResult]]:
     """Cancel smart orders by ids
 
@@ -222,6 +268,8 @@ async def asyncio_detailed(
             `clientOrderId`, or both; at least one of the two lists
             is non-empty, and when both are sent they have the same length.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
             ServerError, Unauthorized, UnexpectedStatus) for any non-2xx answer.
@@ -237,17 +285,14 @@ async def asyncio_detailed(
     Returns:
         Response[list[CancelResult]]
     """
-
-    kwargs = _get_kwargs(
+    return await _asyncio_detailed(
+        client=client,
         body=body,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     )
-
-    response = await client.acall(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 async def asyncio(
@@ -257,6 +302,7 @@ async def asyncio(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> list[CancelResult]:
     """Cancel smart orders by ids
 
@@ -278,6 +324,8 @@ async def asyncio(
             `clientOrderId`, or both; at least one of the two lists
             is non-empty, and when both are sent they have the same length.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
             ServerError, Unauthorized, UnexpectedStatus) for any non-2xx answer.
@@ -293,13 +341,13 @@ async def asyncio(
     Returns:
         list[CancelResult]
     """
-
     return (
-        await asyncio_detailed(
+        await _asyncio_detailed(
             client=client,
             body=body,
             signature_method=signature_method,
             signature_version=signature_version,
             recv_window=recv_window,
+            timeout=timeout,
         )
     ).parsed

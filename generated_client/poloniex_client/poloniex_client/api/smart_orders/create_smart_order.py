@@ -78,6 +78,48 @@ def _build_response(*, response: httpx.Response) -> Response[SmartOrderRef]:
     )
 
 
+def _sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: SmartOrderCreateRequest,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[SmartOrderRef]:
+    kwargs = _get_kwargs(
+        body=body,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    response = client.call(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
+async def _asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: SmartOrderCreateRequest,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[SmartOrderRef]:
+    kwargs = _get_kwargs(
+        body=body,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    response = await client.acall(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
 def sync_detailed(
     *,
     client: AuthenticatedClient,
@@ -85,6 +127,7 @@ def sync_detailed(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[SmartOrderRef]:
     """Create a smart order
 
@@ -111,6 +154,8 @@ def sync_detailed(
             (quote units) sizes it; the vendor
             table marks `quantity` required, but an order sized by `amount` is valid.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
             ServerError, Unauthorized, UnexpectedStatus) for any non-2xx answer.
@@ -126,17 +171,14 @@ def sync_detailed(
     Returns:
         Response[SmartOrderRef]
     """
-
-    kwargs = _get_kwargs(
+    return _sync_detailed(
+        client=client,
         body=body,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     )
-
-    response = client.call(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 def sync(
@@ -146,6 +188,7 @@ def sync(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> SmartOrderRef:
     """Create a smart order
 
@@ -172,6 +215,8 @@ def sync(
             (quote units) sizes it; the vendor
             table marks `quantity` required, but an order sized by `amount` is valid.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
             ServerError, Unauthorized, UnexpectedStatus) for any non-2xx answer.
@@ -187,13 +232,13 @@ def sync(
     Returns:
         SmartOrderRef
     """
-
-    return sync_detailed(
+    return _sync_detailed(
         client=client,
         body=body,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     ).parsed
 
 
@@ -204,6 +249,7 @@ async def asyncio_detailed(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[SmartOrderRef]:
     """Create a smart order
 
@@ -230,6 +276,8 @@ async def asyncio_detailed(
             (quote units) sizes it; the vendor
             table marks `quantity` required, but an order sized by `amount` is valid.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
             ServerError, Unauthorized, UnexpectedStatus) for any non-2xx answer.
@@ -245,17 +293,14 @@ async def asyncio_detailed(
     Returns:
         Response[SmartOrderRef]
     """
-
-    kwargs = _get_kwargs(
+    return await _asyncio_detailed(
+        client=client,
         body=body,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     )
-
-    response = await client.acall(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 async def asyncio(
@@ -265,6 +310,7 @@ async def asyncio(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> SmartOrderRef:
     """Create a smart order
 
@@ -291,6 +337,8 @@ async def asyncio(
             (quote units) sizes it; the vendor
             table marks `quantity` required, but an order sized by `amount` is valid.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
             ServerError, Unauthorized, UnexpectedStatus) for any non-2xx answer.
@@ -306,13 +354,13 @@ async def asyncio(
     Returns:
         SmartOrderRef
     """
-
     return (
-        await asyncio_detailed(
+        await _asyncio_detailed(
             client=client,
             body=body,
             signature_method=signature_method,
             signature_version=signature_version,
             recv_window=recv_window,
+            timeout=timeout,
         )
     ).parsed

@@ -83,6 +83,48 @@ def _build_response(*, response: httpx.Response) -> Response[list[SmartOrder]]:
     )
 
 
+def _sync_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[list[SmartOrder]]:
+    kwargs = _get_kwargs(
+        id=id,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    response = client.call(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
+async def _asyncio_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[list[SmartOrder]]:
+    kwargs = _get_kwargs(
+        id=id,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    response = await client.acall(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
 def sync_detailed(
     id: str,
     *,
@@ -90,6 +132,7 @@ def sync_detailed(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[list[SmartOrder]]:
     """Get a smart order
 
@@ -103,6 +146,8 @@ def sync_detailed(
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -119,17 +164,14 @@ def sync_detailed(
     Returns:
         Response[list[SmartOrder]]
     """
-
-    kwargs = _get_kwargs(
+    return _sync_detailed(
         id=id,
+        client=client,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     )
-
-    response = client.call(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 def sync(
@@ -139,6 +181,7 @@ def sync(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> list[SmartOrder]:
     """Get a smart order
 
@@ -152,6 +195,8 @@ def sync(
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -168,13 +213,13 @@ def sync(
     Returns:
         list[SmartOrder]
     """
-
-    return sync_detailed(
+    return _sync_detailed(
         id=id,
         client=client,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     ).parsed
 
 
@@ -185,6 +230,7 @@ async def asyncio_detailed(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[list[SmartOrder]]:
     """Get a smart order
 
@@ -198,6 +244,8 @@ async def asyncio_detailed(
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -214,17 +262,14 @@ async def asyncio_detailed(
     Returns:
         Response[list[SmartOrder]]
     """
-
-    kwargs = _get_kwargs(
+    return await _asyncio_detailed(
         id=id,
+        client=client,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     )
-
-    response = await client.acall(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 async def asyncio(
@@ -234,6 +279,7 @@ async def asyncio(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> list[SmartOrder]:
     """Get a smart order
 
@@ -247,6 +293,8 @@ async def asyncio(
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
@@ -263,13 +311,13 @@ async def asyncio(
     Returns:
         list[SmartOrder]
     """
-
     return (
-        await asyncio_detailed(
+        await _asyncio_detailed(
             id=id,
             client=client,
             signature_method=signature_method,
             signature_version=signature_version,
             recv_window=recv_window,
+            timeout=timeout,
         )
     ).parsed

@@ -131,6 +131,88 @@ def _build_response(*, response: httpx.Response) -> Response[list[SmartOrder]]:
     )
 
 
+def _sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    account_type: AccountType | AccountTypeLiteral | Unset = UNSET,
+    type_: str | Unset = UNSET,
+    side: str | Unset = UNSET,
+    symbol: str | Unset = UNSET,
+    from_: int | Unset = UNSET,
+    direction: ListSmartOrderHistoryDirection | ListSmartOrderHistoryDirectionLiteral | Unset = UNSET,
+    states: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    hide_cancel: bool | Unset = UNSET,
+    start_time: int | Unset = UNSET,
+    end_time: int | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[list[SmartOrder]]:
+    kwargs = _get_kwargs(
+        account_type=account_type,
+        type_=type_,
+        side=side,
+        symbol=symbol,
+        from_=from_,
+        direction=direction,
+        states=states,
+        limit=limit,
+        hide_cancel=hide_cancel,
+        start_time=start_time,
+        end_time=end_time,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    response = client.call(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
+async def _asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    account_type: AccountType | AccountTypeLiteral | Unset = UNSET,
+    type_: str | Unset = UNSET,
+    side: str | Unset = UNSET,
+    symbol: str | Unset = UNSET,
+    from_: int | Unset = UNSET,
+    direction: ListSmartOrderHistoryDirection | ListSmartOrderHistoryDirectionLiteral | Unset = UNSET,
+    states: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    hide_cancel: bool | Unset = UNSET,
+    start_time: int | Unset = UNSET,
+    end_time: int | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[list[SmartOrder]]:
+    kwargs = _get_kwargs(
+        account_type=account_type,
+        type_=type_,
+        side=side,
+        symbol=symbol,
+        from_=from_,
+        direction=direction,
+        states=states,
+        limit=limit,
+        hide_cancel=hide_cancel,
+        start_time=start_time,
+        end_time=end_time,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    response = await client.acall(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
 def sync_detailed(
     *,
     client: AuthenticatedClient,
@@ -148,6 +230,7 @@ def sync_detailed(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[list[SmartOrder]]:
     """List smart order history
 
@@ -178,6 +261,8 @@ def sync_detailed(
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
             ServerError, Unauthorized, UnexpectedStatus) for any non-2xx answer.
@@ -193,8 +278,8 @@ def sync_detailed(
     Returns:
         Response[list[SmartOrder]]
     """
-
-    kwargs = _get_kwargs(
+    return _sync_detailed(
+        client=client,
         account_type=account_type,
         type_=type_,
         side=side,
@@ -209,11 +294,8 @@ def sync_detailed(
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     )
-
-    response = client.call(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 def sync(
@@ -233,6 +315,7 @@ def sync(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> list[SmartOrder]:
     """List smart order history
 
@@ -263,6 +346,8 @@ def sync(
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
             ServerError, Unauthorized, UnexpectedStatus) for any non-2xx answer.
@@ -278,8 +363,7 @@ def sync(
     Returns:
         list[SmartOrder]
     """
-
-    return sync_detailed(
+    return _sync_detailed(
         client=client,
         account_type=account_type,
         type_=type_,
@@ -295,6 +379,7 @@ def sync(
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     ).parsed
 
 
@@ -315,6 +400,7 @@ async def asyncio_detailed(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[list[SmartOrder]]:
     """List smart order history
 
@@ -345,6 +431,8 @@ async def asyncio_detailed(
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
             ServerError, Unauthorized, UnexpectedStatus) for any non-2xx answer.
@@ -360,8 +448,8 @@ async def asyncio_detailed(
     Returns:
         Response[list[SmartOrder]]
     """
-
-    kwargs = _get_kwargs(
+    return await _asyncio_detailed(
+        client=client,
         account_type=account_type,
         type_=type_,
         side=side,
@@ -376,11 +464,8 @@ async def asyncio_detailed(
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     )
-
-    response = await client.acall(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 async def asyncio(
@@ -400,6 +485,7 @@ async def asyncio(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> list[SmartOrder]:
     """List smart order history
 
@@ -430,6 +516,8 @@ async def asyncio(
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
             ServerError, Unauthorized, UnexpectedStatus) for any non-2xx answer.
@@ -445,9 +533,8 @@ async def asyncio(
     Returns:
         list[SmartOrder]
     """
-
     return (
-        await asyncio_detailed(
+        await _asyncio_detailed(
             client=client,
             account_type=account_type,
             type_=type_,
@@ -463,5 +550,6 @@ async def asyncio(
             signature_method=signature_method,
             signature_version=signature_version,
             recv_window=recv_window,
+            timeout=timeout,
         )
     ).parsed

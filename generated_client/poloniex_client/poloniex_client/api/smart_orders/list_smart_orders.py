@@ -90,6 +90,52 @@ def _build_response(*, response: httpx.Response) -> Response[list[SmartOrder]]:
     )
 
 
+def _sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = UNSET,
+    types: str | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[list[SmartOrder]]:
+    kwargs = _get_kwargs(
+        limit=limit,
+        types=types,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    response = client.call(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
+async def _asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = UNSET,
+    types: str | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[list[SmartOrder]]:
+    kwargs = _get_kwargs(
+        limit=limit,
+        types=types,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    response = await client.acall(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
 def sync_detailed(
     *,
     client: AuthenticatedClient,
@@ -98,6 +144,7 @@ def sync_detailed(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[list[SmartOrder]]:
     """List open smart orders
 
@@ -114,6 +161,8 @@ def sync_detailed(
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
             ServerError, Unauthorized, UnexpectedStatus) for any non-2xx answer.
@@ -129,18 +178,15 @@ def sync_detailed(
     Returns:
         Response[list[SmartOrder]]
     """
-
-    kwargs = _get_kwargs(
+    return _sync_detailed(
+        client=client,
         limit=limit,
         types=types,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     )
-
-    response = client.call(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 def sync(
@@ -151,6 +197,7 @@ def sync(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> list[SmartOrder]:
     """List open smart orders
 
@@ -167,6 +214,8 @@ def sync(
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
             ServerError, Unauthorized, UnexpectedStatus) for any non-2xx answer.
@@ -182,14 +231,14 @@ def sync(
     Returns:
         list[SmartOrder]
     """
-
-    return sync_detailed(
+    return _sync_detailed(
         client=client,
         limit=limit,
         types=types,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     ).parsed
 
 
@@ -201,6 +250,7 @@ async def asyncio_detailed(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[list[SmartOrder]]:
     """List open smart orders
 
@@ -217,6 +267,8 @@ async def asyncio_detailed(
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
             ServerError, Unauthorized, UnexpectedStatus) for any non-2xx answer.
@@ -232,18 +284,15 @@ async def asyncio_detailed(
     Returns:
         Response[list[SmartOrder]]
     """
-
-    kwargs = _get_kwargs(
+    return await _asyncio_detailed(
+        client=client,
         limit=limit,
         types=types,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     )
-
-    response = await client.acall(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 async def asyncio(
@@ -254,6 +303,7 @@ async def asyncio(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> list[SmartOrder]:
     """List open smart orders
 
@@ -270,6 +320,8 @@ async def asyncio(
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
             ServerError, Unauthorized, UnexpectedStatus) for any non-2xx answer.
@@ -285,14 +337,14 @@ async def asyncio(
     Returns:
         list[SmartOrder]
     """
-
     return (
-        await asyncio_detailed(
+        await _asyncio_detailed(
             client=client,
             limit=limit,
             types=types,
             signature_method=signature_method,
             signature_version=signature_version,
             recv_window=recv_window,
+            timeout=timeout,
         )
     ).parsed

@@ -82,6 +82,52 @@ def _build_response(*, response: httpx.Response) -> Response[SmartOrderRef]:
     )
 
 
+def _sync_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    body: SmartOrderReplaceRequest,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[SmartOrderRef]:
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    response = client.call(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
+async def _asyncio_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    body: SmartOrderReplaceRequest,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[SmartOrderRef]:
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    response = await client.acall(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
 def sync_detailed(
     id: str,
     *,
@@ -90,6 +136,7 @@ def sync_detailed(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[SmartOrderRef]:
     """Cancel and replace a smart order
 
@@ -111,6 +158,8 @@ def sync_detailed(
             the old smart order's value.
             Trailing settings (`trailingOffset`, `limitOffset`, `operator`) cannot be amended.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
             ServerError, Unauthorized, UnexpectedStatus) for any non-2xx answer.
@@ -126,18 +175,15 @@ def sync_detailed(
     Returns:
         Response[SmartOrderRef]
     """
-
-    kwargs = _get_kwargs(
+    return _sync_detailed(
         id=id,
+        client=client,
         body=body,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     )
-
-    response = client.call(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 def sync(
@@ -148,6 +194,7 @@ def sync(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> SmartOrderRef:
     """Cancel and replace a smart order
 
@@ -169,6 +216,8 @@ def sync(
             the old smart order's value.
             Trailing settings (`trailingOffset`, `limitOffset`, `operator`) cannot be amended.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
             ServerError, Unauthorized, UnexpectedStatus) for any non-2xx answer.
@@ -184,14 +233,14 @@ def sync(
     Returns:
         SmartOrderRef
     """
-
-    return sync_detailed(
+    return _sync_detailed(
         id=id,
         client=client,
         body=body,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     ).parsed
 
 
@@ -203,6 +252,7 @@ async def asyncio_detailed(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[SmartOrderRef]:
     """Cancel and replace a smart order
 
@@ -224,6 +274,8 @@ async def asyncio_detailed(
             the old smart order's value.
             Trailing settings (`trailingOffset`, `limitOffset`, `operator`) cannot be amended.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
             ServerError, Unauthorized, UnexpectedStatus) for any non-2xx answer.
@@ -239,18 +291,15 @@ async def asyncio_detailed(
     Returns:
         Response[SmartOrderRef]
     """
-
-    kwargs = _get_kwargs(
+    return await _asyncio_detailed(
         id=id,
+        client=client,
         body=body,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
+        timeout=timeout,
     )
-
-    response = await client.acall(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 async def asyncio(
@@ -261,6 +310,7 @@ async def asyncio(
     signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
     signature_version: str | Unset = UNSET,
     recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> SmartOrderRef:
     """Cancel and replace a smart order
 
@@ -282,6 +332,8 @@ async def asyncio(
             the old smart order's value.
             Trailing settings (`trailingOffset`, `limitOffset`, `operator`) cannot be amended.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, RequestTimeout,
             ServerError, Unauthorized, UnexpectedStatus) for any non-2xx answer.
@@ -297,14 +349,14 @@ async def asyncio(
     Returns:
         SmartOrderRef
     """
-
     return (
-        await asyncio_detailed(
+        await _asyncio_detailed(
             id=id,
             client=client,
             body=body,
             signature_method=signature_method,
             signature_version=signature_version,
             recv_window=recv_window,
+            timeout=timeout,
         )
     ).parsed

@@ -70,12 +70,51 @@ def _build_response(*, response: httpx.Response) -> Response[SmartTrade]:
     )
 
 
+def _sync_detailed(
+    smart_trade_id: int,
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[SmartTrade]:
+    kwargs = _get_kwargs(
+        smart_trade_id=smart_trade_id,
+        id=id,
+        forced_mode=forced_mode,
+    )
+
+    response = client.call(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
+async def _asyncio_detailed(
+    smart_trade_id: int,
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[SmartTrade]:
+    kwargs = _get_kwargs(
+        smart_trade_id=smart_trade_id,
+        id=id,
+        forced_mode=forced_mode,
+    )
+
+    response = await client.acall(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
 def sync_detailed(
     smart_trade_id: int,
     id: int,
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[SmartTrade]:
     """Close one trade at market
 
@@ -89,6 +128,8 @@ def sync_detailed(
         forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
             account for this request, whatever mode the user chose
             in the web app.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -105,16 +146,13 @@ def sync_detailed(
     Returns:
         Response[SmartTrade]
     """
-
-    kwargs = _get_kwargs(
+    return _sync_detailed(
         smart_trade_id=smart_trade_id,
         id=id,
+        client=client,
         forced_mode=forced_mode,
+        timeout=timeout,
     )
-
-    response = client.call(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 def sync(
@@ -123,6 +161,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> SmartTrade:
     """Close one trade at market
 
@@ -136,6 +175,8 @@ def sync(
         forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
             account for this request, whatever mode the user chose
             in the web app.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -152,12 +193,12 @@ def sync(
     Returns:
         SmartTrade
     """
-
-    return sync_detailed(
+    return _sync_detailed(
         smart_trade_id=smart_trade_id,
         id=id,
         client=client,
         forced_mode=forced_mode,
+        timeout=timeout,
     ).parsed
 
 
@@ -167,6 +208,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[SmartTrade]:
     """Close one trade at market
 
@@ -180,6 +222,8 @@ async def asyncio_detailed(
         forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
             account for this request, whatever mode the user chose
             in the web app.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -196,16 +240,13 @@ async def asyncio_detailed(
     Returns:
         Response[SmartTrade]
     """
-
-    kwargs = _get_kwargs(
+    return await _asyncio_detailed(
         smart_trade_id=smart_trade_id,
         id=id,
+        client=client,
         forced_mode=forced_mode,
+        timeout=timeout,
     )
-
-    response = await client.acall(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 async def asyncio(
@@ -214,6 +255,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> SmartTrade:
     """Close one trade at market
 
@@ -227,6 +269,8 @@ async def asyncio(
         forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
             account for this request, whatever mode the user chose
             in the web app.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -243,12 +287,12 @@ async def asyncio(
     Returns:
         SmartTrade
     """
-
     return (
-        await asyncio_detailed(
+        await _asyncio_detailed(
             smart_trade_id=smart_trade_id,
             id=id,
             client=client,
             forced_mode=forced_mode,
+            timeout=timeout,
         )
     ).parsed

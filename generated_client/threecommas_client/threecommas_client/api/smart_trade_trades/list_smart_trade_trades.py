@@ -75,11 +75,46 @@ def _build_response(*, response: httpx.Response) -> Response[list[Trade]]:
     )
 
 
+def _sync_detailed(
+    smart_trade_id: int,
+    *,
+    client: AuthenticatedClient,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[list[Trade]]:
+    kwargs = _get_kwargs(
+        smart_trade_id=smart_trade_id,
+        forced_mode=forced_mode,
+    )
+
+    response = client.call(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
+async def _asyncio_detailed(
+    smart_trade_id: int,
+    *,
+    client: AuthenticatedClient,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[list[Trade]]:
+    kwargs = _get_kwargs(
+        smart_trade_id=smart_trade_id,
+        forced_mode=forced_mode,
+    )
+
+    response = await client.acall(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
 def sync_detailed(
     smart_trade_id: int,
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[list[Trade]]:
     """List the trades of a smart trade
 
@@ -91,6 +126,8 @@ def sync_detailed(
         forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
             account for this request, whatever mode the user chose
             in the web app.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -107,15 +144,12 @@ def sync_detailed(
     Returns:
         Response[list[Trade]]
     """
-
-    kwargs = _get_kwargs(
+    return _sync_detailed(
         smart_trade_id=smart_trade_id,
+        client=client,
         forced_mode=forced_mode,
+        timeout=timeout,
     )
-
-    response = client.call(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 def sync(
@@ -123,6 +157,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> list[Trade]:
     """List the trades of a smart trade
 
@@ -134,6 +169,8 @@ def sync(
         forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
             account for this request, whatever mode the user chose
             in the web app.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -150,11 +187,11 @@ def sync(
     Returns:
         list[Trade]
     """
-
-    return sync_detailed(
+    return _sync_detailed(
         smart_trade_id=smart_trade_id,
         client=client,
         forced_mode=forced_mode,
+        timeout=timeout,
     ).parsed
 
 
@@ -163,6 +200,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[list[Trade]]:
     """List the trades of a smart trade
 
@@ -174,6 +212,8 @@ async def asyncio_detailed(
         forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
             account for this request, whatever mode the user chose
             in the web app.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -190,15 +230,12 @@ async def asyncio_detailed(
     Returns:
         Response[list[Trade]]
     """
-
-    kwargs = _get_kwargs(
+    return await _asyncio_detailed(
         smart_trade_id=smart_trade_id,
+        client=client,
         forced_mode=forced_mode,
+        timeout=timeout,
     )
-
-    response = await client.acall(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 async def asyncio(
@@ -206,6 +243,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> list[Trade]:
     """List the trades of a smart trade
 
@@ -217,6 +255,8 @@ async def asyncio(
         forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
             account for this request, whatever mode the user chose
             in the web app.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -233,11 +273,11 @@ async def asyncio(
     Returns:
         list[Trade]
     """
-
     return (
-        await asyncio_detailed(
+        await _asyncio_detailed(
             smart_trade_id=smart_trade_id,
             client=client,
             forced_mode=forced_mode,
+            timeout=timeout,
         )
     ).parsed

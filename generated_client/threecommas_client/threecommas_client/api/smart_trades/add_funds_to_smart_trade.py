@@ -74,12 +74,51 @@ def _build_response(*, response: httpx.Response) -> Response[SmartTrade]:
     )
 
 
+def _sync_detailed(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    body: AddFundsRequest,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[SmartTrade]:
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+        forced_mode=forced_mode,
+    )
+
+    response = client.call(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
+async def _asyncio_detailed(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    body: AddFundsRequest,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[SmartTrade]:
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+        forced_mode=forced_mode,
+    )
+
+    response = await client.acall(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
 def sync_detailed(
     id: int,
     *,
     client: AuthenticatedClient,
     body: AddFundsRequest,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[SmartTrade]:
     """Add funds to a smart trade
 
@@ -93,6 +132,8 @@ def sync_detailed(
             account for this request, whatever mode the user chose
             in the web app.
         body (AddFundsRequest): An order that adds to the position. A `limit` order needs `price`.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -109,16 +150,13 @@ def sync_detailed(
     Returns:
         Response[SmartTrade]
     """
-
-    kwargs = _get_kwargs(
+    return _sync_detailed(
         id=id,
+        client=client,
         body=body,
         forced_mode=forced_mode,
+        timeout=timeout,
     )
-
-    response = client.call(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 def sync(
@@ -127,6 +165,7 @@ def sync(
     client: AuthenticatedClient,
     body: AddFundsRequest,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> SmartTrade:
     """Add funds to a smart trade
 
@@ -140,6 +179,8 @@ def sync(
             account for this request, whatever mode the user chose
             in the web app.
         body (AddFundsRequest): An order that adds to the position. A `limit` order needs `price`.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -156,12 +197,12 @@ def sync(
     Returns:
         SmartTrade
     """
-
-    return sync_detailed(
+    return _sync_detailed(
         id=id,
         client=client,
         body=body,
         forced_mode=forced_mode,
+        timeout=timeout,
     ).parsed
 
 
@@ -171,6 +212,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: AddFundsRequest,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[SmartTrade]:
     """Add funds to a smart trade
 
@@ -184,6 +226,8 @@ async def asyncio_detailed(
             account for this request, whatever mode the user chose
             in the web app.
         body (AddFundsRequest): An order that adds to the position. A `limit` order needs `price`.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -200,16 +244,13 @@ async def asyncio_detailed(
     Returns:
         Response[SmartTrade]
     """
-
-    kwargs = _get_kwargs(
+    return await _asyncio_detailed(
         id=id,
+        client=client,
         body=body,
         forced_mode=forced_mode,
+        timeout=timeout,
     )
-
-    response = await client.acall(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 async def asyncio(
@@ -218,6 +259,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: AddFundsRequest,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> SmartTrade:
     """Add funds to a smart trade
 
@@ -231,6 +273,8 @@ async def asyncio(
             account for this request, whatever mode the user chose
             in the web app.
         body (AddFundsRequest): An order that adds to the position. A `limit` order needs `price`.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -247,12 +291,12 @@ async def asyncio(
     Returns:
         SmartTrade
     """
-
     return (
-        await asyncio_detailed(
+        await _asyncio_detailed(
             id=id,
             client=client,
             body=body,
             forced_mode=forced_mode,
+            timeout=timeout,
         )
     ).parsed

@@ -68,11 +68,46 @@ def _build_response(*, response: httpx.Response) -> Response[SmartTrade]:
     )
 
 
+def _sync_detailed(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[SmartTrade]:
+    kwargs = _get_kwargs(
+        id=id,
+        forced_mode=forced_mode,
+    )
+
+    response = client.call(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
+async def _asyncio_detailed(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[SmartTrade]:
+    kwargs = _get_kwargs(
+        id=id,
+        forced_mode=forced_mode,
+    )
+
+    response = await client.acall(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
 def sync_detailed(
     id: int,
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[SmartTrade]:
     """Cancel a smart trade
 
@@ -85,6 +120,8 @@ def sync_detailed(
         forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
             account for this request, whatever mode the user chose
             in the web app.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -101,15 +138,12 @@ def sync_detailed(
     Returns:
         Response[SmartTrade]
     """
-
-    kwargs = _get_kwargs(
+    return _sync_detailed(
         id=id,
+        client=client,
         forced_mode=forced_mode,
+        timeout=timeout,
     )
-
-    response = client.call(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 def sync(
@@ -117,6 +151,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> SmartTrade:
     """Cancel a smart trade
 
@@ -129,6 +164,8 @@ def sync(
         forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
             account for this request, whatever mode the user chose
             in the web app.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -145,11 +182,11 @@ def sync(
     Returns:
         SmartTrade
     """
-
-    return sync_detailed(
+    return _sync_detailed(
         id=id,
         client=client,
         forced_mode=forced_mode,
+        timeout=timeout,
     ).parsed
 
 
@@ -158,6 +195,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[SmartTrade]:
     """Cancel a smart trade
 
@@ -170,6 +208,8 @@ async def asyncio_detailed(
         forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
             account for this request, whatever mode the user chose
             in the web app.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -186,15 +226,12 @@ async def asyncio_detailed(
     Returns:
         Response[SmartTrade]
     """
-
-    kwargs = _get_kwargs(
+    return await _asyncio_detailed(
         id=id,
+        client=client,
         forced_mode=forced_mode,
+        timeout=timeout,
     )
-
-    response = await client.acall(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 async def asyncio(
@@ -202,6 +239,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> SmartTrade:
     """Cancel a smart trade
 
@@ -214,6 +252,8 @@ async def asyncio(
         forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
             account for this request, whatever mode the user chose
             in the web app.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -230,11 +270,11 @@ async def asyncio(
     Returns:
         SmartTrade
     """
-
     return (
-        await asyncio_detailed(
+        await _asyncio_detailed(
             id=id,
             client=client,
             forced_mode=forced_mode,
+            timeout=timeout,
         )
     ).parsed

@@ -70,11 +70,46 @@ def _build_response(*, response: httpx.Response) -> Response[SmartTrade]:
     )
 
 
+def _sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: SmartTradeCreateRequest,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[SmartTrade]:
+    kwargs = _get_kwargs(
+        body=body,
+        forced_mode=forced_mode,
+    )
+
+    response = client.call(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
+async def _asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: SmartTradeCreateRequest,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[SmartTrade]:
+    kwargs = _get_kwargs(
+        body=body,
+        forced_mode=forced_mode,
+    )
+
+    response = await client.acall(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
 def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: SmartTradeCreateRequest,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[SmartTrade]:
     """Create a smart trade
 
@@ -102,6 +137,8 @@ def sync_detailed(
             required unless `instant` is true (a
             Simple Buy or Simple Sell).
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
             UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
@@ -117,15 +154,12 @@ def sync_detailed(
     Returns:
         Response[SmartTrade]
     """
-
-    kwargs = _get_kwargs(
+    return _sync_detailed(
+        client=client,
         body=body,
         forced_mode=forced_mode,
+        timeout=timeout,
     )
-
-    response = client.call(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 def sync(
@@ -133,6 +167,7 @@ def sync(
     client: AuthenticatedClient,
     body: SmartTradeCreateRequest,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> SmartTrade:
     """Create a smart trade
 
@@ -160,6 +195,8 @@ def sync(
             required unless `instant` is true (a
             Simple Buy or Simple Sell).
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
             UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
@@ -175,11 +212,11 @@ def sync(
     Returns:
         SmartTrade
     """
-
-    return sync_detailed(
+    return _sync_detailed(
         client=client,
         body=body,
         forced_mode=forced_mode,
+        timeout=timeout,
     ).parsed
 
 
@@ -188,6 +225,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: SmartTradeCreateRequest,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[SmartTrade]:
     """Create a smart trade
 
@@ -215,6 +253,8 @@ async def asyncio_detailed(
             required unless `instant` is true (a
             Simple Buy or Simple Sell).
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
             UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
@@ -230,15 +270,12 @@ async def asyncio_detailed(
     Returns:
         Response[SmartTrade]
     """
-
-    kwargs = _get_kwargs(
+    return await _asyncio_detailed(
+        client=client,
         body=body,
         forced_mode=forced_mode,
+        timeout=timeout,
     )
-
-    response = await client.acall(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 async def asyncio(
@@ -246,6 +283,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: SmartTradeCreateRequest,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> SmartTrade:
     """Create a smart trade
 
@@ -273,6 +311,8 @@ async def asyncio(
             required unless `instant` is true (a
             Simple Buy or Simple Sell).
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
             UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
@@ -288,11 +328,11 @@ async def asyncio(
     Returns:
         SmartTrade
     """
-
     return (
-        await asyncio_detailed(
+        await _asyncio_detailed(
             client=client,
             body=body,
             forced_mode=forced_mode,
+            timeout=timeout,
         )
     ).parsed

@@ -68,11 +68,46 @@ def _build_response(*, response: httpx.Response) -> Response[ReduceFundsInfo]:
     )
 
 
+def _sync_detailed(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[ReduceFundsInfo]:
+    kwargs = _get_kwargs(
+        id=id,
+        forced_mode=forced_mode,
+    )
+
+    response = client.call(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
+async def _asyncio_detailed(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[ReduceFundsInfo]:
+    kwargs = _get_kwargs(
+        id=id,
+        forced_mode=forced_mode,
+    )
+
+    response = await client.acall(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
 def sync_detailed(
     id: int,
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[ReduceFundsInfo]:
     """Get how much a smart trade can be reduced
 
@@ -84,6 +119,8 @@ def sync_detailed(
         forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
             account for this request, whatever mode the user chose
             in the web app.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -100,15 +137,12 @@ def sync_detailed(
     Returns:
         Response[ReduceFundsInfo]
     """
-
-    kwargs = _get_kwargs(
+    return _sync_detailed(
         id=id,
+        client=client,
         forced_mode=forced_mode,
+        timeout=timeout,
     )
-
-    response = client.call(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 def sync(
@@ -116,6 +150,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> ReduceFundsInfo:
     """Get how much a smart trade can be reduced
 
@@ -127,6 +162,8 @@ def sync(
         forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
             account for this request, whatever mode the user chose
             in the web app.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -143,11 +180,11 @@ def sync(
     Returns:
         ReduceFundsInfo
     """
-
-    return sync_detailed(
+    return _sync_detailed(
         id=id,
         client=client,
         forced_mode=forced_mode,
+        timeout=timeout,
     ).parsed
 
 
@@ -156,6 +193,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[ReduceFundsInfo]:
     """Get how much a smart trade can be reduced
 
@@ -167,6 +205,8 @@ async def asyncio_detailed(
         forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
             account for this request, whatever mode the user chose
             in the web app.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -183,15 +223,12 @@ async def asyncio_detailed(
     Returns:
         Response[ReduceFundsInfo]
     """
-
-    kwargs = _get_kwargs(
+    return await _asyncio_detailed(
         id=id,
+        client=client,
         forced_mode=forced_mode,
+        timeout=timeout,
     )
-
-    response = await client.acall(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 async def asyncio(
@@ -199,6 +236,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> ReduceFundsInfo:
     """Get how much a smart trade can be reduced
 
@@ -210,6 +248,8 @@ async def asyncio(
         forced_mode (ForcedMode | ForcedModeLiteral | Unset): Picks the paper or the real trading
             account for this request, whatever mode the user chose
             in the web app.
+
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
@@ -226,11 +266,11 @@ async def asyncio(
     Returns:
         ReduceFundsInfo
     """
-
     return (
-        await asyncio_detailed(
+        await _asyncio_detailed(
             id=id,
             client=client,
             forced_mode=forced_mode,
+            timeout=timeout,
         )
     ).parsed

@@ -151,6 +151,84 @@ def _build_response(*, response: httpx.Response) -> Response[list[SmartTrade]]:
     )
 
 
+def _sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    account_id: int | Unset = UNSET,
+    pair: str | Unset = UNSET,
+    type_: SmartTradeKind | SmartTradeKindLiteral | Unset = UNSET,
+    page: int | Unset = UNSET,
+    per_page: int | Unset = UNSET,
+    status: SmartTradeStatusFilter | SmartTradeStatusFilterLiteral | Unset = UNSET,
+    order_by: ListSmartTradesOrderBy | ListSmartTradesOrderByLiteral | Unset = UNSET,
+    order_direction: ListSmartTradesOrderDirection | ListSmartTradesOrderDirectionLiteral | Unset = UNSET,
+    from_: datetime.datetime | Unset = UNSET,
+    to: datetime.datetime | Unset = UNSET,
+    base: str | Unset = UNSET,
+    quote: str | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[list[SmartTrade]]:
+    kwargs = _get_kwargs(
+        account_id=account_id,
+        pair=pair,
+        type_=type_,
+        page=page,
+        per_page=per_page,
+        status=status,
+        order_by=order_by,
+        order_direction=order_direction,
+        from_=from_,
+        to=to,
+        base=base,
+        quote=quote,
+        forced_mode=forced_mode,
+    )
+
+    response = client.call(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
+async def _asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    account_id: int | Unset = UNSET,
+    pair: str | Unset = UNSET,
+    type_: SmartTradeKind | SmartTradeKindLiteral | Unset = UNSET,
+    page: int | Unset = UNSET,
+    per_page: int | Unset = UNSET,
+    status: SmartTradeStatusFilter | SmartTradeStatusFilterLiteral | Unset = UNSET,
+    order_by: ListSmartTradesOrderBy | ListSmartTradesOrderByLiteral | Unset = UNSET,
+    order_direction: ListSmartTradesOrderDirection | ListSmartTradesOrderDirectionLiteral | Unset = UNSET,
+    from_: datetime.datetime | Unset = UNSET,
+    to: datetime.datetime | Unset = UNSET,
+    base: str | Unset = UNSET,
+    quote: str | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[list[SmartTrade]]:
+    kwargs = _get_kwargs(
+        account_id=account_id,
+        pair=pair,
+        type_=type_,
+        page=page,
+        per_page=per_page,
+        status=status,
+        order_by=order_by,
+        order_direction=order_direction,
+        from_=from_,
+        to=to,
+        base=base,
+        quote=quote,
+        forced_mode=forced_mode,
+    )
+
+    response = await client.acall(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
 def sync_detailed(
     *,
     client: AuthenticatedClient,
@@ -167,6 +245,7 @@ def sync_detailed(
     base: str | Unset = UNSET,
     quote: str | Unset = UNSET,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[list[SmartTrade]]:
     """List smart trades
 
@@ -200,6 +279,8 @@ def sync_detailed(
             account for this request, whatever mode the user chose
             in the web app.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
             UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
@@ -215,8 +296,8 @@ def sync_detailed(
     Returns:
         Response[list[SmartTrade]]
     """
-
-    kwargs = _get_kwargs(
+    return _sync_detailed(
+        client=client,
         account_id=account_id,
         pair=pair,
         type_=type_,
@@ -230,11 +311,8 @@ def sync_detailed(
         base=base,
         quote=quote,
         forced_mode=forced_mode,
+        timeout=timeout,
     )
-
-    response = client.call(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 def sync(
@@ -253,6 +331,7 @@ def sync(
     base: str | Unset = UNSET,
     quote: str | Unset = UNSET,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> list[SmartTrade]:
     """List smart trades
 
@@ -286,6 +365,8 @@ def sync(
             account for this request, whatever mode the user chose
             in the web app.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
             UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
@@ -301,8 +382,7 @@ def sync(
     Returns:
         list[SmartTrade]
     """
-
-    return sync_detailed(
+    return _sync_detailed(
         client=client,
         account_id=account_id,
         pair=pair,
@@ -317,6 +397,7 @@ def sync(
         base=base,
         quote=quote,
         forced_mode=forced_mode,
+        timeout=timeout,
     ).parsed
 
 
@@ -336,6 +417,7 @@ async def asyncio_detailed(
     base: str | Unset = UNSET,
     quote: str | Unset = UNSET,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[list[SmartTrade]]:
     """List smart trades
 
@@ -369,6 +451,8 @@ async def asyncio_detailed(
             account for this request, whatever mode the user chose
             in the web app.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
             UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
@@ -384,8 +468,8 @@ async def asyncio_detailed(
     Returns:
         Response[list[SmartTrade]]
     """
-
-    kwargs = _get_kwargs(
+    return await _asyncio_detailed(
+        client=client,
         account_id=account_id,
         pair=pair,
         type_=type_,
@@ -399,11 +483,8 @@ async def asyncio_detailed(
         base=base,
         quote=quote,
         forced_mode=forced_mode,
+        timeout=timeout,
     )
-
-    response = await client.acall(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 async def asyncio(
@@ -422,6 +503,7 @@ async def asyncio(
     base: str | Unset = UNSET,
     quote: str | Unset = UNSET,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> list[SmartTrade]:
     """List smart trades
 
@@ -455,6 +537,8 @@ async def asyncio(
             account for this request, whatever mode the user chose
             in the web app.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
             UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
@@ -470,9 +554,8 @@ async def asyncio(
     Returns:
         list[SmartTrade]
     """
-
     return (
-        await asyncio_detailed(
+        await _asyncio_detailed(
             client=client,
             account_id=account_id,
             pair=pair,
@@ -487,5 +570,6 @@ async def asyncio(
             base=base,
             quote=quote,
             forced_mode=forced_mode,
+            timeout=timeout,
         )
     ).parsed

@@ -74,12 +74,51 @@ def _build_response(*, response: httpx.Response) -> Response[SmartTrade]:
     )
 
 
+def _sync_detailed(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    body: ReduceFundsRequest,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[SmartTrade]:
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+        forced_mode=forced_mode,
+    )
+
+    response = client.call(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
+async def _asyncio_detailed(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    body: ReduceFundsRequest,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[SmartTrade]:
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+        forced_mode=forced_mode,
+    )
+
+    response = await client.acall(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
 def sync_detailed(
     id: int,
     *,
     client: AuthenticatedClient,
     body: ReduceFundsRequest,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[SmartTrade]:
     """Reduce the funds of a smart trade
 
@@ -96,6 +135,8 @@ def sync_detailed(
         body (ReduceFundsRequest): An order that takes units out of the position. A `limit` order
             needs `price`.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
             UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
@@ -111,16 +152,13 @@ def sync_detailed(
     Returns:
         Response[SmartTrade]
     """
-
-    kwargs = _get_kwargs(
+    return _sync_detailed(
         id=id,
+        client=client,
         body=body,
         forced_mode=forced_mode,
+        timeout=timeout,
     )
-
-    response = client.call(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 def sync(
@@ -129,6 +167,7 @@ def sync(
     client: AuthenticatedClient,
     body: ReduceFundsRequest,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> SmartTrade:
     """Reduce the funds of a smart trade
 
@@ -145,6 +184,8 @@ def sync(
         body (ReduceFundsRequest): An order that takes units out of the position. A `limit` order
             needs `price`.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
             UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
@@ -160,12 +201,12 @@ def sync(
     Returns:
         SmartTrade
     """
-
-    return sync_detailed(
+    return _sync_detailed(
         id=id,
         client=client,
         body=body,
         forced_mode=forced_mode,
+        timeout=timeout,
     ).parsed
 
 
@@ -175,6 +216,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: ReduceFundsRequest,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[SmartTrade]:
     """Reduce the funds of a smart trade
 
@@ -191,6 +233,8 @@ async def asyncio_detailed(
         body (ReduceFundsRequest): An order that takes units out of the position. A `limit` order
             needs `price`.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
             UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
@@ -206,16 +250,13 @@ async def asyncio_detailed(
     Returns:
         Response[SmartTrade]
     """
-
-    kwargs = _get_kwargs(
+    return await _asyncio_detailed(
         id=id,
+        client=client,
         body=body,
         forced_mode=forced_mode,
+        timeout=timeout,
     )
-
-    response = await client.acall(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 async def asyncio(
@@ -224,6 +265,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: ReduceFundsRequest,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> SmartTrade:
     """Reduce the funds of a smart trade
 
@@ -240,6 +282,8 @@ async def asyncio(
         body (ReduceFundsRequest): An order that takes units out of the position. A `limit` order
             needs `price`.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
             UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
@@ -255,12 +299,12 @@ async def asyncio(
     Returns:
         SmartTrade
     """
-
     return (
-        await asyncio_detailed(
+        await _asyncio_detailed(
             id=id,
             client=client,
             body=body,
             forced_mode=forced_mode,
+            timeout=timeout,
         )
     ).parsed

@@ -74,12 +74,51 @@ def _build_response(*, response: httpx.Response) -> Response[SmartTrade]:
     )
 
 
+def _sync_detailed(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    body: SmartTradeUpdateRequest,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[SmartTrade]:
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+        forced_mode=forced_mode,
+    )
+
+    response = client.call(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
+async def _asyncio_detailed(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    body: SmartTradeUpdateRequest,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> Response[SmartTrade]:
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+        forced_mode=forced_mode,
+    )
+
+    response = await client.acall(_OPERATION, kwargs, timeout=timeout)
+
+    return _build_response(response=response)
+
+
 def sync_detailed(
     id: int,
     *,
     client: AuthenticatedClient,
     body: SmartTradeUpdateRequest,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[SmartTrade]:
     """Update a smart trade
 
@@ -97,6 +136,8 @@ def sync_detailed(
             replaces the current one whole; the
             position's side and entry type cannot change.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
             UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
@@ -112,16 +153,13 @@ def sync_detailed(
     Returns:
         Response[SmartTrade]
     """
-
-    kwargs = _get_kwargs(
+    return _sync_detailed(
         id=id,
+        client=client,
         body=body,
         forced_mode=forced_mode,
+        timeout=timeout,
     )
-
-    response = client.call(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 def sync(
@@ -130,6 +168,7 @@ def sync(
     client: AuthenticatedClient,
     body: SmartTradeUpdateRequest,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> SmartTrade:
     """Update a smart trade
 
@@ -147,6 +186,8 @@ def sync(
             replaces the current one whole; the
             position's side and entry type cannot change.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
             UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
@@ -162,12 +203,12 @@ def sync(
     Returns:
         SmartTrade
     """
-
-    return sync_detailed(
+    return _sync_detailed(
         id=id,
         client=client,
         body=body,
         forced_mode=forced_mode,
+        timeout=timeout,
     ).parsed
 
 
@@ -177,6 +218,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: SmartTradeUpdateRequest,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> Response[SmartTrade]:
     """Update a smart trade
 
@@ -194,6 +236,8 @@ async def asyncio_detailed(
             replaces the current one whole; the
             position's side and entry type cannot change.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
             UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
@@ -209,16 +253,13 @@ async def asyncio_detailed(
     Returns:
         Response[SmartTrade]
     """
-
-    kwargs = _get_kwargs(
+    return await _asyncio_detailed(
         id=id,
+        client=client,
         body=body,
         forced_mode=forced_mode,
+        timeout=timeout,
     )
-
-    response = await client.acall(_OPERATION, kwargs)
-
-    return _build_response(response=response)
 
 
 async def asyncio(
@@ -227,6 +268,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: SmartTradeUpdateRequest,
     forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
 ) -> SmartTrade:
     """Update a smart trade
 
@@ -244,6 +286,8 @@ async def asyncio(
             replaces the current one whole; the
             position's side and entry type cannot change.
 
+    Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
+
     Raises:
         errors.ApiError: a subclass per kind (BadRequest, Forbidden, NotFound, RateLimited, ServerError, Unauthorized,
             UnexpectedStatus, UnprocessableEntity) for any non-2xx answer.
@@ -259,12 +303,12 @@ async def asyncio(
     Returns:
         SmartTrade
     """
-
     return (
-        await asyncio_detailed(
+        await _asyncio_detailed(
             id=id,
             client=client,
             body=body,
             forced_mode=forced_mode,
+            timeout=timeout,
         )
     ).parsed
