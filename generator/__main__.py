@@ -11,7 +11,7 @@ from spec_tools.load import SpecError
 
 from .pipeline import GenerationError, generate
 from .specs import REPO_ROOT, TARGETS, SpecTarget, target_by_name
-from .tree_diff import diff_trees
+from .tree_diff import diff_trees, sync_tree
 
 
 def _parse_args(argv: list[str]) -> argparse.Namespace:
@@ -20,7 +20,9 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
     mode.add_argument("--check", action="store_true", help="regenerate into a temp folder and diff")
     mode.add_argument("--lint-only", action="store_true", help="validate and lint the specs only")
     parser.add_argument("--only", action="append", default=[], help="target name (repeatable)")
-    parser.add_argument("--spec", action="append", default=[], metavar="NAME=PATH", help="use another spec file")
+    parser.add_argument(
+        "--spec", action="append", default=[], metavar="NAME=PATH", help="use another spec file"
+    )
     parser.add_argument("--output", type=Path, help="write the (single) target here instead")
     return parser.parse_args(argv)
 
@@ -31,7 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     overrides = dict(item.split("=", 1) for item in args.spec)
     failed = False
     for target in targets:
-        spec_path = Path(overrides[target.name]) if target.name in overrides else REPO_ROOT / target.spec
+        spec_path = (
+            Path(overrides[target.name]) if target.name in overrides else REPO_ROOT / target.spec
+        )
         try:
             if args.lint_only:
                 target.load_checked(spec_path)
@@ -43,14 +47,20 @@ def main(argv: list[str] | None = None) -> int:
                     problems = diff_trees(fresh, target.output_dir)
                 if problems:
                     failed = True
-                    print(f"{target.name}: generated_client/{target.package_name} is stale (run `make generate`):")
+                    print(
+                        f"{target.name}: generated_client/{target.package_name} is stale (run `make generate`):"
+                    )
                     print("\n".join(f"  {p}" for p in problems))
                 else:
                     print(f"{target.name}: generated_client/{target.package_name} is up to date")
             else:
                 out = args.output or target.output_dir
-                generate(target, out, spec_path)
-                print(f"{target.name}: generated {out}")
+                # Generated aside, then synced: files that did not change keep their mtime.
+                with tempfile.TemporaryDirectory(prefix="generate-") as tmp:
+                    fresh = Path(tmp) / target.package_name
+                    generate(target, fresh, spec_path)
+                    changed = sync_tree(fresh, out)
+                print(f"{target.name}: generated {out} ({len(changed)} file(s) changed)")
         except (SpecError, GenerationError) as exc:
             failed = True
             print(f"{target.name}: {exc}", file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +21,9 @@ BY_TARGET = pytest.mark.parametrize("target", TARGETS, ids=[t.name for t in TARG
 
 
 @BY_TARGET
-def test_regeneration_equals_committed_tree_and_is_deterministic(tmp_path: Path, target: SpecTarget) -> None:
+def test_regeneration_equals_committed_tree_and_is_deterministic(
+    tmp_path: Path, target: SpecTarget
+) -> None:
     first, second = tmp_path / "a" / target.package_name, tmp_path / "b" / target.package_name
     generate(target, first)
     generate(target, second)
@@ -30,7 +33,9 @@ def test_regeneration_equals_committed_tree_and_is_deterministic(tmp_path: Path,
 
 @BY_TARGET
 def test_every_generated_file_says_it_is_generated(target: SpecTarget) -> None:
-    files = [p for p in target.output_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    files = [
+        p for p in target.output_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    ]
     # LICENSE is the license text verbatim (tests/spec/test_packaging.py compares it with the root's).
     files = [p for p in files if ".egg-info" not in str(p) and p.name != "LICENSE"]
     assert files
@@ -42,8 +47,20 @@ def test_every_generated_file_says_it_is_generated(target: SpecTarget) -> None:
 @BY_TARGET
 def test_generated_package_is_mypy_strict_clean(target: SpecTarget) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", "/dev/null", target.package_name],
-        cwd=target.output_dir, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "--cache-dir",
+            "/dev/null",
+            target.package_name,
+        ],
+        cwd=target.output_dir,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -51,7 +68,13 @@ def test_generated_package_is_mypy_strict_clean(target: SpecTarget) -> None:
 @BY_TARGET
 def test_package_exports_what_the_target_row_names(target: SpecTarget) -> None:
     package = importlib.import_module(target.package_name)
-    for name in (*target.api_errors, *target.signing_exports, target.error_base, "ApiError", "SignedClient"):
+    for name in (
+        *target.api_errors,
+        *target.signing_exports,
+        target.error_base,
+        "ApiError",
+        "SignedClient",
+    ):
         assert name in package.__all__, name
         assert getattr(package, name) is not None
     for name in target.api_errors:
@@ -71,7 +94,11 @@ def test_lint_profiles() -> None:
     registry = load_registry(REPO_ROOT / poloniex.registry) if poloniex.registry else {}
     assert lint_contract(spec, text, registry, "general") == []
     strict = {str(p).split(": ", 1)[1] for p in lint_contract(spec, text, registry, "threecommas")}
-    assert strict == {"has no x-permission", "has no x-weight", "has no Forced-Mode header parameter"}
+    assert strict == {
+        "has no x-permission",
+        "has no x-weight",
+        "has no Forced-Mode header parameter",
+    }
     with pytest.raises(ValueError, match="lint profile"):
         lint_contract(spec, text, registry, "nope")
 
@@ -109,7 +136,9 @@ def test_tiny_spec_decimal_union_and_enum(tmp_path: Path) -> None:
     out = tmp_path / "out" / TARGET.package_name
     generate(TARGET, out, spec)
     model = (out / TARGET.package_name / "models" / "thing.py").read_text()
-    assert "price: Decimal | None = None" in model  # number-or-decimal-string collapsed to Decimal; absent reads None
+    assert (
+        "price: Decimal | None = None" in model
+    )  # number-or-decimal-string collapsed to Decimal; absent reads None
     enum = (out / TARGET.package_name / "models" / "thing_side.py").read_text()
     assert "_missing_" in enum  # unknown values kept
     endpoint = (out / TARGET.package_name / "api" / "things" / "list_things.py").read_text()
@@ -121,7 +150,13 @@ def test_prepare_keeps_decimal_member_and_nullability() -> None:
         "components": {
             "schemas": {
                 "Decimal": {"type": "string", "format": "decimal"},
-                "X": {"anyOf": [{"type": "number", "exclusiveMinimum": 0}, {"$ref": "#/components/schemas/Decimal"}, {"type": "null"}]},
+                "X": {
+                    "anyOf": [
+                        {"type": "number", "exclusiveMinimum": 0},
+                        {"$ref": "#/components/schemas/Decimal"},
+                        {"type": "null"},
+                    ]
+                },
             }
         }
     }
@@ -129,13 +164,21 @@ def test_prepare_keeps_decimal_member_and_nullability() -> None:
     assert out["anyOf"] == [{"$ref": "#/components/schemas/Decimal"}, {"type": "null"}]
 
 
-@pytest.mark.parametrize("bad", ["openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {/x: {get: {responses: {'200': {description: ok}}}}}\ncomponents: {schemas: {}}\n"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {/x: {get: {responses: {'200': {description: ok}}}}}\ncomponents: {schemas: {}}\n"
+    ],
+)
 def test_lint_names_the_problem(tmp_path: Path, bad: str) -> None:
     spec = tmp_path / "bad.yaml"
     spec.write_text(bad)
     result = subprocess.run(
         [sys.executable, "-m", "generator", "--lint-only", "--spec", f"threecommas={spec}"],
-        cwd=REPO_ROOT, capture_output=True, text=True, check=False,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 1
     assert "GET /x: missing operationId" in result.stderr
@@ -150,15 +193,53 @@ def test_prepare_drops_required_alternatives_and_keeps_number_or_text_as_text() 
                     "properties": {"quantity": {"type": "string"}, "amount": {"type": "string"}},
                     "anyOf": [{"required": ["quantity"]}, {"required": ["amount"]}],
                 },
-                "Offset": {"description": "d", "anyOf": [{"type": "number"}, {"type": "string", "pattern": "^[0-9]+%?$"}]},
-                "Count": {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^[0-9]+$"}]},
-                "Other": {"type": "object", "properties": {"a": {"type": "string"}}, "anyOf": [{"required": ["b"]}]},
+                "Offset": {
+                    "description": "d",
+                    "anyOf": [{"type": "number"}, {"type": "string", "pattern": "^[0-9]+%?$"}],
+                },
+                "Count": {
+                    "anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^[0-9]+$"}]
+                },
+                "Other": {
+                    "type": "object",
+                    "properties": {"a": {"type": "string"}},
+                    "anyOf": [{"required": ["b"]}],
+                },
             }
         }
     }
     out = prepare(spec)["components"]["schemas"]
     assert "anyOf" not in out["Order"]  # a rule, not a union: the model stays a model
-    assert out["Offset"] == {"description": "d", "type": "string", "pattern": "^[0-9]+%?$"}  # never a float
+    assert out["Offset"] == {
+        "description": "d",
+        "type": "string",
+        "pattern": "^[0-9]+%?$",
+    }  # never a float
     # Never a float either: an integer-or-digits union is the integer, its string spelling still read by from_dict.
     assert out["Count"] == {"type": "integer", "format": "sdk-loose-int"}
     assert "anyOf" in out["Other"]  # names a key the object lacks: not a bare rule, left alone
+
+
+def test_sync_tree_touches_only_what_differs(tmp_path: Path) -> None:
+    """`make generate` syncs into the committed tree: an unchanged file keeps its mtime (so `make setup`,
+    which depends on pyproject.toml, does not reinstall), the editable install's metadata survives, and
+    stale files and folders go."""
+    from generator.tree_diff import sync_tree
+
+    fresh, out = tmp_path / "fresh", tmp_path / "out"
+    for root in (fresh, out):
+        (root / "pkg" / "api").mkdir(parents=True)
+        (root / "pyproject.toml").write_text("same\n")
+        (root / "pkg" / "mod.py").write_text("new\n" if root == fresh else "old\n")
+    (out / "pkg" / "gone").mkdir()
+    (out / "pkg" / "gone" / "stale.py").write_text("stale\n")
+    (out / "pkg.egg-info").mkdir()
+    (out / "pkg.egg-info" / "PKG-INFO").write_text("metadata\n")
+    os.utime(out / "pyproject.toml", (0, 0))
+    changed = sync_tree(fresh, out)
+    assert changed == ["removed pkg/gone/stale.py", "wrote pkg/mod.py"]
+    assert (out / "pyproject.toml").stat().st_mtime == 0
+    assert (out / "pkg" / "mod.py").read_text() == "new\n"
+    assert not (out / "pkg" / "gone").exists()
+    assert (out / "pkg.egg-info" / "PKG-INFO").exists()
+    assert diff_trees(fresh, out) == []
