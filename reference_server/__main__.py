@@ -12,7 +12,8 @@ import uvicorn
 from .apis import APIS
 from .app import create_app, load_users_file
 from .poloniex.users import DEMO_POLONIEX_API_KEY, DEMO_POLONIEX_SECRET
-from .users import DEMO_API_KEY, DEMO_SECRET, UsersFileError
+from .threecommas.users import DEMO_API_KEY, DEMO_SECRET
+from .users_file import UsersFileError
 
 
 def main(argv: list[str] | None = None) -> int:

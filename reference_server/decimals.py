@@ -4,9 +4,9 @@ Every computation runs in `CONTEXT`, never in the thread's default context (28 d
 range is chosen from what the server admits, so that no admitted value can overflow, trap or lose
 digits where exactness matters:
 
-- An admitted decimal (rules.py for request bodies, prices.py for simulated quotes) has an adjusted
-  exponent in [MIN_ADJUSTED, MAX_ADJUSTED] (1e-40 .. just under 1e31) and at most MAX_DIGITS
-  significant digits, so it is a multiple of 10**UNIT_EXPONENT (1e-139 > 1e-150).
+- An admitted decimal (`values.out_of_range` guards request bodies, prices.py simulated quotes)
+  has an adjusted exponent in [MIN_ADJUSTED, MAX_ADJUSTED] (1e-40 .. just under 1e31) and at most
+  MAX_DIGITS significant digits, so it is a multiple of 10**UNIT_EXPONENT (1e-139 > 1e-150).
 - Unit amounts are only added, subtracted and split into shares (`share`), and shares are cut down
   to multiples of 10**UNIT_EXPONENT, so every unit amount stays a multiple of it. Amounts stay far
   below 1e40 (a million add-funds orders of 1e30 each), so a sum or difference of them needs at

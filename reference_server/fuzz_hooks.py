@@ -10,7 +10,12 @@ from typing import Any
 import schemathesis
 
 from .testing import PLACEHOLDER, PlaceholderSigner
-from .users import DEMO_API_KEY, DEMO_FUTURES_ACCOUNT_ID, DEMO_SECRET, DEMO_SPOT_ACCOUNT_ID
+from .threecommas.users import (
+    DEMO_API_KEY,
+    DEMO_FUTURES_ACCOUNT_ID,
+    DEMO_SECRET,
+    DEMO_SPOT_ACCOUNT_ID,
+)
 
 
 @schemathesis.auth()

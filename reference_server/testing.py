@@ -17,7 +17,7 @@ from typing import Any, Self
 import httpx
 import uvicorn
 
-from .auth import hmac_signature
+from .threecommas.auth import hmac_signature
 
 PLACEHOLDER = "sign-me-please"
 

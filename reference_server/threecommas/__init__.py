@@ -7,9 +7,10 @@ One concern per module, each depending only on those above it:
 - `model`: `Order` and `SmartTrade`, with the amounts derived from their orders.
 - `engine`: what a price move does: entries, take profits, trailing, stop loss, closing.
 - `commands`: what the user asks for: cancel, close, force start/process, funds, order actions.
+- `rules`: the body rules JSON Schema cannot say (volumes add up to 100, breakeven, leverage).
 - `build`: request bodies into a new SmartTrade (create) or changes to one (update).
 - `render`: SmartTrades, steps and trades as the API answers them.
 
-The HTTP side, read by the core through `api.THREECOMMAS`: `handlers` (one per operationId),
+What the core reads through `api.API`: `handlers` (one per operationId),
 `auth` (HMAC and RSA signatures), `errors` (the API's error bodies), `users`, `store` (the state).
 """

@@ -9,12 +9,12 @@ from typing import Any
 
 from ..decimals import ZERO, to_decimal
 from ..prices import Quote
-from ..rules import as_bool, get, present
-from ..users import Account
+from ..values import as_bool, get, present
 from .engine import place_limit_steps, place_targets
 from .machine import Action, allows, move, move_order, require
 from .model import Order, SmartTrade
 from .statuses import OrderStatus, Purpose, TradeStatus
+from .users import Account
 
 NewId = Callable[[], int]
 

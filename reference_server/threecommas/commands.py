@@ -12,9 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from ..decimals import fmt
-from ..errors import record_invalid
 from ..prices import Quote
 from . import engine
+from .errors import record_invalid
 from .machine import Action, OrderAction, move_order, require, require_order
 from .model import Order, SmartTrade
 from .statuses import OrderStatus, Purpose, TradeStatus

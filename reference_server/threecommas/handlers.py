@@ -11,15 +11,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from .. import lifecycle
-from ..build import apply_update, create_trade
 from ..decimals import to_decimal
-from ..lifecycle import Order, SmartTrade
 from ..protocol import Ctx, Handler
-from ..rules import check_create, check_funds, check_update, get
 from ..spec_validation import parse_rfc3339
-from . import commands
-from .errors import forbidden_account, record_invalid, wrong_params
+from ..values import get
+from . import commands, engine, machine, render
+from .build import apply_update, create_trade
+from .errors import forbidden_account, record_invalid
+from .model import Order, SmartTrade
+from .rules import check_create, check_funds, check_update
 from .statuses import LIST_FILTERS
 
 
@@ -35,7 +35,7 @@ def _success_schema_name(ctx: Ctx) -> str | None:
 def _trade_result(ctx: Ctx, trade: SmartTrade, order: Order) -> Any:
     """A trade-level action answers the Trade or its SmartTrade, as the operation documents."""
     if _success_schema_name(ctx) == "Trade":
-        return lifecycle.render_order(trade, order)
+        return render.render_order(trade, order)
     return _render(ctx, trade)
 
 
@@ -45,9 +45,7 @@ def _trade(ctx: Ctx, name: str = "id") -> SmartTrade:
 
 
 def _render(ctx: Ctx, trade: SmartTrade) -> dict[str, Any]:
-    return lifecycle.render(trade, ctx.state.quote(trade.pair))
-
-
+    return render.render(trade, ctx.state.quote(trade.pair))
 
 
 def _sort_key(order_by: str) -> Callable[[SmartTrade], Any]:
@@ -111,7 +109,7 @@ def create_smart_trade(ctx: Ctx) -> Any:
     trade = create_trade(
         body, store.new_trade_id(), ctx.user.api_key, account, quote, store.new_order_id, now
     )
-    lifecycle.advance(trade, quote, now)
+    engine.advance(trade, quote, now)
     store.add(trade)
     return _render(ctx, trade)
 
@@ -122,8 +120,7 @@ def get_smart_trade(ctx: Ctx) -> Any:
 
 def update_smart_trade(ctx: Ctx) -> Any:
     trade = _trade(ctx)
-    if not trade.editable:
-        raise wrong_params("Update is not allowed in the current status")
+    machine.require(trade, machine.Action.UPDATE)
     current_tp = {"enabled": trade.tp_enabled, "steps": trade.steps}
     problems = check_update(ctx.body, trade.account.is_futures, current_tp)
     if problems:
@@ -131,13 +128,13 @@ def update_smart_trade(ctx: Ctx) -> Any:
     quote = ctx.state.quote(trade.pair)
     now = ctx.state.clock()
     apply_update(trade, ctx.body, quote, ctx.state.new_order_id, now)
-    lifecycle.advance(trade, quote, now)
+    engine.advance(trade, quote, now)
     return _render(ctx, trade)
 
 
 def cancel_smart_trade(ctx: Ctx) -> Any:
     trade = _trade(ctx)
-    lifecycle.cancel(trade, ctx.state.clock())
+    commands.cancel(trade, ctx.state.clock())
     return _render(ctx, trade)
 
 
@@ -156,20 +153,20 @@ def _funds(ctx: Ctx) -> tuple[SmartTrade, str, Decimal, Decimal | None]:
 def add_funds_to_smart_trade(ctx: Ctx) -> Any:
     trade, order_type, units, price = _funds(ctx)
     now = ctx.state.clock()
-    lifecycle.add_funds(
+    commands.add_funds(
         trade, ctx.state.quote(trade.pair), order_type, units, price, ctx.state.new_order_id(), now
     )
     return _render(ctx, trade)
 
 
 def get_reduce_funds_info(ctx: Ctx) -> Any:
-    return lifecycle.reduce_funds_info(_trade(ctx))
+    return commands.reduce_funds_info(_trade(ctx))
 
 
 def reduce_funds_of_smart_trade(ctx: Ctx) -> Any:
     trade, order_type, units, price = _funds(ctx)
     now = ctx.state.clock()
-    lifecycle.reduce_funds(
+    commands.reduce_funds(
         trade, ctx.state.quote(trade.pair), order_type, units, price, ctx.state.new_order_id(), now
     )
     return _render(ctx, trade)
@@ -177,7 +174,7 @@ def reduce_funds_of_smart_trade(ctx: Ctx) -> Any:
 
 def close_smart_trade_by_market(ctx: Ctx) -> Any:
     trade = _trade(ctx)
-    lifecycle.close_by_market(
+    commands.close_by_market(
         trade, ctx.state.quote(trade.pair), ctx.state.new_order_id(), ctx.state.clock()
     )
     return _render(ctx, trade)
@@ -185,13 +182,13 @@ def close_smart_trade_by_market(ctx: Ctx) -> Any:
 
 def force_start_smart_trade(ctx: Ctx) -> Any:
     trade = _trade(ctx)
-    lifecycle.force_start(trade, ctx.state.quote(trade.pair), ctx.state.clock())
+    commands.force_start(trade, ctx.state.quote(trade.pair), ctx.state.clock())
     return _render(ctx, trade)
 
 
 def force_process_smart_trade(ctx: Ctx) -> Any:
     trade = _trade(ctx)
-    lifecycle.force_process(trade, ctx.state.quote(trade.pair), ctx.state.clock())
+    commands.force_process(trade, ctx.state.quote(trade.pair), ctx.state.clock())
     return _render(ctx, trade)
 
 
@@ -203,20 +200,20 @@ def set_smart_trade_note(ctx: Ctx) -> Any:
 
 def list_smart_trade_trades(ctx: Ctx) -> Any:
     trade = _trade(ctx, "smart_trade_id")
-    return [lifecycle.render_order(trade, order) for order in trade.orders()]
+    return [render.render_order(trade, order) for order in trade.orders()]
 
 
 def close_trade_by_market(ctx: Ctx) -> Any:
     trade = _trade(ctx, "smart_trade_id")
     order = ctx.state.get_order(trade, int(ctx.params["id"]))
-    lifecycle.close_order_by_market(trade, order, ctx.state.quote(trade.pair), ctx.state.clock())
+    commands.close_order_by_market(trade, order, ctx.state.quote(trade.pair), ctx.state.clock())
     return _trade_result(ctx, trade, order)
 
 
 def cancel_trade(ctx: Ctx) -> Any:
     trade = _trade(ctx, "smart_trade_id")
     order = ctx.state.get_order(trade, int(ctx.params["id"]))
-    lifecycle.cancel_order(trade, order, ctx.state.clock())
+    commands.cancel_order(trade, order, ctx.state.clock())
     return _trade_result(ctx, trade, order)
 
 

@@ -19,7 +19,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from ..errors import ApiError, wrong_params
+from .errors import ApiError, wrong_params
 from .statuses import TERMINAL, OrderStatus, Purpose, TradeStatus
 
 if TYPE_CHECKING:

@@ -12,9 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from ..decimals import ZERO, div, mul, sub, total
-from ..users import Account
-from . import machine
 from .statuses import INITIAL, OPEN_ORDER, TERMINAL, OrderStatus, Purpose, TradeStatus
+from .users import Account
 
 
 @dataclass
@@ -99,11 +98,6 @@ class SmartTrade:
     @property
     def terminal(self) -> bool:
         return self.status in TERMINAL
-
-    @property
-    def editable(self) -> bool:
-        """`data.editable`; app.py's update guard reads it (the table's `update`)."""
-        return machine.available(self, machine.Action.UPDATE)
 
     # ---- orders --------------------------------------------------------------------------------
     def entries(self) -> list[Order]:

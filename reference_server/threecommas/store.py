@@ -18,9 +18,10 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from ..lifecycle import Order, SmartTrade, advance
 from ..prices import PriceBook, Quote
+from .engine import advance
 from .errors import not_found
+from .model import Order, SmartTrade
 
 WallClock = Callable[[], datetime]
 

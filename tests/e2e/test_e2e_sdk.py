@@ -47,7 +47,7 @@ from threecommas_client.models import (
 from reference_server.app import create_app
 from reference_server.rate_limit import RateLimiter
 from reference_server.testing import ServerThread
-from reference_server.users import (
+from reference_server.threecommas.users import (
     DEMO_API_KEY,
     DEMO_SECRET,
     DEMO_SPOT_ACCOUNT_ID,

@@ -12,7 +12,7 @@ import pytest
 from reference_server.app import create_app
 from reference_server.spec_validation import SPEC_URI, Spec, Validator
 from reference_server.testing import HmacAuth, ServerThread
-from reference_server.users import DEMO_API_KEY, DEMO_SECRET, Account, User, demo_users
+from reference_server.threecommas.users import DEMO_API_KEY, DEMO_SECRET, Account, User, demo_users
 
 OTHER_KEY, OTHER_SECRET, OTHER_ACCOUNT = "other-user-key", "other-user-secret", 55501
 _SPEC = Spec()

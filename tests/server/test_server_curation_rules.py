@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from reference_server.users import DEMO_FUTURES_ACCOUNT_ID, DEMO_SPOT_ACCOUNT_ID
+from reference_server.threecommas.users import DEMO_FUTURES_ACCOUNT_ID, DEMO_SPOT_ACCOUNT_ID
 
 from .conftest import Api
 

@@ -13,7 +13,6 @@ import httpx
 import pytest
 
 from reference_server import __main__ as cli
-from reference_server import lifecycle
 from reference_server.app import ReferenceServer, create_app
 from reference_server.limits import (
     MAX_BODY_BYTES,
@@ -26,7 +25,9 @@ from reference_server.limits import (
 from reference_server.rate_limit import RateLimiter
 from reference_server.spec_validation import Spec, drop_undeclared, parse_rfc3339
 from reference_server.testing import ServerThread, signature_for
-from reference_server.users import DEMO_API_KEY, DEMO_SECRET, DEMO_SPOT_ACCOUNT_ID
+from reference_server.threecommas import render as rendering
+from reference_server.threecommas.model import SmartTrade
+from reference_server.threecommas.users import DEMO_API_KEY, DEMO_SECRET, DEMO_SPOT_ACCOUNT_ID
 
 from .conftest import ERROR, Api
 
@@ -124,14 +125,14 @@ def test_a_write_whose_answer_fails_to_render_changes_nothing(
     tid = api.ok("POST", TRADES, body("USDT_TXN", note="before"))["id"]
     before = api.ok("GET", f"{TRADES}/{tid}")
     listed = api.ok("GET", TRADES, params={"pair": "USDT_TXN", "per_page": 100})
-    real_render = lifecycle.render
+    real_render = rendering.render
 
-    def render(trade: lifecycle.SmartTrade, quote: Any) -> dict[str, Any]:
+    def render(trade: SmartTrade, quote: Any) -> dict[str, Any]:
         if trade.note == "boom" or trade.pair == "USDT_BOOM":
             raise RuntimeError("render failed")
         return real_render(trade, quote)
 
-    monkeypatch.setattr(lifecycle, "render", render)
+    monkeypatch.setattr(rendering, "render", render)
     # set_note: the handler changes the trade, rendering fails, the store keeps the old trade.
     assert api.call("POST", f"{TRADES}/{tid}/set_note", {"note": "boom"}).status_code == 500
     assert api.ok("GET", f"{TRADES}/{tid}") == before
@@ -142,16 +143,16 @@ def test_a_write_whose_answer_fails_to_render_changes_nothing(
     # add funds: the entered amount is what it was.
     calls = [0]
 
-    def render_once_failing(trade: lifecycle.SmartTrade, quote: Any) -> dict[str, Any]:
+    def render_once_failing(trade: SmartTrade, quote: Any) -> dict[str, Any]:
         calls[0] += 1
         if calls[0] == 1:
             raise RuntimeError("render failed")
         return real_render(trade, quote)
 
-    monkeypatch.setattr(lifecycle, "render", render_once_failing)
+    monkeypatch.setattr(rendering, "render", render_once_failing)
     funds = {"order_type": "market", "units": {"value": "1"}}
     assert api.call("POST", f"{TRADES}/{tid}/add_funds", funds).status_code == 500
-    monkeypatch.setattr(lifecycle, "render", real_render)
+    monkeypatch.setattr(rendering, "render", real_render)
     assert api.ok("GET", f"{TRADES}/{tid}") == before
     assert api.ok("GET", TRADES, params={"pair": "USDT_TXN", "per_page": 100}) == listed
     next_id = api.ok("POST", TRADES, body("USDT_TXN"))["id"]

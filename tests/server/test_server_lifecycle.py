@@ -14,10 +14,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from reference_server.app import create_app
-from reference_server.auth import hmac_signature
 from reference_server.rate_limit import RateLimiter
 from reference_server.testing import ServerThread
-from reference_server.users import (
+from reference_server.threecommas.auth import hmac_signature
+from reference_server.threecommas.users import (
     DEMO_API_KEY,
     DEMO_FUTURES_ACCOUNT_ID,
     DEMO_SECRET,
@@ -472,7 +472,7 @@ def test_stop_loss_timeout_and_breakeven_with_an_injected_clock() -> None:
     from datetime import UTC, datetime, timedelta
 
     from reference_server.app import ReferenceServer
-    from reference_server.state import Store
+    from reference_server.threecommas.store import Store
 
     now = [datetime(2024, 8, 12, 14, 35, 21, tzinfo=UTC)]
     server = ReferenceServer(

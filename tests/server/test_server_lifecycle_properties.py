@@ -17,13 +17,15 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reference_server import lifecycle
-from reference_server.build import create_trade
 from reference_server.decimals import mul, total
-from reference_server.errors import ApiError
-from reference_server.lifecycle import SmartTrade
 from reference_server.prices import Quote
-from reference_server.users import Account
+from reference_server.threecommas import commands, engine, render
+from reference_server.threecommas.build import create_trade
+from reference_server.threecommas.errors import ApiError
+from reference_server.threecommas.machine import OrderAction, order_available
+from reference_server.threecommas.model import SmartTrade
+from reference_server.threecommas.statuses import TradeStatus
+from reference_server.threecommas.users import Account
 
 from .conftest import SMART_TRADE, TRADE
 
@@ -50,7 +52,7 @@ EXTREME = Values(
     units=[TINY, "1", "1234567890.123456789012345678901234567891", "1e30", HUGE],
     percents=[TINY, "-100", "99.9999999999999999999999999999999999999999", "1e30", "-1e30"],
 )
-SOLD_OUT = (lifecycle.FINISHED, lifecycle.PANIC_SOLD, lifecycle.STOP_LOSS_FINISHED)
+SOLD_OUT = (TradeStatus.FINISHED, TradeStatus.PANIC_SOLD, TradeStatus.STOP_LOSS_FINISHED)
 
 
 def _quote(last: str) -> Quote:
@@ -129,7 +131,7 @@ def check(trade: SmartTrade, quote: Quote) -> None:
     assert trade.entered_amount() == total([trade.closed_amount(), remaining])
     assert all(order.units >= 0 for order in trade.orders())
     open_steps = [s for s in trade.steps if s.open]
-    if trade.status == lifecycle.WAITING_TARGETS:
+    if trade.status == TradeStatus.WAITING_TARGETS:
         if open_steps:
             held = total(s.units for s in open_steps)
             pending = total(o.units for o in trade.reduce_funds if o.open)
@@ -138,41 +140,41 @@ def check(trade: SmartTrade, quote: Quote) -> None:
             assert trade.sl_order.units == remaining
     if trade.status in SOLD_OUT and not trade.instant:
         assert remaining == 0, trade.status
-    SMART_TRADE.validate(lifecycle.render(trade, quote))
+    SMART_TRADE.validate(render.render(trade, quote))
 
 
 def act(trade: SmartTrade, action: tuple[Any, ...], quote: Quote, ids: Any, now: datetime) -> Quote:
     kind = action[0]
     if kind == "price":
         quote = _quote(action[1])
-        lifecycle.advance(trade, quote, now)
+        engine.advance(trade, quote, now)
     elif kind in ("add", "reduce"):
         _, order_type, amount, price = action
         if kind == "add":
             units = Decimal(amount)
             price_value = Decimal(price) if order_type == "limit" else None
-            lifecycle.add_funds(trade, quote, order_type, units, price_value, next(ids), now)
+            commands.add_funds(trade, quote, order_type, units, price_value, next(ids), now)
         else:
             units = mul(trade.reducible(), Decimal(amount))
             if units > 0:
                 price_value = Decimal(price) if order_type == "limit" else None
-                lifecycle.reduce_funds(trade, quote, order_type, units, price_value, next(ids), now)
+                commands.reduce_funds(trade, quote, order_type, units, price_value, next(ids), now)
     elif kind in ("cancel_order", "close_order"):
         candidates = [o for o in trade.orders() if o.open]
         if kind == "cancel_order":
-            candidates = [o for o in candidates if lifecycle.order_cancelable(trade, o)]
+            candidates = [o for o in candidates if order_available(trade, o, OrderAction.CANCEL)]
         if candidates:
             order = candidates[action[1] % len(candidates)]
             if kind == "cancel_order":
-                lifecycle.cancel_order(trade, order, now)
+                commands.cancel_order(trade, order, now)
             else:
-                lifecycle.close_order_by_market(trade, order, quote, now)
+                commands.close_order_by_market(trade, order, quote, now)
     elif kind == "close_by_market":
-        lifecycle.close_by_market(trade, quote, next(ids), now)
+        commands.close_by_market(trade, quote, next(ids), now)
     elif kind == "cancel":
-        lifecycle.cancel(trade, now)
+        commands.cancel(trade, now)
     else:
-        lifecycle.force_start(trade, quote, now)
+        commands.force_start(trade, quote, now)
     return quote
 
 
@@ -180,7 +182,7 @@ def run(body: dict[str, Any], steps: list[tuple[Any, ...]]) -> None:
     ids = itertools.count(1)
     quote = _quote("100")
     trade = create_trade(body, 1, "owner", ACCOUNT, quote, lambda: next(ids), START)
-    lifecycle.advance(trade, quote, START)
+    engine.advance(trade, quote, START)
     check(trade, quote)
     for index, action in enumerate(steps):
         now = START + timedelta(seconds=index + 1)
@@ -190,7 +192,7 @@ def run(body: dict[str, Any], steps: list[tuple[Any, ...]]) -> None:
             assert error.status in (400, 422)  # not allowed now: nothing changed
         check(trade, quote)
     for order in trade.orders():
-        TRADE.validate(lifecycle.render_order(trade, order))
+        TRADE.validate(render.render_order(trade, order))
 
 
 SETTINGS = settings(

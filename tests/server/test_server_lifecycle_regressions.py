@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from reference_server.users import DEMO_SPOT_ACCOUNT_ID
+from reference_server.threecommas.users import DEMO_SPOT_ACCOUNT_ID
 
 from .conftest import Api
 

@@ -9,18 +9,18 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from reference_server.auth import Authenticator, hmac_signature, signed_payloads, verify
-from reference_server.errors import ApiError
 from reference_server.params import parse_query
 from reference_server.rate_limit import RateLimiter
-from reference_server.users import (
+from reference_server.threecommas.auth import Authenticator, hmac_signature, signed_payloads, verify
+from reference_server.threecommas.errors import ApiError
+from reference_server.threecommas.users import (
     DEMO_API_KEY,
     DEMO_SECRET,
-    UsersFileError,
     demo_users,
     load_users,
     parse_users,
 )
+from reference_server.users_file import UsersFileError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PRIVATE_PEM = (FIXTURES / "3commas-docs-test-rsa-key.pem").read_bytes()

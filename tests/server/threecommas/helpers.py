@@ -11,7 +11,7 @@ from reference_server.prices import Quote
 from reference_server.threecommas import engine
 from reference_server.threecommas.build import create_trade
 from reference_server.threecommas.model import SmartTrade
-from reference_server.users import Account
+from reference_server.threecommas.users import Account
 
 ACCOUNT = Account(1, "binance", "Spot", "Binance Spot")
 START = datetime(2024, 1, 1, tzinfo=UTC)
