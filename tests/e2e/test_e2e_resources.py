@@ -14,7 +14,7 @@ from threecommas_client.models import AddFundsRequest, SetNoteRequest, SmartTrad
 
 from reference_server.app import create_app
 from reference_server.testing import ServerThread
-from reference_server.users import DEMO_API_KEY, DEMO_SECRET, demo_users
+from reference_server.threecommas.users import DEMO_API_KEY, DEMO_SECRET, demo_users
 
 from .test_e2e_sdk import create_body, move_price
 
