@@ -151,6 +151,23 @@ def _lint_success_statuses(
                 )
 
 
+def _lint_deprecation(where: str, op: dict[str, Any], operation_ids: set[str]) -> list[LintProblem]:
+    """A deprecated operation names its replacement (`x-replaced-by`), an operation that is not itself
+    deprecated: the SDK's DeprecationWarning and the docs point users at it."""
+    replaced_by = op.get("x-replaced-by")
+    if not op.get("deprecated"):
+        if replaced_by is not None:
+            return [LintProblem(where, "x-replaced-by on an operation that is not deprecated")]
+        return []
+    if not replaced_by:
+        return [LintProblem(where, "deprecated without x-replaced-by (the operation to use instead)")]
+    if replaced_by not in operation_ids:
+        return [LintProblem(where, f"x-replaced-by {replaced_by!r} is no operationId")]
+    if f"`{replaced_by}`" not in str(op.get("description", "")):
+        return [LintProblem(where, f"description does not name its replacement `{replaced_by}`")]
+    return []
+
+
 def lint_contract(
     spec: dict[str, Any], spec_text: str, registry: dict[str, Any], profile: str = "threecommas"
 ) -> list[LintProblem]:
@@ -168,6 +185,7 @@ def lint_contract(
         for key in OPERATION_KEYS:
             if not op.get(key):
                 problems.append(LintProblem(where, f"has no {key}"))
+        problems.extend(_lint_deprecation(where, op, operation_ids))
         params = [resolve(spec, p) for p in op.get("parameters", [])]
         for key in profile_keys:
             if not op.get(key):

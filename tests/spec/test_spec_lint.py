@@ -67,9 +67,32 @@ def _link_to_nowhere(s: Spec) -> None:
     links["GetSmartTrade"]["operationId"] = "get_smart_trad"
 
 
+V1_CREATE = "/ver1/smart_trades/create_simple_buy"
+
+
+def _drop_replacement(s: Spec) -> None:
+    del s["paths"][V1_CREATE]["post"]["x-replaced-by"]
+
+
+def _replacement_to_nowhere(s: Spec) -> None:
+    s["paths"][V1_CREATE]["post"]["x-replaced-by"] = "create_smart_trad"
+
+
+def _replacement_not_in_description(s: Spec) -> None:
+    s["paths"][V1_CREATE]["post"]["x-replaced-by"] = "get_smart_trade"
+
+
+def _replacement_of_a_live_operation(s: Spec) -> None:
+    s["paths"]["/v2/smart_trades"]["get"]["x-replaced-by"] = "get_smart_trade"
+
+
 @pytest.mark.parametrize(
     ("breaker", "expected"),
     [
+        (_drop_replacement, "deprecated without x-replaced-by"),
+        (_replacement_to_nowhere, "x-replaced-by 'create_smart_trad' is no operationId"),
+        (_replacement_not_in_description, "description does not name its replacement"),
+        (_replacement_of_a_live_operation, "x-replaced-by on an operation that is not deprecated"),
         (_drop_success_status, "declares ['200', '201'] but no x-success-status"),
         (_undeclared_success_status, "x-success-status 202 is not one of its 2xx responses"),
         (_success_without_links, "its 2xx responses ['200', '201'] carry different links"),

@@ -83,8 +83,8 @@ class SmartOrdersWithRawResponse:
 
     def create(
         self,
-        *,
         body: SmartOrderCreateRequest,
+        *,
         signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
         signature_version: str | Unset = UNSET,
         recv_window: int | Unset = UNSET,
@@ -107,8 +107,8 @@ class SmartOrdersWithRawResponse:
 
     def cancel_all(
         self,
-        *,
         body: CancelAllSmartOrdersRequest,
+        *,
         signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
         signature_version: str | Unset = UNSET,
         recv_window: int | Unset = UNSET,
@@ -175,8 +175,8 @@ class SmartOrdersWithRawResponse:
 
     def cancel_by_ids(
         self,
-        *,
         body: CancelSmartOrdersByIdsRequest,
+        *,
         signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
         signature_version: str | Unset = UNSET,
         recv_window: int | Unset = UNSET,
@@ -224,8 +224,8 @@ class SmartOrdersWithRawResponse:
     def replace(
         self,
         id: str,
-        *,
         body: SmartOrderReplaceRequest,
+        *,
         signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
         signature_version: str | Unset = UNSET,
         recv_window: int | Unset = UNSET,
@@ -309,8 +309,8 @@ class SmartOrders:
 
     def create(
         self,
-        *,
         body: SmartOrderCreateRequest,
+        *,
         signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
         signature_version: str | Unset = UNSET,
         recv_window: int | Unset = UNSET,
@@ -335,8 +335,8 @@ class SmartOrders:
 
     def cancel_all(
         self,
-        *,
         body: CancelAllSmartOrdersRequest,
+        *,
         signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
         signature_version: str | Unset = UNSET,
         recv_window: int | Unset = UNSET,
@@ -464,8 +464,8 @@ class SmartOrders:
 
     def cancel_by_ids(
         self,
-        *,
         body: CancelSmartOrdersByIdsRequest,
+        *,
         signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
         signature_version: str | Unset = UNSET,
         recv_window: int | Unset = UNSET,
@@ -517,8 +517,8 @@ class SmartOrders:
     def replace(
         self,
         id: str,
-        *,
         body: SmartOrderReplaceRequest,
+        *,
         signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
         signature_version: str | Unset = UNSET,
         recv_window: int | Unset = UNSET,
@@ -603,8 +603,8 @@ class AsyncSmartOrdersWithRawResponse:
 
     async def create(
         self,
-        *,
         body: SmartOrderCreateRequest,
+        *,
         signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
         signature_version: str | Unset = UNSET,
         recv_window: int | Unset = UNSET,
@@ -627,8 +627,8 @@ class AsyncSmartOrdersWithRawResponse:
 
     async def cancel_all(
         self,
-        *,
         body: CancelAllSmartOrdersRequest,
+        *,
         signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
         signature_version: str | Unset = UNSET,
         recv_window: int | Unset = UNSET,
@@ -695,8 +695,8 @@ class AsyncSmartOrdersWithRawResponse:
 
     async def cancel_by_ids(
         self,
-        *,
         body: CancelSmartOrdersByIdsRequest,
+        *,
         signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
         signature_version: str | Unset = UNSET,
         recv_window: int | Unset = UNSET,
@@ -744,8 +744,8 @@ class AsyncSmartOrdersWithRawResponse:
     async def replace(
         self,
         id: str,
-        *,
         body: SmartOrderReplaceRequest,
+        *,
         signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
         signature_version: str | Unset = UNSET,
         recv_window: int | Unset = UNSET,
@@ -829,8 +829,8 @@ class AsyncSmartOrders:
 
     async def create(
         self,
-        *,
         body: SmartOrderCreateRequest,
+        *,
         signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
         signature_version: str | Unset = UNSET,
         recv_window: int | Unset = UNSET,
@@ -855,8 +855,8 @@ class AsyncSmartOrders:
 
     async def cancel_all(
         self,
-        *,
         body: CancelAllSmartOrdersRequest,
+        *,
         signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
         signature_version: str | Unset = UNSET,
         recv_window: int | Unset = UNSET,
@@ -984,8 +984,8 @@ class AsyncSmartOrders:
 
     async def cancel_by_ids(
         self,
-        *,
         body: CancelSmartOrdersByIdsRequest,
+        *,
         signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
         signature_version: str | Unset = UNSET,
         recv_window: int | Unset = UNSET,
@@ -1037,8 +1037,8 @@ class AsyncSmartOrders:
     async def replace(
         self,
         id: str,
-        *,
         body: SmartOrderReplaceRequest,
+        *,
         signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
         signature_version: str | Unset = UNSET,
         recv_window: int | Unset = UNSET,

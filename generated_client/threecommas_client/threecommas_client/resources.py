@@ -146,8 +146,8 @@ class SmartTradesWithRawResponse:
 
     def create(
         self,
-        *,
         body: SmartTradeCreateRequest,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTrade]:
@@ -207,8 +207,8 @@ class SmartTradesWithRawResponse:
     def update(
         self,
         id: int,
-        *,
         body: SmartTradeUpdateRequest,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTrade]:
@@ -229,8 +229,8 @@ class SmartTradesWithRawResponse:
     def add_funds(
         self,
         id: int,
-        *,
         body: AddFundsRequest,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTrade]:
@@ -271,8 +271,8 @@ class SmartTradesWithRawResponse:
     def reduce_funds(
         self,
         id: int,
-        *,
         body: ReduceFundsRequest,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTrade]:
@@ -353,8 +353,8 @@ class SmartTradesWithRawResponse:
     def set_note(
         self,
         id: int,
-        *,
         body: SetNoteRequest,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTrade]:
@@ -480,8 +480,8 @@ class SmartTrades:
 
     def create(
         self,
-        *,
         body: SmartTradeCreateRequest,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTrade:
@@ -547,8 +547,8 @@ class SmartTrades:
     def update(
         self,
         id: int,
-        *,
         body: SmartTradeUpdateRequest,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTrade:
@@ -571,8 +571,8 @@ class SmartTrades:
     def add_funds(
         self,
         id: int,
-        *,
         body: AddFundsRequest,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTrade:
@@ -617,8 +617,8 @@ class SmartTrades:
     def reduce_funds(
         self,
         id: int,
-        *,
         body: ReduceFundsRequest,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTrade:
@@ -707,8 +707,8 @@ class SmartTrades:
     def set_note(
         self,
         id: int,
-        *,
         body: SetNoteRequest,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTrade:
@@ -779,8 +779,8 @@ class AsyncSmartTradesWithRawResponse:
 
     async def create(
         self,
-        *,
         body: SmartTradeCreateRequest,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTrade]:
@@ -840,8 +840,8 @@ class AsyncSmartTradesWithRawResponse:
     async def update(
         self,
         id: int,
-        *,
         body: SmartTradeUpdateRequest,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTrade]:
@@ -862,8 +862,8 @@ class AsyncSmartTradesWithRawResponse:
     async def add_funds(
         self,
         id: int,
-        *,
         body: AddFundsRequest,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTrade]:
@@ -904,8 +904,8 @@ class AsyncSmartTradesWithRawResponse:
     async def reduce_funds(
         self,
         id: int,
-        *,
         body: ReduceFundsRequest,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTrade]:
@@ -986,8 +986,8 @@ class AsyncSmartTradesWithRawResponse:
     async def set_note(
         self,
         id: int,
-        *,
         body: SetNoteRequest,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTrade]:
@@ -1113,8 +1113,8 @@ class AsyncSmartTrades:
 
     async def create(
         self,
-        *,
         body: SmartTradeCreateRequest,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTrade:
@@ -1180,8 +1180,8 @@ class AsyncSmartTrades:
     async def update(
         self,
         id: int,
-        *,
         body: SmartTradeUpdateRequest,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTrade:
@@ -1204,8 +1204,8 @@ class AsyncSmartTrades:
     async def add_funds(
         self,
         id: int,
-        *,
         body: AddFundsRequest,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTrade:
@@ -1250,8 +1250,8 @@ class AsyncSmartTrades:
     async def reduce_funds(
         self,
         id: int,
-        *,
         body: ReduceFundsRequest,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTrade:
@@ -1340,8 +1340,8 @@ class AsyncSmartTrades:
     async def set_note(
         self,
         id: int,
-        *,
         body: SetNoteRequest,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTrade:
@@ -1668,8 +1668,8 @@ class SmartTradesV1WithRawResponse:
 
     def create_simple_sell(
         self,
-        *,
         body: CreateSimpleSellV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTradeV1]:
@@ -1678,7 +1678,7 @@ class SmartTradesV1WithRawResponse:
         `create_simple_sell_v1` (POST /ver1/smart_trades/create_simple_sell): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.create_simple_sell_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
         """
 
         create_simple_sell_v1._warn_deprecated(2)
@@ -1692,8 +1692,8 @@ class SmartTradesV1WithRawResponse:
 
     def create_simple_buy(
         self,
-        *,
         body: CreateSimpleBuyV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTradeV1]:
@@ -1702,7 +1702,7 @@ class SmartTradesV1WithRawResponse:
         `create_simple_buy_v1` (POST /ver1/smart_trades/create_simple_buy): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.create_simple_buy_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
         """
 
         create_simple_buy_v1._warn_deprecated(2)
@@ -1714,10 +1714,10 @@ class SmartTradesV1WithRawResponse:
             timeout=timeout,
         )
 
-    def create_sell(
+    def create_smart_sell(
         self,
-        *,
         body: CreateSmartSellV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTradeV1]:
@@ -1726,7 +1726,7 @@ class SmartTradesV1WithRawResponse:
         `create_smart_sell_v1` (POST /ver1/smart_trades/create_smart_sell): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.create_smart_sell_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
         """
 
         create_smart_sell_v1._warn_deprecated(2)
@@ -1738,10 +1738,10 @@ class SmartTradesV1WithRawResponse:
             timeout=timeout,
         )
 
-    def create_cover(
+    def create_smart_cover(
         self,
-        *,
         body: CreateSmartCoverV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTradeV1]:
@@ -1750,7 +1750,7 @@ class SmartTradesV1WithRawResponse:
         `create_smart_cover_v1` (POST /ver1/smart_trades/create_smart_cover): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.create_smart_cover_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
         """
 
         create_smart_cover_v1._warn_deprecated(2)
@@ -1764,8 +1764,8 @@ class SmartTradesV1WithRawResponse:
 
     def create(
         self,
-        *,
         body: CreateSmartTradeV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTradeV1]:
@@ -1774,7 +1774,7 @@ class SmartTradesV1WithRawResponse:
         `create_smart_trade_v1` (POST /ver1/smart_trades/create_smart_trade): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.create_smart_trade_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
         """
 
         create_smart_trade_v1._warn_deprecated(2)
@@ -1803,7 +1803,7 @@ class SmartTradesV1WithRawResponse:
         `list_smart_trades_v1` (GET /ver1/smart_trades): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.list_smart_trades_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use list_smart_trades instead.
         """
 
         list_smart_trades_v1._warn_deprecated(2)
@@ -1823,8 +1823,8 @@ class SmartTradesV1WithRawResponse:
     def cancel_order(
         self,
         smart_trade_id: int,
-        *,
         body: CancelOrderV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTradeV1]:
@@ -1833,7 +1833,7 @@ class SmartTradesV1WithRawResponse:
         `cancel_order_v1` (POST /ver1/smart_trades/{smart_trade_id}/cancel_order): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.cancel_order_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use cancel_trade instead.
         """
 
         cancel_order_v1._warn_deprecated(2)
@@ -1849,8 +1849,8 @@ class SmartTradesV1WithRawResponse:
     def add_funds(
         self,
         smart_trade_id: int,
-        *,
         body: AddFundsV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTradeV1 | SmartTradeV1Empty | SmartTradeV1Order | SmartTradeV1Step]:
@@ -1859,7 +1859,7 @@ class SmartTradesV1WithRawResponse:
         `add_funds_v1` (POST /ver1/smart_trades/{smart_trade_id}/add_funds): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.add_funds_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use add_funds_to_smart_trade instead.
         """
 
         add_funds_v1._warn_deprecated(2)
@@ -1875,8 +1875,8 @@ class SmartTradesV1WithRawResponse:
     def step_panic_sell(
         self,
         smart_trade_id: int,
-        *,
         body: StepPanicSellV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTradeV1]:
@@ -1885,7 +1885,7 @@ class SmartTradesV1WithRawResponse:
         `step_panic_sell_v1` (POST /ver1/smart_trades/{smart_trade_id}/step_panic_sell): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.step_panic_sell_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use close_trade_by_market instead.
         """
 
         step_panic_sell_v1._warn_deprecated(2)
@@ -1901,8 +1901,8 @@ class SmartTradesV1WithRawResponse:
     def update(
         self,
         smart_trade_id: int,
-        *,
         body: UpdateSmartTradeV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTradeV1]:
@@ -1911,7 +1911,7 @@ class SmartTradesV1WithRawResponse:
         `update_smart_trade_v1` (PATCH /ver1/smart_trades/{smart_trade_id}/update): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.update_smart_trade_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use update_smart_trade instead.
         """
 
         update_smart_trade_v1._warn_deprecated(2)
@@ -1936,7 +1936,7 @@ class SmartTradesV1WithRawResponse:
         `cancel_smart_trade_v1` (POST /ver1/smart_trades/{smart_trade_id}/cancel): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.cancel_smart_trade_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use cancel_smart_trade instead.
         """
 
         cancel_smart_trade_v1._warn_deprecated(2)
@@ -1960,7 +1960,7 @@ class SmartTradesV1WithRawResponse:
         `panic_sell_v1` (POST /ver1/smart_trades/{smart_trade_id}/panic_sell): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.panic_sell_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use close_smart_trade_by_market instead.
         """
 
         panic_sell_v1._warn_deprecated(2)
@@ -1984,7 +1984,7 @@ class SmartTradesV1WithRawResponse:
         `force_process_v1` (POST /ver1/smart_trades/{smart_trade_id}/force_process): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.force_process_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use force_process_smart_trade instead.
         """
 
         force_process_v1._warn_deprecated(2)
@@ -2006,8 +2006,8 @@ class SmartTradesV1:
 
     def create_simple_sell(
         self,
-        *,
         body: CreateSimpleSellV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTradeV1:
@@ -2016,7 +2016,7 @@ class SmartTradesV1:
         `create_simple_sell_v1` (POST /ver1/smart_trades/create_simple_sell): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.create_simple_sell_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
         """
 
         create_simple_sell_v1._warn_deprecated(2)
@@ -2032,8 +2032,8 @@ class SmartTradesV1:
 
     def create_simple_buy(
         self,
-        *,
         body: CreateSimpleBuyV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTradeV1:
@@ -2042,7 +2042,7 @@ class SmartTradesV1:
         `create_simple_buy_v1` (POST /ver1/smart_trades/create_simple_buy): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.create_simple_buy_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
         """
 
         create_simple_buy_v1._warn_deprecated(2)
@@ -2056,10 +2056,10 @@ class SmartTradesV1:
             )
         ).parsed
 
-    def create_sell(
+    def create_smart_sell(
         self,
-        *,
         body: CreateSmartSellV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTradeV1:
@@ -2068,7 +2068,7 @@ class SmartTradesV1:
         `create_smart_sell_v1` (POST /ver1/smart_trades/create_smart_sell): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.create_smart_sell_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
         """
 
         create_smart_sell_v1._warn_deprecated(2)
@@ -2082,10 +2082,10 @@ class SmartTradesV1:
             )
         ).parsed
 
-    def create_cover(
+    def create_smart_cover(
         self,
-        *,
         body: CreateSmartCoverV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTradeV1:
@@ -2094,7 +2094,7 @@ class SmartTradesV1:
         `create_smart_cover_v1` (POST /ver1/smart_trades/create_smart_cover): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.create_smart_cover_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
         """
 
         create_smart_cover_v1._warn_deprecated(2)
@@ -2110,8 +2110,8 @@ class SmartTradesV1:
 
     def create(
         self,
-        *,
         body: CreateSmartTradeV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTradeV1:
@@ -2120,7 +2120,7 @@ class SmartTradesV1:
         `create_smart_trade_v1` (POST /ver1/smart_trades/create_smart_trade): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.create_smart_trade_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
         """
 
         create_smart_trade_v1._warn_deprecated(2)
@@ -2151,7 +2151,7 @@ class SmartTradesV1:
         `list_smart_trades_v1` (GET /ver1/smart_trades): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.list_smart_trades_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use list_smart_trades instead.
         """
 
         list_smart_trades_v1._warn_deprecated(2)
@@ -2170,11 +2170,54 @@ class SmartTradesV1:
             )
         ).parsed
 
+    def list_auto_paging(
+        self,
+        *,
+        limit: int | Unset = UNSET,
+        offset: int | Unset = UNSET,
+        account_id: int | Unset = UNSET,
+        scope: str | Unset = UNSET,
+        type_: str | Unset = UNSET,
+        order: ListSmartTradesV1Order | ListSmartTradesV1OrderLiteral | Unset = UNSET,
+        forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+        timeout: float | httpx.Timeout | None | Unset = UNSET,
+    ) -> Iterator[SmartTradeV1]:
+        """Every item of every page of `list` (offset paging by `offset`), fetched a page at a time as the iteration goes.
+
+        `offset=` sets where to start (0 by default), `limit=` the page size; the other arguments are sent with every page. Use it with `for`.
+
+        Deprecated: calling it warns (DeprecationWarning); use list_smart_trades instead.
+        """
+        list_smart_trades_v1._warn_deprecated(2)
+
+        start: int = 0 if isinstance(offset, Unset) else offset
+        size = None if isinstance(limit, Unset) else limit
+
+        def fetch(position: int) -> builtins.list[SmartTradeV1]:
+            return (
+                list_smart_trades_v1._sync_detailed(
+                    client=self._client,
+                    limit=limit,
+                    offset=position,
+                    account_id=account_id,
+                    scope=scope,
+                    type_=type_,
+                    order=order,
+                    forced_mode=forced_mode,
+                    timeout=timeout,
+                )
+            ).parsed
+
+        def advance(position: int, items: builtins.list[SmartTradeV1]) -> int:
+            return position + len(items)
+
+        return iterate(fetch, start, advance, size)
+
     def cancel_order(
         self,
         smart_trade_id: int,
-        *,
         body: CancelOrderV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTradeV1:
@@ -2183,7 +2226,7 @@ class SmartTradesV1:
         `cancel_order_v1` (POST /ver1/smart_trades/{smart_trade_id}/cancel_order): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.cancel_order_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use cancel_trade instead.
         """
 
         cancel_order_v1._warn_deprecated(2)
@@ -2201,8 +2244,8 @@ class SmartTradesV1:
     def add_funds(
         self,
         smart_trade_id: int,
-        *,
         body: AddFundsV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTradeV1 | SmartTradeV1Empty | SmartTradeV1Order | SmartTradeV1Step:
@@ -2211,7 +2254,7 @@ class SmartTradesV1:
         `add_funds_v1` (POST /ver1/smart_trades/{smart_trade_id}/add_funds): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.add_funds_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use add_funds_to_smart_trade instead.
         """
 
         add_funds_v1._warn_deprecated(2)
@@ -2229,8 +2272,8 @@ class SmartTradesV1:
     def step_panic_sell(
         self,
         smart_trade_id: int,
-        *,
         body: StepPanicSellV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTradeV1:
@@ -2239,7 +2282,7 @@ class SmartTradesV1:
         `step_panic_sell_v1` (POST /ver1/smart_trades/{smart_trade_id}/step_panic_sell): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.step_panic_sell_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use close_trade_by_market instead.
         """
 
         step_panic_sell_v1._warn_deprecated(2)
@@ -2257,8 +2300,8 @@ class SmartTradesV1:
     def update(
         self,
         smart_trade_id: int,
-        *,
         body: UpdateSmartTradeV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTradeV1:
@@ -2267,7 +2310,7 @@ class SmartTradesV1:
         `update_smart_trade_v1` (PATCH /ver1/smart_trades/{smart_trade_id}/update): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.update_smart_trade_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use update_smart_trade instead.
         """
 
         update_smart_trade_v1._warn_deprecated(2)
@@ -2294,7 +2337,7 @@ class SmartTradesV1:
         `cancel_smart_trade_v1` (POST /ver1/smart_trades/{smart_trade_id}/cancel): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.cancel_smart_trade_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use cancel_smart_trade instead.
         """
 
         cancel_smart_trade_v1._warn_deprecated(2)
@@ -2320,7 +2363,7 @@ class SmartTradesV1:
         `panic_sell_v1` (POST /ver1/smart_trades/{smart_trade_id}/panic_sell): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.panic_sell_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use close_smart_trade_by_market instead.
         """
 
         panic_sell_v1._warn_deprecated(2)
@@ -2346,7 +2389,7 @@ class SmartTradesV1:
         `force_process_v1` (POST /ver1/smart_trades/{smart_trade_id}/force_process): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.force_process_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use force_process_smart_trade instead.
         """
 
         force_process_v1._warn_deprecated(2)
@@ -2369,8 +2412,8 @@ class AsyncSmartTradesV1WithRawResponse:
 
     async def create_simple_sell(
         self,
-        *,
         body: CreateSimpleSellV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTradeV1]:
@@ -2379,7 +2422,7 @@ class AsyncSmartTradesV1WithRawResponse:
         `create_simple_sell_v1` (POST /ver1/smart_trades/create_simple_sell): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.create_simple_sell_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
         """
 
         create_simple_sell_v1._warn_deprecated(2)
@@ -2393,8 +2436,8 @@ class AsyncSmartTradesV1WithRawResponse:
 
     async def create_simple_buy(
         self,
-        *,
         body: CreateSimpleBuyV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTradeV1]:
@@ -2403,7 +2446,7 @@ class AsyncSmartTradesV1WithRawResponse:
         `create_simple_buy_v1` (POST /ver1/smart_trades/create_simple_buy): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.create_simple_buy_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
         """
 
         create_simple_buy_v1._warn_deprecated(2)
@@ -2415,10 +2458,10 @@ class AsyncSmartTradesV1WithRawResponse:
             timeout=timeout,
         )
 
-    async def create_sell(
+    async def create_smart_sell(
         self,
-        *,
         body: CreateSmartSellV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTradeV1]:
@@ -2427,7 +2470,7 @@ class AsyncSmartTradesV1WithRawResponse:
         `create_smart_sell_v1` (POST /ver1/smart_trades/create_smart_sell): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.create_smart_sell_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
         """
 
         create_smart_sell_v1._warn_deprecated(2)
@@ -2439,10 +2482,10 @@ class AsyncSmartTradesV1WithRawResponse:
             timeout=timeout,
         )
 
-    async def create_cover(
+    async def create_smart_cover(
         self,
-        *,
         body: CreateSmartCoverV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTradeV1]:
@@ -2451,7 +2494,7 @@ class AsyncSmartTradesV1WithRawResponse:
         `create_smart_cover_v1` (POST /ver1/smart_trades/create_smart_cover): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.create_smart_cover_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
         """
 
         create_smart_cover_v1._warn_deprecated(2)
@@ -2465,8 +2508,8 @@ class AsyncSmartTradesV1WithRawResponse:
 
     async def create(
         self,
-        *,
         body: CreateSmartTradeV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTradeV1]:
@@ -2475,7 +2518,7 @@ class AsyncSmartTradesV1WithRawResponse:
         `create_smart_trade_v1` (POST /ver1/smart_trades/create_smart_trade): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.create_smart_trade_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
         """
 
         create_smart_trade_v1._warn_deprecated(2)
@@ -2504,7 +2547,7 @@ class AsyncSmartTradesV1WithRawResponse:
         `list_smart_trades_v1` (GET /ver1/smart_trades): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.list_smart_trades_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use list_smart_trades instead.
         """
 
         list_smart_trades_v1._warn_deprecated(2)
@@ -2524,8 +2567,8 @@ class AsyncSmartTradesV1WithRawResponse:
     async def cancel_order(
         self,
         smart_trade_id: int,
-        *,
         body: CancelOrderV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTradeV1]:
@@ -2534,7 +2577,7 @@ class AsyncSmartTradesV1WithRawResponse:
         `cancel_order_v1` (POST /ver1/smart_trades/{smart_trade_id}/cancel_order): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.cancel_order_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use cancel_trade instead.
         """
 
         cancel_order_v1._warn_deprecated(2)
@@ -2550,8 +2593,8 @@ class AsyncSmartTradesV1WithRawResponse:
     async def add_funds(
         self,
         smart_trade_id: int,
-        *,
         body: AddFundsV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTradeV1 | SmartTradeV1Empty | SmartTradeV1Order | SmartTradeV1Step]:
@@ -2560,7 +2603,7 @@ class AsyncSmartTradesV1WithRawResponse:
         `add_funds_v1` (POST /ver1/smart_trades/{smart_trade_id}/add_funds): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.add_funds_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use add_funds_to_smart_trade instead.
         """
 
         add_funds_v1._warn_deprecated(2)
@@ -2576,8 +2619,8 @@ class AsyncSmartTradesV1WithRawResponse:
     async def step_panic_sell(
         self,
         smart_trade_id: int,
-        *,
         body: StepPanicSellV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTradeV1]:
@@ -2586,7 +2629,7 @@ class AsyncSmartTradesV1WithRawResponse:
         `step_panic_sell_v1` (POST /ver1/smart_trades/{smart_trade_id}/step_panic_sell): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.step_panic_sell_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use close_trade_by_market instead.
         """
 
         step_panic_sell_v1._warn_deprecated(2)
@@ -2602,8 +2645,8 @@ class AsyncSmartTradesV1WithRawResponse:
     async def update(
         self,
         smart_trade_id: int,
-        *,
         body: UpdateSmartTradeV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> Response[SmartTradeV1]:
@@ -2612,7 +2655,7 @@ class AsyncSmartTradesV1WithRawResponse:
         `update_smart_trade_v1` (PATCH /ver1/smart_trades/{smart_trade_id}/update): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.update_smart_trade_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use update_smart_trade instead.
         """
 
         update_smart_trade_v1._warn_deprecated(2)
@@ -2637,7 +2680,7 @@ class AsyncSmartTradesV1WithRawResponse:
         `cancel_smart_trade_v1` (POST /ver1/smart_trades/{smart_trade_id}/cancel): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.cancel_smart_trade_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use cancel_smart_trade instead.
         """
 
         cancel_smart_trade_v1._warn_deprecated(2)
@@ -2661,7 +2704,7 @@ class AsyncSmartTradesV1WithRawResponse:
         `panic_sell_v1` (POST /ver1/smart_trades/{smart_trade_id}/panic_sell): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.panic_sell_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use close_smart_trade_by_market instead.
         """
 
         panic_sell_v1._warn_deprecated(2)
@@ -2685,7 +2728,7 @@ class AsyncSmartTradesV1WithRawResponse:
         `force_process_v1` (POST /ver1/smart_trades/{smart_trade_id}/force_process): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.force_process_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use force_process_smart_trade instead.
         """
 
         force_process_v1._warn_deprecated(2)
@@ -2707,8 +2750,8 @@ class AsyncSmartTradesV1:
 
     async def create_simple_sell(
         self,
-        *,
         body: CreateSimpleSellV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTradeV1:
@@ -2717,7 +2760,7 @@ class AsyncSmartTradesV1:
         `create_simple_sell_v1` (POST /ver1/smart_trades/create_simple_sell): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.create_simple_sell_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
         """
 
         create_simple_sell_v1._warn_deprecated(2)
@@ -2733,8 +2776,8 @@ class AsyncSmartTradesV1:
 
     async def create_simple_buy(
         self,
-        *,
         body: CreateSimpleBuyV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTradeV1:
@@ -2743,7 +2786,7 @@ class AsyncSmartTradesV1:
         `create_simple_buy_v1` (POST /ver1/smart_trades/create_simple_buy): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.create_simple_buy_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
         """
 
         create_simple_buy_v1._warn_deprecated(2)
@@ -2757,10 +2800,10 @@ class AsyncSmartTradesV1:
             )
         ).parsed
 
-    async def create_sell(
+    async def create_smart_sell(
         self,
-        *,
         body: CreateSmartSellV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTradeV1:
@@ -2769,7 +2812,7 @@ class AsyncSmartTradesV1:
         `create_smart_sell_v1` (POST /ver1/smart_trades/create_smart_sell): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.create_smart_sell_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
         """
 
         create_smart_sell_v1._warn_deprecated(2)
@@ -2783,10 +2826,10 @@ class AsyncSmartTradesV1:
             )
         ).parsed
 
-    async def create_cover(
+    async def create_smart_cover(
         self,
-        *,
         body: CreateSmartCoverV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTradeV1:
@@ -2795,7 +2838,7 @@ class AsyncSmartTradesV1:
         `create_smart_cover_v1` (POST /ver1/smart_trades/create_smart_cover): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.create_smart_cover_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
         """
 
         create_smart_cover_v1._warn_deprecated(2)
@@ -2811,8 +2854,8 @@ class AsyncSmartTradesV1:
 
     async def create(
         self,
-        *,
         body: CreateSmartTradeV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTradeV1:
@@ -2821,7 +2864,7 @@ class AsyncSmartTradesV1:
         `create_smart_trade_v1` (POST /ver1/smart_trades/create_smart_trade): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.create_smart_trade_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
         """
 
         create_smart_trade_v1._warn_deprecated(2)
@@ -2852,7 +2895,7 @@ class AsyncSmartTradesV1:
         `list_smart_trades_v1` (GET /ver1/smart_trades): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.list_smart_trades_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use list_smart_trades instead.
         """
 
         list_smart_trades_v1._warn_deprecated(2)
@@ -2871,11 +2914,54 @@ class AsyncSmartTradesV1:
             )
         ).parsed
 
+    def list_auto_paging(
+        self,
+        *,
+        limit: int | Unset = UNSET,
+        offset: int | Unset = UNSET,
+        account_id: int | Unset = UNSET,
+        scope: str | Unset = UNSET,
+        type_: str | Unset = UNSET,
+        order: ListSmartTradesV1Order | ListSmartTradesV1OrderLiteral | Unset = UNSET,
+        forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+        timeout: float | httpx.Timeout | None | Unset = UNSET,
+    ) -> AsyncIterator[SmartTradeV1]:
+        """Every item of every page of `list` (offset paging by `offset`), fetched a page at a time as the iteration goes.
+
+        `offset=` sets where to start (0 by default), `limit=` the page size; the other arguments are sent with every page. Use it with `async for`.
+
+        Deprecated: calling it warns (DeprecationWarning); use list_smart_trades instead.
+        """
+        list_smart_trades_v1._warn_deprecated(2)
+
+        start: int = 0 if isinstance(offset, Unset) else offset
+        size = None if isinstance(limit, Unset) else limit
+
+        async def fetch(position: int) -> builtins.list[SmartTradeV1]:
+            return (
+                await list_smart_trades_v1._asyncio_detailed(
+                    client=self._client,
+                    limit=limit,
+                    offset=position,
+                    account_id=account_id,
+                    scope=scope,
+                    type_=type_,
+                    order=order,
+                    forced_mode=forced_mode,
+                    timeout=timeout,
+                )
+            ).parsed
+
+        def advance(position: int, items: builtins.list[SmartTradeV1]) -> int:
+            return position + len(items)
+
+        return aiterate(fetch, start, advance, size)
+
     async def cancel_order(
         self,
         smart_trade_id: int,
-        *,
         body: CancelOrderV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTradeV1:
@@ -2884,7 +2970,7 @@ class AsyncSmartTradesV1:
         `cancel_order_v1` (POST /ver1/smart_trades/{smart_trade_id}/cancel_order): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.cancel_order_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use cancel_trade instead.
         """
 
         cancel_order_v1._warn_deprecated(2)
@@ -2902,8 +2988,8 @@ class AsyncSmartTradesV1:
     async def add_funds(
         self,
         smart_trade_id: int,
-        *,
         body: AddFundsV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTradeV1 | SmartTradeV1Empty | SmartTradeV1Order | SmartTradeV1Step:
@@ -2912,7 +2998,7 @@ class AsyncSmartTradesV1:
         `add_funds_v1` (POST /ver1/smart_trades/{smart_trade_id}/add_funds): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.add_funds_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use add_funds_to_smart_trade instead.
         """
 
         add_funds_v1._warn_deprecated(2)
@@ -2930,8 +3016,8 @@ class AsyncSmartTradesV1:
     async def step_panic_sell(
         self,
         smart_trade_id: int,
-        *,
         body: StepPanicSellV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTradeV1:
@@ -2940,7 +3026,7 @@ class AsyncSmartTradesV1:
         `step_panic_sell_v1` (POST /ver1/smart_trades/{smart_trade_id}/step_panic_sell): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.step_panic_sell_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use close_trade_by_market instead.
         """
 
         step_panic_sell_v1._warn_deprecated(2)
@@ -2958,8 +3044,8 @@ class AsyncSmartTradesV1:
     async def update(
         self,
         smart_trade_id: int,
-        *,
         body: UpdateSmartTradeV1Request,
+        *,
         forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
         timeout: float | httpx.Timeout | None | Unset = UNSET,
     ) -> SmartTradeV1:
@@ -2968,7 +3054,7 @@ class AsyncSmartTradesV1:
         `update_smart_trade_v1` (PATCH /ver1/smart_trades/{smart_trade_id}/update): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.update_smart_trade_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use update_smart_trade instead.
         """
 
         update_smart_trade_v1._warn_deprecated(2)
@@ -2995,7 +3081,7 @@ class AsyncSmartTradesV1:
         `cancel_smart_trade_v1` (POST /ver1/smart_trades/{smart_trade_id}/cancel): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.cancel_smart_trade_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use cancel_smart_trade instead.
         """
 
         cancel_smart_trade_v1._warn_deprecated(2)
@@ -3021,7 +3107,7 @@ class AsyncSmartTradesV1:
         `panic_sell_v1` (POST /ver1/smart_trades/{smart_trade_id}/panic_sell): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.panic_sell_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use close_smart_trade_by_market instead.
         """
 
         panic_sell_v1._warn_deprecated(2)
@@ -3047,7 +3133,7 @@ class AsyncSmartTradesV1:
         `force_process_v1` (POST /ver1/smart_trades/{smart_trade_id}/force_process): arguments, answer and errors as documented on
         `threecommas_client.api.smart_trades_v1.force_process_v1.sync`; `timeout=` replaces the client's timeout for this call.
 
-        Deprecated: calling it warns (DeprecationWarning).
+        Deprecated: calling it warns (DeprecationWarning); use force_process_smart_trade instead.
         """
 
         force_process_v1._warn_deprecated(2)

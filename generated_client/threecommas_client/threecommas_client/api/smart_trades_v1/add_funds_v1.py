@@ -120,7 +120,7 @@ def _build_response(
 
 DEPRECATION = (
     "threecommas_client: add_funds_v1 (POST /ver1/smart_trades/{smart_trade_id}/add_funds) is deprecated"
-    " and may be removed from the API"
+    "; use add_funds_to_smart_trade (POST /v2/smart_trades/{id}/add_funds, client.smart_trades.add_funds) instead"
 )
 
 
@@ -194,7 +194,7 @@ def sync_detailed(
         body (AddFundsV1Request): One more buy order for a ver1 SmartTrade. A limit order
             (`is_market` false) needs `rate`.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use add_funds_to_smart_trade instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -251,7 +251,7 @@ def sync(
         body (AddFundsV1Request): One more buy order for a ver1 SmartTrade. A limit order
             (`is_market` false) needs `rate`.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use add_funds_to_smart_trade instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -308,7 +308,7 @@ async def asyncio_detailed(
         body (AddFundsV1Request): One more buy order for a ver1 SmartTrade. A limit order
             (`is_market` false) needs `rate`.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use add_funds_to_smart_trade instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -365,7 +365,7 @@ async def asyncio(
         body (AddFundsV1Request): One more buy order for a ver1 SmartTrade. A limit order
             (`is_market` false) needs `rate`.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use add_funds_to_smart_trade instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 

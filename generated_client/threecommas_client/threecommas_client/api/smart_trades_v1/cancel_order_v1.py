@@ -77,7 +77,7 @@ def _build_response(*, response: httpx.Response) -> Response[SmartTradeV1]:
 
 DEPRECATION = (
     "threecommas_client: cancel_order_v1 (POST /ver1/smart_trades/{smart_trade_id}/cancel_order) is deprecated"
-    " and may be removed from the API"
+    "; use cancel_trade (DELETE /v2/smart_trades/{smart_trade_id}/trades/{id}, client.smart_trade_trades.cancel) instead"
 )
 
 
@@ -149,7 +149,7 @@ def sync_detailed(
             in the web app.
         body (CancelOrderV1Request): The step whose order to cancel.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use cancel_trade instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -204,7 +204,7 @@ def sync(
             in the web app.
         body (CancelOrderV1Request): The step whose order to cancel.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use cancel_trade instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -259,7 +259,7 @@ async def asyncio_detailed(
             in the web app.
         body (CancelOrderV1Request): The step whose order to cancel.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use cancel_trade instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -314,7 +314,7 @@ async def asyncio(
             in the web app.
         body (CancelOrderV1Request): The step whose order to cancel.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use cancel_trade instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 

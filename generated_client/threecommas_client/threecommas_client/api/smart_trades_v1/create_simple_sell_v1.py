@@ -73,7 +73,7 @@ def _build_response(*, response: httpx.Response) -> Response[SmartTradeV1]:
 
 DEPRECATION = (
     "threecommas_client: create_simple_sell_v1 (POST /ver1/smart_trades/create_simple_sell) is deprecated"
-    " and may be removed from the API"
+    "; use create_smart_trade (POST /v2/smart_trades, client.smart_trades.create) instead"
 )
 
 
@@ -141,7 +141,7 @@ def sync_detailed(
             stop loss. Also flat form fields; see the
             operation.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -195,7 +195,7 @@ def sync(
             stop loss. Also flat form fields; see the
             operation.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -249,7 +249,7 @@ async def asyncio_detailed(
             stop loss. Also flat form fields; see the
             operation.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -303,7 +303,7 @@ async def asyncio(
             stop loss. Also flat form fields; see the
             operation.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 

@@ -73,7 +73,7 @@ def _build_response(*, response: httpx.Response) -> Response[SmartTradeV1]:
 
 DEPRECATION = (
     "threecommas_client: create_smart_cover_v1 (POST /ver1/smart_trades/create_smart_cover) is deprecated"
-    " and may be removed from the API"
+    "; use create_smart_trade (POST /v2/smart_trades, client.smart_trades.create) instead"
 )
 
 
@@ -151,7 +151,7 @@ def sync_detailed(
             by a take profit below the entry or a
             stop loss above it. Also flat form fields; see the operation.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -215,7 +215,7 @@ def sync(
             by a take profit below the entry or a
             stop loss above it. Also flat form fields; see the operation.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -279,7 +279,7 @@ async def asyncio_detailed(
             by a take profit below the entry or a
             stop loss above it. Also flat form fields; see the operation.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -343,7 +343,7 @@ async def asyncio(
             by a take profit below the entry or a
             stop loss above it. Also flat form fields; see the operation.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use create_smart_trade instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 

@@ -105,7 +105,8 @@ def _build_response(*, response: httpx.Response) -> Response[list[SmartTradeV1]]
 
 
 DEPRECATION = (
-    "threecommas_client: list_smart_trades_v1 (GET /ver1/smart_trades) is deprecated and may be removed from the API"
+    "threecommas_client: list_smart_trades_v1 (GET /ver1/smart_trades) is deprecated"
+    "; use list_smart_trades (GET /v2/smart_trades, client.smart_trades.list) instead"
 )
 
 
@@ -202,7 +203,7 @@ def sync_detailed(
             account for this request, whatever mode the user chose
             in the web app.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use list_smart_trades instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -270,7 +271,7 @@ def sync(
             account for this request, whatever mode the user chose
             in the web app.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use list_smart_trades instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -338,7 +339,7 @@ async def asyncio_detailed(
             account for this request, whatever mode the user chose
             in the web app.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use list_smart_trades instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -406,7 +407,7 @@ async def asyncio(
             account for this request, whatever mode the user chose
             in the web app.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use list_smart_trades instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 

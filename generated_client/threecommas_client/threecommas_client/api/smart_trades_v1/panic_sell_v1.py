@@ -71,7 +71,7 @@ def _build_response(*, response: httpx.Response) -> Response[SmartTradeV1]:
 
 DEPRECATION = (
     "threecommas_client: panic_sell_v1 (POST /ver1/smart_trades/{smart_trade_id}/panic_sell) is deprecated"
-    " and may be removed from the API"
+    "; use close_smart_trade_by_market (POST /v2/smart_trades/{id}/close_by_market, client.smart_trades.close_by_market) instead"
 )
 
 
@@ -137,7 +137,7 @@ def sync_detailed(
             account for this request, whatever mode the user chose
             in the web app.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use close_smart_trade_by_market instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -189,7 +189,7 @@ def sync(
             account for this request, whatever mode the user chose
             in the web app.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use close_smart_trade_by_market instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -241,7 +241,7 @@ async def asyncio_detailed(
             account for this request, whatever mode the user chose
             in the web app.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use close_smart_trade_by_market instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -293,7 +293,7 @@ async def asyncio(
             account for this request, whatever mode the user chose
             in the web app.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use close_smart_trade_by_market instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 

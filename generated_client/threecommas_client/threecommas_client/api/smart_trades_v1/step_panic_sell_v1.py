@@ -77,7 +77,7 @@ def _build_response(*, response: httpx.Response) -> Response[SmartTradeV1]:
 
 DEPRECATION = (
     "threecommas_client: step_panic_sell_v1 (POST /ver1/smart_trades/{smart_trade_id}/step_panic_sell) is deprecated"
-    " and may be removed from the API"
+    "; use close_trade_by_market (POST /v2/smart_trades/{smart_trade_id}/trades/{id}/close_by_market, client.smart_trade_trades.close_by_market) instead"
 )
 
 
@@ -149,7 +149,7 @@ def sync_detailed(
             in the web app.
         body (StepPanicSellV1Request): The step to sell at market.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use close_trade_by_market instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -204,7 +204,7 @@ def sync(
             in the web app.
         body (StepPanicSellV1Request): The step to sell at market.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use close_trade_by_market instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -259,7 +259,7 @@ async def asyncio_detailed(
             in the web app.
         body (StepPanicSellV1Request): The step to sell at market.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use close_trade_by_market instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -314,7 +314,7 @@ async def asyncio(
             in the web app.
         body (StepPanicSellV1Request): The step to sell at market.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use close_trade_by_market instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 

@@ -77,7 +77,7 @@ def _build_response(*, response: httpx.Response) -> Response[SmartTradeV1]:
 
 DEPRECATION = (
     "threecommas_client: update_smart_trade_v1 (PATCH /ver1/smart_trades/{smart_trade_id}/update) is deprecated"
-    " and may be removed from the API"
+    "; use update_smart_trade (PATCH /v2/smart_trades/{id}, client.smart_trades.update) instead"
 )
 
 
@@ -155,7 +155,7 @@ def sync_detailed(
             the
             operation.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use update_smart_trade instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -216,7 +216,7 @@ def sync(
             the
             operation.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use update_smart_trade instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -277,7 +277,7 @@ async def asyncio_detailed(
             the
             operation.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use update_smart_trade instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -338,7 +338,7 @@ async def asyncio(
             the
             operation.
 
-    Deprecated: calling it warns (DeprecationWarning).
+    Deprecated: calling it warns (DeprecationWarning); use update_smart_trade instead.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
