@@ -10,7 +10,7 @@ from pathlib import Path
 import uvicorn
 
 from .apis import APIS
-from .app import create_app, load_users_file
+from .app import create_app, load_users_file, spec_versions
 from .users_file import UsersFileError
 
 
@@ -48,8 +48,9 @@ def main(argv: list[str] | None = None) -> int:
         lenient=args.lenient,
     )
     base = f"http://{args.host}:{args.port}"
-    for api in APIS:
-        print(f"{api.name} reference API on {base}{api.prefix or '/'}")
+    for name, version in spec_versions(app).items():
+        prefix = next(api.prefix for api in APIS if api.name == name)
+        print(f"{name} reference API (spec {version}) on {base}{prefix or '/'}")
     print(f"price control: POST {base}/_reference/prices; reset: POST {base}/_reference/reset")
     if users is not None:
         # Secrets from a users file stay out of the output; the demo ones are published.

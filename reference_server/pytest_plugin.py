@@ -5,7 +5,7 @@ entry point; from a checkout, `pytest -p reference_server.pytest_plugin`. Nothin
 test asks for one of the fixtures:
 
 - `reference_server_session` (session): one server on a free loopback port for the whole run, as a
-  `RunningServer` (base URL, credentials per API, `set_price`, `price`, `reset`).
+  `RunningServer` (base URL, credentials per API, spec versions, `set_price`, `price`, `reset`).
 - `reference_server` (function): the same server, reset first: no orders, no price moves, so
   every test starts from the same state. Take `reference_server_session` to share state instead.
 - `threecommas_api` (function): `ThreeCommasApi`, the base URL with `/public/api`, the first
@@ -37,7 +37,7 @@ import httpx
 import pytest
 
 from .apis import APIS
-from .app import create_app, load_users_file
+from .app import create_app, load_users_file, spec_versions
 from .testing import ServerThread
 from .threecommas.api import PREFIX as THREECOMMAS_PREFIX
 from .threecommas.testing import HmacAuth
@@ -69,8 +69,11 @@ class RunningServer:
         *,
         rate_limit: bool,
         lenient: bool,
+        spec_versions: Mapping[str, str] | None = None,
     ) -> None:
         self.base_url = base_url
+        # The contract each API serves, by API name (`{"3commas": "2.0.0+curated.1", ...}`).
+        self.spec_versions = dict(spec_versions or {})
         self.rate_limit = rate_limit
         self.lenient = lenient
         self._control = httpx.Client(base_url=base_url, timeout=10)
@@ -273,7 +276,11 @@ def reference_server_session(pytestconfig: pytest.Config) -> Iterator[RunningSer
     app = create_app(users_by_api=users_by_api, rate_limit=rate_limit, lenient=lenient)
     with ServerThread(app) as thread:
         running = RunningServer(
-            thread.base_url, users_by_api, rate_limit=rate_limit, lenient=lenient
+            thread.base_url,
+            users_by_api,
+            rate_limit=rate_limit,
+            lenient=lenient,
+            spec_versions=spec_versions(app),
         )
         try:
             yield running

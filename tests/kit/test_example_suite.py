@@ -52,6 +52,7 @@ def test_options_users_file_rate_limit_and_lenient(tmp_path: Path) -> None:
         "    assert [u.api_key for u in reference_server.threecommas_users] == ['alice', 'bob']\n"
         "    assert (threecommas_api.api_key, threecommas_api.account_id) == ('alice', 77)\n"
         "    assert threecommas_api.base_url.endswith('/public/api')\n"
+        "    assert set(reference_server.spec_versions) == {'3commas', 'poloniex'}\n"
         "    assert reference_server.rate_limit and reference_server.lenient\n"
         "    answer = httpx.get(threecommas_api.base_url + '/v2/smart_trades',\n"
         "                       auth=threecommas_api.auth())\n"
