@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _signed_gets(seconds: float, threads: int) -> float:
     from reference_server.app import create_app
-    from reference_server.testing import HmacAuth, ServerThread
+    from reference_server.testing import ServerThread
+    from reference_server.threecommas.testing import HmacAuth
     from reference_server.threecommas.users import DEMO_API_KEY, DEMO_SECRET, DEMO_SPOT_ACCOUNT_ID
 
     with ServerThread(create_app(rate_limit=False)) as server:

@@ -10,9 +10,7 @@ from pathlib import Path
 import uvicorn
 
 from .apis import APIS
-from .app import create_app, load_users_file
-from .poloniex.users import DEMO_POLONIEX_API_KEY, DEMO_POLONIEX_SECRET
-from .threecommas.users import DEMO_API_KEY, DEMO_SECRET
+from .app import create_app, load_users_file, spec_versions
 from .users_file import UsersFileError
 
 
@@ -50,8 +48,9 @@ def main(argv: list[str] | None = None) -> int:
         lenient=args.lenient,
     )
     base = f"http://{args.host}:{args.port}"
-    for api in APIS:
-        print(f"{api.name} reference API on {base}{api.prefix or '/'}")
+    for name, version in spec_versions(app).items():
+        prefix = next(api.prefix for api in APIS if api.name == name)
+        print(f"{name} reference API (spec {version}) on {base}{prefix or '/'}")
     print(f"price control: POST {base}/_reference/prices; reset: POST {base}/_reference/reset")
     if users is not None:
         # Secrets from a users file stay out of the output; the demo ones are published.
@@ -59,12 +58,9 @@ def main(argv: list[str] | None = None) -> int:
             keys = listed.keys() if isinstance(listed, dict) else [u.api_key for u in listed]
             print(f"{name} users: {', '.join(keys) or 'none'}")
     else:
-        print(f"3commas demo user APIKEY={DEMO_API_KEY}")
-        print(f"3commas demo user HMAC secret={DEMO_SECRET}")
-        print("3commas demo user RSA: the public 3Commas docs test key (tests/fixtures)")
-        print("3commas demo accounts: 32402783 (binance), 32402784 (binance_futures)")
-        print(f"poloniex demo user key={DEMO_POLONIEX_API_KEY}")
-        print(f"poloniex demo user secret={DEMO_POLONIEX_SECRET}")
+        for api in APIS:
+            for line in api.describe_demo_users():
+                print(f"{api.name} {line}")
     print(f"rate limits: {'off' if args.no_rate_limit else 'on (each operation x-rate-limit)'}")
     print(f"undeclared body keys: {'ignored (--lenient)' if args.lenient else 'refused'}")
     sys.stdout.flush()

@@ -577,3 +577,9 @@ def create_app(
     app = server.app
     app.state.reference = server
     return app
+
+
+def spec_versions(app: Starlette) -> dict[str, str]:
+    """Each served API's spec version (`info.version`), by API name."""
+    server: ReferenceServer = app.state.reference
+    return {s.api.name: str(s.spec.document["info"]["version"]) for s in server.served}

@@ -9,7 +9,7 @@ from typing import Any
 
 import schemathesis
 
-from .testing import PLACEHOLDER, PlaceholderSigner
+from .threecommas.testing import PLACEHOLDER, PlaceholderSigner
 from .threecommas.users import (
     DEMO_API_KEY,
     DEMO_FUTURES_ACCOUNT_ID,

@@ -88,6 +88,9 @@ class ApiDefinition:
     load_users: Callable[[Mapping[str, Any]], Any]
     # The documented demo users, served without a users file.
     demo_users: Callable[[], Any]
+    # Lines that tell a person how to call as the demo users (keys, published secrets, accounts):
+    # the start-up banner of `python -m reference_server` prints them under the API's name.
+    describe_demo_users: Callable[[], list[str]]
     # The users-file key this API reads (documentation and error messages).
     users_key: str
     # The key that names a user for rate limiting.

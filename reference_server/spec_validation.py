@@ -1,4 +1,4 @@
-"""Routing and request validation read from openapi/3commas.yaml at start.
+"""Routing and request validation read from an API's spec at start (`ApiDefinition.spec_path`).
 
 No schema is restated here: each operation's parameters and request body are validated with
 jsonschema (Draft 2020-12) against the spec's own schemas, `$ref`s resolved inside the spec.
@@ -30,8 +30,8 @@ from spec_tools.validators import validator_at
 
 from .limits import MAX_VALIDATION_ERRORS
 
-SPEC_URI = "urn:threecommas-spec"
-DEFAULT_SPEC = Path(__file__).resolve().parent.parent / "openapi" / "3commas.yaml"
+# The base URI of the spec document in its jsonschema registry (`{SPEC_URI}#/components/...`).
+SPEC_URI = "urn:reference-server-spec"
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -256,7 +256,7 @@ def _pointer(*parts: str) -> str:
 
 
 class Spec:
-    def __init__(self, path: str | Path = DEFAULT_SPEC) -> None:
+    def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         with self.path.open(encoding="utf-8") as handle:
             self.document: dict[str, Any] = yaml.safe_load(handle)

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
+from ..bundled import SPECS_DIR
 from ..prices import PriceBook
 from ..protocol import ApiDefinition, Authenticator, RawRequest
 from .auth import authenticate
@@ -15,9 +15,9 @@ from .errors import render_problem
 from .handlers import HANDLERS
 from .pairs import is_symbol, poloniex_symbol, threecommas_pair
 from .state import PoloniexState
-from .users import PoloniexUser, demo_users, parse_users
+from .users import PoloniexUser, demo_users, describe_demo_users, parse_users
 
-SPEC = Path(__file__).resolve().parents[2] / "openapi" / "poloniex.yaml"
+SPEC = SPECS_DIR / "poloniex.yaml"
 
 
 def authenticator(users: Mapping[str, PoloniexUser]) -> Authenticator:
@@ -62,6 +62,7 @@ API = ApiDefinition(
     new_state=new_state,
     load_users=load_users,
     demo_users=demo_users,
+    describe_demo_users=describe_demo_users,
     users_key="poloniex_users",
     user_key=user_key,
     market_field="symbol",

@@ -32,6 +32,11 @@ def demo_users() -> dict[str, PoloniexUser]:
     return users_by_key([PoloniexUser(DEMO_POLONIEX_API_KEY, DEMO_POLONIEX_SECRET)])
 
 
+def describe_demo_users() -> list[str]:
+    """The demo user as the start-up banner shows it (made up for this project, not secret)."""
+    return [f"demo user key={DEMO_POLONIEX_API_KEY}", f"demo user secret={DEMO_POLONIEX_SECRET}"]
+
+
 def parse_users(data: Mapping[str, Any]) -> dict[str, PoloniexUser]:
     """The users file's `poloniex_users:` list of `{api_key, secret}`."""
     entries = data.get("poloniex_users")

@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..bundled import SPECS_DIR
 from ..prices import PriceBook
 from ..protocol import ApiDefinition, Authenticator, RawRequest
-from ..spec_validation import DEFAULT_SPEC
 from .auth import Authenticator as Signing
 from .errors import render_problem
 from .handlers import HANDLERS
 from .store import Store
-from .users import User, demo_users, parse_users
+from .users import User, demo_users, describe_demo_users, parse_users
 
 PREFIX = "/public/api"
+SPEC = SPECS_DIR / "3commas.yaml"
 
 
 def authenticator(users: list[User]) -> Authenticator:
@@ -41,7 +42,7 @@ def user_key(user: User) -> str:
 
 API = ApiDefinition(
     name="3commas",
-    spec_path=DEFAULT_SPEC,
+    spec_path=SPEC,
     prefix=PREFIX,
     handlers=HANDLERS,
     authenticator=authenticator,
@@ -49,6 +50,7 @@ API = ApiDefinition(
     new_state=new_state,
     load_users=load_users,
     demo_users=demo_users,
+    describe_demo_users=describe_demo_users,
     users_key="users",
     user_key=user_key,
     query_in_body=True,

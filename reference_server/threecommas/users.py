@@ -142,3 +142,13 @@ def demo_users() -> list[User]:
             ),
         )
     ]
+
+
+def describe_demo_users() -> list[str]:
+    """The demo user as the start-up banner shows it (the key and secret are published, not secret)."""
+    return [
+        f"demo user APIKEY={DEMO_API_KEY}",
+        f"demo user HMAC secret={DEMO_SECRET}",
+        "demo user RSA: the public 3Commas docs test key (tests/fixtures)",
+        f"demo accounts: {DEMO_SPOT_ACCOUNT_ID} (binance), {DEMO_FUTURES_ACCOUNT_ID} (binance_futures)",
+    ]

@@ -13,7 +13,7 @@ from schemathesis.config import SchemathesisConfig
 
 import reference_server.fuzz_hooks  # noqa: F401  (registers the demo-user auth and hooks)
 from reference_server.app import create_app
-from reference_server.testing import PlaceholderSigner
+from reference_server.threecommas.testing import PlaceholderSigner
 from reference_server.threecommas.users import DEMO_SECRET
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,11 +11,13 @@ import pytest
 
 from reference_server.app import create_app
 from reference_server.spec_validation import SPEC_URI, Spec, Validator
-from reference_server.testing import HmacAuth, ServerThread
+from reference_server.testing import ServerThread
+from reference_server.threecommas.api import SPEC
+from reference_server.threecommas.testing import HmacAuth
 from reference_server.threecommas.users import DEMO_API_KEY, DEMO_SECRET, Account, User, demo_users
 
 OTHER_KEY, OTHER_SECRET, OTHER_ACCOUNT = "other-user-key", "other-user-secret", 55501
-_SPEC = Spec()
+_SPEC = Spec(SPEC)
 
 
 def _schema_validator(name: str) -> Any:

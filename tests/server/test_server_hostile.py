@@ -24,9 +24,11 @@ from reference_server.limits import (
 )
 from reference_server.rate_limit import RateLimiter
 from reference_server.spec_validation import Spec, drop_undeclared, parse_rfc3339
-from reference_server.testing import ServerThread, signature_for
+from reference_server.testing import ServerThread
 from reference_server.threecommas import render as rendering
+from reference_server.threecommas.api import SPEC
 from reference_server.threecommas.model import SmartTrade
+from reference_server.threecommas.testing import signature_for
 from reference_server.threecommas.users import DEMO_API_KEY, DEMO_SECRET, DEMO_SPOT_ACCOUNT_ID
 
 from .conftest import ERROR, Api
@@ -443,7 +445,7 @@ def test_lenient_ignores_unknown_keys_at_any_depth() -> None:
 
 
 def test_drop_undeclared_follows_the_spec() -> None:
-    op = Spec().by_id["create_smart_trade"]
+    op = Spec(SPEC).by_id["create_smart_trade"]
     kept = body("USDT_BTC", note="n", instant=True)
     assert drop_undeclared(op, {**kept, "zzz": 1}) == kept
 

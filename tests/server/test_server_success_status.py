@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reference_server.spec_validation import DEFAULT_SPEC, Spec
+from reference_server.spec_validation import Spec
+from reference_server.threecommas.api import SPEC
 
 # api-facts.md, "Success status codes (current docs)"; force_process is not listed and stays 200.
 CURRENT_DOCS = {
@@ -33,7 +34,7 @@ CURRENT_DOCS = {
 
 @pytest.fixture(scope="module")
 def spec() -> Spec:
-    return Spec()
+    return Spec(SPEC)
 
 
 def test_every_operation_answers_the_current_docs_status(spec: Spec) -> None:
@@ -52,7 +53,7 @@ def test_create_declares_200_too_but_answers_x_success_status(spec: Spec) -> Non
 
 
 def test_the_rule_reads_the_extension_not_the_order(tmp_path: Path) -> None:
-    with DEFAULT_SPEC.open(encoding="utf-8") as handle:
+    with SPEC.open(encoding="utf-8") as handle:
         document = yaml.safe_load(handle)
     changed = copy.deepcopy(document)
     create = changed["paths"]["/v2/smart_trades"]["post"]
