@@ -47,7 +47,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if _is_fuzz(item) and item.name.startswith(("test_every_operation", "runTest")):
             item.add_marker(
-                pytest.mark.xfail(strict=False, reason="known defect, fixed in wt-server/wt-lifecycle")
+                pytest.mark.xfail(
+                    strict=False, reason="known defect, fixed in wt-server/wt-lifecycle"
+                )
             )
 
 
