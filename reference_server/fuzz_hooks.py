@@ -301,7 +301,11 @@ def rails_pairs(value: Any, prefix: str = "") -> list[tuple[str, str]]:
 def form_text(pairs: list[tuple[str, str]]) -> str:
     from urllib.parse import quote
 
-    return "&".join(f"{quote(k, safe='[]')}={quote(v, safe='')}" for k, v in pairs)
+    # Lone surrogates go out as their (invalid) UTF-8 bytes, percent-encoded.
+    def enc(text: str, safe: str) -> str:
+        return quote(text, safe=safe, errors="surrogatepass")
+
+    return "&".join(f"{enc(k, '[]')}={enc(v, '')}" for k, v in pairs)
 
 
 def _pick(items: list[Any], index: int) -> Any:

@@ -43,3 +43,21 @@ CASES: Counter[str] = Counter()
 
 def count(kind: str) -> None:
     CASES[kind] += 1
+
+
+# First-seen failures, by their first line (reports/fuzz-stats.json "findings"): Hypothesis may only
+# say "Flaky" when a stateful failure does not replay (the server's wall clock moves between runs),
+# so the original error and the request that got it are kept here, with the seed to replay.
+FINDINGS: dict[str, str] = {}
+
+
+def record_finding(where: str, case: object, error: BaseException) -> None:
+    message = str(error).strip().splitlines()
+    head = f"{where}: {type(error).__name__}: {message[0][:200] if message else ''}"
+    if head in FINDINGS or len(FINDINGS) >= 100:
+        return
+    try:
+        curl = case.as_curl_command()  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001
+        curl = repr(case)
+    FINDINGS[head] = curl[:2000]

@@ -62,6 +62,7 @@ def _stats() -> dict[str, Any]:
         "by_kind": dict(sorted(budget.CASES.items())),
         "seconds": round(_seconds, 2),
         "cases_per_s": round(total / _seconds, 1) if _seconds else 0.0,
+        "findings": [{"failure": k, "request": v} for k, v in budget.FINDINGS.items()],
         "budget": {
             "stateless_examples_per_operation": budget.STATELESS_EXAMPLES,
             "stateful_scenarios": budget.STATEFUL_EXAMPLES,

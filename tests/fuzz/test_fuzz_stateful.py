@@ -20,7 +20,7 @@ from reference_server.app import create_app
 from reference_server.testing import PlaceholderSigner
 from reference_server.users import DEMO_SECRET
 
-from .budget import CONFIG, SEED, STATEFUL_EXAMPLES, STATEFUL_STEPS, count
+from .budget import CONFIG, SEED, STATEFUL_EXAMPLES, STATEFUL_STEPS, count, record_finding
 from .readback import WRITE_METHODS, AsgiClient, Contract, ReadBack, written_trade_id
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,6 +40,13 @@ class SmartTradeLifecycle(schema.as_state_machine()):  # type: ignore[misc]
     def get_call_kwargs(self, case: Any) -> dict[str, Any]:
         count("stateful")
         return {"auth": SIGNER}
+
+    def step(self, input: Any) -> Any:
+        try:
+            return super().step(input)
+        except BaseException as error:
+            record_finding(f"stateful {input.case.method} {input.case.path}", input.case, error)
+            raise
 
     def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
         super().validate_response(response, case, **kwargs)
