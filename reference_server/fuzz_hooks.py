@@ -379,7 +379,8 @@ def _mutate_auth_header(plan: dict[str, Any], case: Any) -> str | None:
         return None
     name = _pick(names, plan["index"])
     original = "0" * 64 if name.lower() == "signature" else case.headers[name]
-    odd = plan["latin1"]
+    # No whitespace (NEL, NBSP) at the ends: clients refuse a header value that starts with one.
+    odd = plan["latin1"].strip() or "\xe9"
     new = {
         "replace": odd,
         "prefix": odd + original,
