@@ -61,6 +61,24 @@ def main() -> None:
     print()
     server_figures()  # the reference server: signed GETs/s over loopback beside in-process fuzz cases/s
 
+    print()
+    fuzz_run_figures()
+
+
+def fuzz_run_figures(path: Path = REPO_ROOT / "reports" / "fuzz-stats.json") -> None:
+    """The generated-case count and rate of the last `make test` fuzz run (tests/fuzz/conftest.py)."""
+    print("Fuzzing in `make test` (tests/fuzz, last run)")
+    if not path.exists():
+        print(f"  no {path.relative_to(REPO_ROOT)} yet: run `make test` first")
+        return
+    stats = json.loads(path.read_text(encoding="utf-8"))
+    kinds = ", ".join(f"{kind} {n}" for kind, n in stats.get("by_kind", {}).items())
+    print(f"  {'generated cases':34} {stats['cases']:8d}   ({kinds})   target ≥ 20000")
+    print(
+        f"  {'cases per second':34} {stats['cases_per_s']:8.1f}   "
+        f"({stats['seconds']} s, seed {stats['seed']}, counts x{stats['multiplier']})"
+    )
+
 
 if __name__ == "__main__":
     main()

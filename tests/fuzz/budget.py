@@ -1,0 +1,63 @@
+"""Seed, counts and the case counter shared by the fuzz tests.
+
+Counts and the seed live in tests/fuzz/schemathesis.toml; the environment scales or replaces them:
+
+- `FUZZ_SEED`: the seed of every fuzz test (stateless, stateful, hostile) instead of the config's.
+- `FUZZ_MULTIPLIER`: every count times this (`make fuzz-deep` uses 8).
+- `FUZZ_HOSTILE_PERCENT`: the share of generated cases made hostile (reference_server/fuzz_hooks.py).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+
+from schemathesis.config import SchemathesisConfig
+
+CONFIG_PATH = Path(__file__).with_name("schemathesis.toml")
+CONFIG = SchemathesisConfig.from_path(str(CONFIG_PATH))
+_PROJECT = CONFIG.projects.default
+
+if os.environ.get("FUZZ_SEED"):
+    _PROJECT.seed = int(os.environ["FUZZ_SEED"])
+SEED: int = CONFIG.seed
+MULTIPLIER = max(1, int(os.environ.get("FUZZ_MULTIPLIER") or "1"))
+
+_stateless = _PROJECT.generation.max_examples or 100
+_stateful = _PROJECT.phases.stateful.generation.max_examples or _stateless
+_PROJECT.generation.update(max_examples=_stateless * MULTIPLIER)
+_PROJECT.phases.stateful.generation.update(max_examples=_stateful * MULTIPLIER)
+
+# Generated cases per operation in the stateless run.
+STATELESS_EXAMPLES = _stateless * MULTIPLIER
+# Scenarios of the stateful run, each up to STATEFUL_STEPS calls.
+STATEFUL_EXAMPLES = _stateful * MULTIPLIER
+STATEFUL_STEPS = _PROJECT.phases.stateful.max_steps
+# Examples per test in tests/fuzz/test_fuzz_hostile.py: the stateless count, per operation there too.
+HOSTILE_EXAMPLES = STATELESS_EXAMPLES
+
+# Generated cases actually sent, by kind; tests/fuzz/conftest.py writes them to reports/fuzz-stats.json.
+CASES: Counter[str] = Counter()
+
+
+def count(kind: str) -> None:
+    CASES[kind] += 1
+
+
+# First-seen failures, by their first line (reports/fuzz-stats.json "findings"): Hypothesis may only
+# say "Flaky" when a stateful failure does not replay (the server's wall clock moves between runs),
+# so the original error and the request that got it are kept here, with the seed to replay.
+FINDINGS: dict[str, str] = {}
+
+
+def record_finding(where: str, case: object, error: BaseException) -> None:
+    message = str(error).strip().splitlines()
+    head = f"{where}: {type(error).__name__}: {message[0][:200] if message else ''}"
+    if head in FINDINGS or len(FINDINGS) >= 100:
+        return
+    try:
+        curl = case.as_curl_command()  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001
+        curl = repr(case)
+    FINDINGS[head] = curl[:2000]
