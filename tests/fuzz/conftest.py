@@ -40,19 +40,6 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: Any) -> Any:
         _seconds += time.perf_counter() - start
 
 
-# known defect, fixed in wt-server/wt-lifecycle: the schemathesis runs, now with hostile cases and
-# the read-back invariant, fail on today's server (lone surrogates, deep bracket keys, latin-1
-# Signature bytes; see the wt-fuzz report). Delete this hook once those fixes are merged.
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if _is_fuzz(item) and item.name.startswith(("test_every_operation", "runTest")):
-            item.add_marker(
-                pytest.mark.xfail(
-                    strict=False, reason="known defect, fixed in wt-server/wt-lifecycle"
-                )
-            )
-
-
 def _stats() -> dict[str, Any]:
     total = sum(budget.CASES.values())
     return {

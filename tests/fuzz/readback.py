@@ -24,8 +24,8 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from reference_server.testing import signature_for
-from reference_server.users import DEMO_API_KEY, DEMO_SECRET
+from reference_server.threecommas.testing import signature_for
+from reference_server.threecommas.users import DEMO_API_KEY, DEMO_SECRET
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "3commas.yaml"
 PREFIX = "/public/api"

@@ -33,15 +33,11 @@ from reference_server.fuzz_hooks import (
     form_text,
     rails_pairs,
 )
-from reference_server.users import DEMO_SPOT_ACCOUNT_ID
+from reference_server.threecommas.users import DEMO_SPOT_ACCOUNT_ID
 
 from .budget import HOSTILE_EXAMPLES, SEED, count
 from .readback import Answer, AsgiClient, Contract, ReadBack
 
-# known defect, fixed in wt-server/wt-lifecycle: remove once the fixes are merged.
-KNOWN_DEFECT = pytest.mark.xfail(
-    strict=False, reason="known defect, fixed in wt-server/wt-lifecycle"
-)
 STALL_SECONDS = float(os.environ.get("FUZZ_STALL_SECONDS", "20"))
 
 app = create_app(rate_limit=False)
@@ -132,7 +128,7 @@ def open_trade() -> int:
 # ---- strings -----------------------------------------------------------------------------------
 
 
-@KNOWN_DEFECT  # a lone surrogate in a note is stored and every list/get answers 500 after
+# Regression: a lone surrogate in a note is stored and every list/get answers 500 after
 @seed(SEED)
 @HOSTILE
 @given(text=HOSTILE_TEXT, where=st.sampled_from(["create note", "set_note", "pair", "update note"]))
@@ -160,7 +156,7 @@ def test_hostile_text_in_strings(text: str, where: str) -> None:
 # ---- bracket keys ------------------------------------------------------------------------------
 
 
-@KNOWN_DEFECT  # bracket keys 2000 deep in the query or a form body answer 500
+# Regression: bracket keys 2000 deep in the query or a form body answer 500
 @seed(SEED)
 @HOSTILE
 @given(
@@ -206,7 +202,7 @@ def test_bracket_keys(shape: int, head: int, value: str, where: str) -> None:
 # ---- auth headers ------------------------------------------------------------------------------
 
 
-@KNOWN_DEFECT  # a non-ASCII byte in the Signature header answers 500
+# Regression: a non-ASCII byte in the Signature header answers 500
 @seed(SEED)
 @HOSTILE
 @given(
@@ -217,8 +213,8 @@ def test_bracket_keys(shape: int, head: int, value: str, where: str) -> None:
 )
 def test_non_ascii_auth_headers(header: bytes, odd: str, how: str, method: str) -> None:
     fresh()
-    from reference_server.testing import signature_for
-    from reference_server.users import DEMO_API_KEY, DEMO_SECRET
+    from reference_server.threecommas.testing import signature_for
+    from reference_server.threecommas.users import DEMO_API_KEY, DEMO_SECRET
 
     body = _dump_json(VALID_CREATE) if method == "POST" else b""
     good = {
@@ -336,7 +332,7 @@ def _bounded_decimals() -> list[tuple[tuple[Any, ...], str, Decimal]]:
 BOUNDS = _bounded_decimals()
 
 
-@KNOWN_DEFECT  # decimal bounds compared on a float copy (100.00000000000000000001 passes maximum 100)
+# Regression: decimal bounds compared on a float copy (100.00000000000000000001 passes maximum 100)
 @seed(SEED)
 @settings(HOSTILE, max_examples=max(20, HOSTILE_EXAMPLES // 5))
 @given(
