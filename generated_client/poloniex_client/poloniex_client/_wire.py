@@ -10,6 +10,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
+import msgspec
+
 from .errors import WireValueError
 
 # Plain decimal notation, optionally with an exponent (JSON numbers may carry one); no NaN/Infinity.
@@ -24,6 +26,12 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"JSON constant {name} is not allowed")
 
 
+# The compiled decoder: strict JSON (no NaN/Infinity), every non-integer number handed over as its own text and
+# made an exact Decimal. It decides nothing on its own: whatever it refuses goes to the standard decoder below,
+# which accepts or refuses it with its own message (so both read the same documents the same way).
+_fast_decode = msgspec.json.Decoder(float_hook=Decimal).decode
+
+
 def loads(content: bytes | str) -> Any:
     """JSON decoding where every number with a fraction or exponent is an exact Decimal, never a float.
 
@@ -31,6 +39,10 @@ def loads(content: bytes | str) -> Any:
         ValueError: whatever is wrong with the text (not JSON, not UTF-8, NaN/Infinity, nested too deeply, a number
             beyond range); no other exception type.
     """
+    try:
+        return _fast_decode(content)
+    except Exception:  # noqa: BLE001 - any refusal is re-judged (and explained) by the standard decoder
+        pass
     try:
         return json.loads(content, parse_float=Decimal, parse_constant=_reject_constant)
     except ArithmeticError:

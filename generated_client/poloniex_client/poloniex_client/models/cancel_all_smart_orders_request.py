@@ -20,6 +20,14 @@ from ..types import UNSET
 T = TypeVar("T", bound="CancelAllSmartOrdersRequest")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "symbols",
+        "accountTypes",
+        "orderTypes",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -94,8 +102,7 @@ class CancelAllSmartOrdersRequest:
             raise wrong_shape("CancelAllSmartOrdersRequest", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            _symbols = d.pop("symbols", UNSET)
+            _symbols = src_dict.get("symbols", UNSET)
             symbols: list[str]
             if _symbols is UNSET:
                 symbols = []
@@ -104,7 +111,7 @@ class CancelAllSmartOrdersRequest:
 
                 symbols = symbols_parsed
 
-            _account_types = d.pop("accountTypes", UNSET)
+            _account_types = src_dict.get("accountTypes", UNSET)
             account_types: list[AccountType]
             if _account_types is UNSET:
                 account_types = []
@@ -118,7 +125,7 @@ class CancelAllSmartOrdersRequest:
 
                 account_types = account_types_parsed
 
-            _order_types = d.pop("orderTypes", UNSET)
+            _order_types = src_dict.get("orderTypes", UNSET)
             order_types: list[SmartOrderType]
             if _order_types is UNSET:
                 order_types = []
@@ -139,9 +146,12 @@ class CancelAllSmartOrdersRequest:
             )
 
             cancel_all_smart_orders_request._absent = _OPTIONAL_KEYS.difference(src_dict)
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return cancel_all_smart_orders_request
 
         except KeyError as exc:

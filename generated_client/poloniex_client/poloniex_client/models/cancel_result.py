@@ -17,6 +17,18 @@ from ..errors import WireValueError
 T = TypeVar("T", bound="CancelResult")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "orderId",
+        "clientOrderId",
+        "state",
+        "code",
+        "message",
+    }
+)
+
+
 @_attrs_define
 class CancelResult:
     """The result of canceling one smart order. `code` 200 means canceled; another code is an
@@ -87,16 +99,15 @@ class CancelResult:
             raise wrong_shape("CancelResult", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            order_id = d.pop("orderId")
+            order_id = src_dict["orderId"]
 
-            client_order_id = d.pop("clientOrderId")
+            client_order_id = src_dict["clientOrderId"]
 
-            state = d.pop("state")
+            state = src_dict["state"]
 
-            code = d.pop("code")
+            code = src_dict["code"]
 
-            message = d.pop("message")
+            message = src_dict["message"]
 
             cancel_result = cls(
                 order_id,
@@ -106,7 +117,8 @@ class CancelResult:
                 message,
             )
 
-            cancel_result.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                cancel_result.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return cancel_result
 
         except KeyError as exc:

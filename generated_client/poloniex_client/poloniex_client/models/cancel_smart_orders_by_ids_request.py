@@ -18,6 +18,13 @@ from ..types import UNSET
 T = TypeVar("T", bound="CancelSmartOrdersByIdsRequest")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "orderIds",
+        "clientOrderIds",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -78,8 +85,7 @@ class CancelSmartOrdersByIdsRequest:
             raise wrong_shape("CancelSmartOrdersByIdsRequest", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            _order_ids = d.pop("orderIds", UNSET)
+            _order_ids = src_dict.get("orderIds", UNSET)
             order_ids: list[str]
             if _order_ids is UNSET:
                 order_ids = []
@@ -88,7 +94,7 @@ class CancelSmartOrdersByIdsRequest:
 
                 order_ids = order_ids_parsed
 
-            _client_order_ids = d.pop("clientOrderIds", UNSET)
+            _client_order_ids = src_dict.get("clientOrderIds", UNSET)
             client_order_ids: list[str]
             if _client_order_ids is UNSET:
                 client_order_ids = []
@@ -103,9 +109,12 @@ class CancelSmartOrdersByIdsRequest:
             )
 
             cancel_smart_orders_by_ids_request._absent = _OPTIONAL_KEYS.difference(src_dict)
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return cancel_smart_orders_by_ids_request
 
         except KeyError as exc:

@@ -17,6 +17,15 @@ from ..errors import WireValueError
 T = TypeVar("T", bound="Error")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "code",
+        "message",
+    }
+)
+
+
 @_attrs_define
 class Error:
     """An error answer.
@@ -83,17 +92,17 @@ class Error:
             raise wrong_shape("Error", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            code = d.pop("code")
+            code = src_dict["code"]
 
-            message = d.pop("message")
+            message = src_dict["message"]
 
             error = cls(
                 code,
                 message,
             )
 
-            error.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                error.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return error
 
         except KeyError as exc:

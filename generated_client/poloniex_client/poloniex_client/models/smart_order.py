@@ -22,6 +22,30 @@ from ..types import UNSET
 T = TypeVar("T", bound="SmartOrder")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "id",
+        "clientOrderId",
+        "symbol",
+        "state",
+        "accountType",
+        "side",
+        "type",
+        "timeInForce",
+        "quantity",
+        "price",
+        "amount",
+        "stopPrice",
+        "createTime",
+        "updateTime",
+        "trailingOffset",
+        "limitOffset",
+        "activationPrice",
+        "operator",
+        "triggeredOrder",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -217,40 +241,39 @@ class SmartOrder:
             raise wrong_shape("SmartOrder", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            id = d.pop("id")
+            id = src_dict["id"]
 
-            client_order_id = d.pop("clientOrderId")
+            client_order_id = src_dict["clientOrderId"]
 
-            symbol = d.pop("symbol")
+            symbol = src_dict["symbol"]
 
-            state = d.pop("state")
+            state = src_dict["state"]
 
-            account_type = d.pop("accountType")
+            account_type = src_dict["accountType"]
 
-            side = d.pop("side")
+            side = src_dict["side"]
 
-            type_ = d.pop("type")
+            type_ = src_dict["type"]
 
-            time_in_force = d.pop("timeInForce")
+            time_in_force = src_dict["timeInForce"]
 
-            quantity = decimal_from_wire(d.pop("quantity"), "quantity")
+            quantity = decimal_from_wire(src_dict["quantity"], "quantity")
 
-            price = decimal_from_wire(d.pop("price"), "price")
+            price = decimal_from_wire(src_dict["price"], "price")
 
-            amount = decimal_from_wire(d.pop("amount"), "amount")
+            amount = decimal_from_wire(src_dict["amount"], "amount")
 
-            stop_price = decimal_from_wire(d.pop("stopPrice"), "stopPrice")
+            stop_price = decimal_from_wire(src_dict["stopPrice"], "stopPrice")
 
-            create_time = d.pop("createTime")
+            create_time = src_dict["createTime"]
 
-            update_time = d.pop("updateTime")
+            update_time = src_dict["updateTime"]
 
-            trailing_offset = d.pop("trailingOffset", None)
+            trailing_offset = src_dict.get("trailingOffset")
 
-            limit_offset = d.pop("limitOffset", None)
+            limit_offset = src_dict.get("limitOffset")
 
-            _activation_price = d.pop("activationPrice", UNSET)
+            _activation_price = src_dict.get("activationPrice", UNSET)
             activation_price: Decimal | None
             if _activation_price is UNSET:
                 activation_price = None
@@ -263,9 +286,9 @@ class SmartOrder:
 
                 activation_price = activation_price_parsed
 
-            operator = d.pop("operator", None)
+            operator = src_dict.get("operator")
 
-            _triggered_order = d.pop("triggeredOrder", UNSET)
+            _triggered_order = src_dict.get("triggeredOrder", UNSET)
             triggered_order: TriggeredOrder | None
             if _triggered_order is UNSET:
                 triggered_order = None
@@ -297,8 +320,8 @@ class SmartOrder:
             )
 
             smart_order._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            smart_order.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                smart_order.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return smart_order
 
         except KeyError as exc:

@@ -26,6 +26,24 @@ from ..types import UNSET
 T = TypeVar("T", bound="SmartOrderCreateRequest")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "symbol",
+        "side",
+        "type",
+        "accountType",
+        "timeInForce",
+        "price",
+        "stopPrice",
+        "quantity",
+        "amount",
+        "clientOrderId",
+        "trailingOffset",
+        "limitOffset",
+        "operator",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -204,12 +222,11 @@ class SmartOrderCreateRequest:
             raise wrong_shape("SmartOrderCreateRequest", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            symbol = d.pop("symbol")
+            symbol = src_dict["symbol"]
 
-            side = d.pop("side")
+            side = src_dict["side"]
 
-            _type_ = d.pop("type", UNSET)
+            _type_ = src_dict.get("type", UNSET)
             type_: SmartOrderType | None
             if _type_ is UNSET:
                 type_ = None
@@ -218,7 +235,7 @@ class SmartOrderCreateRequest:
 
                 type_ = type_parsed
 
-            _account_type = d.pop("accountType", UNSET)
+            _account_type = src_dict.get("accountType", UNSET)
             account_type: AccountType | None
             if _account_type is UNSET:
                 account_type = None
@@ -227,7 +244,7 @@ class SmartOrderCreateRequest:
 
                 account_type = account_type_parsed
 
-            _time_in_force = d.pop("timeInForce", UNSET)
+            _time_in_force = src_dict.get("timeInForce", UNSET)
             time_in_force: TimeInForce | None
             if _time_in_force is UNSET:
                 time_in_force = None
@@ -236,7 +253,7 @@ class SmartOrderCreateRequest:
 
                 time_in_force = time_in_force_parsed
 
-            _price = d.pop("price", UNSET)
+            _price = src_dict.get("price", UNSET)
             price: Decimal | None
             if _price is UNSET:
                 price = None
@@ -249,7 +266,7 @@ class SmartOrderCreateRequest:
 
                 price = price_parsed
 
-            _stop_price = d.pop("stopPrice", UNSET)
+            _stop_price = src_dict.get("stopPrice", UNSET)
             stop_price: Decimal | None
             if _stop_price is UNSET:
                 stop_price = None
@@ -262,7 +279,7 @@ class SmartOrderCreateRequest:
 
                 stop_price = stop_price_parsed
 
-            _quantity = d.pop("quantity", UNSET)
+            _quantity = src_dict.get("quantity", UNSET)
             quantity: Decimal | None
             if _quantity is UNSET:
                 quantity = None
@@ -275,7 +292,7 @@ class SmartOrderCreateRequest:
 
                 quantity = quantity_parsed
 
-            _amount = d.pop("amount", UNSET)
+            _amount = src_dict.get("amount", UNSET)
             amount: Decimal | None
             if _amount is UNSET:
                 amount = None
@@ -288,13 +305,13 @@ class SmartOrderCreateRequest:
 
                 amount = amount_parsed
 
-            client_order_id = d.pop("clientOrderId", None)
+            client_order_id = src_dict.get("clientOrderId")
 
-            trailing_offset = d.pop("trailingOffset", None)
+            trailing_offset = src_dict.get("trailingOffset")
 
-            limit_offset = d.pop("limitOffset", None)
+            limit_offset = src_dict.get("limitOffset")
 
-            _operator = d.pop("operator", UNSET)
+            _operator = src_dict.get("operator", UNSET)
             operator: TriggerOperator | None
             if _operator is UNSET:
                 operator = None
@@ -320,9 +337,12 @@ class SmartOrderCreateRequest:
             )
 
             smart_order_create_request._absent = _OPTIONAL_KEYS.difference(src_dict)
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return smart_order_create_request
 
         except KeyError as exc:

@@ -17,6 +17,15 @@ from ..errors import WireValueError
 T = TypeVar("T", bound="SmartOrderRef")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "id",
+        "clientOrderId",
+    }
+)
+
+
 @_attrs_define
 class SmartOrderRef:
     """The id and clientOrderId of a smart order just created or placed by a replace.
@@ -68,17 +77,17 @@ class SmartOrderRef:
             raise wrong_shape("SmartOrderRef", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            id = d.pop("id")
+            id = src_dict["id"]
 
-            client_order_id = d.pop("clientOrderId")
+            client_order_id = src_dict["clientOrderId"]
 
             smart_order_ref = cls(
                 id,
                 client_order_id,
             )
 
-            smart_order_ref.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                smart_order_ref.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return smart_order_ref
 
         except KeyError as exc:

@@ -25,6 +25,19 @@ from ..types import UNSET
 T = TypeVar("T", bound="SmartOrderReplaceRequest")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "clientOrderId",
+        "price",
+        "stopPrice",
+        "quantity",
+        "amount",
+        "type",
+        "timeInForce",
+        "proceedOnFailure",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -151,10 +164,9 @@ class SmartOrderReplaceRequest:
             raise wrong_shape("SmartOrderReplaceRequest", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            client_order_id = d.pop("clientOrderId", None)
+            client_order_id = src_dict.get("clientOrderId")
 
-            _price = d.pop("price", UNSET)
+            _price = src_dict.get("price", UNSET)
             price: Decimal | None
             if _price is UNSET:
                 price = None
@@ -167,7 +179,7 @@ class SmartOrderReplaceRequest:
 
                 price = price_parsed
 
-            _stop_price = d.pop("stopPrice", UNSET)
+            _stop_price = src_dict.get("stopPrice", UNSET)
             stop_price: Decimal | None
             if _stop_price is UNSET:
                 stop_price = None
@@ -180,7 +192,7 @@ class SmartOrderReplaceRequest:
 
                 stop_price = stop_price_parsed
 
-            _quantity = d.pop("quantity", UNSET)
+            _quantity = src_dict.get("quantity", UNSET)
             quantity: Decimal | None
             if _quantity is UNSET:
                 quantity = None
@@ -193,7 +205,7 @@ class SmartOrderReplaceRequest:
 
                 quantity = quantity_parsed
 
-            _amount = d.pop("amount", UNSET)
+            _amount = src_dict.get("amount", UNSET)
             amount: Decimal | None
             if _amount is UNSET:
                 amount = None
@@ -206,7 +218,7 @@ class SmartOrderReplaceRequest:
 
                 amount = amount_parsed
 
-            _type_ = d.pop("type", UNSET)
+            _type_ = src_dict.get("type", UNSET)
             type_: ReplaceSmartOrderType | None
             if _type_ is UNSET:
                 type_ = None
@@ -215,7 +227,7 @@ class SmartOrderReplaceRequest:
 
                 type_ = type_parsed
 
-            _time_in_force = d.pop("timeInForce", UNSET)
+            _time_in_force = src_dict.get("timeInForce", UNSET)
             time_in_force: TimeInForce | None
             if _time_in_force is UNSET:
                 time_in_force = None
@@ -224,7 +236,7 @@ class SmartOrderReplaceRequest:
 
                 time_in_force = time_in_force_parsed
 
-            _proceed_on_failure = d.pop("proceedOnFailure", UNSET)
+            _proceed_on_failure = src_dict.get("proceedOnFailure", UNSET)
             proceed_on_failure: bool | None
             if _proceed_on_failure is UNSET:
                 proceed_on_failure = None
@@ -245,9 +257,12 @@ class SmartOrderReplaceRequest:
             )
 
             smart_order_replace_request._absent = _OPTIONAL_KEYS.difference(src_dict)
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return smart_order_replace_request
 
         except KeyError as exc:

@@ -22,6 +22,30 @@ from ..types import UNSET
 T = TypeVar("T", bound="TriggeredOrder")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "id",
+        "symbol",
+        "state",
+        "side",
+        "type",
+        "clientOrderId",
+        "accountType",
+        "timeInForce",
+        "quantity",
+        "price",
+        "avgPrice",
+        "amount",
+        "filledQuantity",
+        "filledAmount",
+        "createTime",
+        "updateTime",
+        "orderSource",
+        "loan",
+        "cancelReason",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -252,24 +276,23 @@ class TriggeredOrder:
             raise wrong_shape("TriggeredOrder", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            id = d.pop("id")
+            id = src_dict["id"]
 
-            symbol = d.pop("symbol")
+            symbol = src_dict["symbol"]
 
-            state = d.pop("state")
+            state = src_dict["state"]
 
-            side = d.pop("side")
+            side = src_dict["side"]
 
-            type_ = d.pop("type")
+            type_ = src_dict["type"]
 
-            client_order_id = d.pop("clientOrderId", None)
+            client_order_id = src_dict.get("clientOrderId")
 
-            account_type = d.pop("accountType", None)
+            account_type = src_dict.get("accountType")
 
-            time_in_force = d.pop("timeInForce", None)
+            time_in_force = src_dict.get("timeInForce")
 
-            _quantity = d.pop("quantity", UNSET)
+            _quantity = src_dict.get("quantity", UNSET)
             quantity: Decimal | None
             if _quantity is UNSET:
                 quantity = None
@@ -282,7 +305,7 @@ class TriggeredOrder:
 
                 quantity = quantity_parsed
 
-            _price = d.pop("price", UNSET)
+            _price = src_dict.get("price", UNSET)
             price: Decimal | None
             if _price is UNSET:
                 price = None
@@ -295,7 +318,7 @@ class TriggeredOrder:
 
                 price = price_parsed
 
-            _avg_price = d.pop("avgPrice", UNSET)
+            _avg_price = src_dict.get("avgPrice", UNSET)
             avg_price: Decimal | None
             if _avg_price is UNSET:
                 avg_price = None
@@ -308,7 +331,7 @@ class TriggeredOrder:
 
                 avg_price = avg_price_parsed
 
-            _amount = d.pop("amount", UNSET)
+            _amount = src_dict.get("amount", UNSET)
             amount: Decimal | None
             if _amount is UNSET:
                 amount = None
@@ -321,7 +344,7 @@ class TriggeredOrder:
 
                 amount = amount_parsed
 
-            _filled_quantity = d.pop("filledQuantity", UNSET)
+            _filled_quantity = src_dict.get("filledQuantity", UNSET)
             filled_quantity: Decimal | None
             if _filled_quantity is UNSET:
                 filled_quantity = None
@@ -334,7 +357,7 @@ class TriggeredOrder:
 
                 filled_quantity = filled_quantity_parsed
 
-            _filled_amount = d.pop("filledAmount", UNSET)
+            _filled_amount = src_dict.get("filledAmount", UNSET)
             filled_amount: Decimal | None
             if _filled_amount is UNSET:
                 filled_amount = None
@@ -347,15 +370,15 @@ class TriggeredOrder:
 
                 filled_amount = filled_amount_parsed
 
-            create_time = d.pop("createTime", None)
+            create_time = src_dict.get("createTime")
 
-            update_time = d.pop("updateTime", None)
+            update_time = src_dict.get("updateTime")
 
-            order_source = d.pop("orderSource", None)
+            order_source = src_dict.get("orderSource")
 
-            loan = d.pop("loan", None)
+            loan = src_dict.get("loan")
 
-            cancel_reason = d.pop("cancelReason", None)
+            cancel_reason = src_dict.get("cancelReason")
 
             triggered_order = cls(
                 id,
@@ -380,8 +403,8 @@ class TriggeredOrder:
             )
 
             triggered_order._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            triggered_order.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                triggered_order.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return triggered_order
 
         except KeyError as exc:

@@ -17,6 +17,16 @@ from ..errors import WireValueError
 T = TypeVar("T", bound="Account")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "id",
+        "type",
+        "name",
+        "market",
+        "link",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -112,16 +122,15 @@ class Account:
             raise wrong_shape("Account", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            id = d.pop("id")
+            id = src_dict["id"]
 
-            type_ = d.pop("type", None)
+            type_ = src_dict.get("type")
 
-            name = d.pop("name", None)
+            name = src_dict.get("name")
 
-            market = d.pop("market", None)
+            market = src_dict.get("market")
 
-            link = d.pop("link", None)
+            link = src_dict.get("link")
 
             account = cls(
                 id,
@@ -132,8 +141,8 @@ class Account:
             )
 
             account._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            account.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                account.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return account
 
         except KeyError as exc:

@@ -24,6 +24,15 @@ from ..types import UNSET
 T = TypeVar("T", bound="AddFundsV1Request")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "quantity",
+        "is_market",
+        "response_type",
+        "rate",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -104,12 +113,11 @@ class AddFundsV1Request:
             raise wrong_shape("AddFundsV1Request", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            quantity = decimal_from_wire(d.pop("quantity"), "quantity")
+            quantity = decimal_from_wire(src_dict["quantity"], "quantity")
 
-            is_market = bool_from_wire(d.pop("is_market"), "is_market")
+            is_market = bool_from_wire(src_dict["is_market"], "is_market")
 
-            _response_type = d.pop("response_type", UNSET)
+            _response_type = src_dict.get("response_type", UNSET)
             response_type: SmartTradeV1AddFundsResponseType | None
             if _response_type is UNSET:
                 response_type = None
@@ -118,7 +126,7 @@ class AddFundsV1Request:
 
                 response_type = response_type_parsed
 
-            _rate = d.pop("rate", UNSET)
+            _rate = src_dict.get("rate", UNSET)
             rate: Decimal | None
             if _rate is UNSET:
                 rate = None
@@ -139,9 +147,12 @@ class AddFundsV1Request:
             )
 
             add_funds_v1_request._absent = _OPTIONAL_KEYS.difference(src_dict)
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return add_funds_v1_request
 
         except KeyError as exc:

@@ -17,6 +17,14 @@ from ..errors import WireValueError
 T = TypeVar("T", bound="CancelOrderV1Request")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "step_id",
+    }
+)
+
+
 @_attrs_define
 class CancelOrderV1Request:
     """The step whose order to cancel.
@@ -60,16 +68,18 @@ class CancelOrderV1Request:
             raise wrong_shape("CancelOrderV1Request", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            step_id = int_from_wire(d.pop("step_id"), "step_id")
+            step_id = int_from_wire(src_dict["step_id"], "step_id")
 
             cancel_order_v1_request = cls(
                 step_id,
             )
 
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return cancel_order_v1_request
 
         except KeyError as exc:

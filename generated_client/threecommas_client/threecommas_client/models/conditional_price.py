@@ -23,6 +23,14 @@ from ..types import UNSET
 T = TypeVar("T", bound="ConditionalPrice")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "value",
+        "type",
+        "percent",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -109,8 +117,7 @@ class ConditionalPrice:
             raise wrong_shape("ConditionalPrice", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            _value = d.pop("value", UNSET)
+            _value = src_dict.get("value", UNSET)
             value: Decimal | None
             if _value is UNSET:
                 value = None
@@ -128,7 +135,7 @@ class ConditionalPrice:
 
                 value = value_parsed
 
-            _type_ = d.pop("type", UNSET)
+            _type_ = src_dict.get("type", UNSET)
             type_: None | PriceType
             if _type_ is UNSET:
                 type_ = None
@@ -144,7 +151,7 @@ class ConditionalPrice:
 
                 type_ = type_parsed
 
-            _percent = d.pop("percent", UNSET)
+            _percent = src_dict.get("percent", UNSET)
             percent: Decimal | None
             if _percent is UNSET:
                 percent = None
@@ -169,8 +176,8 @@ class ConditionalPrice:
             )
 
             conditional_price._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            conditional_price.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                conditional_price.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return conditional_price
 
         except KeyError as exc:

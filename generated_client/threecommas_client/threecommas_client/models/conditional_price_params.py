@@ -22,6 +22,13 @@ from ..types import UNSET
 T = TypeVar("T", bound="ConditionalPriceParams")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "value",
+        "type",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -83,10 +90,9 @@ class ConditionalPriceParams:
             raise wrong_shape("ConditionalPriceParams", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            value = decimal_from_wire(d.pop("value"), "value")
+            value = decimal_from_wire(src_dict["value"], "value")
 
-            _type_ = d.pop("type", UNSET)
+            _type_ = src_dict.get("type", UNSET)
             type_: PriceType | None
             if _type_ is UNSET:
                 type_ = None
@@ -101,9 +107,12 @@ class ConditionalPriceParams:
             )
 
             conditional_price_params._absent = _OPTIONAL_KEYS.difference(src_dict)
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return conditional_price_params
 
         except KeyError as exc:

@@ -24,6 +24,17 @@ from ..types import UNSET
 T = TypeVar("T", bound="CreateSimpleBuyV1Request")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "account_id",
+        "pair",
+        "units_to_buy",
+        "buy_price",
+        "conditional_limit_price",
+        "buy_method",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -121,16 +132,15 @@ class CreateSimpleBuyV1Request:
             raise wrong_shape("CreateSimpleBuyV1Request", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            account_id = int_from_wire(d.pop("account_id"), "account_id")
+            account_id = int_from_wire(src_dict["account_id"], "account_id")
 
-            pair = d.pop("pair")
+            pair = src_dict["pair"]
 
-            units_to_buy = decimal_from_wire(d.pop("units_to_buy"), "units_to_buy")
+            units_to_buy = decimal_from_wire(src_dict["units_to_buy"], "units_to_buy")
 
-            buy_price = decimal_from_wire(d.pop("buy_price"), "buy_price")
+            buy_price = decimal_from_wire(src_dict["buy_price"], "buy_price")
 
-            _conditional_limit_price = d.pop("conditional_limit_price", UNSET)
+            _conditional_limit_price = src_dict.get("conditional_limit_price", UNSET)
             conditional_limit_price: Decimal | None
             if _conditional_limit_price is UNSET:
                 conditional_limit_price = None
@@ -143,7 +153,7 @@ class CreateSimpleBuyV1Request:
 
                 conditional_limit_price = conditional_limit_price_parsed
 
-            _buy_method = d.pop("buy_method", UNSET)
+            _buy_method = src_dict.get("buy_method", UNSET)
             buy_method: SmartTradeV1BuyMethod | None
             if _buy_method is UNSET:
                 buy_method = None
@@ -162,9 +172,12 @@ class CreateSimpleBuyV1Request:
             )
 
             create_simple_buy_v1_request._absent = _OPTIONAL_KEYS.difference(src_dict)
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return create_simple_buy_v1_request
 
         except KeyError as exc:

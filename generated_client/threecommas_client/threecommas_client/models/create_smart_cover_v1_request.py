@@ -28,6 +28,39 @@ from ..types import UNSET
 T = TypeVar("T", bound="CreateSmartCoverV1Request")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "account_id",
+        "pair",
+        "units_to_buy",
+        "buy_price",
+        "take_profit_enabled",
+        "stop_loss_enabled",
+        "conditional_limit_price",
+        "buy_method",
+        "trailing_buy_enabled",
+        "trailing_buy_step",
+        "take_profit_type",
+        "take_profit_price_condition",
+        "take_profit_percentage_condition",
+        "take_profit_step_orders",
+        "take_profit_price_method",
+        "take_profit_sell_method",
+        "take_profit_sell_order_price",
+        "trailing_take_profit",
+        "trailing_take_profit_step",
+        "stop_loss_price_condition",
+        "stop_loss_percentage_condition",
+        "stop_loss_price_method",
+        "stop_loss_sell_method",
+        "stop_loss_sell_order_price",
+        "trailing_stop_loss",
+        "stop_loss_timeout_enabled",
+        "stop_loss_timeout_seconds",
+        "note",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -357,20 +390,19 @@ class CreateSmartCoverV1Request:
             raise wrong_shape("CreateSmartCoverV1Request", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            account_id = int_from_wire(d.pop("account_id"), "account_id")
+            account_id = int_from_wire(src_dict["account_id"], "account_id")
 
-            pair = d.pop("pair")
+            pair = src_dict["pair"]
 
-            units_to_buy = decimal_from_wire(d.pop("units_to_buy"), "units_to_buy")
+            units_to_buy = decimal_from_wire(src_dict["units_to_buy"], "units_to_buy")
 
-            buy_price = decimal_from_wire(d.pop("buy_price"), "buy_price")
+            buy_price = decimal_from_wire(src_dict["buy_price"], "buy_price")
 
-            take_profit_enabled = bool_from_wire(d.pop("take_profit_enabled"), "take_profit_enabled")
+            take_profit_enabled = bool_from_wire(src_dict["take_profit_enabled"], "take_profit_enabled")
 
-            stop_loss_enabled = bool_from_wire(d.pop("stop_loss_enabled"), "stop_loss_enabled")
+            stop_loss_enabled = bool_from_wire(src_dict["stop_loss_enabled"], "stop_loss_enabled")
 
-            _conditional_limit_price = d.pop("conditional_limit_price", UNSET)
+            _conditional_limit_price = src_dict.get("conditional_limit_price", UNSET)
             conditional_limit_price: Decimal | None
             if _conditional_limit_price is UNSET:
                 conditional_limit_price = None
@@ -383,7 +415,7 @@ class CreateSmartCoverV1Request:
 
                 conditional_limit_price = conditional_limit_price_parsed
 
-            _buy_method = d.pop("buy_method", UNSET)
+            _buy_method = src_dict.get("buy_method", UNSET)
             buy_method: SmartTradeV1BuyMethod | None
             if _buy_method is UNSET:
                 buy_method = None
@@ -392,7 +424,7 @@ class CreateSmartCoverV1Request:
 
                 buy_method = buy_method_parsed
 
-            _trailing_buy_enabled = d.pop("trailing_buy_enabled", UNSET)
+            _trailing_buy_enabled = src_dict.get("trailing_buy_enabled", UNSET)
             trailing_buy_enabled: bool | None
             if _trailing_buy_enabled is UNSET:
                 trailing_buy_enabled = None
@@ -401,7 +433,7 @@ class CreateSmartCoverV1Request:
 
                 trailing_buy_enabled = trailing_buy_enabled_parsed
 
-            _trailing_buy_step = d.pop("trailing_buy_step", UNSET)
+            _trailing_buy_step = src_dict.get("trailing_buy_step", UNSET)
             trailing_buy_step: Decimal | None
             if _trailing_buy_step is UNSET:
                 trailing_buy_step = None
@@ -414,7 +446,7 @@ class CreateSmartCoverV1Request:
 
                 trailing_buy_step = trailing_buy_step_parsed
 
-            _take_profit_type = d.pop("take_profit_type", UNSET)
+            _take_profit_type = src_dict.get("take_profit_type", UNSET)
             take_profit_type: SmartTradeV1TakeProfitType | None
             if _take_profit_type is UNSET:
                 take_profit_type = None
@@ -423,7 +455,7 @@ class CreateSmartCoverV1Request:
 
                 take_profit_type = take_profit_type_parsed
 
-            _take_profit_price_condition = d.pop("take_profit_price_condition", UNSET)
+            _take_profit_price_condition = src_dict.get("take_profit_price_condition", UNSET)
             take_profit_price_condition: Decimal | None
             if _take_profit_price_condition is UNSET:
                 take_profit_price_condition = None
@@ -436,7 +468,7 @@ class CreateSmartCoverV1Request:
 
                 take_profit_price_condition = take_profit_price_condition_parsed
 
-            _take_profit_percentage_condition = d.pop("take_profit_percentage_condition", UNSET)
+            _take_profit_percentage_condition = src_dict.get("take_profit_percentage_condition", UNSET)
             take_profit_percentage_condition: Decimal | None
             if _take_profit_percentage_condition is UNSET:
                 take_profit_percentage_condition = None
@@ -450,7 +482,7 @@ class CreateSmartCoverV1Request:
 
                 take_profit_percentage_condition = take_profit_percentage_condition_parsed
 
-            _take_profit_step_orders = d.pop("take_profit_step_orders", UNSET)
+            _take_profit_step_orders = src_dict.get("take_profit_step_orders", UNSET)
             take_profit_step_orders: list[TakeProfitStepOrderV1Params]
             if _take_profit_step_orders is UNSET:
                 take_profit_step_orders = []
@@ -466,7 +498,7 @@ class CreateSmartCoverV1Request:
 
                 take_profit_step_orders = take_profit_step_orders_parsed
 
-            _take_profit_price_method = d.pop("take_profit_price_method", UNSET)
+            _take_profit_price_method = src_dict.get("take_profit_price_method", UNSET)
             take_profit_price_method: PriceType | None
             if _take_profit_price_method is UNSET:
                 take_profit_price_method = None
@@ -475,7 +507,7 @@ class CreateSmartCoverV1Request:
 
                 take_profit_price_method = take_profit_price_method_parsed
 
-            _take_profit_sell_method = d.pop("take_profit_sell_method", UNSET)
+            _take_profit_sell_method = src_dict.get("take_profit_sell_method", UNSET)
             take_profit_sell_method: OrderType | None
             if _take_profit_sell_method is UNSET:
                 take_profit_sell_method = None
@@ -484,7 +516,7 @@ class CreateSmartCoverV1Request:
 
                 take_profit_sell_method = take_profit_sell_method_parsed
 
-            _take_profit_sell_order_price = d.pop("take_profit_sell_order_price", UNSET)
+            _take_profit_sell_order_price = src_dict.get("take_profit_sell_order_price", UNSET)
             take_profit_sell_order_price: Decimal | None
             if _take_profit_sell_order_price is UNSET:
                 take_profit_sell_order_price = None
@@ -498,7 +530,7 @@ class CreateSmartCoverV1Request:
 
                 take_profit_sell_order_price = take_profit_sell_order_price_parsed
 
-            _trailing_take_profit = d.pop("trailing_take_profit", UNSET)
+            _trailing_take_profit = src_dict.get("trailing_take_profit", UNSET)
             trailing_take_profit: bool | None
             if _trailing_take_profit is UNSET:
                 trailing_take_profit = None
@@ -507,7 +539,7 @@ class CreateSmartCoverV1Request:
 
                 trailing_take_profit = trailing_take_profit_parsed
 
-            _trailing_take_profit_step = d.pop("trailing_take_profit_step", UNSET)
+            _trailing_take_profit_step = src_dict.get("trailing_take_profit_step", UNSET)
             trailing_take_profit_step: Decimal | None
             if _trailing_take_profit_step is UNSET:
                 trailing_take_profit_step = None
@@ -520,7 +552,7 @@ class CreateSmartCoverV1Request:
 
                 trailing_take_profit_step = trailing_take_profit_step_parsed
 
-            _stop_loss_price_condition = d.pop("stop_loss_price_condition", UNSET)
+            _stop_loss_price_condition = src_dict.get("stop_loss_price_condition", UNSET)
             stop_loss_price_condition: Decimal | None
             if _stop_loss_price_condition is UNSET:
                 stop_loss_price_condition = None
@@ -533,7 +565,7 @@ class CreateSmartCoverV1Request:
 
                 stop_loss_price_condition = stop_loss_price_condition_parsed
 
-            _stop_loss_percentage_condition = d.pop("stop_loss_percentage_condition", UNSET)
+            _stop_loss_percentage_condition = src_dict.get("stop_loss_percentage_condition", UNSET)
             stop_loss_percentage_condition: Decimal | None
             if _stop_loss_percentage_condition is UNSET:
                 stop_loss_percentage_condition = None
@@ -547,7 +579,7 @@ class CreateSmartCoverV1Request:
 
                 stop_loss_percentage_condition = stop_loss_percentage_condition_parsed
 
-            _stop_loss_price_method = d.pop("stop_loss_price_method", UNSET)
+            _stop_loss_price_method = src_dict.get("stop_loss_price_method", UNSET)
             stop_loss_price_method: PriceType | None
             if _stop_loss_price_method is UNSET:
                 stop_loss_price_method = None
@@ -556,7 +588,7 @@ class CreateSmartCoverV1Request:
 
                 stop_loss_price_method = stop_loss_price_method_parsed
 
-            _stop_loss_sell_method = d.pop("stop_loss_sell_method", UNSET)
+            _stop_loss_sell_method = src_dict.get("stop_loss_sell_method", UNSET)
             stop_loss_sell_method: OrderType | None
             if _stop_loss_sell_method is UNSET:
                 stop_loss_sell_method = None
@@ -565,7 +597,7 @@ class CreateSmartCoverV1Request:
 
                 stop_loss_sell_method = stop_loss_sell_method_parsed
 
-            _stop_loss_sell_order_price = d.pop("stop_loss_sell_order_price", UNSET)
+            _stop_loss_sell_order_price = src_dict.get("stop_loss_sell_order_price", UNSET)
             stop_loss_sell_order_price: Decimal | None
             if _stop_loss_sell_order_price is UNSET:
                 stop_loss_sell_order_price = None
@@ -578,7 +610,7 @@ class CreateSmartCoverV1Request:
 
                 stop_loss_sell_order_price = stop_loss_sell_order_price_parsed
 
-            _trailing_stop_loss = d.pop("trailing_stop_loss", UNSET)
+            _trailing_stop_loss = src_dict.get("trailing_stop_loss", UNSET)
             trailing_stop_loss: bool | None
             if _trailing_stop_loss is UNSET:
                 trailing_stop_loss = None
@@ -587,7 +619,7 @@ class CreateSmartCoverV1Request:
 
                 trailing_stop_loss = trailing_stop_loss_parsed
 
-            _stop_loss_timeout_enabled = d.pop("stop_loss_timeout_enabled", UNSET)
+            _stop_loss_timeout_enabled = src_dict.get("stop_loss_timeout_enabled", UNSET)
             stop_loss_timeout_enabled: bool | None
             if _stop_loss_timeout_enabled is UNSET:
                 stop_loss_timeout_enabled = None
@@ -598,7 +630,7 @@ class CreateSmartCoverV1Request:
 
                 stop_loss_timeout_enabled = stop_loss_timeout_enabled_parsed
 
-            _stop_loss_timeout_seconds = d.pop("stop_loss_timeout_seconds", UNSET)
+            _stop_loss_timeout_seconds = src_dict.get("stop_loss_timeout_seconds", UNSET)
             stop_loss_timeout_seconds: int | None
             if _stop_loss_timeout_seconds is UNSET:
                 stop_loss_timeout_seconds = None
@@ -609,7 +641,7 @@ class CreateSmartCoverV1Request:
 
                 stop_loss_timeout_seconds = stop_loss_timeout_seconds_parsed
 
-            note = d.pop("note", None)
+            note = src_dict.get("note")
 
             create_smart_cover_v1_request = cls(
                 account_id,
@@ -643,9 +675,12 @@ class CreateSmartCoverV1Request:
             )
 
             create_smart_cover_v1_request._absent = _OPTIONAL_KEYS.difference(src_dict)
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return create_smart_cover_v1_request
 
         except KeyError as exc:

@@ -27,6 +27,35 @@ from ..types import UNSET
 T = TypeVar("T", bound="CreateSmartSellV1Request")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "account_id",
+        "pair",
+        "units_to_buy",
+        "average_buy_price",
+        "take_profit_enabled",
+        "stop_loss_enabled",
+        "take_profit_type",
+        "take_profit_price_condition",
+        "take_profit_percentage_condition",
+        "take_profit_step_orders",
+        "take_profit_price_method",
+        "take_profit_sell_method",
+        "take_profit_sell_order_price",
+        "trailing_take_profit",
+        "trailing_take_profit_step",
+        "stop_loss_price_condition",
+        "stop_loss_percentage_condition",
+        "stop_loss_price_method",
+        "stop_loss_sell_method",
+        "stop_loss_sell_order_price",
+        "trailing_stop_loss",
+        "stop_loss_timeout_enabled",
+        "stop_loss_timeout_seconds",
+        "note",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -309,20 +338,19 @@ class CreateSmartSellV1Request:
             raise wrong_shape("CreateSmartSellV1Request", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            account_id = int_from_wire(d.pop("account_id"), "account_id")
+            account_id = int_from_wire(src_dict["account_id"], "account_id")
 
-            pair = d.pop("pair")
+            pair = src_dict["pair"]
 
-            units_to_buy = decimal_from_wire(d.pop("units_to_buy"), "units_to_buy")
+            units_to_buy = decimal_from_wire(src_dict["units_to_buy"], "units_to_buy")
 
-            average_buy_price = decimal_from_wire(d.pop("average_buy_price"), "average_buy_price")
+            average_buy_price = decimal_from_wire(src_dict["average_buy_price"], "average_buy_price")
 
-            take_profit_enabled = bool_from_wire(d.pop("take_profit_enabled"), "take_profit_enabled")
+            take_profit_enabled = bool_from_wire(src_dict["take_profit_enabled"], "take_profit_enabled")
 
-            stop_loss_enabled = bool_from_wire(d.pop("stop_loss_enabled"), "stop_loss_enabled")
+            stop_loss_enabled = bool_from_wire(src_dict["stop_loss_enabled"], "stop_loss_enabled")
 
-            _take_profit_type = d.pop("take_profit_type", UNSET)
+            _take_profit_type = src_dict.get("take_profit_type", UNSET)
             take_profit_type: SmartTradeV1TakeProfitType | None
             if _take_profit_type is UNSET:
                 take_profit_type = None
@@ -331,7 +359,7 @@ class CreateSmartSellV1Request:
 
                 take_profit_type = take_profit_type_parsed
 
-            _take_profit_price_condition = d.pop("take_profit_price_condition", UNSET)
+            _take_profit_price_condition = src_dict.get("take_profit_price_condition", UNSET)
             take_profit_price_condition: Decimal | None
             if _take_profit_price_condition is UNSET:
                 take_profit_price_condition = None
@@ -344,7 +372,7 @@ class CreateSmartSellV1Request:
 
                 take_profit_price_condition = take_profit_price_condition_parsed
 
-            _take_profit_percentage_condition = d.pop("take_profit_percentage_condition", UNSET)
+            _take_profit_percentage_condition = src_dict.get("take_profit_percentage_condition", UNSET)
             take_profit_percentage_condition: Decimal | None
             if _take_profit_percentage_condition is UNSET:
                 take_profit_percentage_condition = None
@@ -358,7 +386,7 @@ class CreateSmartSellV1Request:
 
                 take_profit_percentage_condition = take_profit_percentage_condition_parsed
 
-            _take_profit_step_orders = d.pop("take_profit_step_orders", UNSET)
+            _take_profit_step_orders = src_dict.get("take_profit_step_orders", UNSET)
             take_profit_step_orders: list[TakeProfitStepOrderV1Params]
             if _take_profit_step_orders is UNSET:
                 take_profit_step_orders = []
@@ -374,7 +402,7 @@ class CreateSmartSellV1Request:
 
                 take_profit_step_orders = take_profit_step_orders_parsed
 
-            _take_profit_price_method = d.pop("take_profit_price_method", UNSET)
+            _take_profit_price_method = src_dict.get("take_profit_price_method", UNSET)
             take_profit_price_method: PriceType | None
             if _take_profit_price_method is UNSET:
                 take_profit_price_method = None
@@ -383,7 +411,7 @@ class CreateSmartSellV1Request:
 
                 take_profit_price_method = take_profit_price_method_parsed
 
-            _take_profit_sell_method = d.pop("take_profit_sell_method", UNSET)
+            _take_profit_sell_method = src_dict.get("take_profit_sell_method", UNSET)
             take_profit_sell_method: OrderType | None
             if _take_profit_sell_method is UNSET:
                 take_profit_sell_method = None
@@ -392,7 +420,7 @@ class CreateSmartSellV1Request:
 
                 take_profit_sell_method = take_profit_sell_method_parsed
 
-            _take_profit_sell_order_price = d.pop("take_profit_sell_order_price", UNSET)
+            _take_profit_sell_order_price = src_dict.get("take_profit_sell_order_price", UNSET)
             take_profit_sell_order_price: Decimal | None
             if _take_profit_sell_order_price is UNSET:
                 take_profit_sell_order_price = None
@@ -406,7 +434,7 @@ class CreateSmartSellV1Request:
 
                 take_profit_sell_order_price = take_profit_sell_order_price_parsed
 
-            _trailing_take_profit = d.pop("trailing_take_profit", UNSET)
+            _trailing_take_profit = src_dict.get("trailing_take_profit", UNSET)
             trailing_take_profit: bool | None
             if _trailing_take_profit is UNSET:
                 trailing_take_profit = None
@@ -415,7 +443,7 @@ class CreateSmartSellV1Request:
 
                 trailing_take_profit = trailing_take_profit_parsed
 
-            _trailing_take_profit_step = d.pop("trailing_take_profit_step", UNSET)
+            _trailing_take_profit_step = src_dict.get("trailing_take_profit_step", UNSET)
             trailing_take_profit_step: Decimal | None
             if _trailing_take_profit_step is UNSET:
                 trailing_take_profit_step = None
@@ -428,7 +456,7 @@ class CreateSmartSellV1Request:
 
                 trailing_take_profit_step = trailing_take_profit_step_parsed
 
-            _stop_loss_price_condition = d.pop("stop_loss_price_condition", UNSET)
+            _stop_loss_price_condition = src_dict.get("stop_loss_price_condition", UNSET)
             stop_loss_price_condition: Decimal | None
             if _stop_loss_price_condition is UNSET:
                 stop_loss_price_condition = None
@@ -441,7 +469,7 @@ class CreateSmartSellV1Request:
 
                 stop_loss_price_condition = stop_loss_price_condition_parsed
 
-            _stop_loss_percentage_condition = d.pop("stop_loss_percentage_condition", UNSET)
+            _stop_loss_percentage_condition = src_dict.get("stop_loss_percentage_condition", UNSET)
             stop_loss_percentage_condition: Decimal | None
             if _stop_loss_percentage_condition is UNSET:
                 stop_loss_percentage_condition = None
@@ -455,7 +483,7 @@ class CreateSmartSellV1Request:
 
                 stop_loss_percentage_condition = stop_loss_percentage_condition_parsed
 
-            _stop_loss_price_method = d.pop("stop_loss_price_method", UNSET)
+            _stop_loss_price_method = src_dict.get("stop_loss_price_method", UNSET)
             stop_loss_price_method: PriceType | None
             if _stop_loss_price_method is UNSET:
                 stop_loss_price_method = None
@@ -464,7 +492,7 @@ class CreateSmartSellV1Request:
 
                 stop_loss_price_method = stop_loss_price_method_parsed
 
-            _stop_loss_sell_method = d.pop("stop_loss_sell_method", UNSET)
+            _stop_loss_sell_method = src_dict.get("stop_loss_sell_method", UNSET)
             stop_loss_sell_method: OrderType | None
             if _stop_loss_sell_method is UNSET:
                 stop_loss_sell_method = None
@@ -473,7 +501,7 @@ class CreateSmartSellV1Request:
 
                 stop_loss_sell_method = stop_loss_sell_method_parsed
 
-            _stop_loss_sell_order_price = d.pop("stop_loss_sell_order_price", UNSET)
+            _stop_loss_sell_order_price = src_dict.get("stop_loss_sell_order_price", UNSET)
             stop_loss_sell_order_price: Decimal | None
             if _stop_loss_sell_order_price is UNSET:
                 stop_loss_sell_order_price = None
@@ -486,7 +514,7 @@ class CreateSmartSellV1Request:
 
                 stop_loss_sell_order_price = stop_loss_sell_order_price_parsed
 
-            _trailing_stop_loss = d.pop("trailing_stop_loss", UNSET)
+            _trailing_stop_loss = src_dict.get("trailing_stop_loss", UNSET)
             trailing_stop_loss: bool | None
             if _trailing_stop_loss is UNSET:
                 trailing_stop_loss = None
@@ -495,7 +523,7 @@ class CreateSmartSellV1Request:
 
                 trailing_stop_loss = trailing_stop_loss_parsed
 
-            _stop_loss_timeout_enabled = d.pop("stop_loss_timeout_enabled", UNSET)
+            _stop_loss_timeout_enabled = src_dict.get("stop_loss_timeout_enabled", UNSET)
             stop_loss_timeout_enabled: bool | None
             if _stop_loss_timeout_enabled is UNSET:
                 stop_loss_timeout_enabled = None
@@ -506,7 +534,7 @@ class CreateSmartSellV1Request:
 
                 stop_loss_timeout_enabled = stop_loss_timeout_enabled_parsed
 
-            _stop_loss_timeout_seconds = d.pop("stop_loss_timeout_seconds", UNSET)
+            _stop_loss_timeout_seconds = src_dict.get("stop_loss_timeout_seconds", UNSET)
             stop_loss_timeout_seconds: int | None
             if _stop_loss_timeout_seconds is UNSET:
                 stop_loss_timeout_seconds = None
@@ -517,7 +545,7 @@ class CreateSmartSellV1Request:
 
                 stop_loss_timeout_seconds = stop_loss_timeout_seconds_parsed
 
-            note = d.pop("note", None)
+            note = src_dict.get("note")
 
             create_smart_sell_v1_request = cls(
                 account_id,
@@ -547,9 +575,12 @@ class CreateSmartSellV1Request:
             )
 
             create_smart_sell_v1_request._absent = _OPTIONAL_KEYS.difference(src_dict)
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return create_smart_sell_v1_request
 
         except KeyError as exc:

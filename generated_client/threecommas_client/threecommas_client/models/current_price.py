@@ -22,6 +22,16 @@ from ..types import UNSET
 T = TypeVar("T", bound="CurrentPrice")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "bid",
+        "ask",
+        "last",
+        "quote_volume",
+        "day_change_percent",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -136,8 +146,7 @@ class CurrentPrice:
             raise wrong_shape("CurrentPrice", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            _bid = d.pop("bid", UNSET)
+            _bid = src_dict.get("bid", UNSET)
             bid: Decimal | None
             if _bid is UNSET:
                 bid = None
@@ -155,7 +164,7 @@ class CurrentPrice:
 
                 bid = bid_parsed
 
-            _ask = d.pop("ask", UNSET)
+            _ask = src_dict.get("ask", UNSET)
             ask: Decimal | None
             if _ask is UNSET:
                 ask = None
@@ -173,7 +182,7 @@ class CurrentPrice:
 
                 ask = ask_parsed
 
-            _last = d.pop("last", UNSET)
+            _last = src_dict.get("last", UNSET)
             last: Decimal | None
             if _last is UNSET:
                 last = None
@@ -191,7 +200,7 @@ class CurrentPrice:
 
                 last = last_parsed
 
-            _quote_volume = d.pop("quote_volume", UNSET)
+            _quote_volume = src_dict.get("quote_volume", UNSET)
             quote_volume: Decimal | None
             if _quote_volume is UNSET:
                 quote_volume = None
@@ -209,7 +218,7 @@ class CurrentPrice:
 
                 quote_volume = quote_volume_parsed
 
-            _day_change_percent = d.pop("day_change_percent", UNSET)
+            _day_change_percent = src_dict.get("day_change_percent", UNSET)
             day_change_percent: Decimal | None
             if _day_change_percent is UNSET:
                 day_change_percent = None
@@ -236,8 +245,8 @@ class CurrentPrice:
             )
 
             current_price._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            current_price.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                current_price.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return current_price
 
         except KeyError as exc:

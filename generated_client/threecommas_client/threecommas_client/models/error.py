@@ -18,6 +18,14 @@ from ..types import UNSET
 T = TypeVar("T", bound="Error")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "error",
+        "error_description",
+        "error_attributes",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -96,10 +104,9 @@ class Error:
             raise wrong_shape("Error", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            error = d.pop("error")
+            error = src_dict["error"]
 
-            _error_description = d.pop("error_description", UNSET)
+            _error_description = src_dict.get("error_description", UNSET)
             error_description: None | str
             if _error_description is UNSET:
                 error_description = None
@@ -108,7 +115,7 @@ class Error:
 
                 error_description = error_description_parsed
 
-            _error_attributes = d.pop("error_attributes", UNSET)
+            _error_attributes = src_dict.get("error_attributes", UNSET)
             error_attributes: ErrorErrorAttributes | None
             if _error_attributes is UNSET:
                 error_attributes = None
@@ -124,8 +131,8 @@ class Error:
             )
 
             error._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            error.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                error.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return error
 
         except KeyError as exc:

@@ -17,6 +17,10 @@ from ..errors import WireValueError
 T = TypeVar("T", bound="ErrorErrorAttributes")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset({})
+
+
 @_attrs_define
 class ErrorErrorAttributes:
     """For `record_invalid` and `Wrong param(s)`: messages per offending field, keyed by Rails
@@ -54,16 +58,16 @@ class ErrorErrorAttributes:
             raise wrong_shape("ErrorErrorAttributes", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
             error_error_attributes = cls()
 
-            additional_properties = {}
-            for prop_name, prop_dict in d.items():
-                additional_property = cast(list[str], prop_dict)
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                additional_properties = {}
+                for prop_name, prop_dict in src_dict.items():
+                    if prop_name not in _KNOWN_KEYS:
+                        additional_property = cast(list[str], prop_dict)
 
-                additional_properties[prop_name] = additional_property
-
-            error_error_attributes.additional_properties = additional_properties
+                        additional_properties[prop_name] = additional_property
+                error_error_attributes.additional_properties = additional_properties
             return error_error_attributes
 
         except KeyError as exc:

@@ -22,6 +22,15 @@ from ..types import UNSET
 T = TypeVar("T", bound="Leverage")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "enabled",
+        "type",
+        "value",
+        "type_editable",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -110,10 +119,9 @@ class Leverage:
             raise wrong_shape("Leverage", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            enabled = d.pop("enabled")
+            enabled = src_dict["enabled"]
 
-            _type_ = d.pop("type", UNSET)
+            _type_ = src_dict.get("type", UNSET)
             type_: None | str
             if _type_ is UNSET:
                 type_ = None
@@ -122,7 +130,7 @@ class Leverage:
 
                 type_ = type_parsed
 
-            _value = d.pop("value", UNSET)
+            _value = src_dict.get("value", UNSET)
             value: Decimal | None
             if _value is UNSET:
                 value = None
@@ -140,7 +148,7 @@ class Leverage:
 
                 value = value_parsed
 
-            type_editable = d.pop("type_editable", None)
+            type_editable = src_dict.get("type_editable")
 
             leverage = cls(
                 enabled,
@@ -150,8 +158,8 @@ class Leverage:
             )
 
             leverage._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            leverage.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                leverage.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return leverage
 
         except KeyError as exc:

@@ -21,6 +21,14 @@ from ..types import UNSET
 T = TypeVar("T", bound="LeverageParams")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "enabled",
+        "type",
+        "value",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -92,10 +100,9 @@ class LeverageParams:
             raise wrong_shape("LeverageParams", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            enabled = bool_from_wire(d.pop("enabled"), "enabled")
+            enabled = bool_from_wire(src_dict["enabled"], "enabled")
 
-            _type_ = d.pop("type", UNSET)
+            _type_ = src_dict.get("type", UNSET)
             type_: LeverageType | None
             if _type_ is UNSET:
                 type_ = None
@@ -104,7 +111,7 @@ class LeverageParams:
 
                 type_ = type_parsed
 
-            _value = d.pop("value", UNSET)
+            _value = src_dict.get("value", UNSET)
             value: int | None
             if _value is UNSET:
                 value = None
@@ -120,9 +127,12 @@ class LeverageParams:
             )
 
             leverage_params._absent = _OPTIONAL_KEYS.difference(src_dict)
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return leverage_params
 
         except KeyError as exc:

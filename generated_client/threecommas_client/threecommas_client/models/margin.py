@@ -22,6 +22,13 @@ from ..types import UNSET
 T = TypeVar("T", bound="Margin")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "amount",
+        "total",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -94,8 +101,7 @@ class Margin:
             raise wrong_shape("Margin", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            _amount = d.pop("amount", UNSET)
+            _amount = src_dict.get("amount", UNSET)
             amount: Decimal | None
             if _amount is UNSET:
                 amount = None
@@ -113,7 +119,7 @@ class Margin:
 
                 amount = amount_parsed
 
-            _total = d.pop("total", UNSET)
+            _total = src_dict.get("total", UNSET)
             total: Decimal | None
             if _total is UNSET:
                 total = None
@@ -137,8 +143,8 @@ class Margin:
             )
 
             margin._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            margin.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                margin.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return margin
 
         except KeyError as exc:

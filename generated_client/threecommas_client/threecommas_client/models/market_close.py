@@ -18,6 +18,18 @@ from ..types import UNSET
 T = TypeVar("T", bound="MarketClose")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "id",
+        "type",
+        "status",
+        "units",
+        "price",
+        "total",
+        "filled",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -133,12 +145,11 @@ class MarketClose:
             raise wrong_shape("MarketClose", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            id = d.pop("id", None)
+            id = src_dict.get("id")
 
-            type_ = d.pop("type", None)
+            type_ = src_dict.get("type")
 
-            _status = d.pop("status", UNSET)
+            _status = src_dict.get("status", UNSET)
             status: Status | None
             if _status is UNSET:
                 status = None
@@ -147,7 +158,7 @@ class MarketClose:
 
                 status = status_parsed
 
-            _units = d.pop("units", UNSET)
+            _units = src_dict.get("units", UNSET)
             units: Units | None
             if _units is UNSET:
                 units = None
@@ -156,7 +167,7 @@ class MarketClose:
 
                 units = units_parsed
 
-            _price = d.pop("price", UNSET)
+            _price = src_dict.get("price", UNSET)
             price: OrderPrice | None
             if _price is UNSET:
                 price = None
@@ -165,7 +176,7 @@ class MarketClose:
 
                 price = price_parsed
 
-            _total = d.pop("total", UNSET)
+            _total = src_dict.get("total", UNSET)
             total: Total | None
             if _total is UNSET:
                 total = None
@@ -174,7 +185,7 @@ class MarketClose:
 
                 total = total_parsed
 
-            filled = d.pop("filled", None)
+            filled = src_dict.get("filled")
 
             market_close = cls(
                 id,
@@ -187,8 +198,8 @@ class MarketClose:
             )
 
             market_close._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            market_close.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                market_close.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return market_close
 
         except KeyError as exc:

@@ -22,6 +22,14 @@ from ..types import UNSET
 T = TypeVar("T", bound="OrderPrice")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "value",
+        "value_without_commission",
+        "editable",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -104,8 +112,7 @@ class OrderPrice:
             raise wrong_shape("OrderPrice", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            _value = d.pop("value", UNSET)
+            _value = src_dict.get("value", UNSET)
             value: Decimal | None
             if _value is UNSET:
                 value = None
@@ -123,7 +130,7 @@ class OrderPrice:
 
                 value = value_parsed
 
-            _value_without_commission = d.pop("value_without_commission", UNSET)
+            _value_without_commission = src_dict.get("value_without_commission", UNSET)
             value_without_commission: Decimal | None
             if _value_without_commission is UNSET:
                 value_without_commission = None
@@ -142,7 +149,7 @@ class OrderPrice:
 
                 value_without_commission = value_without_commission_parsed
 
-            editable = d.pop("editable", None)
+            editable = src_dict.get("editable")
 
             order_price = cls(
                 value,
@@ -151,8 +158,8 @@ class OrderPrice:
             )
 
             order_price._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            order_price.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                order_price.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return order_price
 
         except KeyError as exc:

@@ -19,6 +19,19 @@ from ..types import UNSET
 T = TypeVar("T", bound="Position")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "type",
+        "order_type",
+        "editable",
+        "units",
+        "price",
+        "total",
+        "conditional",
+        "status",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -138,14 +151,13 @@ class Position:
             raise wrong_shape("Position", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            type_ = OrderSide(d.pop("type"))
+            type_ = OrderSide(src_dict["type"])
 
-            order_type = d.pop("order_type")
+            order_type = src_dict["order_type"]
 
-            editable = d.pop("editable", None)
+            editable = src_dict.get("editable")
 
-            _units = d.pop("units", UNSET)
+            _units = src_dict.get("units", UNSET)
             units: Units | None
             if _units is UNSET:
                 units = None
@@ -154,7 +166,7 @@ class Position:
 
                 units = units_parsed
 
-            _price = d.pop("price", UNSET)
+            _price = src_dict.get("price", UNSET)
             price: OrderPrice | None
             if _price is UNSET:
                 price = None
@@ -163,7 +175,7 @@ class Position:
 
                 price = price_parsed
 
-            _total = d.pop("total", UNSET)
+            _total = src_dict.get("total", UNSET)
             total: Total | None
             if _total is UNSET:
                 total = None
@@ -172,7 +184,7 @@ class Position:
 
                 total = total_parsed
 
-            _conditional = d.pop("conditional", UNSET)
+            _conditional = src_dict.get("conditional", UNSET)
             conditional: PositionConditional | None
             if _conditional is UNSET:
                 conditional = None
@@ -181,7 +193,7 @@ class Position:
 
                 conditional = conditional_parsed
 
-            _status = d.pop("status", UNSET)
+            _status = src_dict.get("status", UNSET)
             status: Status | None
             if _status is UNSET:
                 status = None
@@ -202,8 +214,8 @@ class Position:
             )
 
             position._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            position.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                position.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return position
 
         except KeyError as exc:

@@ -18,6 +18,15 @@ from ..types import UNSET
 T = TypeVar("T", bound="PositionConditional")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "editable",
+        "price",
+        "order_type",
+        "trailing",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -102,10 +111,9 @@ class PositionConditional:
             raise wrong_shape("PositionConditional", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            editable = d.pop("editable", None)
+            editable = src_dict.get("editable")
 
-            _price = d.pop("price", UNSET)
+            _price = src_dict.get("price", UNSET)
             price: ConditionalPrice | None
             if _price is UNSET:
                 price = None
@@ -114,9 +122,9 @@ class PositionConditional:
 
                 price = price_parsed
 
-            order_type = d.pop("order_type", None)
+            order_type = src_dict.get("order_type")
 
-            _trailing = d.pop("trailing", UNSET)
+            _trailing = src_dict.get("trailing", UNSET)
             trailing: Trailing | None
             if _trailing is UNSET:
                 trailing = None
@@ -133,8 +141,8 @@ class PositionConditional:
             )
 
             position_conditional._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            position_conditional.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                position_conditional.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return position_conditional
 
         except KeyError as exc:

@@ -19,6 +19,14 @@ from ..types import UNSET
 T = TypeVar("T", bound="PositionConditionalParams")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "price",
+        "order_type",
+        "trailing",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -86,12 +94,11 @@ class PositionConditionalParams:
             raise wrong_shape("PositionConditionalParams", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            price = ConditionalPriceParams.from_dict(d.pop("price"))
+            price = ConditionalPriceParams.from_dict(src_dict["price"])
 
-            order_type = OrderType(d.pop("order_type"))
+            order_type = OrderType(src_dict["order_type"])
 
-            _trailing = d.pop("trailing", UNSET)
+            _trailing = src_dict.get("trailing", UNSET)
             trailing: PositionTrailingParams | None
             if _trailing is UNSET:
                 trailing = None
@@ -107,9 +114,12 @@ class PositionConditionalParams:
             )
 
             position_conditional_params._absent = _OPTIONAL_KEYS.difference(src_dict)
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return position_conditional_params
 
         except KeyError as exc:

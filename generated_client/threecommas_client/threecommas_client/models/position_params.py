@@ -20,6 +20,16 @@ from ..types import UNSET
 T = TypeVar("T", bound="PositionParams")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "type",
+        "order_type",
+        "units",
+        "price",
+        "conditional",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -107,14 +117,13 @@ class PositionParams:
             raise wrong_shape("PositionParams", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            type_ = OrderSide(d.pop("type"))
+            type_ = OrderSide(src_dict["type"])
 
-            order_type = EntryOrderType(d.pop("order_type"))
+            order_type = EntryOrderType(src_dict["order_type"])
 
-            units = UnitsParams.from_dict(d.pop("units"))
+            units = UnitsParams.from_dict(src_dict["units"])
 
-            _price = d.pop("price", UNSET)
+            _price = src_dict.get("price", UNSET)
             price: PriceParams | None
             if _price is UNSET:
                 price = None
@@ -123,7 +132,7 @@ class PositionParams:
 
                 price = price_parsed
 
-            _conditional = d.pop("conditional", UNSET)
+            _conditional = src_dict.get("conditional", UNSET)
             conditional: PositionConditionalParams | None
             if _conditional is UNSET:
                 conditional = None
@@ -141,9 +150,12 @@ class PositionParams:
             )
 
             position_params._absent = _OPTIONAL_KEYS.difference(src_dict)
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return position_params
 
         except KeyError as exc:

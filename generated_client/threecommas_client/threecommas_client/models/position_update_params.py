@@ -18,6 +18,14 @@ from ..types import UNSET
 T = TypeVar("T", bound="PositionUpdateParams")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "units",
+        "price",
+        "conditional",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -89,8 +97,7 @@ class PositionUpdateParams:
             raise wrong_shape("PositionUpdateParams", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            _units = d.pop("units", UNSET)
+            _units = src_dict.get("units", UNSET)
             units: UnitsParams | None
             if _units is UNSET:
                 units = None
@@ -99,7 +106,7 @@ class PositionUpdateParams:
 
                 units = units_parsed
 
-            _price = d.pop("price", UNSET)
+            _price = src_dict.get("price", UNSET)
             price: PriceParams | None
             if _price is UNSET:
                 price = None
@@ -108,7 +115,7 @@ class PositionUpdateParams:
 
                 price = price_parsed
 
-            _conditional = d.pop("conditional", UNSET)
+            _conditional = src_dict.get("conditional", UNSET)
             conditional: PositionConditionalParams | None
             if _conditional is UNSET:
                 conditional = None
@@ -124,9 +131,12 @@ class PositionUpdateParams:
             )
 
             position_update_params._absent = _OPTIONAL_KEYS.difference(src_dict)
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return position_update_params
 
         except KeyError as exc:

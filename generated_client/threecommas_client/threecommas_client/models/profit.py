@@ -22,6 +22,15 @@ from ..types import UNSET
 T = TypeVar("T", bound="Profit")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "volume",
+        "usd",
+        "percent",
+        "roe",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -122,8 +131,7 @@ class Profit:
             raise wrong_shape("Profit", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            _volume = d.pop("volume", UNSET)
+            _volume = src_dict.get("volume", UNSET)
             volume: Decimal | None
             if _volume is UNSET:
                 volume = None
@@ -141,7 +149,7 @@ class Profit:
 
                 volume = volume_parsed
 
-            _usd = d.pop("usd", UNSET)
+            _usd = src_dict.get("usd", UNSET)
             usd: Decimal | None
             if _usd is UNSET:
                 usd = None
@@ -159,7 +167,7 @@ class Profit:
 
                 usd = usd_parsed
 
-            _percent = d.pop("percent", UNSET)
+            _percent = src_dict.get("percent", UNSET)
             percent: Decimal | None
             if _percent is UNSET:
                 percent = None
@@ -177,7 +185,7 @@ class Profit:
 
                 percent = percent_parsed
 
-            _roe = d.pop("roe", UNSET)
+            _roe = src_dict.get("roe", UNSET)
             roe: Decimal | None
             if _roe is UNSET:
                 roe = None
@@ -203,8 +211,8 @@ class Profit:
             )
 
             profit._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            profit.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                profit.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return profit
 
         except KeyError as exc:

@@ -18,6 +18,12 @@ from ..types import UNSET
 T = TypeVar("T", bound="ReduceFunds")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "steps",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -74,8 +80,7 @@ class ReduceFunds:
             raise wrong_shape("ReduceFunds", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            _steps = d.pop("steps", UNSET)
+            _steps = src_dict.get("steps", UNSET)
             steps: list[ReduceFundsStep]
             if _steps is UNSET:
                 steps = []
@@ -94,8 +99,8 @@ class ReduceFunds:
             )
 
             reduce_funds._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            reduce_funds.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                reduce_funds.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return reduce_funds
 
         except KeyError as exc:

@@ -20,6 +20,14 @@ from ..errors import WireValueError
 T = TypeVar("T", bound="ReduceFundsInfo")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "max_reduce_funds_amount",
+    }
+)
+
+
 @_attrs_define
 class ReduceFundsInfo:
     """How much `reduce_funds_of_smart_trade` can take out now.
@@ -65,14 +73,14 @@ class ReduceFundsInfo:
             raise wrong_shape("ReduceFundsInfo", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            max_reduce_funds_amount = decimal_from_wire(d.pop("max_reduce_funds_amount"), "max_reduce_funds_amount")
+            max_reduce_funds_amount = decimal_from_wire(src_dict["max_reduce_funds_amount"], "max_reduce_funds_amount")
 
             reduce_funds_info = cls(
                 max_reduce_funds_amount,
             )
 
-            reduce_funds_info.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                reduce_funds_info.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return reduce_funds_info
 
         except KeyError as exc:

@@ -19,6 +19,14 @@ from ..types import UNSET
 T = TypeVar("T", bound="ReduceFundsRequest")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "order_type",
+        "units",
+        "price",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -86,12 +94,11 @@ class ReduceFundsRequest:
             raise wrong_shape("ReduceFundsRequest", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            order_type = OrderType(d.pop("order_type"))
+            order_type = OrderType(src_dict["order_type"])
 
-            units = UnitsParams.from_dict(d.pop("units"))
+            units = UnitsParams.from_dict(src_dict["units"])
 
-            _price = d.pop("price", UNSET)
+            _price = src_dict.get("price", UNSET)
             price: PriceParams | None
             if _price is UNSET:
                 price = None
@@ -107,9 +114,12 @@ class ReduceFundsRequest:
             )
 
             reduce_funds_request._absent = _OPTIONAL_KEYS.difference(src_dict)
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return reduce_funds_request
 
         except KeyError as exc:

@@ -21,6 +21,19 @@ from ..types import UNSET
 T = TypeVar("T", bound="ReduceFundsStep")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "id",
+        "type",
+        "status",
+        "units",
+        "price",
+        "total",
+        "closed_at",
+        "data",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -149,12 +162,11 @@ class ReduceFundsStep:
             raise wrong_shape("ReduceFundsStep", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            id = d.pop("id", None)
+            id = src_dict.get("id")
 
-            type_ = d.pop("type", None)
+            type_ = src_dict.get("type")
 
-            _status = d.pop("status", UNSET)
+            _status = src_dict.get("status", UNSET)
             status: Status | None
             if _status is UNSET:
                 status = None
@@ -163,7 +175,7 @@ class ReduceFundsStep:
 
                 status = status_parsed
 
-            _units = d.pop("units", UNSET)
+            _units = src_dict.get("units", UNSET)
             units: Units | None
             if _units is UNSET:
                 units = None
@@ -172,7 +184,7 @@ class ReduceFundsStep:
 
                 units = units_parsed
 
-            _price = d.pop("price", UNSET)
+            _price = src_dict.get("price", UNSET)
             price: OrderPrice | None
             if _price is UNSET:
                 price = None
@@ -181,7 +193,7 @@ class ReduceFundsStep:
 
                 price = price_parsed
 
-            _total = d.pop("total", UNSET)
+            _total = src_dict.get("total", UNSET)
             total: Total | None
             if _total is UNSET:
                 total = None
@@ -190,7 +202,7 @@ class ReduceFundsStep:
 
                 total = total_parsed
 
-            _closed_at = d.pop("closed_at", UNSET)
+            _closed_at = src_dict.get("closed_at", UNSET)
             closed_at: datetime.datetime | None
             if _closed_at is UNSET:
                 closed_at = None
@@ -204,7 +216,7 @@ class ReduceFundsStep:
 
                 closed_at = closed_at_parsed
 
-            _data = d.pop("data", UNSET)
+            _data = src_dict.get("data", UNSET)
             data: StepData | None
             if _data is UNSET:
                 data = None
@@ -225,8 +237,8 @@ class ReduceFundsStep:
             )
 
             reduce_funds_step._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            reduce_funds_step.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                reduce_funds_step.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return reduce_funds_step
 
         except KeyError as exc:

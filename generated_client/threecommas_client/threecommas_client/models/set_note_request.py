@@ -16,6 +16,14 @@ from ..errors import WireValueError
 T = TypeVar("T", bound="SetNoteRequest")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "note",
+    }
+)
+
+
 @_attrs_define
 class SetNoteRequest:
     """A new note.
@@ -58,16 +66,18 @@ class SetNoteRequest:
             raise wrong_shape("SetNoteRequest", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            note = d.pop("note")
+            note = src_dict["note"]
 
             set_note_request = cls(
                 note,
             )
 
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return set_note_request
 
         except KeyError as exc:

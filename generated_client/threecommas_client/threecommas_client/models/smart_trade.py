@@ -18,6 +18,30 @@ from ..types import UNSET
 T = TypeVar("T", bound="SmartTrade")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "id",
+        "account",
+        "pair",
+        "status",
+        "position",
+        "take_profit",
+        "stop_loss",
+        "data",
+        "profit",
+        "version",
+        "instant",
+        "leverage",
+        "reduce_funds",
+        "market_close",
+        "note",
+        "note_raw",
+        "skip_enter_step",
+        "margin",
+        "is_position_not_filled",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -223,30 +247,29 @@ class SmartTrade:
             raise wrong_shape("SmartTrade", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            id = d.pop("id")
+            id = src_dict["id"]
 
-            account = Account.from_dict(d.pop("account"))
+            account = Account.from_dict(src_dict["account"])
 
-            pair = d.pop("pair")
+            pair = src_dict["pair"]
 
-            status = Status.from_dict(d.pop("status"))
+            status = Status.from_dict(src_dict["status"])
 
-            position = Position.from_dict(d.pop("position"))
+            position = Position.from_dict(src_dict["position"])
 
-            take_profit = TakeProfit.from_dict(d.pop("take_profit"))
+            take_profit = TakeProfit.from_dict(src_dict["take_profit"])
 
-            stop_loss = StopLoss.from_dict(d.pop("stop_loss"))
+            stop_loss = StopLoss.from_dict(src_dict["stop_loss"])
 
-            data = SmartTradeData.from_dict(d.pop("data"))
+            data = SmartTradeData.from_dict(src_dict["data"])
 
-            profit = Profit.from_dict(d.pop("profit"))
+            profit = Profit.from_dict(src_dict["profit"])
 
-            version = d.pop("version", None)
+            version = src_dict.get("version")
 
-            instant = d.pop("instant", None)
+            instant = src_dict.get("instant")
 
-            _leverage = d.pop("leverage", UNSET)
+            _leverage = src_dict.get("leverage", UNSET)
             leverage: Leverage | None
             if _leverage is UNSET:
                 leverage = None
@@ -255,7 +278,7 @@ class SmartTrade:
 
                 leverage = leverage_parsed
 
-            _reduce_funds = d.pop("reduce_funds", UNSET)
+            _reduce_funds = src_dict.get("reduce_funds", UNSET)
             reduce_funds: ReduceFunds | None
             if _reduce_funds is UNSET:
                 reduce_funds = None
@@ -264,7 +287,7 @@ class SmartTrade:
 
                 reduce_funds = reduce_funds_parsed
 
-            _market_close = d.pop("market_close", UNSET)
+            _market_close = src_dict.get("market_close", UNSET)
             market_close: MarketClose | None
             if _market_close is UNSET:
                 market_close = None
@@ -273,7 +296,7 @@ class SmartTrade:
 
                 market_close = market_close_parsed
 
-            _note = d.pop("note", UNSET)
+            _note = src_dict.get("note", UNSET)
             note: None | str
             if _note is UNSET:
                 note = None
@@ -282,7 +305,7 @@ class SmartTrade:
 
                 note = note_parsed
 
-            _note_raw = d.pop("note_raw", UNSET)
+            _note_raw = src_dict.get("note_raw", UNSET)
             note_raw: None | str
             if _note_raw is UNSET:
                 note_raw = None
@@ -291,9 +314,9 @@ class SmartTrade:
 
                 note_raw = note_raw_parsed
 
-            skip_enter_step = d.pop("skip_enter_step", None)
+            skip_enter_step = src_dict.get("skip_enter_step")
 
-            _margin = d.pop("margin", UNSET)
+            _margin = src_dict.get("margin", UNSET)
             margin: Margin | None
             if _margin is UNSET:
                 margin = None
@@ -302,7 +325,7 @@ class SmartTrade:
 
                 margin = margin_parsed
 
-            is_position_not_filled = d.pop("is_position_not_filled", None)
+            is_position_not_filled = src_dict.get("is_position_not_filled")
 
             smart_trade = cls(
                 id,
@@ -327,8 +350,8 @@ class SmartTrade:
             )
 
             smart_trade._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            smart_trade.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                smart_trade.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return smart_trade
 
         except KeyError as exc:

@@ -20,6 +20,20 @@ from ..types import UNSET
 T = TypeVar("T", bound="SmartTradeCreateRequest")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "account_id",
+        "pair",
+        "position",
+        "instant",
+        "skip_enter_step",
+        "note",
+        "leverage",
+        "take_profit",
+        "stop_loss",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -143,14 +157,13 @@ class SmartTradeCreateRequest:
             raise wrong_shape("SmartTradeCreateRequest", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            account_id = int_from_wire(d.pop("account_id"), "account_id")
+            account_id = int_from_wire(src_dict["account_id"], "account_id")
 
-            pair = d.pop("pair")
+            pair = src_dict["pair"]
 
-            position = PositionParams.from_dict(d.pop("position"))
+            position = PositionParams.from_dict(src_dict["position"])
 
-            _instant = d.pop("instant", UNSET)
+            _instant = src_dict.get("instant", UNSET)
             instant: bool | None
             if _instant is UNSET:
                 instant = None
@@ -159,7 +172,7 @@ class SmartTradeCreateRequest:
 
                 instant = instant_parsed
 
-            _skip_enter_step = d.pop("skip_enter_step", UNSET)
+            _skip_enter_step = src_dict.get("skip_enter_step", UNSET)
             skip_enter_step: bool | None
             if _skip_enter_step is UNSET:
                 skip_enter_step = None
@@ -168,9 +181,9 @@ class SmartTradeCreateRequest:
 
                 skip_enter_step = skip_enter_step_parsed
 
-            note = d.pop("note", None)
+            note = src_dict.get("note")
 
-            _leverage = d.pop("leverage", UNSET)
+            _leverage = src_dict.get("leverage", UNSET)
             leverage: LeverageParams | None
             if _leverage is UNSET:
                 leverage = None
@@ -179,7 +192,7 @@ class SmartTradeCreateRequest:
 
                 leverage = leverage_parsed
 
-            _take_profit = d.pop("take_profit", UNSET)
+            _take_profit = src_dict.get("take_profit", UNSET)
             take_profit: TakeProfitParams | None
             if _take_profit is UNSET:
                 take_profit = None
@@ -188,7 +201,7 @@ class SmartTradeCreateRequest:
 
                 take_profit = take_profit_parsed
 
-            _stop_loss = d.pop("stop_loss", UNSET)
+            _stop_loss = src_dict.get("stop_loss", UNSET)
             stop_loss: StopLossParams | None
             if _stop_loss is UNSET:
                 stop_loss = None
@@ -210,9 +223,12 @@ class SmartTradeCreateRequest:
             )
 
             smart_trade_create_request._absent = _OPTIONAL_KEYS.difference(src_dict)
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return smart_trade_create_request
 
         except KeyError as exc:

@@ -25,6 +25,39 @@ from ..types import UNSET
 T = TypeVar("T", bound="SmartTradeData")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "editable",
+        "current_price",
+        "target_price_type",
+        "orderbook_price_currency",
+        "base_order_finished",
+        "missing_funds_to_close",
+        "liquidation_price",
+        "average_enter_price",
+        "average_close_price",
+        "average_enter_price_without_commission",
+        "average_close_price_without_commission",
+        "panic_sell_available",
+        "add_funds_available",
+        "reduce_funds_available",
+        "force_start_available",
+        "force_process_available",
+        "cancel_available",
+        "finished",
+        "base_position_step_finished",
+        "entered_amount",
+        "entered_total",
+        "closed_amount",
+        "closed_total",
+        "commission",
+        "created_at",
+        "updated_at",
+        "closed_at",
+        "type",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -423,10 +456,9 @@ class SmartTradeData:
             raise wrong_shape("SmartTradeData", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            editable = d.pop("editable", None)
+            editable = src_dict.get("editable")
 
-            _current_price = d.pop("current_price", UNSET)
+            _current_price = src_dict.get("current_price", UNSET)
             current_price: CurrentPrice | None
             if _current_price is UNSET:
                 current_price = None
@@ -444,9 +476,9 @@ class SmartTradeData:
 
                 current_price = current_price_parsed
 
-            target_price_type = d.pop("target_price_type", None)
+            target_price_type = src_dict.get("target_price_type")
 
-            _orderbook_price_currency = d.pop("orderbook_price_currency", UNSET)
+            _orderbook_price_currency = src_dict.get("orderbook_price_currency", UNSET)
             orderbook_price_currency: None | str
             if _orderbook_price_currency is UNSET:
                 orderbook_price_currency = None
@@ -455,9 +487,9 @@ class SmartTradeData:
 
                 orderbook_price_currency = orderbook_price_currency_parsed
 
-            base_order_finished = d.pop("base_order_finished", None)
+            base_order_finished = src_dict.get("base_order_finished")
 
-            _missing_funds_to_close = d.pop("missing_funds_to_close", UNSET)
+            _missing_funds_to_close = src_dict.get("missing_funds_to_close", UNSET)
             missing_funds_to_close: Decimal | None
             if _missing_funds_to_close is UNSET:
                 missing_funds_to_close = None
@@ -476,7 +508,7 @@ class SmartTradeData:
 
                 missing_funds_to_close = missing_funds_to_close_parsed
 
-            _liquidation_price = d.pop("liquidation_price", UNSET)
+            _liquidation_price = src_dict.get("liquidation_price", UNSET)
             liquidation_price: Decimal | None
             if _liquidation_price is UNSET:
                 liquidation_price = None
@@ -494,7 +526,7 @@ class SmartTradeData:
 
                 liquidation_price = liquidation_price_parsed
 
-            _average_enter_price = d.pop("average_enter_price", UNSET)
+            _average_enter_price = src_dict.get("average_enter_price", UNSET)
             average_enter_price: Decimal | None
             if _average_enter_price is UNSET:
                 average_enter_price = None
@@ -513,7 +545,7 @@ class SmartTradeData:
 
                 average_enter_price = average_enter_price_parsed
 
-            _average_close_price = d.pop("average_close_price", UNSET)
+            _average_close_price = src_dict.get("average_close_price", UNSET)
             average_close_price: Decimal | None
             if _average_close_price is UNSET:
                 average_close_price = None
@@ -532,7 +564,7 @@ class SmartTradeData:
 
                 average_close_price = average_close_price_parsed
 
-            _average_enter_price_without_commission = d.pop("average_enter_price_without_commission", UNSET)
+            _average_enter_price_without_commission = src_dict.get("average_enter_price_without_commission", UNSET)
             average_enter_price_without_commission: Decimal | None
             if _average_enter_price_without_commission is UNSET:
                 average_enter_price_without_commission = None
@@ -553,7 +585,7 @@ class SmartTradeData:
 
                 average_enter_price_without_commission = average_enter_price_without_commission_parsed
 
-            _average_close_price_without_commission = d.pop("average_close_price_without_commission", UNSET)
+            _average_close_price_without_commission = src_dict.get("average_close_price_without_commission", UNSET)
             average_close_price_without_commission: Decimal | None
             if _average_close_price_without_commission is UNSET:
                 average_close_price_without_commission = None
@@ -574,23 +606,23 @@ class SmartTradeData:
 
                 average_close_price_without_commission = average_close_price_without_commission_parsed
 
-            panic_sell_available = d.pop("panic_sell_available", None)
+            panic_sell_available = src_dict.get("panic_sell_available")
 
-            add_funds_available = d.pop("add_funds_available", None)
+            add_funds_available = src_dict.get("add_funds_available")
 
-            reduce_funds_available = d.pop("reduce_funds_available", None)
+            reduce_funds_available = src_dict.get("reduce_funds_available")
 
-            force_start_available = d.pop("force_start_available", None)
+            force_start_available = src_dict.get("force_start_available")
 
-            force_process_available = d.pop("force_process_available", None)
+            force_process_available = src_dict.get("force_process_available")
 
-            cancel_available = d.pop("cancel_available", None)
+            cancel_available = src_dict.get("cancel_available")
 
-            finished = d.pop("finished", None)
+            finished = src_dict.get("finished")
 
-            base_position_step_finished = d.pop("base_position_step_finished", None)
+            base_position_step_finished = src_dict.get("base_position_step_finished")
 
-            _entered_amount = d.pop("entered_amount", UNSET)
+            _entered_amount = src_dict.get("entered_amount", UNSET)
             entered_amount: Decimal | None
             if _entered_amount is UNSET:
                 entered_amount = None
@@ -608,7 +640,7 @@ class SmartTradeData:
 
                 entered_amount = entered_amount_parsed
 
-            _entered_total = d.pop("entered_total", UNSET)
+            _entered_total = src_dict.get("entered_total", UNSET)
             entered_total: Decimal | None
             if _entered_total is UNSET:
                 entered_total = None
@@ -626,7 +658,7 @@ class SmartTradeData:
 
                 entered_total = entered_total_parsed
 
-            _closed_amount = d.pop("closed_amount", UNSET)
+            _closed_amount = src_dict.get("closed_amount", UNSET)
             closed_amount: Decimal | None
             if _closed_amount is UNSET:
                 closed_amount = None
@@ -644,7 +676,7 @@ class SmartTradeData:
 
                 closed_amount = closed_amount_parsed
 
-            _closed_total = d.pop("closed_total", UNSET)
+            _closed_total = src_dict.get("closed_total", UNSET)
             closed_total: Decimal | None
             if _closed_total is UNSET:
                 closed_total = None
@@ -662,7 +694,7 @@ class SmartTradeData:
 
                 closed_total = closed_total_parsed
 
-            _commission = d.pop("commission", UNSET)
+            _commission = src_dict.get("commission", UNSET)
             commission: Decimal | None
             if _commission is UNSET:
                 commission = None
@@ -680,7 +712,7 @@ class SmartTradeData:
 
                 commission = commission_parsed
 
-            _created_at = d.pop("created_at", UNSET)
+            _created_at = src_dict.get("created_at", UNSET)
             created_at: datetime.datetime | None
             if _created_at is UNSET:
                 created_at = None
@@ -689,7 +721,7 @@ class SmartTradeData:
 
                 created_at = created_at_parsed
 
-            _updated_at = d.pop("updated_at", UNSET)
+            _updated_at = src_dict.get("updated_at", UNSET)
             updated_at: datetime.datetime | None
             if _updated_at is UNSET:
                 updated_at = None
@@ -703,7 +735,7 @@ class SmartTradeData:
 
                 updated_at = updated_at_parsed
 
-            _closed_at = d.pop("closed_at", UNSET)
+            _closed_at = src_dict.get("closed_at", UNSET)
             closed_at: datetime.datetime | None
             if _closed_at is UNSET:
                 closed_at = None
@@ -717,7 +749,7 @@ class SmartTradeData:
 
                 closed_at = closed_at_parsed
 
-            type_ = d.pop("type", None)
+            type_ = src_dict.get("type")
 
             smart_trade_data = cls(
                 editable,
@@ -751,8 +783,8 @@ class SmartTradeData:
             )
 
             smart_trade_data._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            smart_trade_data.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                smart_trade_data.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return smart_trade_data
 
         except KeyError as exc:

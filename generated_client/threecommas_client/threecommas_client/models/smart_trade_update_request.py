@@ -18,6 +18,15 @@ from ..types import UNSET
 T = TypeVar("T", bound="SmartTradeUpdateRequest")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "leverage",
+        "position",
+        "take_profit",
+        "stop_loss",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -100,8 +109,7 @@ class SmartTradeUpdateRequest:
             raise wrong_shape("SmartTradeUpdateRequest", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            _leverage = d.pop("leverage", UNSET)
+            _leverage = src_dict.get("leverage", UNSET)
             leverage: LeverageParams | None
             if _leverage is UNSET:
                 leverage = None
@@ -110,7 +118,7 @@ class SmartTradeUpdateRequest:
 
                 leverage = leverage_parsed
 
-            _position = d.pop("position", UNSET)
+            _position = src_dict.get("position", UNSET)
             position: PositionUpdateParams | None
             if _position is UNSET:
                 position = None
@@ -119,7 +127,7 @@ class SmartTradeUpdateRequest:
 
                 position = position_parsed
 
-            _take_profit = d.pop("take_profit", UNSET)
+            _take_profit = src_dict.get("take_profit", UNSET)
             take_profit: TakeProfitParams | None
             if _take_profit is UNSET:
                 take_profit = None
@@ -128,7 +136,7 @@ class SmartTradeUpdateRequest:
 
                 take_profit = take_profit_parsed
 
-            _stop_loss = d.pop("stop_loss", UNSET)
+            _stop_loss = src_dict.get("stop_loss", UNSET)
             stop_loss: StopLossParams | None
             if _stop_loss is UNSET:
                 stop_loss = None
@@ -145,9 +153,12 @@ class SmartTradeUpdateRequest:
             )
 
             smart_trade_update_request._absent = _OPTIONAL_KEYS.difference(src_dict)
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return smart_trade_update_request
 
         except KeyError as exc:

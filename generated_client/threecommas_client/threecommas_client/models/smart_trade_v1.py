@@ -22,6 +22,73 @@ from ..types import UNSET
 T = TypeVar("T", bound="SmartTradeV1")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "id",
+        "account_id",
+        "status",
+        "type",
+        "trailing_stop_loss",
+        "from_currency_id",
+        "trailing_stop_loss_condition_percentage",
+        "trailing_take_profit",
+        "stop_loss_enabled",
+        "panic_sell_market_order_id",
+        "take_profit_enabled",
+        "trailing_buy_enabled",
+        "stop_loss_timeout_seconds",
+        "stop_loss_timeout_enabled",
+        "panic_sellable",
+        "editable",
+        "finished",
+        "cancellable",
+        "created_at",
+        "updated_at",
+        "trailing_stop_loss_last_price_updated_at",
+        "trailing_take_profit_last_price_updated_at",
+        "closed_at",
+        "take_profit_price_condition",
+        "take_profit_price_order",
+        "stop_loss_price_condition",
+        "stop_loss_price_order",
+        "units_to_buy",
+        "buy_price",
+        "total",
+        "average_buy_price",
+        "average_sell_price",
+        "error_message",
+        "trailing_take_profit_step",
+        "stop_loss_price_method",
+        "take_profit_price_method",
+        "trailing_stop_loss_last_price",
+        "trailing_take_profit_last_price",
+        "note",
+        "buy_method",
+        "take_profit_type",
+        "stop_loss_type",
+        "stop_loss_sell_method",
+        "take_profit_sell_method",
+        "take_profit_sell_order_price",
+        "stop_loss_sell_order_price",
+        "trailing_buy_step",
+        "profit_percentage",
+        "current_price",
+        "account_market",
+        "account_name",
+        "from_currency_code",
+        "from_currency_name",
+        "from_currency_display_name",
+        "to_currency_code",
+        "to_currency_name",
+        "to_currency_display_name",
+        "usd_profit",
+        "smart_trade_steps",
+        "take_profit_steps",
+        "stop_loss_steps",
+        "buy_steps",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -808,18 +875,17 @@ class SmartTradeV1:
             raise wrong_shape("SmartTradeV1", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            id = d.pop("id")
+            id = src_dict["id"]
 
-            account_id = d.pop("account_id")
+            account_id = src_dict["account_id"]
 
-            status = d.pop("status")
+            status = src_dict["status"]
 
-            type_ = d.pop("type")
+            type_ = src_dict["type"]
 
-            trailing_stop_loss = d.pop("trailing_stop_loss", None)
+            trailing_stop_loss = src_dict.get("trailing_stop_loss")
 
-            _from_currency_id = d.pop("from_currency_id", UNSET)
+            _from_currency_id = src_dict.get("from_currency_id", UNSET)
             from_currency_id: int | None
             if _from_currency_id is UNSET:
                 from_currency_id = None
@@ -828,7 +894,7 @@ class SmartTradeV1:
 
                 from_currency_id = from_currency_id_parsed
 
-            _trailing_stop_loss_condition_percentage = d.pop("trailing_stop_loss_condition_percentage", UNSET)
+            _trailing_stop_loss_condition_percentage = src_dict.get("trailing_stop_loss_condition_percentage", UNSET)
             trailing_stop_loss_condition_percentage: Decimal | None
             if _trailing_stop_loss_condition_percentage is UNSET:
                 trailing_stop_loss_condition_percentage = None
@@ -849,11 +915,11 @@ class SmartTradeV1:
 
                 trailing_stop_loss_condition_percentage = trailing_stop_loss_condition_percentage_parsed
 
-            trailing_take_profit = d.pop("trailing_take_profit", None)
+            trailing_take_profit = src_dict.get("trailing_take_profit")
 
-            stop_loss_enabled = d.pop("stop_loss_enabled", None)
+            stop_loss_enabled = src_dict.get("stop_loss_enabled")
 
-            _panic_sell_market_order_id = d.pop("panic_sell_market_order_id", UNSET)
+            _panic_sell_market_order_id = src_dict.get("panic_sell_market_order_id", UNSET)
             panic_sell_market_order_id: int | None
             if _panic_sell_market_order_id is UNSET:
                 panic_sell_market_order_id = None
@@ -862,11 +928,11 @@ class SmartTradeV1:
 
                 panic_sell_market_order_id = panic_sell_market_order_id_parsed
 
-            take_profit_enabled = d.pop("take_profit_enabled", None)
+            take_profit_enabled = src_dict.get("take_profit_enabled")
 
-            trailing_buy_enabled = d.pop("trailing_buy_enabled", None)
+            trailing_buy_enabled = src_dict.get("trailing_buy_enabled")
 
-            _stop_loss_timeout_seconds = d.pop("stop_loss_timeout_seconds", UNSET)
+            _stop_loss_timeout_seconds = src_dict.get("stop_loss_timeout_seconds", UNSET)
             stop_loss_timeout_seconds: int | None
             if _stop_loss_timeout_seconds is UNSET:
                 stop_loss_timeout_seconds = None
@@ -875,19 +941,19 @@ class SmartTradeV1:
 
                 stop_loss_timeout_seconds = stop_loss_timeout_seconds_parsed
 
-            stop_loss_timeout_enabled = d.pop("stop_loss_timeout_enabled", None)
+            stop_loss_timeout_enabled = src_dict.get("stop_loss_timeout_enabled")
 
-            panic_sellable = d.pop("panic_sellable", None)
+            panic_sellable = src_dict.get("panic_sellable")
 
-            editable = d.pop("editable", None)
+            editable = src_dict.get("editable")
 
-            finished = d.pop("finished", None)
+            finished = src_dict.get("finished")
 
-            cancellable = d.pop("cancellable", None)
+            cancellable = src_dict.get("cancellable")
 
-            created_at = d.pop("created_at", None)
+            created_at = src_dict.get("created_at")
 
-            _updated_at = d.pop("updated_at", UNSET)
+            _updated_at = src_dict.get("updated_at", UNSET)
             updated_at: None | str
             if _updated_at is UNSET:
                 updated_at = None
@@ -896,7 +962,7 @@ class SmartTradeV1:
 
                 updated_at = updated_at_parsed
 
-            _trailing_stop_loss_last_price_updated_at = d.pop("trailing_stop_loss_last_price_updated_at", UNSET)
+            _trailing_stop_loss_last_price_updated_at = src_dict.get("trailing_stop_loss_last_price_updated_at", UNSET)
             trailing_stop_loss_last_price_updated_at: None | str
             if _trailing_stop_loss_last_price_updated_at is UNSET:
                 trailing_stop_loss_last_price_updated_at = None
@@ -905,7 +971,9 @@ class SmartTradeV1:
 
                 trailing_stop_loss_last_price_updated_at = trailing_stop_loss_last_price_updated_at_parsed
 
-            _trailing_take_profit_last_price_updated_at = d.pop("trailing_take_profit_last_price_updated_at", UNSET)
+            _trailing_take_profit_last_price_updated_at = src_dict.get(
+                "trailing_take_profit_last_price_updated_at", UNSET
+            )
             trailing_take_profit_last_price_updated_at: None | str
             if _trailing_take_profit_last_price_updated_at is UNSET:
                 trailing_take_profit_last_price_updated_at = None
@@ -916,7 +984,7 @@ class SmartTradeV1:
 
                 trailing_take_profit_last_price_updated_at = trailing_take_profit_last_price_updated_at_parsed
 
-            _closed_at = d.pop("closed_at", UNSET)
+            _closed_at = src_dict.get("closed_at", UNSET)
             closed_at: None | str
             if _closed_at is UNSET:
                 closed_at = None
@@ -925,7 +993,7 @@ class SmartTradeV1:
 
                 closed_at = closed_at_parsed
 
-            _take_profit_price_condition = d.pop("take_profit_price_condition", UNSET)
+            _take_profit_price_condition = src_dict.get("take_profit_price_condition", UNSET)
             take_profit_price_condition: Decimal | None
             if _take_profit_price_condition is UNSET:
                 take_profit_price_condition = None
@@ -944,7 +1012,7 @@ class SmartTradeV1:
 
                 take_profit_price_condition = take_profit_price_condition_parsed
 
-            _take_profit_price_order = d.pop("take_profit_price_order", UNSET)
+            _take_profit_price_order = src_dict.get("take_profit_price_order", UNSET)
             take_profit_price_order: Decimal | None
             if _take_profit_price_order is UNSET:
                 take_profit_price_order = None
@@ -963,7 +1031,7 @@ class SmartTradeV1:
 
                 take_profit_price_order = take_profit_price_order_parsed
 
-            _stop_loss_price_condition = d.pop("stop_loss_price_condition", UNSET)
+            _stop_loss_price_condition = src_dict.get("stop_loss_price_condition", UNSET)
             stop_loss_price_condition: Decimal | None
             if _stop_loss_price_condition is UNSET:
                 stop_loss_price_condition = None
@@ -982,7 +1050,7 @@ class SmartTradeV1:
 
                 stop_loss_price_condition = stop_loss_price_condition_parsed
 
-            _stop_loss_price_order = d.pop("stop_loss_price_order", UNSET)
+            _stop_loss_price_order = src_dict.get("stop_loss_price_order", UNSET)
             stop_loss_price_order: Decimal | None
             if _stop_loss_price_order is UNSET:
                 stop_loss_price_order = None
@@ -1001,7 +1069,7 @@ class SmartTradeV1:
 
                 stop_loss_price_order = stop_loss_price_order_parsed
 
-            _units_to_buy = d.pop("units_to_buy", UNSET)
+            _units_to_buy = src_dict.get("units_to_buy", UNSET)
             units_to_buy: Decimal | None
             if _units_to_buy is UNSET:
                 units_to_buy = None
@@ -1019,7 +1087,7 @@ class SmartTradeV1:
 
                 units_to_buy = units_to_buy_parsed
 
-            _buy_price = d.pop("buy_price", UNSET)
+            _buy_price = src_dict.get("buy_price", UNSET)
             buy_price: Decimal | None
             if _buy_price is UNSET:
                 buy_price = None
@@ -1037,7 +1105,7 @@ class SmartTradeV1:
 
                 buy_price = buy_price_parsed
 
-            _total = d.pop("total", UNSET)
+            _total = src_dict.get("total", UNSET)
             total: Decimal | None
             if _total is UNSET:
                 total = None
@@ -1055,7 +1123,7 @@ class SmartTradeV1:
 
                 total = total_parsed
 
-            _average_buy_price = d.pop("average_buy_price", UNSET)
+            _average_buy_price = src_dict.get("average_buy_price", UNSET)
             average_buy_price: Decimal | None
             if _average_buy_price is UNSET:
                 average_buy_price = None
@@ -1073,7 +1141,7 @@ class SmartTradeV1:
 
                 average_buy_price = average_buy_price_parsed
 
-            _average_sell_price = d.pop("average_sell_price", UNSET)
+            _average_sell_price = src_dict.get("average_sell_price", UNSET)
             average_sell_price: Decimal | None
             if _average_sell_price is UNSET:
                 average_sell_price = None
@@ -1091,7 +1159,7 @@ class SmartTradeV1:
 
                 average_sell_price = average_sell_price_parsed
 
-            _error_message = d.pop("error_message", UNSET)
+            _error_message = src_dict.get("error_message", UNSET)
             error_message: None | str
             if _error_message is UNSET:
                 error_message = None
@@ -1100,7 +1168,7 @@ class SmartTradeV1:
 
                 error_message = error_message_parsed
 
-            _trailing_take_profit_step = d.pop("trailing_take_profit_step", UNSET)
+            _trailing_take_profit_step = src_dict.get("trailing_take_profit_step", UNSET)
             trailing_take_profit_step: Decimal | None
             if _trailing_take_profit_step is UNSET:
                 trailing_take_profit_step = None
@@ -1119,7 +1187,7 @@ class SmartTradeV1:
 
                 trailing_take_profit_step = trailing_take_profit_step_parsed
 
-            _stop_loss_price_method = d.pop("stop_loss_price_method", UNSET)
+            _stop_loss_price_method = src_dict.get("stop_loss_price_method", UNSET)
             stop_loss_price_method: None | str
             if _stop_loss_price_method is UNSET:
                 stop_loss_price_method = None
@@ -1128,7 +1196,7 @@ class SmartTradeV1:
 
                 stop_loss_price_method = stop_loss_price_method_parsed
 
-            _take_profit_price_method = d.pop("take_profit_price_method", UNSET)
+            _take_profit_price_method = src_dict.get("take_profit_price_method", UNSET)
             take_profit_price_method: None | str
             if _take_profit_price_method is UNSET:
                 take_profit_price_method = None
@@ -1137,7 +1205,7 @@ class SmartTradeV1:
 
                 take_profit_price_method = take_profit_price_method_parsed
 
-            _trailing_stop_loss_last_price = d.pop("trailing_stop_loss_last_price", UNSET)
+            _trailing_stop_loss_last_price = src_dict.get("trailing_stop_loss_last_price", UNSET)
             trailing_stop_loss_last_price: Decimal | None
             if _trailing_stop_loss_last_price is UNSET:
                 trailing_stop_loss_last_price = None
@@ -1156,7 +1224,7 @@ class SmartTradeV1:
 
                 trailing_stop_loss_last_price = trailing_stop_loss_last_price_parsed
 
-            _trailing_take_profit_last_price = d.pop("trailing_take_profit_last_price", UNSET)
+            _trailing_take_profit_last_price = src_dict.get("trailing_take_profit_last_price", UNSET)
             trailing_take_profit_last_price: Decimal | None
             if _trailing_take_profit_last_price is UNSET:
                 trailing_take_profit_last_price = None
@@ -1177,7 +1245,7 @@ class SmartTradeV1:
 
                 trailing_take_profit_last_price = trailing_take_profit_last_price_parsed
 
-            _note = d.pop("note", UNSET)
+            _note = src_dict.get("note", UNSET)
             note: None | str
             if _note is UNSET:
                 note = None
@@ -1186,7 +1254,7 @@ class SmartTradeV1:
 
                 note = note_parsed
 
-            _buy_method = d.pop("buy_method", UNSET)
+            _buy_method = src_dict.get("buy_method", UNSET)
             buy_method: None | str
             if _buy_method is UNSET:
                 buy_method = None
@@ -1195,7 +1263,7 @@ class SmartTradeV1:
 
                 buy_method = buy_method_parsed
 
-            _take_profit_type = d.pop("take_profit_type", UNSET)
+            _take_profit_type = src_dict.get("take_profit_type", UNSET)
             take_profit_type: None | str
             if _take_profit_type is UNSET:
                 take_profit_type = None
@@ -1204,7 +1272,7 @@ class SmartTradeV1:
 
                 take_profit_type = take_profit_type_parsed
 
-            _stop_loss_type = d.pop("stop_loss_type", UNSET)
+            _stop_loss_type = src_dict.get("stop_loss_type", UNSET)
             stop_loss_type: None | str
             if _stop_loss_type is UNSET:
                 stop_loss_type = None
@@ -1213,7 +1281,7 @@ class SmartTradeV1:
 
                 stop_loss_type = stop_loss_type_parsed
 
-            _stop_loss_sell_method = d.pop("stop_loss_sell_method", UNSET)
+            _stop_loss_sell_method = src_dict.get("stop_loss_sell_method", UNSET)
             stop_loss_sell_method: None | str
             if _stop_loss_sell_method is UNSET:
                 stop_loss_sell_method = None
@@ -1222,7 +1290,7 @@ class SmartTradeV1:
 
                 stop_loss_sell_method = stop_loss_sell_method_parsed
 
-            _take_profit_sell_method = d.pop("take_profit_sell_method", UNSET)
+            _take_profit_sell_method = src_dict.get("take_profit_sell_method", UNSET)
             take_profit_sell_method: None | str
             if _take_profit_sell_method is UNSET:
                 take_profit_sell_method = None
@@ -1231,7 +1299,7 @@ class SmartTradeV1:
 
                 take_profit_sell_method = take_profit_sell_method_parsed
 
-            _take_profit_sell_order_price = d.pop("take_profit_sell_order_price", UNSET)
+            _take_profit_sell_order_price = src_dict.get("take_profit_sell_order_price", UNSET)
             take_profit_sell_order_price: Decimal | None
             if _take_profit_sell_order_price is UNSET:
                 take_profit_sell_order_price = None
@@ -1250,7 +1318,7 @@ class SmartTradeV1:
 
                 take_profit_sell_order_price = take_profit_sell_order_price_parsed
 
-            _stop_loss_sell_order_price = d.pop("stop_loss_sell_order_price", UNSET)
+            _stop_loss_sell_order_price = src_dict.get("stop_loss_sell_order_price", UNSET)
             stop_loss_sell_order_price: Decimal | None
             if _stop_loss_sell_order_price is UNSET:
                 stop_loss_sell_order_price = None
@@ -1269,7 +1337,7 @@ class SmartTradeV1:
 
                 stop_loss_sell_order_price = stop_loss_sell_order_price_parsed
 
-            _trailing_buy_step = d.pop("trailing_buy_step", UNSET)
+            _trailing_buy_step = src_dict.get("trailing_buy_step", UNSET)
             trailing_buy_step: Decimal | None
             if _trailing_buy_step is UNSET:
                 trailing_buy_step = None
@@ -1287,7 +1355,7 @@ class SmartTradeV1:
 
                 trailing_buy_step = trailing_buy_step_parsed
 
-            _profit_percentage = d.pop("profit_percentage", UNSET)
+            _profit_percentage = src_dict.get("profit_percentage", UNSET)
             profit_percentage: Decimal | None
             if _profit_percentage is UNSET:
                 profit_percentage = None
@@ -1305,7 +1373,7 @@ class SmartTradeV1:
 
                 profit_percentage = profit_percentage_parsed
 
-            _current_price = d.pop("current_price", UNSET)
+            _current_price = src_dict.get("current_price", UNSET)
             current_price: Decimal | None
             if _current_price is UNSET:
                 current_price = None
@@ -1323,7 +1391,7 @@ class SmartTradeV1:
 
                 current_price = current_price_parsed
 
-            _account_market = d.pop("account_market", UNSET)
+            _account_market = src_dict.get("account_market", UNSET)
             account_market: None | str
             if _account_market is UNSET:
                 account_market = None
@@ -1332,7 +1400,7 @@ class SmartTradeV1:
 
                 account_market = account_market_parsed
 
-            _account_name = d.pop("account_name", UNSET)
+            _account_name = src_dict.get("account_name", UNSET)
             account_name: None | str
             if _account_name is UNSET:
                 account_name = None
@@ -1341,7 +1409,7 @@ class SmartTradeV1:
 
                 account_name = account_name_parsed
 
-            _from_currency_code = d.pop("from_currency_code", UNSET)
+            _from_currency_code = src_dict.get("from_currency_code", UNSET)
             from_currency_code: None | str
             if _from_currency_code is UNSET:
                 from_currency_code = None
@@ -1350,7 +1418,7 @@ class SmartTradeV1:
 
                 from_currency_code = from_currency_code_parsed
 
-            _from_currency_name = d.pop("from_currency_name", UNSET)
+            _from_currency_name = src_dict.get("from_currency_name", UNSET)
             from_currency_name: None | str
             if _from_currency_name is UNSET:
                 from_currency_name = None
@@ -1359,7 +1427,7 @@ class SmartTradeV1:
 
                 from_currency_name = from_currency_name_parsed
 
-            _from_currency_display_name = d.pop("from_currency_display_name", UNSET)
+            _from_currency_display_name = src_dict.get("from_currency_display_name", UNSET)
             from_currency_display_name: None | str
             if _from_currency_display_name is UNSET:
                 from_currency_display_name = None
@@ -1368,7 +1436,7 @@ class SmartTradeV1:
 
                 from_currency_display_name = from_currency_display_name_parsed
 
-            _to_currency_code = d.pop("to_currency_code", UNSET)
+            _to_currency_code = src_dict.get("to_currency_code", UNSET)
             to_currency_code: None | str
             if _to_currency_code is UNSET:
                 to_currency_code = None
@@ -1377,7 +1445,7 @@ class SmartTradeV1:
 
                 to_currency_code = to_currency_code_parsed
 
-            _to_currency_name = d.pop("to_currency_name", UNSET)
+            _to_currency_name = src_dict.get("to_currency_name", UNSET)
             to_currency_name: None | str
             if _to_currency_name is UNSET:
                 to_currency_name = None
@@ -1386,7 +1454,7 @@ class SmartTradeV1:
 
                 to_currency_name = to_currency_name_parsed
 
-            _to_currency_display_name = d.pop("to_currency_display_name", UNSET)
+            _to_currency_display_name = src_dict.get("to_currency_display_name", UNSET)
             to_currency_display_name: None | str
             if _to_currency_display_name is UNSET:
                 to_currency_display_name = None
@@ -1395,7 +1463,7 @@ class SmartTradeV1:
 
                 to_currency_display_name = to_currency_display_name_parsed
 
-            _usd_profit = d.pop("usd_profit", UNSET)
+            _usd_profit = src_dict.get("usd_profit", UNSET)
             usd_profit: Decimal | None
             if _usd_profit is UNSET:
                 usd_profit = None
@@ -1413,7 +1481,7 @@ class SmartTradeV1:
 
                 usd_profit = usd_profit_parsed
 
-            _smart_trade_steps = d.pop("smart_trade_steps", UNSET)
+            _smart_trade_steps = src_dict.get("smart_trade_steps", UNSET)
             smart_trade_steps: list[SmartTradeV1Step]
             if _smart_trade_steps is UNSET:
                 smart_trade_steps = []
@@ -1427,7 +1495,7 @@ class SmartTradeV1:
 
                 smart_trade_steps = smart_trade_steps_parsed
 
-            _take_profit_steps = d.pop("take_profit_steps", UNSET)
+            _take_profit_steps = src_dict.get("take_profit_steps", UNSET)
             take_profit_steps: list[SmartTradeV1Step]
             if _take_profit_steps is UNSET:
                 take_profit_steps = []
@@ -1441,7 +1509,7 @@ class SmartTradeV1:
 
                 take_profit_steps = take_profit_steps_parsed
 
-            _stop_loss_steps = d.pop("stop_loss_steps", UNSET)
+            _stop_loss_steps = src_dict.get("stop_loss_steps", UNSET)
             stop_loss_steps: list[SmartTradeV1Step]
             if _stop_loss_steps is UNSET:
                 stop_loss_steps = []
@@ -1455,7 +1523,7 @@ class SmartTradeV1:
 
                 stop_loss_steps = stop_loss_steps_parsed
 
-            _buy_steps = d.pop("buy_steps", UNSET)
+            _buy_steps = src_dict.get("buy_steps", UNSET)
             buy_steps: list[SmartTradeV1Step]
             if _buy_steps is UNSET:
                 buy_steps = []
@@ -1535,8 +1603,8 @@ class SmartTradeV1:
             )
 
             smart_trade_v1._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            smart_trade_v1.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                smart_trade_v1.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return smart_trade_v1
 
         except KeyError as exc:

@@ -17,6 +17,10 @@ from ..errors import WireValueError
 T = TypeVar("T", bound="SmartTradeV1Empty")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset({})
+
+
 @_attrs_define
 class SmartTradeV1Empty:
     """The empty answer of add_funds_v1 (`response_type: empty`, the default): an empty JSON object."""
@@ -49,10 +53,10 @@ class SmartTradeV1Empty:
             raise wrong_shape("SmartTradeV1Empty", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
             smart_trade_v1_empty = cls()
 
-            smart_trade_v1_empty.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                smart_trade_v1_empty.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return smart_trade_v1_empty
 
         except KeyError as exc:

@@ -17,6 +17,14 @@ from ..errors import WireValueError
 T = TypeVar("T", bound="SmartTradeV1Order")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "id",
+    }
+)
+
+
 @_attrs_define
 class SmartTradeV1Order:
     """The order add_funds_v1 placed (`response_type: order`). The documentation lists no order entity;
@@ -63,14 +71,14 @@ class SmartTradeV1Order:
             raise wrong_shape("SmartTradeV1Order", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            id = d.pop("id")
+            id = src_dict["id"]
 
             smart_trade_v1_order = cls(
                 id,
             )
 
-            smart_trade_v1_order.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                smart_trade_v1_order.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return smart_trade_v1_order
 
         except KeyError as exc:

@@ -22,6 +22,38 @@ from ..types import UNSET
 T = TypeVar("T", bound="SmartTradeV1Step")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "id",
+        "smart_trade_id",
+        "type",
+        "status",
+        "editable",
+        "position",
+        "order_id",
+        "is_panic_sell",
+        "created_at",
+        "updated_at",
+        "trailing_last_price_updated_at",
+        "price",
+        "average_result_price",
+        "deviation_condition",
+        "price_method",
+        "trailing_last_price",
+        "sell_method",
+        "sell_order_price",
+        "percent",
+        "pair",
+        "initial_amount",
+        "initial_total",
+        "actual_amount",
+        "actual_total",
+        "market_order_id",
+        "market_class",
+        "price_percentage",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -383,18 +415,17 @@ class SmartTradeV1Step:
             raise wrong_shape("SmartTradeV1Step", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            id = d.pop("id")
+            id = src_dict["id"]
 
-            smart_trade_id = d.pop("smart_trade_id")
+            smart_trade_id = src_dict["smart_trade_id"]
 
-            type_ = d.pop("type")
+            type_ = src_dict["type"]
 
-            status = d.pop("status")
+            status = src_dict["status"]
 
-            editable = d.pop("editable", None)
+            editable = src_dict.get("editable")
 
-            _position = d.pop("position", UNSET)
+            _position = src_dict.get("position", UNSET)
             position: int | None
             if _position is UNSET:
                 position = None
@@ -403,7 +434,7 @@ class SmartTradeV1Step:
 
                 position = position_parsed
 
-            _order_id = d.pop("order_id", UNSET)
+            _order_id = src_dict.get("order_id", UNSET)
             order_id: int | None
             if _order_id is UNSET:
                 order_id = None
@@ -412,11 +443,11 @@ class SmartTradeV1Step:
 
                 order_id = order_id_parsed
 
-            is_panic_sell = d.pop("is_panic_sell", None)
+            is_panic_sell = src_dict.get("is_panic_sell")
 
-            created_at = d.pop("created_at", None)
+            created_at = src_dict.get("created_at")
 
-            _updated_at = d.pop("updated_at", UNSET)
+            _updated_at = src_dict.get("updated_at", UNSET)
             updated_at: None | str
             if _updated_at is UNSET:
                 updated_at = None
@@ -425,7 +456,7 @@ class SmartTradeV1Step:
 
                 updated_at = updated_at_parsed
 
-            _trailing_last_price_updated_at = d.pop("trailing_last_price_updated_at", UNSET)
+            _trailing_last_price_updated_at = src_dict.get("trailing_last_price_updated_at", UNSET)
             trailing_last_price_updated_at: None | str
             if _trailing_last_price_updated_at is UNSET:
                 trailing_last_price_updated_at = None
@@ -434,7 +465,7 @@ class SmartTradeV1Step:
 
                 trailing_last_price_updated_at = trailing_last_price_updated_at_parsed
 
-            _price = d.pop("price", UNSET)
+            _price = src_dict.get("price", UNSET)
             price: Decimal | None
             if _price is UNSET:
                 price = None
@@ -452,7 +483,7 @@ class SmartTradeV1Step:
 
                 price = price_parsed
 
-            _average_result_price = d.pop("average_result_price", UNSET)
+            _average_result_price = src_dict.get("average_result_price", UNSET)
             average_result_price: Decimal | None
             if _average_result_price is UNSET:
                 average_result_price = None
@@ -471,7 +502,7 @@ class SmartTradeV1Step:
 
                 average_result_price = average_result_price_parsed
 
-            _deviation_condition = d.pop("deviation_condition", UNSET)
+            _deviation_condition = src_dict.get("deviation_condition", UNSET)
             deviation_condition: Decimal | None
             if _deviation_condition is UNSET:
                 deviation_condition = None
@@ -490,7 +521,7 @@ class SmartTradeV1Step:
 
                 deviation_condition = deviation_condition_parsed
 
-            _price_method = d.pop("price_method", UNSET)
+            _price_method = src_dict.get("price_method", UNSET)
             price_method: None | str
             if _price_method is UNSET:
                 price_method = None
@@ -499,7 +530,7 @@ class SmartTradeV1Step:
 
                 price_method = price_method_parsed
 
-            _trailing_last_price = d.pop("trailing_last_price", UNSET)
+            _trailing_last_price = src_dict.get("trailing_last_price", UNSET)
             trailing_last_price: Decimal | None
             if _trailing_last_price is UNSET:
                 trailing_last_price = None
@@ -518,7 +549,7 @@ class SmartTradeV1Step:
 
                 trailing_last_price = trailing_last_price_parsed
 
-            _sell_method = d.pop("sell_method", UNSET)
+            _sell_method = src_dict.get("sell_method", UNSET)
             sell_method: None | str
             if _sell_method is UNSET:
                 sell_method = None
@@ -527,7 +558,7 @@ class SmartTradeV1Step:
 
                 sell_method = sell_method_parsed
 
-            _sell_order_price = d.pop("sell_order_price", UNSET)
+            _sell_order_price = src_dict.get("sell_order_price", UNSET)
             sell_order_price: Decimal | None
             if _sell_order_price is UNSET:
                 sell_order_price = None
@@ -545,7 +576,7 @@ class SmartTradeV1Step:
 
                 sell_order_price = sell_order_price_parsed
 
-            _percent = d.pop("percent", UNSET)
+            _percent = src_dict.get("percent", UNSET)
             percent: Decimal | None
             if _percent is UNSET:
                 percent = None
@@ -563,7 +594,7 @@ class SmartTradeV1Step:
 
                 percent = percent_parsed
 
-            _pair = d.pop("pair", UNSET)
+            _pair = src_dict.get("pair", UNSET)
             pair: None | str
             if _pair is UNSET:
                 pair = None
@@ -572,7 +603,7 @@ class SmartTradeV1Step:
 
                 pair = pair_parsed
 
-            _initial_amount = d.pop("initial_amount", UNSET)
+            _initial_amount = src_dict.get("initial_amount", UNSET)
             initial_amount: Decimal | None
             if _initial_amount is UNSET:
                 initial_amount = None
@@ -590,7 +621,7 @@ class SmartTradeV1Step:
 
                 initial_amount = initial_amount_parsed
 
-            _initial_total = d.pop("initial_total", UNSET)
+            _initial_total = src_dict.get("initial_total", UNSET)
             initial_total: Decimal | None
             if _initial_total is UNSET:
                 initial_total = None
@@ -608,7 +639,7 @@ class SmartTradeV1Step:
 
                 initial_total = initial_total_parsed
 
-            _actual_amount = d.pop("actual_amount", UNSET)
+            _actual_amount = src_dict.get("actual_amount", UNSET)
             actual_amount: Decimal | None
             if _actual_amount is UNSET:
                 actual_amount = None
@@ -626,7 +657,7 @@ class SmartTradeV1Step:
 
                 actual_amount = actual_amount_parsed
 
-            _actual_total = d.pop("actual_total", UNSET)
+            _actual_total = src_dict.get("actual_total", UNSET)
             actual_total: Decimal | None
             if _actual_total is UNSET:
                 actual_total = None
@@ -644,7 +675,7 @@ class SmartTradeV1Step:
 
                 actual_total = actual_total_parsed
 
-            _market_order_id = d.pop("market_order_id", UNSET)
+            _market_order_id = src_dict.get("market_order_id", UNSET)
             market_order_id: int | None
             if _market_order_id is UNSET:
                 market_order_id = None
@@ -653,7 +684,7 @@ class SmartTradeV1Step:
 
                 market_order_id = market_order_id_parsed
 
-            _market_class = d.pop("market_class", UNSET)
+            _market_class = src_dict.get("market_class", UNSET)
             market_class: None | str
             if _market_class is UNSET:
                 market_class = None
@@ -662,7 +693,7 @@ class SmartTradeV1Step:
 
                 market_class = market_class_parsed
 
-            _price_percentage = d.pop("price_percentage", UNSET)
+            _price_percentage = src_dict.get("price_percentage", UNSET)
             price_percentage: Decimal | None
             if _price_percentage is UNSET:
                 price_percentage = None
@@ -711,8 +742,8 @@ class SmartTradeV1Step:
             )
 
             smart_trade_v1_step._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            smart_trade_v1_step.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                smart_trade_v1_step.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return smart_trade_v1_step
 
         except KeyError as exc:

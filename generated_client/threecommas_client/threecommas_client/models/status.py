@@ -18,6 +18,15 @@ from ..types import UNSET
 T = TypeVar("T", bound="Status")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "type",
+        "basic_type",
+        "title",
+        "error",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -108,14 +117,13 @@ class Status:
             raise wrong_shape("Status", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            type_ = d.pop("type")
+            type_ = src_dict["type"]
 
-            basic_type = d.pop("basic_type", None)
+            basic_type = src_dict.get("basic_type")
 
-            title = d.pop("title", None)
+            title = src_dict.get("title")
 
-            _error = d.pop("error", UNSET)
+            _error = src_dict.get("error", UNSET)
             error: None | str
             if _error is UNSET:
                 error = None
@@ -132,8 +140,8 @@ class Status:
             )
 
             status._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            status.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                status.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return status
 
         except KeyError as exc:

@@ -17,6 +17,13 @@ from ..errors import WireValueError
 T = TypeVar("T", bound="StepData")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "cancelable",
+        "panic_sell_available",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -81,10 +88,9 @@ class StepData:
             raise wrong_shape("StepData", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            cancelable = d.pop("cancelable", None)
+            cancelable = src_dict.get("cancelable")
 
-            panic_sell_available = d.pop("panic_sell_available", None)
+            panic_sell_available = src_dict.get("panic_sell_available")
 
             step_data = cls(
                 cancelable,
@@ -92,8 +98,8 @@ class StepData:
             )
 
             step_data._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            step_data.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                step_data.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return step_data
 
         except KeyError as exc:

@@ -17,6 +17,14 @@ from ..errors import WireValueError
 T = TypeVar("T", bound="StepPanicSellV1Request")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "step_id",
+    }
+)
+
+
 @_attrs_define
 class StepPanicSellV1Request:
     """The step to sell at market.
@@ -59,16 +67,18 @@ class StepPanicSellV1Request:
             raise wrong_shape("StepPanicSellV1Request", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            step_id = int_from_wire(d.pop("step_id"), "step_id")
+            step_id = int_from_wire(src_dict["step_id"], "step_id")
 
             step_panic_sell_v1_request = cls(
                 step_id,
             )
 
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return step_panic_sell_v1_request
 
         except KeyError as exc:

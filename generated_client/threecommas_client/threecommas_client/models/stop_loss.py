@@ -21,6 +21,23 @@ from ..types import UNSET
 T = TypeVar("T", bound="StopLoss")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "enabled",
+        "price_type",
+        "breakeven",
+        "order_type",
+        "editable",
+        "status",
+        "units",
+        "total",
+        "price",
+        "conditional",
+        "timeout",
+        "closed_at",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -188,18 +205,17 @@ class StopLoss:
             raise wrong_shape("StopLoss", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            enabled = d.pop("enabled")
+            enabled = src_dict["enabled"]
 
-            price_type = d.pop("price_type", None)
+            price_type = src_dict.get("price_type")
 
-            breakeven = d.pop("breakeven", None)
+            breakeven = src_dict.get("breakeven")
 
-            order_type = d.pop("order_type", None)
+            order_type = src_dict.get("order_type")
 
-            editable = d.pop("editable", None)
+            editable = src_dict.get("editable")
 
-            _status = d.pop("status", UNSET)
+            _status = src_dict.get("status", UNSET)
             status: Status | None
             if _status is UNSET:
                 status = None
@@ -208,7 +224,7 @@ class StopLoss:
 
                 status = status_parsed
 
-            _units = d.pop("units", UNSET)
+            _units = src_dict.get("units", UNSET)
             units: Units | None
             if _units is UNSET:
                 units = None
@@ -217,7 +233,7 @@ class StopLoss:
 
                 units = units_parsed
 
-            _total = d.pop("total", UNSET)
+            _total = src_dict.get("total", UNSET)
             total: Total | None
             if _total is UNSET:
                 total = None
@@ -226,7 +242,7 @@ class StopLoss:
 
                 total = total_parsed
 
-            _price = d.pop("price", UNSET)
+            _price = src_dict.get("price", UNSET)
             price: StopLossPrice | None
             if _price is UNSET:
                 price = None
@@ -235,7 +251,7 @@ class StopLoss:
 
                 price = price_parsed
 
-            _conditional = d.pop("conditional", UNSET)
+            _conditional = src_dict.get("conditional", UNSET)
             conditional: StopLossConditional | None
             if _conditional is UNSET:
                 conditional = None
@@ -244,7 +260,7 @@ class StopLoss:
 
                 conditional = conditional_parsed
 
-            _timeout = d.pop("timeout", UNSET)
+            _timeout = src_dict.get("timeout", UNSET)
             timeout: Timeout | None
             if _timeout is UNSET:
                 timeout = None
@@ -253,7 +269,7 @@ class StopLoss:
 
                 timeout = timeout_parsed
 
-            _closed_at = d.pop("closed_at", UNSET)
+            _closed_at = src_dict.get("closed_at", UNSET)
             closed_at: datetime.datetime | None
             if _closed_at is UNSET:
                 closed_at = None
@@ -283,8 +299,8 @@ class StopLoss:
             )
 
             stop_loss._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            stop_loss.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                stop_loss.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return stop_loss
 
         except KeyError as exc:

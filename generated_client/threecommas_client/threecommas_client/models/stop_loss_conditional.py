@@ -18,6 +18,13 @@ from ..types import UNSET
 T = TypeVar("T", bound="StopLossConditional")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "price",
+        "trailing",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -82,8 +89,7 @@ class StopLossConditional:
             raise wrong_shape("StopLossConditional", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            _price = d.pop("price", UNSET)
+            _price = src_dict.get("price", UNSET)
             price: ConditionalPrice | None
             if _price is UNSET:
                 price = None
@@ -92,7 +98,7 @@ class StopLossConditional:
 
                 price = price_parsed
 
-            _trailing = d.pop("trailing", UNSET)
+            _trailing = src_dict.get("trailing", UNSET)
             trailing: Trailing | None
             if _trailing is UNSET:
                 trailing = None
@@ -107,8 +113,10 @@ class StopLossConditional:
             )
 
             stop_loss_conditional._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            stop_loss_conditional.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                stop_loss_conditional.additional_properties = {
+                    k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS
+                }
             return stop_loss_conditional
 
         except KeyError as exc:

@@ -18,6 +18,13 @@ from ..types import UNSET
 T = TypeVar("T", bound="StopLossConditionalParams")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "price",
+        "trailing",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -78,10 +85,9 @@ class StopLossConditionalParams:
             raise wrong_shape("StopLossConditionalParams", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            price = StopLossConditionalPriceParams.from_dict(d.pop("price"))
+            price = StopLossConditionalPriceParams.from_dict(src_dict["price"])
 
-            _trailing = d.pop("trailing", UNSET)
+            _trailing = src_dict.get("trailing", UNSET)
             trailing: StopLossTrailingParams | None
             if _trailing is UNSET:
                 trailing = None
@@ -96,9 +102,12 @@ class StopLossConditionalParams:
             )
 
             stop_loss_conditional_params._absent = _OPTIONAL_KEYS.difference(src_dict)
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return stop_loss_conditional_params
 
         except KeyError as exc:

@@ -23,6 +23,14 @@ from ..types import UNSET
 T = TypeVar("T", bound="StopLossConditionalPriceParams")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "type",
+        "value",
+        "percent",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -94,10 +102,9 @@ class StopLossConditionalPriceParams:
             raise wrong_shape("StopLossConditionalPriceParams", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            type_ = PriceType(d.pop("type"))
+            type_ = PriceType(src_dict["type"])
 
-            _value = d.pop("value", UNSET)
+            _value = src_dict.get("value", UNSET)
             value: Decimal | None
             if _value is UNSET:
                 value = None
@@ -110,7 +117,7 @@ class StopLossConditionalPriceParams:
 
                 value = value_parsed
 
-            _percent = d.pop("percent", UNSET)
+            _percent = src_dict.get("percent", UNSET)
             percent: Decimal | None
             if _percent is UNSET:
                 percent = None
@@ -130,9 +137,12 @@ class StopLossConditionalPriceParams:
             )
 
             stop_loss_conditional_price_params._absent = _OPTIONAL_KEYS.difference(src_dict)
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return stop_loss_conditional_price_params
 
         except KeyError as exc:

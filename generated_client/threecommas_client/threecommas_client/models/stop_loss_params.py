@@ -20,6 +20,17 @@ from ..types import UNSET
 T = TypeVar("T", bound="StopLossParams")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "enabled",
+        "breakeven",
+        "order_type",
+        "price",
+        "conditional",
+        "timeout",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -123,10 +134,9 @@ class StopLossParams:
             raise wrong_shape("StopLossParams", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            enabled = bool_from_wire(d.pop("enabled"), "enabled")
+            enabled = bool_from_wire(src_dict["enabled"], "enabled")
 
-            _breakeven = d.pop("breakeven", UNSET)
+            _breakeven = src_dict.get("breakeven", UNSET)
             breakeven: bool | None
             if _breakeven is UNSET:
                 breakeven = None
@@ -135,7 +145,7 @@ class StopLossParams:
 
                 breakeven = breakeven_parsed
 
-            _order_type = d.pop("order_type", UNSET)
+            _order_type = src_dict.get("order_type", UNSET)
             order_type: OrderType | None
             if _order_type is UNSET:
                 order_type = None
@@ -144,7 +154,7 @@ class StopLossParams:
 
                 order_type = order_type_parsed
 
-            _price = d.pop("price", UNSET)
+            _price = src_dict.get("price", UNSET)
             price: PriceParams | None
             if _price is UNSET:
                 price = None
@@ -153,7 +163,7 @@ class StopLossParams:
 
                 price = price_parsed
 
-            _conditional = d.pop("conditional", UNSET)
+            _conditional = src_dict.get("conditional", UNSET)
             conditional: StopLossConditionalParams | None
             if _conditional is UNSET:
                 conditional = None
@@ -162,7 +172,7 @@ class StopLossParams:
 
                 conditional = conditional_parsed
 
-            _timeout = d.pop("timeout", UNSET)
+            _timeout = src_dict.get("timeout", UNSET)
             timeout: TimeoutParams | None
             if _timeout is UNSET:
                 timeout = None
@@ -181,9 +191,12 @@ class StopLossParams:
             )
 
             stop_loss_params._absent = _OPTIONAL_KEYS.difference(src_dict)
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return stop_loss_params
 
         except KeyError as exc:

@@ -22,6 +22,15 @@ from ..types import UNSET
 T = TypeVar("T", bound="StopLossPrice")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "value",
+        "value_without_commission",
+        "percent",
+        "editable",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -122,8 +131,7 @@ class StopLossPrice:
             raise wrong_shape("StopLossPrice", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            _value = d.pop("value", UNSET)
+            _value = src_dict.get("value", UNSET)
             value: Decimal | None
             if _value is UNSET:
                 value = None
@@ -141,7 +149,7 @@ class StopLossPrice:
 
                 value = value_parsed
 
-            _value_without_commission = d.pop("value_without_commission", UNSET)
+            _value_without_commission = src_dict.get("value_without_commission", UNSET)
             value_without_commission: Decimal | None
             if _value_without_commission is UNSET:
                 value_without_commission = None
@@ -160,7 +168,7 @@ class StopLossPrice:
 
                 value_without_commission = value_without_commission_parsed
 
-            _percent = d.pop("percent", UNSET)
+            _percent = src_dict.get("percent", UNSET)
             percent: Decimal | None
             if _percent is UNSET:
                 percent = None
@@ -178,7 +186,7 @@ class StopLossPrice:
 
                 percent = percent_parsed
 
-            editable = d.pop("editable", None)
+            editable = src_dict.get("editable")
 
             stop_loss_price = cls(
                 value,
@@ -188,8 +196,8 @@ class StopLossPrice:
             )
 
             stop_loss_price._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            stop_loss_price.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                stop_loss_price.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return stop_loss_price
 
         except KeyError as exc:

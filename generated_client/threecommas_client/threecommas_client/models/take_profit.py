@@ -18,6 +18,14 @@ from ..types import UNSET
 T = TypeVar("T", bound="TakeProfit")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "enabled",
+        "price_type",
+        "steps",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -93,12 +101,11 @@ class TakeProfit:
             raise wrong_shape("TakeProfit", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            enabled = d.pop("enabled")
+            enabled = src_dict["enabled"]
 
-            price_type = d.pop("price_type", None)
+            price_type = src_dict.get("price_type")
 
-            _steps = d.pop("steps", UNSET)
+            _steps = src_dict.get("steps", UNSET)
             steps: list[TakeProfitStep]
             if _steps is UNSET:
                 steps = []
@@ -119,8 +126,8 @@ class TakeProfit:
             )
 
             take_profit._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            take_profit.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                take_profit.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return take_profit
 
         except KeyError as exc:

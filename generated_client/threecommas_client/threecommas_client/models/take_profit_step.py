@@ -25,6 +25,23 @@ from ..types import UNSET
 T = TypeVar("T", bound="TakeProfitStep")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "id",
+        "order_type",
+        "editable",
+        "units",
+        "price",
+        "volume",
+        "total",
+        "trailing",
+        "status",
+        "data",
+        "position",
+        "closed_at",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -200,14 +217,13 @@ class TakeProfitStep:
             raise wrong_shape("TakeProfitStep", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            id = d.pop("id")
+            id = src_dict["id"]
 
-            order_type = d.pop("order_type", None)
+            order_type = src_dict.get("order_type")
 
-            editable = d.pop("editable", None)
+            editable = src_dict.get("editable")
 
-            _units = d.pop("units", UNSET)
+            _units = src_dict.get("units", UNSET)
             units: Units | None
             if _units is UNSET:
                 units = None
@@ -216,7 +232,7 @@ class TakeProfitStep:
 
                 units = units_parsed
 
-            _price = d.pop("price", UNSET)
+            _price = src_dict.get("price", UNSET)
             price: ConditionalPrice | None
             if _price is UNSET:
                 price = None
@@ -225,7 +241,7 @@ class TakeProfitStep:
 
                 price = price_parsed
 
-            _volume = d.pop("volume", UNSET)
+            _volume = src_dict.get("volume", UNSET)
             volume: Decimal | None
             if _volume is UNSET:
                 volume = None
@@ -243,7 +259,7 @@ class TakeProfitStep:
 
                 volume = volume_parsed
 
-            _total = d.pop("total", UNSET)
+            _total = src_dict.get("total", UNSET)
             total: Decimal | None
             if _total is UNSET:
                 total = None
@@ -261,7 +277,7 @@ class TakeProfitStep:
 
                 total = total_parsed
 
-            _trailing = d.pop("trailing", UNSET)
+            _trailing = src_dict.get("trailing", UNSET)
             trailing: Trailing | None
             if _trailing is UNSET:
                 trailing = None
@@ -270,7 +286,7 @@ class TakeProfitStep:
 
                 trailing = trailing_parsed
 
-            _status = d.pop("status", UNSET)
+            _status = src_dict.get("status", UNSET)
             status: Status | None
             if _status is UNSET:
                 status = None
@@ -279,7 +295,7 @@ class TakeProfitStep:
 
                 status = status_parsed
 
-            _data = d.pop("data", UNSET)
+            _data = src_dict.get("data", UNSET)
             data: StepData | None
             if _data is UNSET:
                 data = None
@@ -288,9 +304,9 @@ class TakeProfitStep:
 
                 data = data_parsed
 
-            position = d.pop("position", None)
+            position = src_dict.get("position")
 
-            _closed_at = d.pop("closed_at", UNSET)
+            _closed_at = src_dict.get("closed_at", UNSET)
             closed_at: datetime.datetime | None
             if _closed_at is UNSET:
                 closed_at = None
@@ -320,8 +336,8 @@ class TakeProfitStep:
             )
 
             take_profit_step._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            take_profit_step.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                take_profit_step.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return take_profit_step
 
         except KeyError as exc:

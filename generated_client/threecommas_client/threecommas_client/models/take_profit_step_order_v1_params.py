@@ -23,6 +23,15 @@ from ..types import UNSET
 T = TypeVar("T", bound="TakeProfitStepOrderV1Params")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "percent",
+        "price",
+        "price_method",
+        "price_percentage",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -107,10 +116,9 @@ class TakeProfitStepOrderV1Params:
             raise wrong_shape("TakeProfitStepOrderV1Params", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            percent = decimal_from_wire(d.pop("percent"), "percent")
+            percent = decimal_from_wire(src_dict["percent"], "percent")
 
-            _price = d.pop("price", UNSET)
+            _price = src_dict.get("price", UNSET)
             price: Decimal | None
             if _price is UNSET:
                 price = None
@@ -123,7 +131,7 @@ class TakeProfitStepOrderV1Params:
 
                 price = price_parsed
 
-            _price_method = d.pop("price_method", UNSET)
+            _price_method = src_dict.get("price_method", UNSET)
             price_method: PriceType | None
             if _price_method is UNSET:
                 price_method = None
@@ -132,7 +140,7 @@ class TakeProfitStepOrderV1Params:
 
                 price_method = price_method_parsed
 
-            _price_percentage = d.pop("price_percentage", UNSET)
+            _price_percentage = src_dict.get("price_percentage", UNSET)
             price_percentage: Decimal | None
             if _price_percentage is UNSET:
                 price_percentage = None
@@ -153,9 +161,12 @@ class TakeProfitStepOrderV1Params:
             )
 
             take_profit_step_order_v1_params._absent = _OPTIONAL_KEYS.difference(src_dict)
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return take_profit_step_order_v1_params
 
         except KeyError as exc:

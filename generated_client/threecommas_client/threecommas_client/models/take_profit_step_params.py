@@ -23,6 +23,16 @@ from ..types import UNSET
 T = TypeVar("T", bound="TakeProfitStepParams")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "order_type",
+        "price",
+        "volume",
+        "position",
+        "trailing",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -107,14 +117,13 @@ class TakeProfitStepParams:
             raise wrong_shape("TakeProfitStepParams", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            order_type = OrderType(d.pop("order_type"))
+            order_type = OrderType(src_dict["order_type"])
 
-            price = TakeProfitStepPriceParams.from_dict(d.pop("price"))
+            price = TakeProfitStepPriceParams.from_dict(src_dict["price"])
 
-            volume = decimal_from_wire(d.pop("volume"), "volume")
+            volume = decimal_from_wire(src_dict["volume"], "volume")
 
-            _position = d.pop("position", UNSET)
+            _position = src_dict.get("position", UNSET)
             position: int | None
             if _position is UNSET:
                 position = None
@@ -123,7 +132,7 @@ class TakeProfitStepParams:
 
                 position = position_parsed
 
-            _trailing = d.pop("trailing", UNSET)
+            _trailing = src_dict.get("trailing", UNSET)
             trailing: TakeProfitTrailingParams | None
             if _trailing is UNSET:
                 trailing = None
@@ -141,9 +150,12 @@ class TakeProfitStepParams:
             )
 
             take_profit_step_params._absent = _OPTIONAL_KEYS.difference(src_dict)
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return take_profit_step_params
 
         except KeyError as exc:

@@ -23,6 +23,13 @@ from ..types import UNSET
 T = TypeVar("T", bound="TakeProfitTrailingParams")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "enabled",
+        "percent",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -83,10 +90,9 @@ class TakeProfitTrailingParams:
             raise wrong_shape("TakeProfitTrailingParams", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            enabled = bool_from_wire(d.pop("enabled"), "enabled")
+            enabled = bool_from_wire(src_dict["enabled"], "enabled")
 
-            _percent = d.pop("percent", UNSET)
+            _percent = src_dict.get("percent", UNSET)
             percent: Decimal | None
             if _percent is UNSET:
                 percent = None
@@ -105,9 +111,12 @@ class TakeProfitTrailingParams:
             )
 
             take_profit_trailing_params._absent = _OPTIONAL_KEYS.difference(src_dict)
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return take_profit_trailing_params
 
         except KeyError as exc:

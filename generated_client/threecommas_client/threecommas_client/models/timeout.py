@@ -18,6 +18,13 @@ from ..types import UNSET
 T = TypeVar("T", bound="Timeout")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "enabled",
+        "value",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -83,10 +90,9 @@ class Timeout:
             raise wrong_shape("Timeout", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            enabled = d.pop("enabled", None)
+            enabled = src_dict.get("enabled")
 
-            _value = d.pop("value", UNSET)
+            _value = src_dict.get("value", UNSET)
             value: int | None
             if _value is UNSET:
                 value = None
@@ -101,8 +107,8 @@ class Timeout:
             )
 
             timeout._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            timeout.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                timeout.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return timeout
 
         except KeyError as exc:

@@ -22,6 +22,12 @@ from ..types import UNSET
 T = TypeVar("T", bound="Total")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "value",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -80,8 +86,7 @@ class Total:
             raise wrong_shape("Total", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            _value = d.pop("value", UNSET)
+            _value = src_dict.get("value", UNSET)
             value: Decimal | None
             if _value is UNSET:
                 value = None
@@ -104,8 +109,8 @@ class Total:
             )
 
             total._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            total.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                total.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return total
 
         except KeyError as exc:

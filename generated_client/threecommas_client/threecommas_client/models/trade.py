@@ -27,6 +27,42 @@ from ..types import UNSET
 T = TypeVar("T", bound="Trade")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "id",
+        "average_price",
+        "follow_price_type",
+        "initial_amount",
+        "initial_total",
+        "initial_price",
+        "order_price",
+        "order_side",
+        "order_type",
+        "pair",
+        "position_percentage",
+        "realised_amount",
+        "realised_total",
+        "realised_percentage",
+        "realised_price",
+        "status",
+        "take_profit_percentage",
+        "trade_purpose",
+        "trail_percentage",
+        "trail_value",
+        "trailing_enabled",
+        "trailing_last_price",
+        "trailing_last_price_updated_at",
+        "trigger_condition",
+        "trigger_price",
+        "trigger_price_percentage",
+        "trigger_type",
+        "created_at",
+        "updated_at",
+        "cancelable",
+        "force_processable",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -460,10 +496,9 @@ class Trade:
             raise wrong_shape("Trade", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            id = d.pop("id")
+            id = src_dict["id"]
 
-            _average_price = d.pop("average_price", UNSET)
+            _average_price = src_dict.get("average_price", UNSET)
             average_price: Decimal | None
             if _average_price is UNSET:
                 average_price = None
@@ -481,7 +516,7 @@ class Trade:
 
                 average_price = average_price_parsed
 
-            _follow_price_type = d.pop("follow_price_type", UNSET)
+            _follow_price_type = src_dict.get("follow_price_type", UNSET)
             follow_price_type: None | PriceType
             if _follow_price_type is UNSET:
                 follow_price_type = None
@@ -499,7 +534,7 @@ class Trade:
 
                 follow_price_type = follow_price_type_parsed
 
-            _initial_amount = d.pop("initial_amount", UNSET)
+            _initial_amount = src_dict.get("initial_amount", UNSET)
             initial_amount: Decimal | None
             if _initial_amount is UNSET:
                 initial_amount = None
@@ -517,7 +552,7 @@ class Trade:
 
                 initial_amount = initial_amount_parsed
 
-            _initial_total = d.pop("initial_total", UNSET)
+            _initial_total = src_dict.get("initial_total", UNSET)
             initial_total: Decimal | None
             if _initial_total is UNSET:
                 initial_total = None
@@ -535,7 +570,7 @@ class Trade:
 
                 initial_total = initial_total_parsed
 
-            _initial_price = d.pop("initial_price", UNSET)
+            _initial_price = src_dict.get("initial_price", UNSET)
             initial_price: Decimal | None
             if _initial_price is UNSET:
                 initial_price = None
@@ -553,7 +588,7 @@ class Trade:
 
                 initial_price = initial_price_parsed
 
-            _order_price = d.pop("order_price", UNSET)
+            _order_price = src_dict.get("order_price", UNSET)
             order_price: Decimal | None
             if _order_price is UNSET:
                 order_price = None
@@ -571,7 +606,7 @@ class Trade:
 
                 order_price = order_price_parsed
 
-            _order_side = d.pop("order_side", UNSET)
+            _order_side = src_dict.get("order_side", UNSET)
             order_side: OrderSide | None
             if _order_side is UNSET:
                 order_side = None
@@ -580,11 +615,11 @@ class Trade:
 
                 order_side = order_side_parsed
 
-            order_type = d.pop("order_type", None)
+            order_type = src_dict.get("order_type")
 
-            pair = d.pop("pair", None)
+            pair = src_dict.get("pair")
 
-            _position_percentage = d.pop("position_percentage", UNSET)
+            _position_percentage = src_dict.get("position_percentage", UNSET)
             position_percentage: Decimal | None
             if _position_percentage is UNSET:
                 position_percentage = None
@@ -603,7 +638,7 @@ class Trade:
 
                 position_percentage = position_percentage_parsed
 
-            _realised_amount = d.pop("realised_amount", UNSET)
+            _realised_amount = src_dict.get("realised_amount", UNSET)
             realised_amount: Decimal | None
             if _realised_amount is UNSET:
                 realised_amount = None
@@ -621,7 +656,7 @@ class Trade:
 
                 realised_amount = realised_amount_parsed
 
-            _realised_total = d.pop("realised_total", UNSET)
+            _realised_total = src_dict.get("realised_total", UNSET)
             realised_total: Decimal | None
             if _realised_total is UNSET:
                 realised_total = None
@@ -639,7 +674,7 @@ class Trade:
 
                 realised_total = realised_total_parsed
 
-            _realised_percentage = d.pop("realised_percentage", UNSET)
+            _realised_percentage = src_dict.get("realised_percentage", UNSET)
             realised_percentage: Decimal | None
             if _realised_percentage is UNSET:
                 realised_percentage = None
@@ -658,7 +693,7 @@ class Trade:
 
                 realised_percentage = realised_percentage_parsed
 
-            _realised_price = d.pop("realised_price", UNSET)
+            _realised_price = src_dict.get("realised_price", UNSET)
             realised_price: Decimal | None
             if _realised_price is UNSET:
                 realised_price = None
@@ -676,9 +711,9 @@ class Trade:
 
                 realised_price = realised_price_parsed
 
-            status = d.pop("status", None)
+            status = src_dict.get("status")
 
-            _take_profit_percentage = d.pop("take_profit_percentage", UNSET)
+            _take_profit_percentage = src_dict.get("take_profit_percentage", UNSET)
             take_profit_percentage: Decimal | None
             if _take_profit_percentage is UNSET:
                 take_profit_percentage = None
@@ -697,9 +732,9 @@ class Trade:
 
                 take_profit_percentage = take_profit_percentage_parsed
 
-            trade_purpose = d.pop("trade_purpose", None)
+            trade_purpose = src_dict.get("trade_purpose")
 
-            _trail_percentage = d.pop("trail_percentage", UNSET)
+            _trail_percentage = src_dict.get("trail_percentage", UNSET)
             trail_percentage: Decimal | None
             if _trail_percentage is UNSET:
                 trail_percentage = None
@@ -717,7 +752,7 @@ class Trade:
 
                 trail_percentage = trail_percentage_parsed
 
-            _trail_value = d.pop("trail_value", UNSET)
+            _trail_value = src_dict.get("trail_value", UNSET)
             trail_value: Decimal | None
             if _trail_value is UNSET:
                 trail_value = None
@@ -735,9 +770,9 @@ class Trade:
 
                 trail_value = trail_value_parsed
 
-            trailing_enabled = d.pop("trailing_enabled", None)
+            trailing_enabled = src_dict.get("trailing_enabled")
 
-            _trailing_last_price = d.pop("trailing_last_price", UNSET)
+            _trailing_last_price = src_dict.get("trailing_last_price", UNSET)
             trailing_last_price: Decimal | None
             if _trailing_last_price is UNSET:
                 trailing_last_price = None
@@ -756,7 +791,7 @@ class Trade:
 
                 trailing_last_price = trailing_last_price_parsed
 
-            _trailing_last_price_updated_at = d.pop("trailing_last_price_updated_at", UNSET)
+            _trailing_last_price_updated_at = src_dict.get("trailing_last_price_updated_at", UNSET)
             trailing_last_price_updated_at: datetime.datetime | None
             if _trailing_last_price_updated_at is UNSET:
                 trailing_last_price_updated_at = None
@@ -772,7 +807,7 @@ class Trade:
 
                 trailing_last_price_updated_at = trailing_last_price_updated_at_parsed
 
-            _trigger_condition = d.pop("trigger_condition", UNSET)
+            _trigger_condition = src_dict.get("trigger_condition", UNSET)
             trigger_condition: None | str
             if _trigger_condition is UNSET:
                 trigger_condition = None
@@ -781,7 +816,7 @@ class Trade:
 
                 trigger_condition = trigger_condition_parsed
 
-            _trigger_price = d.pop("trigger_price", UNSET)
+            _trigger_price = src_dict.get("trigger_price", UNSET)
             trigger_price: Decimal | None
             if _trigger_price is UNSET:
                 trigger_price = None
@@ -799,7 +834,7 @@ class Trade:
 
                 trigger_price = trigger_price_parsed
 
-            _trigger_price_percentage = d.pop("trigger_price_percentage", UNSET)
+            _trigger_price_percentage = src_dict.get("trigger_price_percentage", UNSET)
             trigger_price_percentage: Decimal | None
             if _trigger_price_percentage is UNSET:
                 trigger_price_percentage = None
@@ -818,7 +853,7 @@ class Trade:
 
                 trigger_price_percentage = trigger_price_percentage_parsed
 
-            _trigger_type = d.pop("trigger_type", UNSET)
+            _trigger_type = src_dict.get("trigger_type", UNSET)
             trigger_type: None | str
             if _trigger_type is UNSET:
                 trigger_type = None
@@ -827,7 +862,7 @@ class Trade:
 
                 trigger_type = trigger_type_parsed
 
-            _created_at = d.pop("created_at", UNSET)
+            _created_at = src_dict.get("created_at", UNSET)
             created_at: datetime.datetime | None
             if _created_at is UNSET:
                 created_at = None
@@ -836,7 +871,7 @@ class Trade:
 
                 created_at = created_at_parsed
 
-            _updated_at = d.pop("updated_at", UNSET)
+            _updated_at = src_dict.get("updated_at", UNSET)
             updated_at: datetime.datetime | None
             if _updated_at is UNSET:
                 updated_at = None
@@ -850,9 +885,9 @@ class Trade:
 
                 updated_at = updated_at_parsed
 
-            cancelable = d.pop("cancelable", None)
+            cancelable = src_dict.get("cancelable")
 
-            force_processable = d.pop("force_processable", None)
+            force_processable = src_dict.get("force_processable")
 
             trade = cls(
                 id,
@@ -889,8 +924,8 @@ class Trade:
             )
 
             trade._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            trade.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                trade.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return trade
 
         except KeyError as exc:

@@ -22,6 +22,14 @@ from ..types import UNSET
 T = TypeVar("T", bound="Trailing")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "enabled",
+        "editable",
+        "percent",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -100,12 +108,11 @@ class Trailing:
             raise wrong_shape("Trailing", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            enabled = d.pop("enabled", None)
+            enabled = src_dict.get("enabled")
 
-            editable = d.pop("editable", None)
+            editable = src_dict.get("editable")
 
-            _percent = d.pop("percent", UNSET)
+            _percent = src_dict.get("percent", UNSET)
             percent: Decimal | None
             if _percent is UNSET:
                 percent = None
@@ -130,8 +137,8 @@ class Trailing:
             )
 
             trailing._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            trailing.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                trailing.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return trailing
 
         except KeyError as exc:

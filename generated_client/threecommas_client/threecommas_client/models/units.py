@@ -22,6 +22,13 @@ from ..types import UNSET
 T = TypeVar("T", bound="Units")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "value",
+        "editable",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -90,8 +97,7 @@ class Units:
             raise wrong_shape("Units", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            _value = d.pop("value", UNSET)
+            _value = src_dict.get("value", UNSET)
             value: Decimal | None
             if _value is UNSET:
                 value = None
@@ -109,7 +115,7 @@ class Units:
 
                 value = value_parsed
 
-            editable = d.pop("editable", None)
+            editable = src_dict.get("editable")
 
             units = cls(
                 value,
@@ -117,8 +123,8 @@ class Units:
             )
 
             units._absent = _OPTIONAL_KEYS.difference(src_dict)
-
-            units.additional_properties = d
+            if not _KNOWN_KEYS.issuperset(src_dict):
+                units.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return units
 
         except KeyError as exc:

@@ -19,6 +19,14 @@ from ..errors import WireValueError
 T = TypeVar("T", bound="UnitsParams")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "value",
+    }
+)
+
+
 @_attrs_define
 class UnitsParams:
     """An amount of units (base currency).
@@ -61,16 +69,18 @@ class UnitsParams:
             raise wrong_shape("UnitsParams", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            value = decimal_from_wire(d.pop("value"), "value")
+            value = decimal_from_wire(src_dict["value"], "value")
 
             units_params = cls(
                 value,
             )
 
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return units_params
 
         except KeyError as exc:

@@ -27,6 +27,36 @@ from ..types import UNSET
 T = TypeVar("T", bound="UpdateSmartTradeV1Request")
 
 
+# The keys the schema names: anything else is kept in additional_properties (or refused, on a closed object).
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "take_profit_enabled",
+        "stop_loss_enabled",
+        "buy_price",
+        "conditional_limit_price",
+        "average_buy_price",
+        "trailing_buy_enabled",
+        "trailing_buy_step",
+        "take_profit_type",
+        "take_profit_price_condition",
+        "take_profit_percentage_condition",
+        "take_profit_step_orders",
+        "take_profit_price_method",
+        "take_profit_sell_method",
+        "take_profit_sell_order_price",
+        "trailing_take_profit",
+        "trailing_take_profit_step",
+        "stop_loss_price_condition",
+        "stop_loss_percentage_condition",
+        "stop_loss_price_method",
+        "stop_loss_sell_method",
+        "stop_loss_sell_order_price",
+        "trailing_stop_loss",
+        "stop_loss_timeout_enabled",
+        "stop_loss_timeout_seconds",
+        "note",
+    }
+)
 # The optional keys: a model built in code has none of them until set; from_dict records which did not arrive.
 _OPTIONAL_KEYS = frozenset(
     {
@@ -348,12 +378,11 @@ class UpdateSmartTradeV1Request:
             raise wrong_shape("UpdateSmartTradeV1Request", src_dict)
         # The body runs inside the try (free on Python 3.11+) rather than in a second method: one call per model.
         try:
-            d = dict(src_dict)
-            take_profit_enabled = bool_from_wire(d.pop("take_profit_enabled"), "take_profit_enabled")
+            take_profit_enabled = bool_from_wire(src_dict["take_profit_enabled"], "take_profit_enabled")
 
-            stop_loss_enabled = bool_from_wire(d.pop("stop_loss_enabled"), "stop_loss_enabled")
+            stop_loss_enabled = bool_from_wire(src_dict["stop_loss_enabled"], "stop_loss_enabled")
 
-            _buy_price = d.pop("buy_price", UNSET)
+            _buy_price = src_dict.get("buy_price", UNSET)
             buy_price: Decimal | None
             if _buy_price is UNSET:
                 buy_price = None
@@ -366,7 +395,7 @@ class UpdateSmartTradeV1Request:
 
                 buy_price = buy_price_parsed
 
-            _conditional_limit_price = d.pop("conditional_limit_price", UNSET)
+            _conditional_limit_price = src_dict.get("conditional_limit_price", UNSET)
             conditional_limit_price: Decimal | None
             if _conditional_limit_price is UNSET:
                 conditional_limit_price = None
@@ -379,7 +408,7 @@ class UpdateSmartTradeV1Request:
 
                 conditional_limit_price = conditional_limit_price_parsed
 
-            _average_buy_price = d.pop("average_buy_price", UNSET)
+            _average_buy_price = src_dict.get("average_buy_price", UNSET)
             average_buy_price: Decimal | None
             if _average_buy_price is UNSET:
                 average_buy_price = None
@@ -392,7 +421,7 @@ class UpdateSmartTradeV1Request:
 
                 average_buy_price = average_buy_price_parsed
 
-            _trailing_buy_enabled = d.pop("trailing_buy_enabled", UNSET)
+            _trailing_buy_enabled = src_dict.get("trailing_buy_enabled", UNSET)
             trailing_buy_enabled: bool | None
             if _trailing_buy_enabled is UNSET:
                 trailing_buy_enabled = None
@@ -401,7 +430,7 @@ class UpdateSmartTradeV1Request:
 
                 trailing_buy_enabled = trailing_buy_enabled_parsed
 
-            _trailing_buy_step = d.pop("trailing_buy_step", UNSET)
+            _trailing_buy_step = src_dict.get("trailing_buy_step", UNSET)
             trailing_buy_step: Decimal | None
             if _trailing_buy_step is UNSET:
                 trailing_buy_step = None
@@ -414,7 +443,7 @@ class UpdateSmartTradeV1Request:
 
                 trailing_buy_step = trailing_buy_step_parsed
 
-            _take_profit_type = d.pop("take_profit_type", UNSET)
+            _take_profit_type = src_dict.get("take_profit_type", UNSET)
             take_profit_type: SmartTradeV1TakeProfitType | None
             if _take_profit_type is UNSET:
                 take_profit_type = None
@@ -423,7 +452,7 @@ class UpdateSmartTradeV1Request:
 
                 take_profit_type = take_profit_type_parsed
 
-            _take_profit_price_condition = d.pop("take_profit_price_condition", UNSET)
+            _take_profit_price_condition = src_dict.get("take_profit_price_condition", UNSET)
             take_profit_price_condition: Decimal | None
             if _take_profit_price_condition is UNSET:
                 take_profit_price_condition = None
@@ -436,7 +465,7 @@ class UpdateSmartTradeV1Request:
 
                 take_profit_price_condition = take_profit_price_condition_parsed
 
-            _take_profit_percentage_condition = d.pop("take_profit_percentage_condition", UNSET)
+            _take_profit_percentage_condition = src_dict.get("take_profit_percentage_condition", UNSET)
             take_profit_percentage_condition: Decimal | None
             if _take_profit_percentage_condition is UNSET:
                 take_profit_percentage_condition = None
@@ -450,7 +479,7 @@ class UpdateSmartTradeV1Request:
 
                 take_profit_percentage_condition = take_profit_percentage_condition_parsed
 
-            _take_profit_step_orders = d.pop("take_profit_step_orders", UNSET)
+            _take_profit_step_orders = src_dict.get("take_profit_step_orders", UNSET)
             take_profit_step_orders: list[TakeProfitStepOrderV1UpdateParams] | None
             if _take_profit_step_orders is UNSET:
                 take_profit_step_orders = None
@@ -478,7 +507,7 @@ class UpdateSmartTradeV1Request:
 
                 take_profit_step_orders = take_profit_step_orders_parsed
 
-            _take_profit_price_method = d.pop("take_profit_price_method", UNSET)
+            _take_profit_price_method = src_dict.get("take_profit_price_method", UNSET)
             take_profit_price_method: PriceType | None
             if _take_profit_price_method is UNSET:
                 take_profit_price_method = None
@@ -487,7 +516,7 @@ class UpdateSmartTradeV1Request:
 
                 take_profit_price_method = take_profit_price_method_parsed
 
-            _take_profit_sell_method = d.pop("take_profit_sell_method", UNSET)
+            _take_profit_sell_method = src_dict.get("take_profit_sell_method", UNSET)
             take_profit_sell_method: OrderType | None
             if _take_profit_sell_method is UNSET:
                 take_profit_sell_method = None
@@ -496,7 +525,7 @@ class UpdateSmartTradeV1Request:
 
                 take_profit_sell_method = take_profit_sell_method_parsed
 
-            _take_profit_sell_order_price = d.pop("take_profit_sell_order_price", UNSET)
+            _take_profit_sell_order_price = src_dict.get("take_profit_sell_order_price", UNSET)
             take_profit_sell_order_price: Decimal | None
             if _take_profit_sell_order_price is UNSET:
                 take_profit_sell_order_price = None
@@ -510,7 +539,7 @@ class UpdateSmartTradeV1Request:
 
                 take_profit_sell_order_price = take_profit_sell_order_price_parsed
 
-            _trailing_take_profit = d.pop("trailing_take_profit", UNSET)
+            _trailing_take_profit = src_dict.get("trailing_take_profit", UNSET)
             trailing_take_profit: bool | None
             if _trailing_take_profit is UNSET:
                 trailing_take_profit = None
@@ -519,7 +548,7 @@ class UpdateSmartTradeV1Request:
 
                 trailing_take_profit = trailing_take_profit_parsed
 
-            _trailing_take_profit_step = d.pop("trailing_take_profit_step", UNSET)
+            _trailing_take_profit_step = src_dict.get("trailing_take_profit_step", UNSET)
             trailing_take_profit_step: Decimal | None
             if _trailing_take_profit_step is UNSET:
                 trailing_take_profit_step = None
@@ -532,7 +561,7 @@ class UpdateSmartTradeV1Request:
 
                 trailing_take_profit_step = trailing_take_profit_step_parsed
 
-            _stop_loss_price_condition = d.pop("stop_loss_price_condition", UNSET)
+            _stop_loss_price_condition = src_dict.get("stop_loss_price_condition", UNSET)
             stop_loss_price_condition: Decimal | None
             if _stop_loss_price_condition is UNSET:
                 stop_loss_price_condition = None
@@ -545,7 +574,7 @@ class UpdateSmartTradeV1Request:
 
                 stop_loss_price_condition = stop_loss_price_condition_parsed
 
-            _stop_loss_percentage_condition = d.pop("stop_loss_percentage_condition", UNSET)
+            _stop_loss_percentage_condition = src_dict.get("stop_loss_percentage_condition", UNSET)
             stop_loss_percentage_condition: Decimal | None
             if _stop_loss_percentage_condition is UNSET:
                 stop_loss_percentage_condition = None
@@ -559,7 +588,7 @@ class UpdateSmartTradeV1Request:
 
                 stop_loss_percentage_condition = stop_loss_percentage_condition_parsed
 
-            _stop_loss_price_method = d.pop("stop_loss_price_method", UNSET)
+            _stop_loss_price_method = src_dict.get("stop_loss_price_method", UNSET)
             stop_loss_price_method: PriceType | None
             if _stop_loss_price_method is UNSET:
                 stop_loss_price_method = None
@@ -568,7 +597,7 @@ class UpdateSmartTradeV1Request:
 
                 stop_loss_price_method = stop_loss_price_method_parsed
 
-            _stop_loss_sell_method = d.pop("stop_loss_sell_method", UNSET)
+            _stop_loss_sell_method = src_dict.get("stop_loss_sell_method", UNSET)
             stop_loss_sell_method: OrderType | None
             if _stop_loss_sell_method is UNSET:
                 stop_loss_sell_method = None
@@ -577,7 +606,7 @@ class UpdateSmartTradeV1Request:
 
                 stop_loss_sell_method = stop_loss_sell_method_parsed
 
-            _stop_loss_sell_order_price = d.pop("stop_loss_sell_order_price", UNSET)
+            _stop_loss_sell_order_price = src_dict.get("stop_loss_sell_order_price", UNSET)
             stop_loss_sell_order_price: Decimal | None
             if _stop_loss_sell_order_price is UNSET:
                 stop_loss_sell_order_price = None
@@ -590,7 +619,7 @@ class UpdateSmartTradeV1Request:
 
                 stop_loss_sell_order_price = stop_loss_sell_order_price_parsed
 
-            _trailing_stop_loss = d.pop("trailing_stop_loss", UNSET)
+            _trailing_stop_loss = src_dict.get("trailing_stop_loss", UNSET)
             trailing_stop_loss: bool | None
             if _trailing_stop_loss is UNSET:
                 trailing_stop_loss = None
@@ -599,7 +628,7 @@ class UpdateSmartTradeV1Request:
 
                 trailing_stop_loss = trailing_stop_loss_parsed
 
-            _stop_loss_timeout_enabled = d.pop("stop_loss_timeout_enabled", UNSET)
+            _stop_loss_timeout_enabled = src_dict.get("stop_loss_timeout_enabled", UNSET)
             stop_loss_timeout_enabled: bool | None
             if _stop_loss_timeout_enabled is UNSET:
                 stop_loss_timeout_enabled = None
@@ -610,7 +639,7 @@ class UpdateSmartTradeV1Request:
 
                 stop_loss_timeout_enabled = stop_loss_timeout_enabled_parsed
 
-            _stop_loss_timeout_seconds = d.pop("stop_loss_timeout_seconds", UNSET)
+            _stop_loss_timeout_seconds = src_dict.get("stop_loss_timeout_seconds", UNSET)
             stop_loss_timeout_seconds: int | None
             if _stop_loss_timeout_seconds is UNSET:
                 stop_loss_timeout_seconds = None
@@ -621,7 +650,7 @@ class UpdateSmartTradeV1Request:
 
                 stop_loss_timeout_seconds = stop_loss_timeout_seconds_parsed
 
-            note = d.pop("note", None)
+            note = src_dict.get("note")
 
             update_smart_trade_v1_request = cls(
                 take_profit_enabled,
@@ -652,9 +681,12 @@ class UpdateSmartTradeV1Request:
             )
 
             update_smart_trade_v1_request._absent = _OPTIONAL_KEYS.difference(src_dict)
-            if d:
+            if not _KNOWN_KEYS.issuperset(src_dict):
                 # A closed (request) object: a misspelled key would otherwise be dropped without a word.
-                raise WireValueError(sorted(d)[0], "unknown field; this object allows no other keys")
+                raise WireValueError(
+                    sorted(k for k in src_dict if k not in _KNOWN_KEYS)[0],
+                    "unknown field; this object allows no other keys",
+                )
             return update_smart_trade_v1_request
 
         except KeyError as exc:
