@@ -165,9 +165,7 @@ def test_smart_sell_step_take_profit(v1: V1Api) -> None:
 
 def test_stop_loss_waits_for_its_timeout(v1: V1Api) -> None:
     v1.price("USDT_V1SLT", "100")
-    body = smart_sell(
-        "USDT_V1SLT", stop_loss_timeout_enabled=True, stop_loss_timeout_seconds=1
-    )
+    body = smart_sell("USDT_V1SLT", stop_loss_timeout_enabled=True, stop_loss_timeout_seconds=1)
     tid = v1.ok("POST", f"{ST}/create_smart_sell", body)["id"]
     v1.price("USDT_V1SLT", "89")
     assert v1.get(tid)["status"] == "bought"  # crossed, the timeout running
@@ -194,14 +192,14 @@ def test_trailing_stop_loss_follows_the_price_up(v1: V1Api) -> None:
 
 def test_limit_stop_loss_order_placed_then_filled(v1: V1Api) -> None:
     v1.price("USDT_V1SLL", "100")
-    body = smart_sell(
-        "USDT_V1SLL", stop_loss_sell_method="limit", stop_loss_sell_order_price="91"
-    )
+    body = smart_sell("USDT_V1SLL", stop_loss_sell_method="limit", stop_loss_sell_order_price="91")
     tid = v1.ok("POST", f"{ST}/create_smart_sell", body)["id"]
     v1.price("USDT_V1SLL", "89")
     trade = v1.get(tid)
     assert trade["status"] == "stop_loss_order_placed"
-    v1.refused("PATCH", f"{ST}/{tid}/update", {"take_profit_enabled": False, "stop_loss_enabled": False})
+    v1.refused(
+        "PATCH", f"{ST}/{tid}/update", {"take_profit_enabled": False, "stop_loss_enabled": False}
+    )
     v1.price("USDT_V1SLL", "92")
     trade = v1.get(tid)
     assert trade["status"] == "stop_loss_finished" and trade["average_sell_price"] == "91.0"
@@ -341,7 +339,9 @@ def test_cancel_order_of_a_step_and_of_the_entry(v1: V1Api) -> None:
 
     v1.price("USDT_V1CO", "100")
     waiting = v1.ok(
-        "POST", f"{ST}/create_smart_trade", smart_trade("USDT_V1CO", buy_method="limit", buy_price="90")
+        "POST",
+        f"{ST}/create_smart_trade",
+        smart_trade("USDT_V1CO", buy_method="limit", buy_price="90"),
     )
     entry = waiting["buy_steps"][0]["id"]
     cancelled = v1.ok("POST", f"{ST}/{waiting['id']}/cancel_order", {"step_id": entry})
@@ -357,7 +357,9 @@ def test_cancel(v1: V1Api) -> None:
     assert {s["status"] for s in trade["smart_trade_steps"]} == {"cancelled"}
     v1.price("USDT_V1CA", "80")
     assert v1.get(tid)["status"] == "cancelled"
-    v1.refused("PATCH", f"{ST}/{tid}/update", {"take_profit_enabled": False, "stop_loss_enabled": False})
+    v1.refused(
+        "PATCH", f"{ST}/{tid}/update", {"take_profit_enabled": False, "stop_loss_enabled": False}
+    )
     v1.refused("POST", f"{ST}/{tid}/force_process")
     v1.refused("POST", f"{ST}/{tid}/add_funds", {"quantity": "1", "is_market": True})
 
@@ -368,15 +370,23 @@ def test_add_funds_answers_the_shape_response_type_asks(v1: V1Api) -> None:
     path = f"{ST}/{tid}/add_funds"
     v1.price("USDT_V1AF", "98")
     assert v1.ok("POST", path, {"quantity": "1", "is_market": True}) == {}
-    trade = v1.ok("POST", path, {"quantity": "1", "is_market": True, "response_type": "smart_trade"})
+    trade = v1.ok(
+        "POST", path, {"quantity": "1", "is_market": True, "response_type": "smart_trade"}
+    )
     assert trade["id"] == tid and len(trade["buy_steps"]) == 3
-    assert Decimal(trade["average_buy_price"]) == Decimal("98.66666666666666666666666666666666666667")
+    assert Decimal(trade["average_buy_price"]) == Decimal(
+        "98.66666666666666666666666666666666666667"
+    )
     assert trade["stop_loss_steps"][0]["initial_amount"] == "3.0"
     order = v1.ok(
-        "POST", path, {"quantity": "1", "is_market": "false", "rate": "95", "response_type": "order"}
+        "POST",
+        path,
+        {"quantity": "1", "is_market": "false", "rate": "95", "response_type": "order"},
     )
     assert set(order) >= {"id", "rate"} and order["rate"] == "95.0"
-    step = v1.ok("POST", path, {"quantity": 1, "is_market": False, "rate": 94, "response_type": "step"})
+    step = v1.ok(
+        "POST", path, {"quantity": 1, "is_market": False, "rate": 94, "response_type": "step"}
+    )
     assert step["status"] == "enqueued" and step["type"] == "SmartTradeStep::BuyStep"
     v1.price("USDT_V1AF", "94.5")
     trade = v1.get(tid)
@@ -389,7 +399,9 @@ def test_add_funds_refused_for_simple_and_waiting_trades(v1: V1Api) -> None:
     simple_trade = v1.ok("POST", f"{ST}/create_simple_buy", simple("USDT_V1AFR", buy_price="90"))
     v1.refused("POST", f"{ST}/{simple_trade['id']}/add_funds", {"quantity": "1", "is_market": True})
     waiting = v1.ok(
-        "POST", f"{ST}/create_smart_trade", smart_trade("USDT_V1AFR", buy_method="limit", buy_price="90")
+        "POST",
+        f"{ST}/create_smart_trade",
+        smart_trade("USDT_V1AFR", buy_method="limit", buy_price="90"),
     )
     v1.refused("POST", f"{ST}/{waiting['id']}/add_funds", {"quantity": "1", "is_market": True})
     v1.refused("POST", f"{ST}/{waiting['id']}/panic_sell")
@@ -438,7 +450,9 @@ def test_list_filters_and_pages(v1: V1Api, v1_other: V1Api) -> None:
     v1_other.price("USDT_V1LS", "100")
     mine = v1_other.ok("POST", f"{ST}/create_smart_sell", smart_sell("USDT_V1LS", account_id=55501))
     done = v1_other.ok(
-        "POST", f"{ST}/create_simple_buy", simple("USDT_V1LS", account_id=55501, buy_method="market")
+        "POST",
+        f"{ST}/create_simple_buy",
+        simple("USDT_V1LS", account_id=55501, buy_method="market"),
     )
     cancelled = v1_other.ok(
         "POST", f"{ST}/create_smart_trade", smart_trade("USDT_V1LS", account_id=55501)
