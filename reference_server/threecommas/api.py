@@ -13,6 +13,7 @@ from .errors import render_problem
 from .handlers import HANDLERS
 from .store import Store
 from .users import User, demo_users, describe_demo_users, parse_users
+from .v1_handlers import V1_HANDLERS
 
 PREFIX = "/public/api"
 SPEC = SPECS_DIR / "3commas.yaml"
@@ -44,7 +45,7 @@ API = ApiDefinition(
     name="3commas",
     spec_path=SPEC,
     prefix=PREFIX,
-    handlers=HANDLERS,
+    handlers={**HANDLERS, **V1_HANDLERS},
     authenticator=authenticator,
     render_problem=render_problem,
     new_state=new_state,

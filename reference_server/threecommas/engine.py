@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Protocol
 
 from ..decimals import HUNDRED, ZERO, add, div, mul, pct_of, share, sub, total
 from ..prices import Quote
@@ -48,7 +49,15 @@ def fill(order: Order, price: Decimal, now: datetime) -> None:
     order.closed_at = now
 
 
-def trail(order: Order, watched: Decimal, follow_high: bool, now: datetime) -> bool:
+class Trailing(Protocol):
+    """Anything that trails a price: a v2 order, a ver1 step."""
+
+    trailing_percent: Decimal | None
+    trailing_extreme: Decimal | None
+    trailing_updated_at: datetime | None
+
+
+def trail(order: Trailing, watched: Decimal, follow_high: bool, now: datetime) -> bool:
     """Trailing, written once (a trailing entry follows lows when buying, highs when selling; a
     trailing take profit the other way): keep the extreme the price reached, and say whether it
     has turned back from it by the order's percent."""

@@ -22,6 +22,7 @@ from ..prices import PriceBook, Quote
 from .engine import advance
 from .errors import not_found
 from .model import Order, SmartTrade
+from .v1_store import V1Book, V1Transaction
 
 WallClock = Callable[[], datetime]
 
@@ -36,6 +37,7 @@ class Store:
         self.clock = clock
         self._lock = threading.RLock()
         self._trades: dict[int, SmartTrade] = {}
+        self.v1 = V1Book()  # the ver1 SmartTrades: same users, lock, ids, transactions
         # Start near real-looking ids so they read like the API's.
         self._next_trade_id = 30_000_001
         self._next_order_id = 1_000_000_001
@@ -120,7 +122,9 @@ class Store:
             moved = [copy.deepcopy(t) for t in self._trades.values() if t.pair == pair]
             for trade in moved:
                 advance(trade, quote, now)
+            moved_v1 = self.v1.moved(pair, quote, now)
             self._trades.update((t.id, t) for t in moved)
+            self.v1.update(moved_v1)
 
     def count(self) -> int:
         with self._lock:
@@ -136,6 +140,7 @@ class Transaction:
         self.committed = False
         self._work: dict[int, SmartTrade] = {}  # trade id -> this request's copy
         self._new: set[int] = set()
+        self.v1 = V1Transaction(store.v1, store.clock, store.quote)
 
     def _copy(self, trade: SmartTrade, now: datetime) -> SmartTrade:
         work = self._work.get(trade.id)
@@ -179,4 +184,5 @@ class Transaction:
         """Swap this request's trades in; call only once its answer is rendered and serialized."""
         assert not self.committed
         self.store._trades.update(self._work)
+        self.v1.commit()
         self.committed = True

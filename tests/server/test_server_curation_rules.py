@@ -17,10 +17,7 @@ from .conftest import Api
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = [
-    # ver1 rules wait for the server's ver1 handlers (it answers 501 for those operations today).
-    pytest.param(r, id=r["id"], marks=pytest.mark.skip(reason="ver1 not served yet"))
-    if r.get("api") == "ver1"
-    else pytest.param(r, id=r["id"])
+    pytest.param(r, id=r["id"])
     for r in yaml.safe_load((ROOT / "openapi" / "curation.yaml").read_text())["rules"]
 ]
 PAIR = "USDT_RULES"
@@ -78,7 +75,62 @@ def create_body(rule: dict[str, Any], part: Any) -> dict[str, Any]:
     return body
 
 
-def send(api: Api, rule: dict[str, Any], part: Any) -> Any:
+# ---- ver1: each request schema's operation; an update goes to a SmartTrade of the kind it needs.
+V1_PAIR = "BTC_ETH"
+V1_CREATES = {
+    "CreateSmartTradeV1Request": "create_smart_trade",
+    "CreateSmartSellV1Request": "create_smart_sell",
+    "CreateSmartCoverV1Request": "create_smart_cover",
+}
+V1_WAITING = {
+    "account_id": DEMO_SPOT_ACCOUNT_ID,
+    "pair": V1_PAIR,
+    "units_to_buy": "1",
+    "buy_price": "0.04",
+    "buy_method": "conditional",
+    "take_profit_enabled": False,
+    "stop_loss_enabled": False,
+}
+V1_SMART_SALE = {
+    "account_id": DEMO_SPOT_ACCOUNT_ID,
+    "pair": V1_PAIR,
+    "units_to_buy": "1",
+    "average_buy_price": "0.05",
+    "take_profit_enabled": False,
+    "stop_loss_enabled": False,
+}
+
+
+def send_v1(api: Api, rule: dict[str, Any], part: Any, valid: bool) -> Any:
+    """A ver1 rule's group where it belongs: a create body, a step order, an add-funds body on a
+    bought SmartSale, or an update of a conditional SmartTrade waiting for its price (of a
+    SmartSale for the valid body of the rule on `average_buy_price`)."""
+    api.price(V1_PAIR, "0.05")
+    part = copy.deepcopy(part)
+    schema = rule["schema"]
+    if schema in V1_CREATES:
+        body = {**part, "account_id": DEMO_SPOT_ACCOUNT_ID}
+        return api.call("POST", f"/ver1/smart_trades/{V1_CREATES[schema]}", body)
+    if schema == "TakeProfitStepOrderV1Params":
+        body = {
+            **V1_WAITING,
+            "take_profit_enabled": True,
+            "take_profit_type": "step_sell",
+            "take_profit_step_orders": [part],
+        }
+        return api.call("POST", "/ver1/smart_trades/create_smart_trade", body)
+    on_sale = schema == "AddFundsV1Request" or (rule["id"] == "rule-v1-update-by-kind" and valid)
+    create = "create_smart_sell" if on_sale else "create_smart_trade"
+    trade = api.ok("POST", f"/ver1/smart_trades/{create}", V1_SMART_SALE if on_sale else V1_WAITING)
+    if schema == "AddFundsV1Request":
+        return api.call("POST", f"/ver1/smart_trades/{trade['id']}/add_funds", part)
+    assert schema == "UpdateSmartTradeV1Request", f"no placement for {schema}"
+    return api.call("PATCH", f"/ver1/smart_trades/{trade['id']}/update", part)
+
+
+def send(api: Api, rule: dict[str, Any], part: Any, valid: bool = False) -> Any:
+    if rule.get("api") == "ver1":
+        return send_v1(api, rule, part, valid)
     api.price(PAIR, "100")
     if rule["schema"] in ("SetNoteRequest", "ReduceFundsRequest"):
         trade = api.ok(
@@ -109,5 +161,5 @@ def test_valid_body_is_accepted(api: Api, rule: dict[str, Any]) -> None:
         body["take_profit"]["steps"] = [{**STEP, "volume": 50}, {**STEP, "volume": 50}]
         response = api.call("POST", "/v2/smart_trades", body)
     else:
-        response = send(api, rule, valid)
+        response = send(api, rule, valid, valid=True)
     assert response.status_code in (200, 201), response.text

@@ -16,7 +16,8 @@ def _modules(*exclude: str) -> dict[str, ast.Module]:
     return {
         path.name: ast.parse(path.read_text(encoding="utf-8"), str(path))
         for path in sorted(PACKAGE.glob("*.py"))
-        if path.name not in exclude
+        # The ver1 modules have their own machine and statuses: test_v1_one_place.py.
+        if path.name not in exclude and not path.name.startswith("v1_")
     }
 
 
