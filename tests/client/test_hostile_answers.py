@@ -433,9 +433,8 @@ def test_chunked_answer_over_the_cap_is_refused(mode: str) -> None:
             conn.sendall(b"4000\r\n" + b" " * 0x4000 + b"\r\n")
         conn.sendall(b"0\r\n\r\n")
 
-    with raw_server(answer) as server:
-        with pytest.raises(tc.ResponseTooLargeError):
-            _get(_signed(server, max_response_bytes=100_000), mode)
+    with raw_server(answer) as server, pytest.raises(tc.ResponseTooLargeError):
+        _get(_signed(server, max_response_bytes=100_000), mode)
 
 
 def test_unsupported_content_encoding_is_a_package_error() -> None:
@@ -451,18 +450,16 @@ def test_corrupt_gzip_is_a_package_error() -> None:
     def answer(conn: socket.socket) -> None:
         conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 10\r\n\r\n0123456789")
 
-    with raw_server(answer) as server:
-        with pytest.raises(tc.ApiConnectionError):
-            get_smart_trade.sync(1, client=_signed(server))
+    with raw_server(answer) as server, pytest.raises(tc.ApiConnectionError):
+        get_smart_trade.sync(1, client=_signed(server))
 
 
 def test_connection_dropped_mid_body_is_a_package_error() -> None:
     def answer(conn: socket.socket) -> None:
         conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n{\"id\":")
 
-    with raw_server(answer) as server:
-        with pytest.raises(tc.ApiConnectionError) as info:
-            create_smart_trade.sync(client=_signed(server), body=CREATE)
+    with raw_server(answer) as server, pytest.raises(tc.ApiConnectionError) as info:
+        create_smart_trade.sync(client=_signed(server), body=CREATE)
     assert isinstance(info.value.__cause__, httpx.HTTPError)
     assert server.requests == 1
 

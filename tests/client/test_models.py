@@ -9,8 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-import threecommas_client.models as models
-from threecommas_client import WireValueError
+from threecommas_client import WireValueError, models
 from threecommas_client._wire import dumps, loads
 from threecommas_client.models import SmartTrade
 

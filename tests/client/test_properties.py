@@ -8,8 +8,8 @@ from typing import Any
 
 import jsonschema
 import pytest
-import threecommas_client.models as models
 from hypothesis import HealthCheck, assume, given, settings
+from threecommas_client import models
 from threecommas_client._wire import dumps, loads
 
 from .helpers import load_spec

@@ -20,7 +20,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 READMES = [REPO_ROOT / "README.md", *(t.output_dir / "README.md" for t in TARGETS)]
 # The packages are installed editable through an import hook neither checker follows: point them at the sources.
 PACKAGE_ROOTS = [str(t.output_dir) for t in TARGETS]
-BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
+BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
 
 
 def python_blocks() -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import threecommas_client.models as models
+from threecommas_client import models
 from threecommas_client._wire import dumps, loads
 from threecommas_client.api.smart_trades import list_smart_trades
 from threecommas_client.models import (

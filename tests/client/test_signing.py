@@ -6,10 +6,21 @@ import json
 
 import pytest
 from threecommas_client import SignedClient, sign_hmac, sign_rsa
-from threecommas_client.api.smart_trades import create_smart_trade, get_smart_trade, list_smart_trades
+from threecommas_client.api.smart_trades import (
+    create_smart_trade,
+    get_smart_trade,
+    list_smart_trades,
+)
 from threecommas_client.models import SmartTradeCreateRequest
 
-from .helpers import DOCS_API_KEY, DOCS_SECRET, RSA_KEY_PEM, Recorder, rsa_public_pem, verify_signature
+from .helpers import (
+    DOCS_API_KEY,
+    DOCS_SECRET,
+    RSA_KEY_PEM,
+    Recorder,
+    rsa_public_pem,
+    verify_signature,
+)
 
 HMAC_VECTORS = [
     (DOCS_SECRET, "/public/api/ver1/users/change_mode?mode=paper",

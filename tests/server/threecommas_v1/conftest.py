@@ -11,12 +11,14 @@ import httpx
 import pytest
 
 from reference_server.spec_validation import SPEC_URI, Spec, Validator
-from reference_server.testing import HmacAuth, ServerThread
+from reference_server.testing import ServerThread
+from reference_server.threecommas.api import SPEC as THREECOMMAS_SPEC
+from reference_server.threecommas.testing import HmacAuth
 from reference_server.threecommas.users import DEMO_API_KEY, DEMO_SECRET
 
 from ..conftest import OTHER_KEY, OTHER_SECRET
 
-SPEC = Spec()
+SPEC = Spec(THREECOMMAS_SPEC)
 
 
 def _escape(token: str) -> str:

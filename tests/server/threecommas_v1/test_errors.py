@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from reference_server.app import create_app
-from reference_server.testing import HmacAuth, ServerThread
+from reference_server.testing import ServerThread
+from reference_server.threecommas.testing import HmacAuth
 from reference_server.threecommas.users import DEMO_API_KEY, DEMO_SECRET, DEMO_SPOT_ACCOUNT_ID
 
 from ..conftest import OTHER_ACCOUNT
