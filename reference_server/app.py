@@ -13,6 +13,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -199,13 +200,16 @@ class ReferenceServer:
         apis: Sequence[ApiDefinition] = APIS,
         users_by_api: Mapping[str, Any] | None = None,
         rate_limit: bool = True,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         """`users`, `spec_path` and `store` are the first API's (kept from the one-API server);
         `users_by_api` gives any API's users by name. An API given no users serves its demo users.
         `rate_limiter` replaces every operation's limiter (tests); `rate_limit=False` turns the
         spec's limits off. Strict (default): an undeclared body key answers 422 naming it;
-        `lenient` drops it before validation, as live APIs ignore it."""
+        `lenient` drops it before validation, as live APIs ignore it. `clock` (an aware UTC
+        datetime each call) replaces every API's wall clock (fuzzing: replays must not differ)."""
         self.lenient = lenient
+        self.clock = clock
         self.rate_limiter = rate_limiter
         enabled = rate_limit and (rate_limiter is None or rate_limiter.enabled)
         self.rate_limit_enabled = enabled
@@ -237,7 +241,7 @@ class ReferenceServer:
                 api_users = users
             else:
                 api_users = api.demo_users()
-            state = store if index == 0 and store is not None else api.new_state(self.prices)
+            state = store if index == 0 and store is not None else self._new_state(api)
             self.served.append(
                 Served(api, spec, api_users, api.authenticator(api_users), state, {})
             )
@@ -281,7 +285,12 @@ class ReferenceServer:
         """Forget every API's orders and every price move (tests that must replay exactly)."""
         self.prices = PriceBook()
         for served in self.served:
-            served.state = served.api.new_state(self.prices)
+            served.state = self._new_state(served.api)
+
+    def _new_state(self, api: ApiDefinition) -> ApiState:
+        if self.clock is None:
+            return api.new_state(self.prices)
+        return api.new_state(self.prices, clock=self.clock)
 
     def move_price(
         self, pair: str, last: Decimal, bid: Decimal | None = None, ask: Decimal | None = None
@@ -560,11 +569,13 @@ def create_app(
     *,
     users_by_api: Mapping[str, Any] | None = None,
     apis: Iterable[ApiDefinition] = APIS,
+    clock: Callable[[], datetime] | None = None,
 ) -> Starlette:
     """Every API of `apis` on one app. `users` (a list) and `spec_path` are the first API's;
     `users_by_api` (as `load_users_file` returns it) gives every API's users by name.
     `rate_limit=False` turns off both the per-user limits and the failed-authentication limit;
-    `lenient=True` drops undeclared body keys instead of answering 422."""
+    `lenient=True` drops undeclared body keys instead of answering 422; `clock` replaces every
+    API's wall clock (see `ReferenceServer`)."""
     server = ReferenceServer(
         users=users,
         spec_path=spec_path,
@@ -573,6 +584,7 @@ def create_app(
         apis=tuple(apis),
         users_by_api=users_by_api,
         rate_limit=rate_limit,
+        clock=clock,
     )
     app = server.app
     app.state.reference = server

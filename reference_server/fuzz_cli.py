@@ -1,8 +1,12 @@
-"""`make fuzz`: the schemathesis CLI against the reference server over real HTTP, JUnit report.
+"""`make fuzz`: the schemathesis CLI against the reference server over real HTTP, one JUnit report
+per API.
 
-Starts the server (demo user, rate limits off) on a free loopback port in this process, then runs
-`schemathesis run` in a subprocess with the shared config (tests/fuzz/schemathesis.toml) and the
-demo-user hooks (reference_server.fuzz_hooks), writing reports/fuzz-junit.xml.
+Starts the server (demo users, rate limits off) on a free loopback port in this process, then for
+each served API with a fuzz profile (reference_server/fuzzing.py) runs `schemathesis run` on its
+spec at its prefix in a subprocess, with the shared config (tests/fuzz/schemathesis.toml) and the
+hooks (reference_server.fuzz_hooks, which sign as each API's demo user), writing
+reports/fuzz-junit-<api>.xml. `--api NAME` (repeatable) runs only those APIs. The exit status is the
+first failing run's, else 0.
 """
 
 from __future__ import annotations
@@ -14,47 +18,57 @@ import sys
 from pathlib import Path
 
 from .app import create_app
+from .fuzzing import profiles
 from .testing import ServerThread
-from .threecommas.api import PREFIX
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m reference_server.fuzz_cli")
-    parser.add_argument("--spec", type=Path, default=ROOT / "openapi" / "3commas.yaml")
+    names = [profile.name for profile in profiles()]
+    parser.add_argument("--api", action="append", choices=names, help="only this API (repeatable)")
     parser.add_argument(
         "--config", type=Path, default=ROOT / "tests" / "fuzz" / "schemathesis.toml"
     )
-    parser.add_argument("--junit", type=Path, default=ROOT / "reports" / "fuzz-junit.xml")
+    parser.add_argument(
+        "--junit-dir", type=Path, default=ROOT / "reports", help="fuzz-junit-<api>.xml go here"
+    )
     parser.add_argument(
         "--max-examples", type=int, default=None, help="override the config's count"
     )
     args, extra = parser.parse_known_args(argv)
-    args.junit.parent.mkdir(parents=True, exist_ok=True)
-    with ServerThread(create_app(spec_path=args.spec, rate_limit=False)) as server:
-        url = server.base_url + PREFIX
-        print(f"fuzzing {url} (schemathesis CLI, report {args.junit})", flush=True)
-        command = [
-            str(Path(sys.executable).with_name("schemathesis")),
-            "--config-file",
-            str(args.config),
-            "run",
-            str(args.spec),
-            "--url",
-            url,
-            "--report",
-            "junit",
-            "--report-junit-path",
-            str(args.junit),
-            "--workers",
-            "1",  # one worker: stateful sequences see each other's trades in order
-            *(["--max-examples", str(args.max_examples)] if args.max_examples else []),
-            *extra,
-        ]
-        env = {**os.environ, "SCHEMATHESIS_HOOKS": "reference_server.fuzz_hooks"}
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-        return subprocess.run(command, env=env, cwd=ROOT, check=False).returncode
+    args.junit_dir.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "SCHEMATHESIS_HOOKS": "reference_server.fuzz_hooks"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    status = 0
+    with ServerThread(create_app(rate_limit=False)) as server:
+        for profile in profiles():
+            if args.api and profile.name not in args.api:
+                continue
+            url = server.base_url + profile.api.prefix
+            junit = args.junit_dir / f"fuzz-junit-{profile.name}.xml"
+            print(f"fuzzing {profile.name} at {url} (schemathesis CLI, report {junit})", flush=True)
+            command = [
+                str(Path(sys.executable).with_name("schemathesis")),
+                "--config-file",
+                str(args.config),
+                "run",
+                str(profile.api.spec_path),
+                "--url",
+                url,
+                "--report",
+                "junit",
+                "--report-junit-path",
+                str(junit),
+                "--workers",
+                "1",  # one worker: stateful sequences see each other's orders in order
+                *(["--max-examples", str(args.max_examples)] if args.max_examples else []),
+                *extra,
+            ]
+            code = subprocess.run(command, env=env, cwd=ROOT, check=False).returncode
+            status = status or code
+    return status
 
 
 if __name__ == "__main__":

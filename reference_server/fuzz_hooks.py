@@ -1,18 +1,21 @@
-"""Schemathesis hooks for fuzzing the reference server as the demo user (in-process and CLI).
+"""Schemathesis hooks for fuzzing the reference server's APIs as their demo users (in-process and
+CLI), dispatching by the operation's API to its profile (reference_server/fuzzing.py, the API
+packages' `fuzz` modules): auth placeholders, last-moment signing, valid creates, error shape.
 
 Loaded by tests/fuzz (import) and by `make fuzz` (SCHEMATHESIS_HOOKS=reference_server.fuzz_hooks).
 
 Besides signing as the demo user, a `flatmap_case` hook turns a share of the generated cases
 (`FUZZ_HOSTILE_PERCENT`, 25 by default) hostile, with values Hypothesis never generates on its own:
 lone surrogates and control characters in strings, Rails bracket keys (deep, `a[]`, `a[0][b]`) in
-the query string or a form body, latin-1 bytes in the APIKEY and Signature headers, and extreme
-decimals (`1e-30`, `1e30`, 40 significant digits, `-0`, `1E+2`, a hair past a bound) as JSON numbers
-and as strings. Every choice is a Hypothesis draw, so the seed replays it exactly.
+the query string or a form body, latin-1 bytes in the auth headers, and extreme decimals (`1e-30`,
+`1e30`, 40 significant digits, `-0`, `1E+2`, a hair past a bound; any `format: decimal` field of
+the spec) as JSON numbers and as strings. Every choice is a Hypothesis draw, so the seed replays it
+exactly. The mutations are generic: they read the fields from whichever spec the case comes from.
 
 A hostile case may break rules the schema cannot state, so it is judged on what any input must get:
-no 5xx, a JSON body conforming to the spec, and on 4xx an error naming what was wrong
-(`hostile_error_names_the_problem`); the checks that assume the schema alone decides acceptance
-(`positive_data_acceptance`, `negative_data_rejection`, ...) do not judge it.
+no 5xx, a JSON body conforming to the spec, and on 4xx an error naming what was wrong in the API's
+own error shape (`hostile_error_names_the_problem`); the checks that assume the schema alone
+decides acceptance (`positive_data_acceptance`, `negative_data_rejection`, ...) do not judge it.
 """
 
 from __future__ import annotations
@@ -25,65 +28,49 @@ from typing import Any
 import schemathesis
 from hypothesis import strategies as st
 
-from .threecommas.testing import PLACEHOLDER, PlaceholderSigner
-from .threecommas.users import (
-    DEMO_API_KEY,
-    DEMO_FUTURES_ACCOUNT_ID,
-    DEMO_SECRET,
-    DEMO_SPOT_ACCOUNT_ID,
-)
+from .fuzzing import FuzzProfile, profile_for
 
 HOSTILE_PERCENT = int(os.environ.get("FUZZ_HOSTILE_PERCENT", "25"))
 
 
+def _profile(case_or_operation: Any) -> FuzzProfile:
+    operation = getattr(case_or_operation, "operation", case_or_operation)
+    return profile_for(operation.schema.raw_schema)
+
+
 @schemathesis.auth()
 class DemoUserAuth:
-    """Writes the demo key, and a placeholder signature that `PlaceholderSigner` replaces with the
-    real one, only where the generated case carries those headers: cases that drop or garble them on
-    purpose stay broken, so `ignored_auth` and `missing_required_header` keep their meaning."""
+    """The operation's API writes its demo user's key and placeholders (replaced by its signer at
+    the last moment) only where the generated case carries those headers: cases that drop or garble
+    them on purpose stay broken, so `ignored_auth` and `missing_required_header` keep their
+    meaning."""
 
     def get(self, case: Any, ctx: Any) -> str:
-        return DEMO_API_KEY
+        return "demo-user"
 
     def set(self, case: Any, data: str, ctx: Any) -> None:
         headers = case.headers if case.headers is not None else {}
-        for name in list(headers):
-            if name.lower() == "apikey":
-                headers[name] = data
-            elif name.lower() == "signature":
-                headers[name] = PLACEHOLDER
+        meta = case.meta
+        positive = meta is None or meta.generation.mode.is_positive
+        _profile(case).set_auth(headers, positive)
         case.headers = headers
 
 
 @schemathesis.hook
 def map_case(context: Any, case: Any) -> Any:
-    """Valid creates use one of the demo user's own accounts, so they open real SmartTrades that the
-    stateful runs then read, change and close (a random account id is another user's: 403)."""
+    """Valid creates open real orders of the demo user (the API's profile says how)."""
     operation = context.operation
     meta = case.meta
-    if (
-        operation is not None
-        and operation.definition.raw.get("operationId") == "create_smart_trade"
-        and meta is not None
-        and meta.generation.mode.is_positive
-        and isinstance(case.body, dict)
-    ):
-        leverage = case.body.get("leverage")
-        futures = isinstance(leverage, dict) and str(leverage.get("enabled")).lower() == "true"
-        account = DEMO_FUTURES_ACCOUNT_ID if futures else DEMO_SPOT_ACCOUNT_ID
-        case.body["account_id"] = (
-            account if not isinstance(case.body.get("account_id"), str) else str(account)
-        )
+    if operation is not None and meta is not None and meta.generation.mode.is_positive:
+        operation_id = operation.definition.raw.get("operationId", "")
+        _profile(operation).map_case(operation_id, case)
     return case
 
 
 @schemathesis.hook
 def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
     """Sign at the last moment, from the prepared request's exact bytes (CLI and in-process)."""
-    kwargs.setdefault("auth", _SIGNER)
-
-
-_SIGNER = PlaceholderSigner(DEMO_SECRET)
+    kwargs.setdefault("auth", _profile(case).signer)
 
 
 # ---- hostile values -----------------------------------------------------------------------------
@@ -379,11 +366,13 @@ _LATIN1 = st.text(alphabet=st.integers(0x80, 0xFF).map(chr), min_size=1, max_siz
 
 
 def _mutate_auth_header(plan: dict[str, Any], case: Any) -> str | None:
-    names = [n for n in (case.headers or {}) if n.lower() in ("apikey", "signature")]
+    auth_headers = _profile(case).hostile.auth_headers
+    names = [n for n in (case.headers or {}) if n.lower() in auth_headers]
     if not names:
         return None
     name = _pick(names, plan["index"])
-    original = "0" * 64 if name.lower() == "signature" else case.headers[name]
+    # A placeholder would be signed over; a garbled one goes out as it is.
+    original = case.headers[name] if name.lower() == auth_headers[0] else "0" * 64
     # No whitespace (NEL, NBSP) at the ends: clients refuse a header value that starts with one.
     odd = plan["latin1"].strip() or "\xe9"
     new = {
@@ -465,8 +454,8 @@ def filter_failure(context: Any, failure: Any, case: Any, response: Any) -> bool
 
 @schemathesis.check
 def hostile_error_names_the_problem(ctx: Any, response: Any, case: Any) -> bool | None:
-    """A hostile input answered 4xx gets a JSON error that says what was wrong: an error code, and
-    for 400 and 422 a description or the offending fields."""
+    """A hostile input answered 4xx gets a JSON error that says what was wrong, in the error shape
+    of the operation's API (its profile's `error_complaint`)."""
     what = hostility(case)
     if what is None or not 400 <= response.status_code < 500:
         return None
@@ -474,12 +463,7 @@ def hostile_error_names_the_problem(ctx: Any, response: Any, case: Any) -> bool 
         body = json.loads(response.content)
     except ValueError:
         raise AssertionError(f"{response.status_code} without a JSON body for {what}") from None
-    if not isinstance(body, dict) or not isinstance(body.get("error"), str) or not body["error"]:
-        raise AssertionError(f"{response.status_code} without an error code for {what}: {body!r}")
-    if response.status_code == 422 and not body.get("error_attributes"):
-        raise AssertionError(f"422 without error_attributes naming a field for {what}: {body!r}")
-    if response.status_code == 400 and not (
-        body.get("error_attributes") or body.get("error_description")
-    ):
-        raise AssertionError(f"400 that names no parameter for {what}: {body!r}")
+    complaint = _profile(case).error_complaint(response.status_code, body)
+    if complaint is not None:
+        raise AssertionError(f"{response.status_code}: {complaint} for {what}: {body!r}")
     return True

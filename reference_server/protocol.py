@@ -82,8 +82,10 @@ class ApiDefinition:
     authenticator: Callable[[Any], Authenticator]
     # A core Problem in this API's error shape.
     render_problem: Callable[[Problem], ErrorAnswer]
-    # A fresh state over the shared prices (the server's start, and `/_reference/reset`).
-    new_state: Callable[[PriceBook], ApiState]
+    # A fresh state over the shared prices (the server's start, and `/_reference/reset`); called
+    # as `new_state(prices)`, or `new_state(prices, clock=clock)` when the server is given a clock
+    # (a callable returning an aware UTC datetime) that replaces the API's wall clock.
+    new_state: Callable[..., ApiState]
     # The users file (a YAML mapping) -> this API's users (none when its key is absent).
     load_users: Callable[[Mapping[str, Any]], Any]
     # The documented demo users, served without a users file.

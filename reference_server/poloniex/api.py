@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from ..bundled import SPECS_DIR
@@ -40,8 +41,10 @@ def load_users(data: Mapping[str, Any]) -> dict[str, PoloniexUser]:
     return parse_users(data) if "poloniex_users" in data else {}
 
 
-def new_state(prices: PriceBook) -> PoloniexState:
-    return PoloniexState(prices)
+def new_state(prices: PriceBook, clock: Callable[[], datetime] | None = None) -> PoloniexState:
+    if clock is None:
+        return PoloniexState(prices)
+    return PoloniexState(prices, lambda: int(clock().timestamp() * 1000))
 
 
 def user_key(user: PoloniexUser) -> str:

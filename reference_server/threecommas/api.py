@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from ..bundled import SPECS_DIR
@@ -33,8 +34,8 @@ def load_users(data: Mapping[str, Any]) -> list[User]:
     return parse_users(data) if "users" in data else []
 
 
-def new_state(prices: PriceBook) -> Store:
-    return Store(prices)
+def new_state(prices: PriceBook, clock: Callable[[], datetime] | None = None) -> Store:
+    return Store(prices) if clock is None else Store(prices, clock)
 
 
 def user_key(user: User) -> str:

@@ -3,7 +3,8 @@
 Counts and the seed live in tests/fuzz/schemathesis.toml; the environment scales or replaces them:
 
 - `FUZZ_SEED`: the seed of every fuzz test (stateless, stateful, hostile) instead of the config's.
-- `FUZZ_MULTIPLIER`: every count times this (`make fuzz-deep` uses 8).
+- `FUZZ_MULTIPLIER`: every count times this (`make fuzz-deep` uses 8; a fraction such as 0.1 gives
+  a quick run while developing, at least one example each).
 - `FUZZ_HOSTILE_PERCENT`: the share of generated cases made hostile (reference_server/fuzz_hooks.py).
 """
 
@@ -22,27 +23,42 @@ _PROJECT = CONFIG.projects.default
 if os.environ.get("FUZZ_SEED"):
     _PROJECT.seed = int(os.environ["FUZZ_SEED"])
 SEED: int = CONFIG.seed
-MULTIPLIER = max(1, int(os.environ.get("FUZZ_MULTIPLIER") or "1"))
+MULTIPLIER = float(os.environ.get("FUZZ_MULTIPLIER") or "1")
+if not MULTIPLIER > 0:
+    raise ValueError(f"FUZZ_MULTIPLIER must be positive, not {MULTIPLIER}")
+
+
+def scaled(count: int) -> int:
+    """A count from the config times `MULTIPLIER`, at least 1."""
+    return max(1, round(count * MULTIPLIER))
+
 
 _stateless = _PROJECT.generation.max_examples or 100
 _stateful = _PROJECT.phases.stateful.generation.max_examples or _stateless
-_PROJECT.generation.update(max_examples=_stateless * MULTIPLIER)
-_PROJECT.phases.stateful.generation.update(max_examples=_stateful * MULTIPLIER)
+_PROJECT.generation.update(max_examples=scaled(_stateless))
+_PROJECT.phases.stateful.generation.update(max_examples=scaled(_stateful))
+# Per-operation counts ([[operations]] generation.max-examples) scale the same way.
+for _operation in _PROJECT.operations.operations:
+    if _operation.generation is not None and _operation.generation.max_examples:
+        _operation.generation.update(max_examples=scaled(_operation.generation.max_examples))
 
-# Generated cases per operation in the stateless run.
-STATELESS_EXAMPLES = _stateless * MULTIPLIER
-# Scenarios of the stateful run, each up to STATEFUL_STEPS calls.
-STATEFUL_EXAMPLES = _stateful * MULTIPLIER
+# Generated cases per operation in the stateless run (where the config sets no other count).
+STATELESS_EXAMPLES = scaled(_stateless)
+# Scenarios of each API's stateful run, each up to STATEFUL_STEPS calls.
+STATEFUL_EXAMPLES = scaled(_stateful)
 STATEFUL_STEPS = _PROJECT.phases.stateful.max_steps
 # Examples per test in tests/fuzz/test_fuzz_hostile.py: the stateless count, per operation there too.
 HOSTILE_EXAMPLES = STATELESS_EXAMPLES
 
-# Generated cases actually sent, by kind; tests/fuzz/conftest.py writes them to reports/fuzz-stats.json.
+# Generated cases actually sent, by kind and by (API, kind); tests/fuzz/conftest.py writes them to
+# reports/fuzz-stats.json.
 CASES: Counter[str] = Counter()
+API_CASES: Counter[tuple[str, str]] = Counter()
 
 
-def count(kind: str) -> None:
+def count(kind: str, api: str) -> None:
     CASES[kind] += 1
+    API_CASES[api, kind] += 1
 
 
 # First-seen failures, by their first line (reports/fuzz-stats.json "findings"): Hypothesis may only

@@ -3,6 +3,7 @@
 A case is one request Hypothesis generated and the test sent: a stateless case, a step of a stateful
 scenario, or a hostile example (the invariant's read-backs are not counted). Seconds are the fuzz
 tests' own run time (setup and call), so cases per second is the fuzzing rate, not the session's.
+`by_api` splits both per API: a test's seconds go to the API whose cases it sent.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +23,18 @@ ROOT = Path(__file__).resolve().parents[2]
 STATS_PATH = Path(os.environ.get("FUZZ_STATS", ROOT / "reports" / "fuzz-stats.json"))
 _HERE = Path(__file__).resolve().parent
 _seconds = 0.0
-_started: dict[str, float] = {}
+_api_seconds: dict[str, float] = {}
 
 
 def _is_fuzz(item: pytest.Item) -> bool:
     return _HERE in Path(str(item.path)).resolve().parents
+
+
+def _per_api() -> Counter[str]:
+    totals: Counter[str] = Counter()
+    for (api, _), n in budget.API_CASES.items():
+        totals[api] += n
+    return totals
 
 
 @pytest.hookimpl(wrapper=True)
@@ -34,10 +43,16 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: Any) -> Any:
     if not _is_fuzz(item):
         return (yield)
     start = time.perf_counter()
+    before = _per_api()
     try:
         return (yield)
     finally:
-        _seconds += time.perf_counter() - start
+        elapsed = time.perf_counter() - start
+        _seconds += elapsed
+        sent = _per_api() - before
+        if sent:
+            api = sent.most_common(1)[0][0]
+            _api_seconds[api] = _api_seconds.get(api, 0.0) + elapsed
 
 
 def _stats() -> dict[str, Any]:
@@ -49,6 +64,7 @@ def _stats() -> dict[str, Any]:
         "by_kind": dict(sorted(budget.CASES.items())),
         "seconds": round(_seconds, 2),
         "cases_per_s": round(total / _seconds, 1) if _seconds else 0.0,
+        "by_api": _by_api(),
         "findings": [{"failure": k, "request": v} for k, v in budget.FINDINGS.items()],
         "budget": {
             "stateless_examples_per_operation": budget.STATELESS_EXAMPLES,
@@ -57,6 +73,19 @@ def _stats() -> dict[str, Any]:
             "hostile_examples_per_test": budget.HOSTILE_EXAMPLES,
         },
     }
+
+
+def _by_api() -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for (api, kind), n in sorted(budget.API_CASES.items()):
+        entry = out.setdefault(api, {"cases": 0, "by_kind": {}})
+        entry["cases"] += n
+        entry["by_kind"][kind] = n
+    for api, entry in out.items():
+        seconds = _api_seconds.get(api, 0.0)
+        entry["seconds"] = round(seconds, 2)
+        entry["cases_per_s"] = round(entry["cases"] / seconds, 1) if seconds else 0.0
+    return out
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -71,6 +100,10 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         return
     stats = _stats()
     kinds = ", ".join(f"{kind} {n}" for kind, n in stats["by_kind"].items())
+    for api, entry in stats["by_api"].items():
+        terminalreporter.write_line(
+            f"fuzz {api}: {entry['cases']} cases in {entry['seconds']} s ({entry['by_kind']})"
+        )
     terminalreporter.write_line(
         f"fuzz: {stats['cases']} generated cases ({kinds}) in {stats['seconds']} s, "
         f"{stats['cases_per_s']} cases/s, seed {stats['seed']} (x{stats['multiplier']}) "

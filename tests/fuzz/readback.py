@@ -1,13 +1,15 @@
 """The fuzz runs' invariant, and a raw in-process client to check it with.
 
-Invariant: after any accepted write, the user's data still reads back. `GET /v2/smart_trades`
-(`per_page=100`) and `GET /v2/smart_trades/{id}` of the written SmartTrade answer 200 with bodies
-that conform to those operations' 200 response schemas, read from openapi/3commas.yaml (never
-restated here) and checked with jsonschema.
+Invariant, per API: after any accepted write, the user's data still reads back. The API's list
+operations and its get operation on the written resource answer 2xx with bodies that conform to
+those operations' response schemas, read from the API's spec (never restated here) and checked
+with jsonschema. Which operations (and the list queries) is the API's `ReadBack` table, in its
+package's `fuzz` module (e.g. 3Commas: `list_smart_trades?per_page=100`, `get_smart_trade`;
+Poloniex: `list_smart_orders` with every type, `list_smart_order_history`, `get_smart_order`).
 
-`AsgiClient` calls the app in-process with exactly the bytes it is given (path, query string,
-headers as raw bytes, body), signed as the demo user unless told otherwise: hostile bytes reach the
-server untouched by any HTTP client's normalisation.
+`AsgiClient` calls the app in-process with exactly the bytes it is given (path below the API's
+prefix, query string, headers as raw bytes, body), signed as the API's demo user unless told
+otherwise: hostile bytes reach the server untouched by any HTTP client's normalisation.
 """
 
 from __future__ import annotations
@@ -17,26 +19,24 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote_to_bytes
+from urllib.parse import quote, unquote_to_bytes, urlencode
 
 import yaml
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from reference_server.threecommas.testing import signature_for
-from reference_server.threecommas.users import DEMO_API_KEY, DEMO_SECRET
+from reference_server.fuzzing import FuzzProfile, profile_named
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "3commas.yaml"
-PREFIX = "/public/api"
 WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
-_URI = "urn:fuzz:3commas"
+_URI = "urn:fuzz:spec"
 
 
 class Contract:
     """Response and schema validators taken from the spec by operation, status and media type."""
 
-    def __init__(self, path: Path = SPEC_PATH) -> None:
+    def __init__(self, path: Path | None = None) -> None:
+        path = path or profile_named("3commas").api.spec_path
         self.document = yaml.safe_load(path.read_text(encoding="utf-8"))
         resource = Resource.from_contents(self.document, default_specification=DRAFT202012)
         self.registry: Registry[Any] = Registry().with_resource(_URI, resource)
@@ -64,6 +64,21 @@ class Contract:
             self._validators[key] = Draft202012Validator({"$ref": ref}, registry=self.registry)
         return self._validators[key]
 
+    def operation(self, operation_id: str) -> tuple[str, str]:
+        """(path template, lowercase method) of an operation."""
+        for path, item in self.document["paths"].items():
+            for method, operation in item.items():
+                if isinstance(operation, dict) and operation.get("operationId") == operation_id:
+                    return path, method
+        raise LookupError(operation_id)
+
+    def success(self, operation_id: str) -> tuple[str, str, Draft202012Validator]:
+        """(path, method, validator of its 2xx JSON body) of an operation."""
+        path, method = self.operation(operation_id)
+        responses = self.document["paths"][path][method]["responses"]
+        status = next(code for code in responses if str(code).startswith("2"))
+        return path, method, self.response(path, method, str(status))
+
     def response(self, path: str, method: str, status: str) -> Draft202012Validator:
         return self.validator(
             "paths", path, method, "responses", status, "content", "application/json", "schema"
@@ -90,10 +105,10 @@ class Answer:
 class AsgiClient:
     """Calls an ASGI app on its own event loop, one request at a time, bytes as given."""
 
-    def __init__(self, app: Any, api_key: str = DEMO_API_KEY, secret: str = DEMO_SECRET) -> None:
+    def __init__(self, app: Any, profile: FuzzProfile | None = None) -> None:
         self.app = app
-        self.api_key = api_key
-        self.secret = secret
+        self.profile = profile or profile_named("3commas")
+        self.prefix = self.profile.api.prefix
         self.loop = asyncio.new_event_loop()
 
     def close(self) -> None:
@@ -109,16 +124,15 @@ class AsgiClient:
         headers: list[tuple[bytes, bytes]] | None = None,
         sign: bool = True,
     ) -> Answer:
-        """`path` below /public/api, percent-encoded as on the wire; `query` without `?`."""
-        raw_path = (PREFIX + path).encode("ascii")
+        """`path` below the API's prefix, percent-encoded as on the wire; `query` without `?`."""
+        raw_path = (self.prefix + path).encode("ascii")
         all_headers = [(b"host", b"testserver")]
         if content_type is not None:
             all_headers.append((b"content-type", content_type.encode("latin-1")))
         if body:
             all_headers.append((b"content-length", str(len(body)).encode()))
         if sign:
-            signature = signature_for(self.secret, raw_path, query, body)
-            all_headers += [(b"apikey", self.api_key.encode()), (b"signature", signature.encode())]
+            all_headers += self.profile.sign_raw(method, raw_path, query, body)
         all_headers += headers or []
         return self.loop.run_until_complete(self._call(method, raw_path, query, body, all_headers))
 
@@ -175,43 +189,46 @@ class AsgiClient:
 
 
 class ReadBack:
-    """The invariant, checked through `client` against the spec's response schemas."""
+    """The invariant of the client's API, checked through `client` against the spec's response
+    schemas, with the operations its profile's `ReadBack` table names."""
 
     def __init__(self, client: AsgiClient, contract: Contract) -> None:
         self.client = client
-        self.list_schema = contract.response("/v2/smart_trades", "get", "200")
-        self.get_schema = contract.response("/v2/smart_trades/{id}", "get", "200")
+        self.plan = client.profile.read_back
+        self.lists = []
+        for operation_id, query in self.plan.lists:
+            path, _, validator = contract.success(operation_id)
+            self.lists.append((path, urlencode(dict(query)).encode(), validator))
+        self.get_path, _, self.get_schema = contract.success(self.plan.get)
 
-    def check(self, trade_id: Any, after: str) -> None:
-        """Raise AssertionError unless the list and the SmartTrade `trade_id` read back."""
-        listed = self.client.request("GET", "/v2/smart_trades", b"per_page=100")
-        _conforms(listed, self.list_schema, f"GET /v2/smart_trades?per_page=100 after {after}")
-        if trade_id is None:
+    def check(self, resource_id: Any, after: str) -> None:
+        """Raise AssertionError unless the lists and the resource `resource_id` read back."""
+        for path, query, validator in self.lists:
+            listed = self.client.request("GET", path, query)
+            shown = f"GET {path}{'?' + query.decode() if query else ''}"
+            _conforms(listed, validator, f"{shown} after {after}")
+        if resource_id is None:
             return
-        one = self.client.request("GET", f"/v2/smart_trades/{trade_id}")
-        _conforms(one, self.get_schema, f"GET /v2/smart_trades/{trade_id} after {after}")
+        path = self.get_path.replace(
+            "{" + self.plan.get_parameter + "}", quote(str(resource_id), safe=":")
+        )
+        one = self.client.request("GET", path)
+        _conforms(one, self.get_schema, f"GET {path} after {after}")
+
+    def written_id(self, operation_id: str, path_parameters: dict[str, Any], body: Any) -> Any:
+        return self.plan.written_id(operation_id, path_parameters, body)
 
 
 def _conforms(answer: Answer, validator: Draft202012Validator, what: str) -> None:
-    if answer.status != 200:
+    if not 200 <= answer.status < 300:
         raise AssertionError(f"the user's data no longer reads back: {what} answered {answer}")
     try:
         body = answer.json()
     except ValueError:
         raise AssertionError(
-            f"{what} answered 200 with a body that is not JSON: {answer}"
+            f"{what} answered {answer.status} with a body that is not JSON: {answer}"
         ) from None
     error = next(iter(validator.iter_errors(body)), None)
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path)
         raise AssertionError(f"{what}: body breaks the spec at /{where}: {error.message[:300]}")
-
-
-def written_trade_id(operation_id: str, path_parameters: dict[str, Any], body: Any) -> Any:
-    """The SmartTrade an accepted write changed: the created one, or the one in the path."""
-    if operation_id == "create_smart_trade":
-        return body.get("id") if isinstance(body, dict) else None
-    for name in ("smart_trade_id", "id"):
-        if name in (path_parameters or {}):
-            return path_parameters[name]
-    return None

@@ -1,11 +1,14 @@
-"""Hostile inputs sent straight to the app (in-process ASGI, exact bytes, signed as the demo user).
+"""Hostile inputs sent straight to each served API (in-process ASGI, exact bytes, signed as the
+API's demo user); every generic test runs once per API (`[3commas]`, `[poloniex]`, from
+tests/fuzz/targets.py), reading its operations and fields from the API's spec and `fuzz` profile.
 
 What Hypothesis never generates on its own: lone surrogates and control characters in strings, Rails
-bracket keys in query strings and form bodies, latin-1 bytes in the APIKEY and Signature headers,
-extreme decimals as JSON numbers and strings, decimals a hair past the spec's bounds, thousands of
-invalid take profit steps. Every answer must be < 500 and JSON; a 4xx must be an `Error` that says
-what was wrong; after an accepted write the user's data must still read back (tests/fuzz/readback.py).
-Seed and counts: tests/fuzz/budget.py.
+bracket keys in query strings and form bodies, latin-1 bytes in the auth headers, extreme decimals
+as JSON numbers and strings, decimals a hair past the spec's bounds, oversized bodies, thousands of
+invalid take profit steps (3Commas). Every answer must be < 500 and JSON; a 4xx must be the API's
+`Error` and say what was wrong in its shape (3Commas `error_attributes`/`error_description`,
+Poloniex a `{code, message}` whose message names the parameter); after an accepted write the
+user's data must still read back (tests/fuzz/readback.py). Seed and counts: tests/fuzz/budget.py.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import time
 from decimal import Decimal, localcontext
 from typing import Any
@@ -21,30 +25,26 @@ import pytest
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
-from reference_server.app import create_app
 from reference_server.fuzz_hooks import (
     _BRACKET_SHAPES,
     _LATIN1,
     HOSTILE_TEXT,
     RawNumber,
     _bracket_key,
+    _decimal_names,
     _decimal_value,
     _dump_json,
+    _leaves,
     form_text,
     rails_pairs,
 )
-from reference_server.threecommas.users import DEMO_SPOT_ACCOUNT_ID
+from reference_server.limits import MAX_BODY_BYTES
 
 from .budget import HOSTILE_EXAMPLES, SEED, count
-from .readback import Answer, AsgiClient, Contract, ReadBack
+from .readback import Answer
+from .targets import TARGETS, Target
 
 STALL_SECONDS = float(os.environ.get("FUZZ_STALL_SECONDS", "20"))
-
-app = create_app(rate_limit=False)
-CLIENT = AsgiClient(app)
-CONTRACT = Contract()
-READ_BACK = ReadBack(CLIENT, CONTRACT)
-ERROR = CONTRACT.component("Error")
 
 HOSTILE = settings(
     max_examples=HOSTILE_EXAMPLES,
@@ -53,196 +53,82 @@ HOSTILE = settings(
     derandomize=False,
     suppress_health_check=list(HealthCheck),
 )
-
-# A SmartTrade the server accepts and keeps open: a limit buy far below the market, one take profit
-# step with trailing, an enabled stop loss.
-VALID_CREATE: dict[str, Any] = {
-    "account_id": DEMO_SPOT_ACCOUNT_ID,
-    "pair": "USDT_BTC",
-    "note": "fuzz",
-    "position": {
-        "type": "buy",
-        "units": {"value": "0.01"},
-        "order_type": "limit",
-        "price": {"value": "5000"},
-    },
-    "take_profit": {
-        "enabled": True,
-        "steps": [
-            {
-                "order_type": "limit",
-                "price": {"value": "12000", "type": "bid"},
-                "volume": "100",
-                "trailing": {"enabled": "true", "percent": "1"},
-            }
-        ],
-    },
-    "stop_loss": {
-        "enabled": True,
-        "order_type": "market",
-        "conditional": {"price": {"value": "4000", "type": "bid"}},
-    },
-}
+APIS = pytest.mark.parametrize("api", list(TARGETS))
 
 
-def fresh() -> None:
-    count("hostile")
-    app.state.reference.reset()
+class Api:
+    """One target's hostile plan: its valid create, operations' paths and error checks."""
 
-
-def judge(answer: Answer, what: str) -> Any:
-    """< 500, JSON; a 4xx is an `Error` naming the problem. Returns the body."""
-    assert answer.status < 500, f"{what}: answered {answer}"
-    assert answer.headers.get("content-type", "").startswith("application/json"), (
-        f"{what}: not JSON: {answer}"
-    )
-    body = answer.json()
-    if answer.status >= 400:
-        errors = [e.message for e in ERROR.iter_errors(body)]
-        assert not errors, f"{what}: error body breaks the spec's Error: {errors[:3]} {answer}"
-        if answer.status == 422:
-            assert body.get("error_attributes"), f"{what}: 422 naming no field: {answer}"
-        if answer.status == 400:
-            assert body.get("error_attributes") or body.get("error_description"), (
-                f"{what}: 400 naming no parameter: {answer}"
-            )
-    return body
-
-
-def create(body: Any, what: str) -> Any:
-    answer = CLIENT.request(
-        "POST", "/v2/smart_trades", body=_dump_json(body), content_type="application/json"
-    )
-    out = judge(answer, what)
-    if 200 <= answer.status < 300:
-        READ_BACK.check(out.get("id"), what)
-    return out if 200 <= answer.status < 300 else None
-
-
-def open_trade() -> int:
-    answer = CLIENT.json("POST", "/v2/smart_trades", VALID_CREATE)
-    assert answer.status == 200, answer
-    return int(answer.json()["id"])
-
-
-# ---- strings -----------------------------------------------------------------------------------
-
-
-# Regression: a lone surrogate in a note is stored and every list/get answers 500 after
-@seed(SEED)
-@HOSTILE
-@given(text=HOSTILE_TEXT, where=st.sampled_from(["create note", "set_note", "pair", "update note"]))
-def test_hostile_text_in_strings(text: str, where: str) -> None:
-    fresh()
-    what = f"{where} = {text!r}"
-    if where == "create note":
-        create({**VALID_CREATE, "note": text}, what)
-    elif where == "pair":
-        create({**VALID_CREATE, "pair": text}, what)
-    else:
-        trade = open_trade()
-        path = (
-            f"/v2/smart_trades/{trade}/set_note"
-            if where == "set_note"
-            else f"/v2/smart_trades/{trade}"
+    def __init__(self, target: Target) -> None:
+        self.target = target
+        self.client = target.client
+        self.contract = target.contract
+        self.read_back = target.read_back
+        self.plan = target.profile.hostile
+        self.error = self.contract.component("Error")
+        self.valid_create = dict(self.plan.valid_create)
+        self.create_path, self.create_method = self._op(self.plan.create)
+        self.cancel_path, self.cancel_method = self._op(self.plan.cancel)
+        self.list_path = self.read_back.lists[0][0]
+        self.get_path = self.read_back.get_path
+        self.string_paths = [p for p, v in _leaves(self.valid_create) if isinstance(v, str)]
+        self.decimal_paths = _decimal_paths(
+            self.valid_create, _decimal_names(self.contract.document)
         )
-        method = "POST" if where == "set_note" else "PATCH"
-        answer = CLIENT.json(method, path, {"note": text})
-        judge(answer, what)
-        if answer.status < 300:
-            READ_BACK.check(trade, what)
 
+    def _op(self, operation_id: str) -> tuple[str, str]:
+        path, method = self.contract.operation(operation_id)
+        return path, method.upper()
 
-# ---- bracket keys ------------------------------------------------------------------------------
+    @staticmethod
+    def at(template: str, resource_id: Any) -> str:
+        return re.sub(r"\{[^}]+\}", str(resource_id), template)
 
+    def fresh(self) -> None:
+        count("hostile", self.target.name)
+        self.target.reset()
 
-# Regression: bracket keys 2000 deep in the query or a form body answer 500
-@seed(SEED)
-@HOSTILE
-@given(
-    shape=st.integers(0, len(_BRACKET_SHAPES) - 1),
-    head=st.integers(0, 100),
-    value=st.sampled_from(["1", "", "x", "%00", "true"]),
-    where=st.sampled_from(
-        ["list query", "get query", "create form", "create query", "cancel form"]
-    ),
-)
-def test_bracket_keys(shape: int, head: int, value: str, where: str) -> None:
-    fresh()
-    if where.startswith("create"):
-        names = sorted(VALID_CREATE)
-    else:
-        names = ["page", "per_page", "status", "a"]
-    key = _bracket_key(shape, head, names)
-    pair = form_text([(key, value)]).encode()
-    what = f"{where} with {key[:60]!r}{'…' if len(key) > 60 else ''}={value!r}"
-    if where == "list query":
-        answer = CLIENT.request("GET", "/v2/smart_trades", pair)
-    elif where == "get query":
-        answer = CLIENT.request("GET", f"/v2/smart_trades/{open_trade()}", pair)
-    elif where == "create query":
-        body = _dump_json(VALID_CREATE)
-        answer = CLIENT.request("POST", "/v2/smart_trades", pair, body, "application/json")
-    else:
-        pairs = rails_pairs(VALID_CREATE) if where == "create form" else []
-        pairs.insert(head % (len(pairs) + 1), (key, value))
-        form = form_text(pairs).encode()
-        content_type = "application/x-www-form-urlencoded"
-        if where == "create form":
-            answer = CLIENT.request("POST", "/v2/smart_trades", b"", form, content_type)
-        else:
-            answer = CLIENT.request(
-                "DELETE", f"/v2/smart_trades/{open_trade()}", b"", form, content_type
-            )
-    body = judge(answer, what)
-    if 200 <= answer.status < 300 and not where.endswith("get query") and where != "list query":
-        READ_BACK.check(body.get("id") if isinstance(body, dict) else None, what)
+    def judge(self, answer: Answer, what: str) -> Any:
+        """< 500, JSON; a 4xx is the API's `Error` naming the problem. Returns the body."""
+        assert answer.status < 500, f"{what}: answered {answer}"
+        assert answer.headers.get("content-type", "").startswith("application/json"), (
+            f"{what}: not JSON: {answer}"
+        )
+        body = answer.json()
+        if answer.status >= 400:
+            errors = [e.message for e in self.error.iter_errors(body)]
+            assert not errors, f"{what}: error body breaks the spec's Error: {errors[:3]} {answer}"
+            complaint = self.target.profile.error_complaint(answer.status, body)
+            assert complaint is None, f"{what}: {complaint}: {answer}"
+        return body
 
+    def send_create(self, body: Any, query: bytes = b"") -> Answer:
+        raw = body if isinstance(body, bytes) else _dump_json(body)
+        return self.client.request(
+            self.create_method, self.create_path, query, raw, "application/json"
+        )
 
-# ---- auth headers ------------------------------------------------------------------------------
+    def create(self, body: Any, what: str) -> Any:
+        answer = self.send_create(body)
+        out = self.judge(answer, what)
+        if 200 <= answer.status < 300:
+            self.read_back.check(self.created_id(out), what)
+            return out
+        return None
 
+    def created_id(self, body: Any) -> Any:
+        return self.read_back.written_id(self.plan.create, {}, body)
 
-# Regression: a non-ASCII byte in the Signature header answers 500
-@seed(SEED)
-@HOSTILE
-@given(
-    header=st.sampled_from([b"apikey", b"signature"]),
-    odd=_LATIN1,
-    how=st.sampled_from(["replace", "suffix", "prefix"]),
-    method=st.sampled_from(["GET", "POST"]),
-)
-def test_non_ascii_auth_headers(header: bytes, odd: str, how: str, method: str) -> None:
-    fresh()
-    from reference_server.threecommas.testing import signature_for
-    from reference_server.threecommas.users import DEMO_API_KEY, DEMO_SECRET
+    def open(self) -> Any:
+        answer = self.send_create(self.valid_create)
+        assert 200 <= answer.status < 300, answer
+        return self.created_id(answer.json())
 
-    body = _dump_json(VALID_CREATE) if method == "POST" else b""
-    good = {
-        b"apikey": DEMO_API_KEY,
-        b"signature": signature_for(DEMO_SECRET, b"/public/api/v2/smart_trades", b"", body),
-    }
-    raw = odd.encode("latin-1")
-    value = {
-        "replace": raw,
-        "suffix": good[header].encode() + raw,
-        "prefix": raw + good[header].encode(),
-    }[how]
-    headers = [(name, value if name == header else good[name].encode()) for name in good]
-    answer = CLIENT.request(
-        method,
-        "/v2/smart_trades",
-        b"",
-        body,
-        "application/json" if body else None,
-        headers,
-        sign=False,
-    )
-    out = judge(answer, f"{header.decode()} = {value!r}")
-    assert answer.status == 401, f"{header!r} = {value!r}: answered {answer}"
-    assert out.get("error") in ("signature_invalid", "api_key_invalid_or_expired"), answer
-
-
-# ---- decimals ----------------------------------------------------------------------------------
+    def cancel(self, resource_id: Any, what: str) -> None:
+        answer = self.client.json(self.cancel_method, self.at(self.cancel_path, resource_id))
+        self.judge(answer, f"cancel after {what}")
+        assert answer.status < 300, f"cancel after {what}: answered {answer}"
+        self.read_back.check(resource_id, f"cancel after {what}")
 
 
 def _decimal_paths(
@@ -260,15 +146,6 @@ def _decimal_paths(
     return []
 
 
-def _decimal_names() -> frozenset[str]:
-    from reference_server.fuzz_hooks import _decimal_names as names
-
-    return names(CONTRACT.document)
-
-
-DECIMAL_PATHS = _decimal_paths(VALID_CREATE, _decimal_names())
-
-
 def _put(body: Any, path: tuple[Any, ...], value: Any) -> Any:
     out = copy.deepcopy(body)
     node = out
@@ -278,25 +155,156 @@ def _put(body: Any, path: tuple[Any, ...], value: Any) -> Any:
     return out
 
 
+API = {name: Api(target) for name, target in TARGETS.items()}
+# 3Commas alone (tests of its own operations).
+TC = API["3commas"]
+VALID_CREATE = TC.valid_create
+
+
+
+# ---- strings -----------------------------------------------------------------------------------
+
+
+# Regression: a lone surrogate in a note is stored and every list/get answers 500 after
+@APIS
 @seed(SEED)
 @HOSTILE
-@given(path=st.sampled_from(DECIMAL_PATHS), value=_decimal_value())
-def test_extreme_decimals(path: tuple[Any, ...], value: Any) -> None:
-    fresh()
+@given(text=HOSTILE_TEXT, index=st.integers(0, 100), how=st.sampled_from(["replace", "suffix"]))
+def test_hostile_text_in_create_strings(api: str, text: str, index: int, how: str) -> None:
+    """Odd text in each string of a valid create (the note, the pair or symbol, the side, ...)."""
+    target = API[api]
+    target.fresh()
+    path = target.string_paths[index % len(target.string_paths)]
+    original = dict(_leaves(target.valid_create))[path]
+    value = text if how == "replace" else original + text
+    what = f"create with {'.'.join(map(str, path))} = {value!r}"
+    target.create(_put(target.valid_create, path, value), what)
+
+
+@seed(SEED)
+@settings(HOSTILE, max_examples=max(1, HOSTILE_EXAMPLES // 2))
+@given(text=HOSTILE_TEXT, where=st.sampled_from(["set_note", "update note"]))
+def test_hostile_text_in_notes_3commas(text: str, where: str) -> None:
+    TC.fresh()
+    what = f"{where} = {text!r}"
+    trade = TC.open()
+    path = (
+        f"/v2/smart_trades/{trade}/set_note" if where == "set_note" else f"/v2/smart_trades/{trade}"
+    )
+    method = "POST" if where == "set_note" else "PATCH"
+    answer = TC.client.json(method, path, {"note": text})
+    TC.judge(answer, what)
+    if answer.status < 300:
+        TC.read_back.check(trade, what)
+
+
+# ---- bracket keys ------------------------------------------------------------------------------
+
+
+# Regression: bracket keys 2000 deep in the query or a form body answer 500
+@APIS
+@seed(SEED)
+@HOSTILE
+@given(
+    shape=st.integers(0, len(_BRACKET_SHAPES) - 1),
+    head=st.integers(0, 100),
+    value=st.sampled_from(["1", "", "x", "%00", "true"]),
+    where=st.sampled_from(
+        ["list query", "get query", "create form", "create query", "cancel form"]
+    ),
+)
+def test_bracket_keys(api: str, shape: int, head: int, value: str, where: str) -> None:
+    target = API[api]
+    target.fresh()
+    names = sorted(target.valid_create) if where.startswith("create") else [*target.plan.query_names]
+    key = _bracket_key(shape, head, names)
+    pair = form_text([(key, value)]).encode()
+    what = f"{where} with {key[:60]!r}{'…' if len(key) > 60 else ''}={value!r}"
+    client = target.client
+    form_type = "application/x-www-form-urlencoded"
+    if where == "list query":
+        answer = client.request("GET", target.list_path, pair)
+    elif where == "get query":
+        answer = client.request("GET", target.at(target.get_path, target.open()), pair)
+    elif where == "create query":
+        answer = target.send_create(target.valid_create, pair)
+    elif where == "create form":
+        pairs = rails_pairs(target.valid_create)
+        pairs.insert(head % (len(pairs) + 1), (key, value))
+        form = form_text(pairs).encode()
+        answer = client.request(target.create_method, target.create_path, b"", form, form_type)
+    else:
+        resource = target.open()
+        answer = client.request(
+            target.cancel_method, target.at(target.cancel_path, resource), b"", pair, form_type
+        )
+    body = target.judge(answer, what)
+    if 200 <= answer.status < 300 and where.startswith("create"):
+        target.read_back.check(target.created_id(body), what)
+    elif 200 <= answer.status < 300 and where == "cancel form":
+        target.read_back.check(resource, what)
+
+
+# ---- auth headers ------------------------------------------------------------------------------
+
+
+# Regression: a non-ASCII byte in the Signature header answers 500
+@APIS
+@seed(SEED)
+@HOSTILE
+@given(
+    header=st.integers(0, 10),
+    odd=_LATIN1,
+    how=st.sampled_from(["replace", "suffix", "prefix"]),
+    method=st.sampled_from(["GET", "POST"]),
+)
+def test_non_ascii_auth_headers(api: str, header: int, odd: str, how: str, method: str) -> None:
+    target = API[api]
+    target.fresh()
+    names = target.plan.auth_headers
+    name = names[header % len(names)].encode()
+    if method == "POST":
+        body, path, verb = _dump_json(target.valid_create), target.create_path, target.create_method
+    else:
+        body, path, verb = b"", target.list_path, "GET"
+    raw_path = (target.client.prefix + path).encode()
+    good = target.target.profile.sign_raw(verb, raw_path, b"", body)
+    original = dict(good)[name]
+    raw = odd.encode("latin-1")
+    value = {"replace": raw, "suffix": original + raw, "prefix": raw + original}[how]
+    headers = [(n, value if n == name else v) for n, v in good]
+    answer = target.client.request(
+        verb, path, b"", body, "application/json" if body else None, headers, sign=False
+    )
+    what = f"{name.decode()} = {value!r}"
+    out = target.judge(answer, what)
+    assert answer.status in (400, 401), f"{what}: answered {answer}"
+    code = out.get("error", out.get("code"))
+    assert code in target.plan.auth_error_codes, f"{what}: answered {answer}"
+
+
+# ---- decimals ----------------------------------------------------------------------------------
+
+
+@APIS
+@seed(SEED)
+@HOSTILE
+@given(index=st.integers(0, 100), value=_decimal_value())
+def test_extreme_decimals(api: str, index: int, value: Any) -> None:
+    target = API[api]
+    target.fresh()
+    path = target.decimal_paths[index % len(target.decimal_paths)]
     shown = f"{value} (number)" if isinstance(value, RawNumber) else repr(value)
     what = f"create with {'.'.join(map(str, path))} = {shown}"
-    created = create(_put(VALID_CREATE, path, value), what)
+    created = target.create(_put(target.valid_create, path, value), what)
     if created is not None:
-        answer = CLIENT.json("DELETE", f"/v2/smart_trades/{created['id']}")
-        judge(answer, f"cancel after {what}")
-        assert answer.status < 300, f"cancel after {what}: answered {answer}"
-        READ_BACK.check(created["id"], f"cancel after {what}")
+        target.cancel(target.created_id(created), what)
 
 
-def _bounded_decimals() -> list[tuple[tuple[Any, ...], str, Decimal]]:
-    """(path in VALID_CREATE, keyword, bound) for each decimal there whose number form the spec
-    bounds (`maximum: 100`...), read from the spec's request schema."""
-    doc = CONTRACT.document
+def _bounded_decimals(target: Api) -> list[tuple[tuple[Any, ...], str, Decimal]]:
+    """(path in the valid create, keyword, bound) for each decimal there whose number form the spec
+    bounds (`maximum: 100`, `exclusiveMinimum: 0`...), read from the spec's request schema."""
+    doc = target.contract.document
     schemas = doc["components"]["schemas"]
 
     def deref(node: Any) -> Any:
@@ -322,14 +330,12 @@ def _bounded_decimals() -> list[tuple[tuple[Any, ...], str, Decimal]]:
         for key, item in body.items():
             walk((schema.get("properties") or {}).get(key, {}), item, (*path, key))
 
-    create_op = doc["paths"]["/v2/smart_trades"]["post"]["requestBody"]["content"][
-        "application/json"
-    ]
-    walk(create_op["schema"], VALID_CREATE, ())
+    operation = doc["paths"][target.create_path][target.create_method.lower()]
+    walk(operation["requestBody"]["content"]["application/json"]["schema"], target.valid_create, ())
     return [b for b in out if abs(b[2]) < Decimal("1e20")]
 
 
-BOUNDS = _bounded_decimals()
+BOUNDS = [(api, bound) for api, target in API.items() for bound in _bounded_decimals(target)]
 
 
 # Regression: decimal bounds compared on a float copy (100.00000000000000000001 passes maximum 100)
@@ -341,12 +347,13 @@ BOUNDS = _bounded_decimals()
     as_number=st.booleans(),
 )
 def test_decimal_bounds_are_exact(
-    bound: tuple[tuple[Any, ...], str, Decimal], digits: int, as_number: bool
+    bound: tuple[str, tuple[tuple[Any, ...], str, Decimal]], digits: int, as_number: bool
 ) -> None:
     """A decimal a hair past its bound (`100.00000000000000000001` for `maximum: 100`) is refused
-    with 422 naming the field: bounds are compared exactly, not on a float copy."""
-    fresh()
-    path, keyword, limit = bound
+    (3Commas 422, Poloniex 400) naming the field: bounds are compared exactly, not on a float copy."""
+    api, (path, keyword, limit) = bound
+    target = API[api]
+    target.fresh()
     with localcontext(prec=100):
         step = Decimal(1).scaleb(-digits)
         beyond = limit + step if "aximum" in keyword else limit - step
@@ -354,18 +361,33 @@ def test_decimal_bounds_are_exact(
             beyond = limit
         text = format(beyond, "f")
     value = RawNumber(text) if as_number else text
-    what = f"create with {'.'.join(map(str, path))} = {text}{' (number)' if as_number else ''} ({keyword} {limit})"
-    answer = CLIENT.request(
-        "POST",
-        "/v2/smart_trades",
-        body=_dump_json(_put(VALID_CREATE, path, value)),
-        content_type="application/json",
+    what = (
+        f"{api} create with {'.'.join(map(str, path))} = {text}"
+        f"{' (number)' if as_number else ''} ({keyword} {limit})"
     )
-    body = judge(answer, what)
-    assert answer.status == 422, f"{what}: accepted: {answer}"
-    field = ".".join(map(str, path))
-    named = json.dumps(body.get("error_attributes", {}))
-    assert str(path[-1]) in named, f"{what}: 422 does not name {field}: {answer}"
+    answer = target.send_create(_put(target.valid_create, path, value))
+    body = target.judge(answer, what)
+    assert answer.status in (400, 422), f"{what}: accepted: {answer}"
+    assert str(path[-1]) in json.dumps(body), f"{what}: the error does not name {path[-1]}: {answer}"
+
+
+# ---- oversized bodies --------------------------------------------------------------------------
+
+
+@APIS
+@pytest.mark.parametrize("size", [MAX_BODY_BYTES + 1, 4 * MAX_BODY_BYTES])
+def test_oversized_create_body(api: str, size: int) -> None:
+    """A create body past the size limit is refused with the API's error, not read or kept."""
+    target = API[api]
+    target.fresh()
+    padded = dict(target.valid_create)
+    text = _dump_json(padded)
+    padding = size - len(text)
+    key = target.string_paths[0][-1]
+    padded[key] = str(padded[key]) + "x" * max(padding, 1)
+    answer = target.send_create(padded)
+    target.judge(answer, f"create of {size} bytes")
+    assert 400 <= answer.status < 500, f"create of {size} bytes: answered {answer}"
 
 
 # ---- many steps --------------------------------------------------------------------------------
@@ -380,18 +402,18 @@ def test_decimal_bounds_are_exact(
     ],
     ids=["invalid", "valid-looking", "empty"],
 )
-def test_many_take_profit_steps_do_not_stall(step: dict[str, Any]) -> None:
+def test_many_take_profit_steps_do_not_stall_3commas(step: dict[str, Any]) -> None:
     """10x the steps may cost about 10x the time, not 100x (timings on a shared CI box are noisy, so
     the growth is judged, with an absolute ceiling of `FUZZ_STALL_SECONDS`, 20 s by default)."""
     elapsed = {}
     for steps in (1000, 10000):
-        fresh()
+        TC.fresh()
         body = copy.deepcopy(VALID_CREATE)
         body["take_profit"]["steps"] = [step] * steps
         start = time.perf_counter()
-        answer = CLIENT.json("POST", "/v2/smart_trades", body)
+        answer = TC.client.json("POST", "/v2/smart_trades", body)
         elapsed[steps] = time.perf_counter() - start
-        judge(answer, f"create with {steps} take profit steps like {step}")
+        TC.judge(answer, f"create with {steps} take profit steps like {step}")
         assert answer.status == 422, answer
     growth = elapsed[10000] / max(elapsed[1000], 1e-3)
     assert elapsed[10000] < STALL_SECONDS and growth < 40, (

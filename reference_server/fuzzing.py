@@ -1,0 +1,131 @@
+"""What fuzzing needs to know of each served API, so adding an API adds its fuzzing.
+
+Each API package may have a `fuzz` module with a `PROFILE` (a `FuzzProfile`): how a case is
+authenticated as the API's demo user (placeholders only where the generated case carries the auth
+headers) and signed at the last moment, how a valid create is made to open a real order, what an
+error that names the problem looks like in this API's shape, and which operations read the user's
+data back after a write (the fuzz runs' read-back invariant, tests/fuzz/readback.py).
+
+`profiles()` lists the profiles of `reference_server.apis.APIS`, in that order; `profile_for` finds
+the one of a loaded spec (by its `info.title`). Nothing here imports schemathesis: the hooks that
+do are in reference_server/fuzz_hooks.py.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import yaml
+
+from .apis import APIS
+from .protocol import ApiDefinition
+
+# (method, raw path, raw query, body) -> the auth headers a correct client sends, as raw bytes.
+RawSigner = Callable[[str, bytes, bytes, bytes], list[tuple[bytes, bytes]]]
+
+
+@dataclass(frozen=True)
+class ReadBack:
+    """The read-back invariant of one API: after an accepted write, each `lists` operation (with
+    its query) and `get` of the written resource answer 2xx with bodies conforming to the spec."""
+
+    # (operationId, query parameters) of the operations that list the user's data.
+    lists: tuple[tuple[str, Mapping[str, str]], ...]
+    # The operation that reads one resource, and its path parameter.
+    get: str
+    get_parameter: str
+    # Writes that answer a new resource: operationId -> the answer's field holding its id.
+    creates: Mapping[str, str]
+    # Path parameters that name the resource a write changed, tried in order.
+    path_parameters: tuple[str, ...]
+
+    def written_id(self, operation_id: str, path_parameters: Mapping[str, Any], body: Any) -> Any:
+        """The resource an accepted write changed or created (None: the lists alone are read)."""
+        if operation_id in self.creates:
+            return body.get(self.creates[operation_id]) if isinstance(body, dict) else None
+        for name in self.path_parameters:
+            if name in (path_parameters or {}):
+                return path_parameters[name]
+        return None
+
+
+@dataclass(frozen=True)
+class Hostile:
+    """What tests/fuzz/test_fuzz_hostile.py needs to send an API its generic hostile inputs."""
+
+    # A create body the server accepts and keeps open, and the operations to send it with.
+    valid_create: Mapping[str, Any]
+    create: str
+    cancel: str
+    # The lowercase names of the auth headers (latin-1 bytes go into each), and the error codes a
+    # refused one may answer with.
+    auth_headers: tuple[str, ...]
+    auth_error_codes: tuple[Any, ...]
+    # Query parameter names of the list operations (heads for bracket keys).
+    query_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FuzzProfile:
+    api: ApiDefinition
+    # The case's headers (a dict, changed in place), and whether the case is positive:
+    # placeholders where the auth headers are.
+    set_auth: Callable[[dict[str, Any], bool], None]
+    # A `requests` auth that turns placeholders into a real signature from the prepared request.
+    signer: Callable[[Any], Any]
+    # Raw headers for an in-process client signing exact bytes.
+    sign_raw: RawSigner
+    # operationId, the case (positive mode): makes a valid create open a real order.
+    map_case: Callable[[str, Any], None]
+    # (status, parsed JSON body) of a 4xx -> what is wrong with it, or None when it names the
+    # problem in this API's error shape.
+    error_complaint: Callable[[int, Any], str | None]
+    read_back: ReadBack
+    hostile: Hostile
+
+    @property
+    def name(self) -> str:
+        return self.api.name
+
+
+def _package(api: ApiDefinition) -> str:
+    return api.authenticator.__module__.rsplit(".", 1)[0]
+
+
+@cache
+def profiles() -> tuple[FuzzProfile, ...]:
+    """Every served API's profile (an API package without a `fuzz` module is not fuzzed)."""
+    out = []
+    for api in APIS:
+        try:
+            module = importlib.import_module(_package(api) + ".fuzz")
+        except ModuleNotFoundError:
+            continue
+        out.append(module.PROFILE)
+    return tuple(out)
+
+
+@cache
+def _titles() -> dict[str, FuzzProfile]:
+    out = {}
+    for profile in profiles():
+        document = yaml.safe_load(profile.api.spec_path.read_text(encoding="utf-8"))
+        out[document["info"]["title"]] = profile
+    return out
+
+
+def profile_for(raw_schema: Mapping[str, Any]) -> FuzzProfile:
+    """The profile of the API whose spec `raw_schema` is."""
+    title = raw_schema.get("info", {}).get("title")
+    try:
+        return _titles()[title]
+    except KeyError:
+        raise LookupError(f"no fuzz profile for the spec titled {title!r}") from None
+
+
+def profile_named(name: str) -> FuzzProfile:
+    return next(p for p in profiles() if p.name == name)

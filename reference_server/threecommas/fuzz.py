@@ -1,0 +1,108 @@
+"""Fuzzing the 3Commas API as its demo user (the profile reference_server/fuzzing.py reads).
+
+Auth: the demo key, and a placeholder signature that `PlaceholderSigner` replaces with the real one
+from the prepared request's bytes, only where the generated case carries those headers (cases that
+drop or garble them on purpose stay broken, so `ignored_auth` and `missing_required_header` keep
+their meaning). Valid creates use one of the demo user's own accounts, so they open real SmartTrades
+that the stateful runs then read, change and close (a random account id is another user's: 403).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..fuzzing import FuzzProfile, Hostile, ReadBack
+from .api import API
+from .testing import PLACEHOLDER, PlaceholderSigner, signature_for
+from .users import DEMO_API_KEY, DEMO_FUTURES_ACCOUNT_ID, DEMO_SECRET, DEMO_SPOT_ACCOUNT_ID
+
+
+def set_auth(headers: dict[str, Any], positive: bool = True) -> None:
+    for name in list(headers):
+        if name.lower() == "apikey":
+            headers[name] = DEMO_API_KEY
+        elif name.lower() == "signature":
+            headers[name] = PLACEHOLDER
+
+
+def sign_raw(method: str, raw_path: bytes, query: bytes, body: bytes) -> list[tuple[bytes, bytes]]:
+    signature = signature_for(DEMO_SECRET, raw_path, query, body)
+    return [(b"apikey", DEMO_API_KEY.encode()), (b"signature", signature.encode())]
+
+
+def map_case(operation_id: str, case: Any) -> None:
+    if operation_id != "create_smart_trade" or not isinstance(case.body, dict):
+        return
+    leverage = case.body.get("leverage")
+    futures = isinstance(leverage, dict) and str(leverage.get("enabled")).lower() == "true"
+    account = DEMO_FUTURES_ACCOUNT_ID if futures else DEMO_SPOT_ACCOUNT_ID
+    case.body["account_id"] = (
+        account if not isinstance(case.body.get("account_id"), str) else str(account)
+    )
+
+
+def error_complaint(status: int, body: Any) -> str | None:
+    """An `Error`: an error code; on 422 `error_attributes` naming the fields; on 400 those or a
+    description naming the parameter."""
+    if not isinstance(body, dict) or not isinstance(body.get("error"), str) or not body["error"]:
+        return "no error code"
+    if status == 422 and not body.get("error_attributes"):
+        return "422 without error_attributes naming a field"
+    if status == 400 and not (body.get("error_attributes") or body.get("error_description")):
+        return "400 that names no parameter"
+    return None
+
+
+# A SmartTrade the server accepts and keeps open: a limit buy far below the market, one take profit
+# step with trailing, an enabled stop loss.
+VALID_CREATE: dict[str, Any] = {
+    "account_id": DEMO_SPOT_ACCOUNT_ID,
+    "pair": "USDT_BTC",
+    "note": "fuzz",
+    "position": {
+        "type": "buy",
+        "units": {"value": "0.01"},
+        "order_type": "limit",
+        "price": {"value": "5000"},
+    },
+    "take_profit": {
+        "enabled": True,
+        "steps": [
+            {
+                "order_type": "limit",
+                "price": {"value": "12000", "type": "bid"},
+                "volume": "100",
+                "trailing": {"enabled": "true", "percent": "1"},
+            }
+        ],
+    },
+    "stop_loss": {
+        "enabled": True,
+        "order_type": "market",
+        "conditional": {"price": {"value": "4000", "type": "bid"}},
+    },
+}
+
+PROFILE = FuzzProfile(
+    api=API,
+    set_auth=set_auth,
+    signer=PlaceholderSigner(DEMO_SECRET),
+    sign_raw=sign_raw,
+    map_case=map_case,
+    error_complaint=error_complaint,
+    read_back=ReadBack(
+        lists=(("list_smart_trades", {"per_page": "100"}),),
+        get="get_smart_trade",
+        get_parameter="id",
+        creates={"create_smart_trade": "id"},
+        path_parameters=("smart_trade_id", "id"),
+    ),
+    hostile=Hostile(
+        valid_create=VALID_CREATE,
+        create="create_smart_trade",
+        cancel="cancel_smart_trade",
+        auth_headers=("apikey", "signature"),
+        auth_error_codes=("signature_invalid", "api_key_invalid_or_expired"),
+        query_names=("page", "per_page", "status", "a"),
+    ),
+)

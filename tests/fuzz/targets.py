@@ -1,0 +1,80 @@
+"""The APIs the fuzz tests run against: one `Target` per API profile (reference_server/fuzzing.py,
+from reference_server.apis.APIS), so adding an API (with a `fuzz` module) adds its fuzzing.
+
+Each target has its own app (rate limits off) on a deterministic clock (`FuzzClock`: a fixed start,
+one millisecond further at each reading, back to the start on `reset`), so a stateful scenario
+replays exactly and a failing one shrinks instead of being reported as flaky.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlparse
+
+import schemathesis
+import yaml
+
+from reference_server.app import create_app
+from reference_server.fuzzing import FuzzProfile, profiles
+
+from .budget import CONFIG
+from .readback import AsgiClient, Contract, ReadBack
+
+START = datetime(2024, 11, 12, tzinfo=UTC)
+
+
+class FuzzClock:
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.ticks = 0
+
+    def __call__(self) -> datetime:
+        self.ticks += 1
+        return START + timedelta(milliseconds=self.ticks)
+
+
+@dataclass
+class Target:
+    profile: FuzzProfile
+    app: Any
+    clock: FuzzClock
+    schema: Any
+    client: AsgiClient
+    contract: Contract
+    read_back: ReadBack
+
+    @property
+    def name(self) -> str:
+        return self.profile.name
+
+    @property
+    def ident(self) -> str:
+        return self.name.replace("-", "_")
+
+    def reset(self) -> None:
+        self.app.state.reference.reset()
+        self.clock.reset()
+
+
+def _target(profile: FuzzProfile) -> Target:
+    clock = FuzzClock()
+    app = create_app(rate_limit=False, clock=clock)
+    spec_path = profile.api.spec_path
+    document = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    served_at = urlparse(document["servers"][0]["url"]).path.rstrip("/")
+    assert served_at == profile.api.prefix, (
+        f"{profile.name}: the spec's server path {served_at!r} is not the prefix "
+        f"{profile.api.prefix!r} the reference server serves it at"
+    )
+    schema = schemathesis.openapi.from_path(str(spec_path), config=CONFIG)
+    schema.app = app
+    client = AsgiClient(app, profile)
+    contract = Contract(spec_path)
+    return Target(profile, app, clock, schema, client, contract, ReadBack(client, contract))
+
+
+TARGETS: dict[str, Target] = {profile.name: _target(profile) for profile in profiles()}
