@@ -58,7 +58,9 @@ def verify(user: User, signature: str, payloads: list[bytes]) -> bool:
         return False
     if user.secret is not None:
         # Header values arrive as latin-1 text, so every byte round-trips.
-        candidate = signature.strip().lower().encode("latin-1", "replace")
+        # Only HTTP's optional whitespace (SP, HTAB) is trimmed: str.strip() would also take
+        # latin-1's no-break space and accept a signature with extra bytes.
+        candidate = signature.strip(" \t").lower().encode("latin-1", "replace")
         for payload in payloads:
             if hmac.compare_digest(hmac_signature(user.secret, payload).encode(), candidate):
                 return True

@@ -211,6 +211,15 @@ def test_non_ascii_or_huge_credentials_answer_401(
     assert response.status_code == 401 and response.json()["error"] == error
 
 
+@pytest.mark.parametrize("tail", [b"\xa0", b"\x85", "\u3000".encode()])
+def test_a_valid_signature_with_a_non_http_whitespace_tail_answers_401(raw: Raw, tail: bytes) -> None:
+    """Found by the hostile fuzz: `str.strip()` took the no-break space (latin-1 0xA0) off the header,
+    so a signature with trailing bytes passed. Only HTTP's own whitespace is optional around it."""
+    signature = signature_for(DEMO_SECRET, b"/public/api/v2/smart_trades", b"", b"").encode()
+    response = raw.send("GET", TRADES, headers={"Signature": signature + tail})
+    assert response.status_code == 401 and response.json()["error"] == "signature_invalid"
+
+
 @pytest.mark.parametrize(
     "content, content_type",
     [
