@@ -26,7 +26,7 @@ OPENAPI_DIR = Path(__file__).resolve().parent.parent / "openapi"
 SOURCES_DIR = OPENAPI_DIR / "sources"
 
 
-def load_registry(path: Path = OPENAPI_DIR / "curation.yaml") -> dict[str, Any]:
+def load_registry(path: Path = OPENAPI_DIR / "3commas.curation.yaml") -> dict[str, Any]:
     """spec_tools.curation.load_registry with this module's old default path."""
     return curation.load_registry(path)
 

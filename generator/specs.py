@@ -107,7 +107,7 @@ TARGETS: tuple[SpecTarget, ...] = (
     SpecTarget(
         name="threecommas",
         spec=Path("openapi/3commas.yaml"),
-        registry=Path("openapi/curation.yaml"),
+        registry=Path("openapi/3commas.curation.yaml"),
         lint_profile="threecommas",
         package_name="threecommas_client",
         project_name="threecommas-client",

@@ -1,5 +1,5 @@
-"""The curation check: every entry of a curation registry (openapi/curation.yaml and the like) holds
-against its source and the spec."""
+"""The curation check: every entry of a curation registry (openapi/<spec stem>.curation.yaml, such as
+openapi/3commas.curation.yaml) holds against its source and the spec."""
 
 from __future__ import annotations
 

@@ -224,6 +224,6 @@ def lint_contract(
     for token in typo_tokens(registry):
         if token_pattern(token).search(spec_text):
             problems.append(
-                LintProblem("spec text", f"contains {token!r}, a typo per openapi/curation.yaml")
+                LintProblem("spec text", f"contains {token!r}, a typo per the spec's curation registry")
             )
     return problems

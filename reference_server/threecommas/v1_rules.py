@@ -1,4 +1,4 @@
-"""The ver1 rules the server enforces (openapi/curation.yaml, `api: ver1`, `enforced_by: server`):
+"""The ver1 rules the server enforces (openapi/3commas.curation.yaml, `api: ver1`, `enforced_by: server`):
 what the schema cannot say, because it adds numbers up or depends on the stored SmartTrade.
 
 - rule-v1-step-percent-sum: the take profit steps' `percent`s add up to exactly 100 (create and

@@ -1,4 +1,4 @@
-"""Every business rule of openapi/curation.yaml, over HTTP: its `violation` is answered 422
+"""Every business rule of openapi/3commas.curation.yaml, over HTTP: its `violation` is answered 422
 `record_invalid` naming `error_attribute`, its `valid` body is accepted. Rules read from the
 registry, so a new rule is tested the day it is registered."""
 
@@ -18,7 +18,7 @@ from .conftest import Api
 ROOT = Path(__file__).resolve().parents[2]
 RULES = [
     pytest.param(r, id=r["id"])
-    for r in yaml.safe_load((ROOT / "openapi" / "curation.yaml").read_text())["rules"]
+    for r in yaml.safe_load((ROOT / "openapi" / "3commas.curation.yaml").read_text())["rules"]
 ]
 PAIR = "USDT_RULES"
 STEP = {"order_type": "market", "price": {"value": "150", "type": "bid"}, "volume": 100}

@@ -12,7 +12,7 @@ import pytest
 from spec_tools import paths as schema_paths
 from tests.seed_documents import SEED_000, seed_003_body
 
-# How the registry resolves the table's broken names (entry ids in openapi/curation.yaml).
+# How the registry resolves the table's broken names (entry ids in openapi/3commas.curation.yaml).
 RESOLUTIONS = {
     "[percet]": "[percent]",  # typo-percet-step-price, typo-percet-step-trailing
     "`": "",  # artifact-stray-backtick

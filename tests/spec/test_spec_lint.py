@@ -120,7 +120,7 @@ def test_lint_finds_registered_typos(spec: Spec, spec_text: str, registry: Spec,
     problems = [
         str(p) for p in lint.lint_contract(spec, spec_text + f"\n# {typo}\n", registry, PROFILE)
     ]
-    assert problems == [f"spec text: contains {typo!r}, a typo per openapi/curation.yaml"]
+    assert problems == [f"spec text: contains {typo!r}, a typo per the spec's curation registry"]
 
 
 def test_typo_match_is_whole_word(spec: Spec, spec_text: str, registry: Spec) -> None:

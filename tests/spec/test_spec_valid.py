@@ -210,7 +210,7 @@ def test_response_objects_allow_unknown_properties(spec: dict[str, Any]) -> None
 
 
 def test_request_objects_are_closed(spec: dict[str, Any]) -> None:
-    """A deliberate divergence (openapi/curation.yaml, divergence-closed-request-objects)."""
+    """A deliberate divergence (openapi/3commas.curation.yaml, divergence-closed-request-objects)."""
     closed = [
         name
         for name, schema in spec["components"]["schemas"].items()
