@@ -40,12 +40,15 @@ _OPTIONAL_KEYS = frozenset(
 
 @_attrs_define
 class CancelAllSmartOrdersRequest:
-    """Filters for cancel-all; every filter left out or empty matches everything.
+    """Filters for cancel-all. `symbols` and `accountTypes` left out or empty match every symbol
+    and account type; `orderTypes` left out matches `STOP_LIMIT` and `STOP` only, empty every
+    type.
 
-    Attributes:
-        symbols (list[str]): Only smart orders on these symbols; empty or left out, every symbol.
-        account_types (list[AccountType]): Only smart orders of these account types; `SPOT` is the default and only one.
-        order_types (list[SmartOrderType]): Only smart orders of these types; left out, `STOP_LIMIT` and `STOP`.
+        Attributes:
+            symbols (list[str]): Only smart orders on these symbols; empty or left out, every symbol.
+            account_types (list[AccountType]): Only smart orders of these account types; `SPOT` is the default and only one.
+            order_types (list[SmartOrderType]): Only smart orders of these types; left out, `STOP_LIMIT` and `STOP` only;
+                empty, every type.
     """
 
     symbols: list[str] = _attrs_field(factory=list)

@@ -138,17 +138,23 @@ def sync_detailed(
 ) -> Response[list[CancelResult]]:
     """Cancel all smart orders
 
-    Cancels every smart order of the account, or those on the given `symbols`, account types
-    and order types. A body is required; `{}` (or empty arrays) cancels every smart order on
-    every symbol. The answer has one item per smart order, each with its own `code`.
+    Cancels the account's smart orders of the given `orderTypes` on the given `symbols` and
+    account types. A body is required. `symbols` left out or empty means every symbol;
+    `orderTypes` left out means `STOP_LIMIT` and `STOP` only, so `{}` cancels every stop and
+    stop-limit smart order on every symbol and leaves the trailing ones; an empty `orderTypes`
+    (or all four types) cancels every smart order. The answer has one item per smart order cancelled,
+    each with its
+    own `code`.
 
     Args:
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
-        body (CancelAllSmartOrdersRequest): Filters for cancel-all; every filter left out or empty
-            matches everything.
+        body (CancelAllSmartOrdersRequest): Filters for cancel-all. `symbols` and `accountTypes`
+            left out or empty match every symbol
+            and account type; `orderTypes` left out matches `STOP_LIMIT` and `STOP` only, empty every
+            type.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -188,17 +194,23 @@ def sync(
 ) -> list[CancelResult]:
     """Cancel all smart orders
 
-    Cancels every smart order of the account, or those on the given `symbols`, account types
-    and order types. A body is required; `{}` (or empty arrays) cancels every smart order on
-    every symbol. The answer has one item per smart order, each with its own `code`.
+    Cancels the account's smart orders of the given `orderTypes` on the given `symbols` and
+    account types. A body is required. `symbols` left out or empty means every symbol;
+    `orderTypes` left out means `STOP_LIMIT` and `STOP` only, so `{}` cancels every stop and
+    stop-limit smart order on every symbol and leaves the trailing ones; an empty `orderTypes`
+    (or all four types) cancels every smart order. The answer has one item per smart order cancelled,
+    each with its
+    own `code`.
 
     Args:
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
-        body (CancelAllSmartOrdersRequest): Filters for cancel-all; every filter left out or empty
-            matches everything.
+        body (CancelAllSmartOrdersRequest): Filters for cancel-all. `symbols` and `accountTypes`
+            left out or empty match every symbol
+            and account type; `orderTypes` left out matches `STOP_LIMIT` and `STOP` only, empty every
+            type.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -238,17 +250,23 @@ async def asyncio_detailed(
 ) -> Response[list[CancelResult]]:
     """Cancel all smart orders
 
-    Cancels every smart order of the account, or those on the given `symbols`, account types
-    and order types. A body is required; `{}` (or empty arrays) cancels every smart order on
-    every symbol. The answer has one item per smart order, each with its own `code`.
+    Cancels the account's smart orders of the given `orderTypes` on the given `symbols` and
+    account types. A body is required. `symbols` left out or empty means every symbol;
+    `orderTypes` left out means `STOP_LIMIT` and `STOP` only, so `{}` cancels every stop and
+    stop-limit smart order on every symbol and leaves the trailing ones; an empty `orderTypes`
+    (or all four types) cancels every smart order. The answer has one item per smart order cancelled,
+    each with its
+    own `code`.
 
     Args:
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
-        body (CancelAllSmartOrdersRequest): Filters for cancel-all; every filter left out or empty
-            matches everything.
+        body (CancelAllSmartOrdersRequest): Filters for cancel-all. `symbols` and `accountTypes`
+            left out or empty match every symbol
+            and account type; `orderTypes` left out matches `STOP_LIMIT` and `STOP` only, empty every
+            type.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -288,17 +306,23 @@ async def asyncio(
 ) -> list[CancelResult]:
     """Cancel all smart orders
 
-    Cancels every smart order of the account, or those on the given `symbols`, account types
-    and order types. A body is required; `{}` (or empty arrays) cancels every smart order on
-    every symbol. The answer has one item per smart order, each with its own `code`.
+    Cancels the account's smart orders of the given `orderTypes` on the given `symbols` and
+    account types. A body is required. `symbols` left out or empty means every symbol;
+    `orderTypes` left out means `STOP_LIMIT` and `STOP` only, so `{}` cancels every stop and
+    stop-limit smart order on every symbol and leaves the trailing ones; an empty `orderTypes`
+    (or all four types) cancels every smart order. The answer has one item per smart order cancelled,
+    each with its
+    own `code`.
 
     Args:
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
         recv_window (int | Unset): Milliseconds.
-        body (CancelAllSmartOrdersRequest): Filters for cancel-all; every filter left out or empty
-            matches everything.
+        body (CancelAllSmartOrdersRequest): Filters for cancel-all. `symbols` and `accountTypes`
+            left out or empty match every symbol
+            and account type; `orderTypes` left out matches `STOP_LIMIT` and `STOP` only, empty every
+            type.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
