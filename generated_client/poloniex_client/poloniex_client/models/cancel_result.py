@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+import msgspec
 
 from .._wire import (
+    DECLINED,
+    fast_decode,
+    loads,
     missing_field,
     wrong_shape,
 )
@@ -29,8 +31,7 @@ _KNOWN_KEYS: frozenset[str] = frozenset(
 )
 
 
-@_attrs_define
-class CancelResult:
+class CancelResult(msgspec.Struct, forbid_unknown_fields=True, dict=True):
     """The result of canceling one smart order. `code` 200 means canceled; another code is an
     `Error.code` saying why this one was not, while the others in the same answer may have been.
 
@@ -42,12 +43,45 @@ class CancelResult:
             message (str): `""` or `SUCCESS` when canceled; otherwise why not.
     """
 
-    order_id: str
-    client_order_id: str
+    order_id: str = msgspec.field(name="orderId")
+    client_order_id: str = msgspec.field(name="clientOrderId")
     state: str
     code: int
     message: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """The keys outside the schema, as they arrived: to_dict() writes them back."""
+        extra: dict[str, Any] | None = self.__dict__.get("additional_properties")
+        if extra is None:
+            extra = self.__dict__["additional_properties"] = {}
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        self.__dict__["additional_properties"] = value
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self) or not isinstance(other, CancelResult):
+            return NotImplemented
+        return (
+            msgspec.structs.astuple(self) == msgspec.structs.astuple(other)
+            and self.additional_properties == other.additional_properties
+        )
+
+    @classmethod
+    def from_json(cls: type[T], content: bytes | str) -> T:
+        """Build from the JSON text of one CancelResult: exactly what from_dict(loads(content)) builds.
+
+        Raises:
+            ValueError: content is not JSON.
+            WireValueError: a value does not fit its field (the message names the field), or a required key is
+                missing.
+        """
+        parsed = fast_decode(cls, content)
+        if parsed is DECLINED:
+            return cls.from_dict(loads(content))
+        return cast(T, parsed)
 
     def __repr__(self) -> str:
         """The fields that are set (or arrived), never a placeholder for the others."""

@@ -2,17 +2,20 @@
 # generator/templates). Do not edit: change the spec or the templates, then regenerate.
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+import msgspec
 
 from .._wire import (
+    ABSENT,
+    DECLINED,
     decimal_from_wire,
     decimal_to_wire,
+    fast_decode,
     is_plain_decimal_text,
+    loads,
     missing_field,
     wrong_shape,
 )
@@ -58,8 +61,7 @@ _OPTIONAL_KEYS = frozenset(
 )
 
 
-@_attrs_define
-class SmartOrder:
+class SmartOrder(msgspec.Struct, forbid_unknown_fields=True, dict=True):
     """A smart order. Keys for the trailing types (`trailingOffset`, `limitOffset`,
     `activationPrice`, `operator`) may be absent on other types; `triggeredOrder` is present
     only when `state` is `TRIGGERED`. Unknown keys may appear and must be kept.
@@ -99,26 +101,94 @@ class SmartOrder:
     """
 
     id: str
-    client_order_id: str
+    client_order_id: str = msgspec.field(name="clientOrderId")
     symbol: str
     state: str
-    account_type: str
+    account_type: str = msgspec.field(name="accountType")
     side: str
-    type_: str
-    time_in_force: str
+    type_: str = msgspec.field(name="type")
+    time_in_force: str = msgspec.field(name="timeInForce")
     quantity: Decimal
     price: Decimal
     amount: Decimal
-    stop_price: Decimal
-    create_time: int
-    update_time: int
-    trailing_offset: str | None = None
-    limit_offset: str | None = None
-    activation_price: Decimal | None = None
-    operator: str | None = None
-    triggered_order: TriggeredOrder | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+    stop_price: Decimal = msgspec.field(name="stopPrice")
+    create_time: int = msgspec.field(name="createTime")
+    update_time: int = msgspec.field(name="updateTime")
+    trailing_offset: str | None = msgspec.field(default=ABSENT, name="trailingOffset")
+    limit_offset: str | None = msgspec.field(default=ABSENT, name="limitOffset")
+    activation_price: Decimal | None = msgspec.field(default=ABSENT, name="activationPrice")
+    operator: str | None = ABSENT
+    triggered_order: TriggeredOrder | None = msgspec.field(default=ABSENT, name="triggeredOrder")
+
+    def __post_init__(self) -> None:
+        absent: tuple[str, ...] = ()
+        if self.trailing_offset is ABSENT:
+            self.trailing_offset = None
+            absent += ("trailingOffset",)
+        if self.limit_offset is ABSENT:
+            self.limit_offset = None
+            absent += ("limitOffset",)
+        if self.activation_price is ABSENT:
+            self.activation_price = None
+            absent += ("activationPrice",)
+        if self.operator is ABSENT:
+            self.operator = None
+            absent += ("operator",)
+        if self.triggered_order is ABSENT:
+            self.triggered_order = None
+            absent += ("triggeredOrder",)
+        if absent:
+            self.__dict__["_absent"] = absent
+        if type(self.quantity) is Decimal and not self.quantity.is_finite():
+            raise WireValueError("quantity", f"{self.quantity} is not a finite decimal")
+        if type(self.price) is Decimal and not self.price.is_finite():
+            raise WireValueError("price", f"{self.price} is not a finite decimal")
+        if type(self.amount) is Decimal and not self.amount.is_finite():
+            raise WireValueError("amount", f"{self.amount} is not a finite decimal")
+        if type(self.stop_price) is Decimal and not self.stop_price.is_finite():
+            raise WireValueError("stopPrice", f"{self.stop_price} is not a finite decimal")
+        if type(self.activation_price) is Decimal and not self.activation_price.is_finite():
+            raise WireValueError("activationPrice", f"{self.activation_price} is not a finite decimal")
+
+    @property
+    def _absent(self) -> Collection[str]:
+        """The optional keys that did not arrive (or were not given): to_dict() leaves them out."""
+        absent: Collection[str] = self.__dict__.get("_absent", ())
+        return absent
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """The keys outside the schema, as they arrived: to_dict() writes them back."""
+        extra: dict[str, Any] | None = self.__dict__.get("additional_properties")
+        if extra is None:
+            extra = self.__dict__["additional_properties"] = {}
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        self.__dict__["additional_properties"] = value
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self) or not isinstance(other, SmartOrder):
+            return NotImplemented
+        return (
+            msgspec.structs.astuple(self) == msgspec.structs.astuple(other)
+            and self.additional_properties == other.additional_properties
+        )
+
+    @classmethod
+    def from_json(cls: type[T], content: bytes | str) -> T:
+        """Build from the JSON text of one SmartOrder: exactly what from_dict(loads(content)) builds.
+
+        Raises:
+            ValueError: content is not JSON.
+            WireValueError: a value does not fit its field (the message names the field), or a required key is
+                missing.
+        """
+        parsed = fast_decode(cls, content)
+        if parsed is DECLINED:
+            return cls.from_dict(loads(content))
+        return cast(T, parsed)
 
     def __repr__(self) -> str:
         """The fields that are set (or arrived), never a placeholder for the others."""
@@ -319,7 +389,9 @@ class SmartOrder:
                 triggered_order,
             )
 
-            smart_order._absent = _OPTIONAL_KEYS.difference(src_dict)
+            _absent = _OPTIONAL_KEYS.difference(src_dict)
+            if _absent:
+                smart_order.__dict__["_absent"] = _absent
             if not _KNOWN_KEYS.issuperset(src_dict):
                 smart_order.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return smart_order

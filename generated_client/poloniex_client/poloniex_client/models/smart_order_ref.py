@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+import msgspec
 
 from .._wire import (
+    DECLINED,
+    fast_decode,
+    loads,
     missing_field,
     wrong_shape,
 )
@@ -26,8 +28,7 @@ _KNOWN_KEYS: frozenset[str] = frozenset(
 )
 
 
-@_attrs_define
-class SmartOrderRef:
+class SmartOrderRef(msgspec.Struct, forbid_unknown_fields=True, dict=True):
     """The id and clientOrderId of a smart order just created or placed by a replace.
 
     Attributes:
@@ -36,8 +37,41 @@ class SmartOrderRef:
     """
 
     id: str
-    client_order_id: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    client_order_id: str = msgspec.field(name="clientOrderId")
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """The keys outside the schema, as they arrived: to_dict() writes them back."""
+        extra: dict[str, Any] | None = self.__dict__.get("additional_properties")
+        if extra is None:
+            extra = self.__dict__["additional_properties"] = {}
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        self.__dict__["additional_properties"] = value
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self) or not isinstance(other, SmartOrderRef):
+            return NotImplemented
+        return (
+            msgspec.structs.astuple(self) == msgspec.structs.astuple(other)
+            and self.additional_properties == other.additional_properties
+        )
+
+    @classmethod
+    def from_json(cls: type[T], content: bytes | str) -> T:
+        """Build from the JSON text of one SmartOrderRef: exactly what from_dict(loads(content)) builds.
+
+        Raises:
+            ValueError: content is not JSON.
+            WireValueError: a value does not fit its field (the message names the field), or a required key is
+                missing.
+        """
+        parsed = fast_decode(cls, content)
+        if parsed is DECLINED:
+            return cls.from_dict(loads(content))
+        return cast(T, parsed)
 
     def __repr__(self) -> str:
         """The fields that are set (or arrived), never a placeholder for the others."""

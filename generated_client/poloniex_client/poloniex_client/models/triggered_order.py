@@ -2,17 +2,20 @@
 # generator/templates). Do not edit: change the spec or the templates, then regenerate.
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+import msgspec
 
 from .._wire import (
+    ABSENT,
+    DECLINED,
     decimal_from_wire,
     decimal_to_wire,
+    fast_decode,
     is_plain_decimal_text,
+    loads,
     missing_field,
     wrong_shape,
 )
@@ -67,8 +70,7 @@ _OPTIONAL_KEYS = frozenset(
 )
 
 
-@_attrs_define
-class TriggeredOrder:
+class TriggeredOrder(msgspec.Struct, forbid_unknown_fields=True, dict=True):
     """The regular order a smart order placed when it triggered, with the fields of a regular
     order (`GET /orders/{id}`). Keys the regular order has beyond those the smart-order page
     shows (`orderSource`, `loan`, `cancelReason`) may be absent. Unknown keys may appear.
@@ -110,23 +112,120 @@ class TriggeredOrder:
     symbol: str
     state: str
     side: str
-    type_: str
-    client_order_id: str | None = None
-    account_type: str | None = None
-    time_in_force: str | None = None
-    quantity: Decimal | None = None
-    price: Decimal | None = None
-    avg_price: Decimal | None = None
-    amount: Decimal | None = None
-    filled_quantity: Decimal | None = None
-    filled_amount: Decimal | None = None
-    create_time: int | None = None
-    update_time: int | None = None
-    order_source: str | None = None
-    loan: bool | None = None
-    cancel_reason: int | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+    type_: str = msgspec.field(name="type")
+    client_order_id: str | None = msgspec.field(default=ABSENT, name="clientOrderId")
+    account_type: str | None = msgspec.field(default=ABSENT, name="accountType")
+    time_in_force: str | None = msgspec.field(default=ABSENT, name="timeInForce")
+    quantity: Decimal | None = ABSENT
+    price: Decimal | None = ABSENT
+    avg_price: Decimal | None = msgspec.field(default=ABSENT, name="avgPrice")
+    amount: Decimal | None = ABSENT
+    filled_quantity: Decimal | None = msgspec.field(default=ABSENT, name="filledQuantity")
+    filled_amount: Decimal | None = msgspec.field(default=ABSENT, name="filledAmount")
+    create_time: int | None = msgspec.field(default=ABSENT, name="createTime")
+    update_time: int | None = msgspec.field(default=ABSENT, name="updateTime")
+    order_source: str | None = msgspec.field(default=ABSENT, name="orderSource")
+    loan: bool | None = ABSENT
+    cancel_reason: int | None = msgspec.field(default=ABSENT, name="cancelReason")
+
+    def __post_init__(self) -> None:
+        absent: tuple[str, ...] = ()
+        if self.client_order_id is ABSENT:
+            self.client_order_id = None
+            absent += ("clientOrderId",)
+        if self.account_type is ABSENT:
+            self.account_type = None
+            absent += ("accountType",)
+        if self.time_in_force is ABSENT:
+            self.time_in_force = None
+            absent += ("timeInForce",)
+        if self.quantity is ABSENT:
+            self.quantity = None
+            absent += ("quantity",)
+        if self.price is ABSENT:
+            self.price = None
+            absent += ("price",)
+        if self.avg_price is ABSENT:
+            self.avg_price = None
+            absent += ("avgPrice",)
+        if self.amount is ABSENT:
+            self.amount = None
+            absent += ("amount",)
+        if self.filled_quantity is ABSENT:
+            self.filled_quantity = None
+            absent += ("filledQuantity",)
+        if self.filled_amount is ABSENT:
+            self.filled_amount = None
+            absent += ("filledAmount",)
+        if self.create_time is ABSENT:
+            self.create_time = None
+            absent += ("createTime",)
+        if self.update_time is ABSENT:
+            self.update_time = None
+            absent += ("updateTime",)
+        if self.order_source is ABSENT:
+            self.order_source = None
+            absent += ("orderSource",)
+        if self.loan is ABSENT:
+            self.loan = None
+            absent += ("loan",)
+        if self.cancel_reason is ABSENT:
+            self.cancel_reason = None
+            absent += ("cancelReason",)
+        if absent:
+            self.__dict__["_absent"] = absent
+        if type(self.quantity) is Decimal and not self.quantity.is_finite():
+            raise WireValueError("quantity", f"{self.quantity} is not a finite decimal")
+        if type(self.price) is Decimal and not self.price.is_finite():
+            raise WireValueError("price", f"{self.price} is not a finite decimal")
+        if type(self.avg_price) is Decimal and not self.avg_price.is_finite():
+            raise WireValueError("avgPrice", f"{self.avg_price} is not a finite decimal")
+        if type(self.amount) is Decimal and not self.amount.is_finite():
+            raise WireValueError("amount", f"{self.amount} is not a finite decimal")
+        if type(self.filled_quantity) is Decimal and not self.filled_quantity.is_finite():
+            raise WireValueError("filledQuantity", f"{self.filled_quantity} is not a finite decimal")
+        if type(self.filled_amount) is Decimal and not self.filled_amount.is_finite():
+            raise WireValueError("filledAmount", f"{self.filled_amount} is not a finite decimal")
+
+    @property
+    def _absent(self) -> Collection[str]:
+        """The optional keys that did not arrive (or were not given): to_dict() leaves them out."""
+        absent: Collection[str] = self.__dict__.get("_absent", ())
+        return absent
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """The keys outside the schema, as they arrived: to_dict() writes them back."""
+        extra: dict[str, Any] | None = self.__dict__.get("additional_properties")
+        if extra is None:
+            extra = self.__dict__["additional_properties"] = {}
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        self.__dict__["additional_properties"] = value
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self) or not isinstance(other, TriggeredOrder):
+            return NotImplemented
+        return (
+            msgspec.structs.astuple(self) == msgspec.structs.astuple(other)
+            and self.additional_properties == other.additional_properties
+        )
+
+    @classmethod
+    def from_json(cls: type[T], content: bytes | str) -> T:
+        """Build from the JSON text of one TriggeredOrder: exactly what from_dict(loads(content)) builds.
+
+        Raises:
+            ValueError: content is not JSON.
+            WireValueError: a value does not fit its field (the message names the field), or a required key is
+                missing.
+        """
+        parsed = fast_decode(cls, content)
+        if parsed is DECLINED:
+            return cls.from_dict(loads(content))
+        return cast(T, parsed)
 
     def __repr__(self) -> str:
         """The fields that are set (or arrived), never a placeholder for the others."""
@@ -402,7 +501,9 @@ class TriggeredOrder:
                 cancel_reason,
             )
 
-            triggered_order._absent = _OPTIONAL_KEYS.difference(src_dict)
+            _absent = _OPTIONAL_KEYS.difference(src_dict)
+            if _absent:
+                triggered_order.__dict__["_absent"] = _absent
             if not _KNOWN_KEYS.issuperset(src_dict):
                 triggered_order.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return triggered_order

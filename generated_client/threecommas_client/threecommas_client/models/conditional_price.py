@@ -2,17 +2,20 @@
 # generator/templates). Do not edit: change the spec or the templates, then regenerate.
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+import msgspec
 
 from .._wire import (
+    ABSENT,
+    DECLINED,
     decimal_from_wire,
     decimal_to_wire,
+    fast_decode,
     is_plain_decimal_text,
+    loads,
     missing_field,
     wrong_shape,
 )
@@ -41,8 +44,7 @@ _OPTIONAL_KEYS = frozenset(
 )
 
 
-@_attrs_define
-class ConditionalPrice:
+class ConditionalPrice(msgspec.Struct, forbid_unknown_fields=True, dict=True):
     """A trigger price, as a price or as a percentage from the entry.
 
     Attributes:
@@ -51,11 +53,67 @@ class ConditionalPrice:
         percent (Decimal | None): The trigger as a percentage from the entry price.
     """
 
-    value: Decimal | None = None
-    type_: None | PriceType = None
-    percent: Decimal | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+    value: Decimal | None = ABSENT
+    type_: None | PriceType = msgspec.field(default=ABSENT, name="type")
+    percent: Decimal | None = ABSENT
+
+    def __post_init__(self) -> None:
+        absent: tuple[str, ...] = ()
+        if self.value is ABSENT:
+            self.value = None
+            absent += ("value",)
+        if self.type_ is ABSENT:
+            self.type_ = None
+            absent += ("type",)
+        if self.percent is ABSENT:
+            self.percent = None
+            absent += ("percent",)
+        if absent:
+            self.__dict__["_absent"] = absent
+        if type(self.value) is Decimal and not self.value.is_finite():
+            raise WireValueError("value", f"{self.value} is not a finite decimal")
+        if type(self.percent) is Decimal and not self.percent.is_finite():
+            raise WireValueError("percent", f"{self.percent} is not a finite decimal")
+
+    @property
+    def _absent(self) -> Collection[str]:
+        """The optional keys that did not arrive (or were not given): to_dict() leaves them out."""
+        absent: Collection[str] = self.__dict__.get("_absent", ())
+        return absent
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """The keys outside the schema, as they arrived: to_dict() writes them back."""
+        extra: dict[str, Any] | None = self.__dict__.get("additional_properties")
+        if extra is None:
+            extra = self.__dict__["additional_properties"] = {}
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        self.__dict__["additional_properties"] = value
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self) or not isinstance(other, ConditionalPrice):
+            return NotImplemented
+        return (
+            msgspec.structs.astuple(self) == msgspec.structs.astuple(other)
+            and self.additional_properties == other.additional_properties
+        )
+
+    @classmethod
+    def from_json(cls: type[T], content: bytes | str) -> T:
+        """Build from the JSON text of one ConditionalPrice: exactly what from_dict(loads(content)) builds.
+
+        Raises:
+            ValueError: content is not JSON.
+            WireValueError: a value does not fit its field (the message names the field), or a required key is
+                missing.
+        """
+        parsed = fast_decode(cls, content)
+        if parsed is DECLINED:
+            return cls.from_dict(loads(content))
+        return cast(T, parsed)
 
     def __repr__(self) -> str:
         """The fields that are set (or arrived), never a placeholder for the others."""
@@ -175,7 +233,9 @@ class ConditionalPrice:
                 percent,
             )
 
-            conditional_price._absent = _OPTIONAL_KEYS.difference(src_dict)
+            _absent = _OPTIONAL_KEYS.difference(src_dict)
+            if _absent:
+                conditional_price.__dict__["_absent"] = _absent
             if not _KNOWN_KEYS.issuperset(src_dict):
                 conditional_price.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return conditional_price

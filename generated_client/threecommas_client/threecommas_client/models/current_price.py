@@ -2,17 +2,20 @@
 # generator/templates). Do not edit: change the spec or the templates, then regenerate.
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+import msgspec
 
 from .._wire import (
+    ABSENT,
+    DECLINED,
     decimal_from_wire,
     decimal_to_wire,
+    fast_decode,
     is_plain_decimal_text,
+    loads,
     missing_field,
     wrong_shape,
 )
@@ -44,8 +47,7 @@ _OPTIONAL_KEYS = frozenset(
 )
 
 
-@_attrs_define
-class CurrentPrice:
+class CurrentPrice(msgspec.Struct, forbid_unknown_fields=True, dict=True):
     """The pair's current prices.
 
     Attributes:
@@ -56,13 +58,81 @@ class CurrentPrice:
         day_change_percent (Decimal | None): The price change over the last 24 hours, in percent.
     """
 
-    bid: Decimal | None = None
-    ask: Decimal | None = None
-    last: Decimal | None = None
-    quote_volume: Decimal | None = None
-    day_change_percent: Decimal | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+    bid: Decimal | None = ABSENT
+    ask: Decimal | None = ABSENT
+    last: Decimal | None = ABSENT
+    quote_volume: Decimal | None = ABSENT
+    day_change_percent: Decimal | None = ABSENT
+
+    def __post_init__(self) -> None:
+        absent: tuple[str, ...] = ()
+        if self.bid is ABSENT:
+            self.bid = None
+            absent += ("bid",)
+        if self.ask is ABSENT:
+            self.ask = None
+            absent += ("ask",)
+        if self.last is ABSENT:
+            self.last = None
+            absent += ("last",)
+        if self.quote_volume is ABSENT:
+            self.quote_volume = None
+            absent += ("quote_volume",)
+        if self.day_change_percent is ABSENT:
+            self.day_change_percent = None
+            absent += ("day_change_percent",)
+        if absent:
+            self.__dict__["_absent"] = absent
+        if type(self.bid) is Decimal and not self.bid.is_finite():
+            raise WireValueError("bid", f"{self.bid} is not a finite decimal")
+        if type(self.ask) is Decimal and not self.ask.is_finite():
+            raise WireValueError("ask", f"{self.ask} is not a finite decimal")
+        if type(self.last) is Decimal and not self.last.is_finite():
+            raise WireValueError("last", f"{self.last} is not a finite decimal")
+        if type(self.quote_volume) is Decimal and not self.quote_volume.is_finite():
+            raise WireValueError("quote_volume", f"{self.quote_volume} is not a finite decimal")
+        if type(self.day_change_percent) is Decimal and not self.day_change_percent.is_finite():
+            raise WireValueError("day_change_percent", f"{self.day_change_percent} is not a finite decimal")
+
+    @property
+    def _absent(self) -> Collection[str]:
+        """The optional keys that did not arrive (or were not given): to_dict() leaves them out."""
+        absent: Collection[str] = self.__dict__.get("_absent", ())
+        return absent
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """The keys outside the schema, as they arrived: to_dict() writes them back."""
+        extra: dict[str, Any] | None = self.__dict__.get("additional_properties")
+        if extra is None:
+            extra = self.__dict__["additional_properties"] = {}
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        self.__dict__["additional_properties"] = value
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self) or not isinstance(other, CurrentPrice):
+            return NotImplemented
+        return (
+            msgspec.structs.astuple(self) == msgspec.structs.astuple(other)
+            and self.additional_properties == other.additional_properties
+        )
+
+    @classmethod
+    def from_json(cls: type[T], content: bytes | str) -> T:
+        """Build from the JSON text of one CurrentPrice: exactly what from_dict(loads(content)) builds.
+
+        Raises:
+            ValueError: content is not JSON.
+            WireValueError: a value does not fit its field (the message names the field), or a required key is
+                missing.
+        """
+        parsed = fast_decode(cls, content)
+        if parsed is DECLINED:
+            return cls.from_dict(loads(content))
+        return cast(T, parsed)
 
     def __repr__(self) -> str:
         """The fields that are set (or arrived), never a placeholder for the others."""
@@ -244,7 +314,9 @@ class CurrentPrice:
                 day_change_percent,
             )
 
-            current_price._absent = _OPTIONAL_KEYS.difference(src_dict)
+            _absent = _OPTIONAL_KEYS.difference(src_dict)
+            if _absent:
+                current_price.__dict__["_absent"] = _absent
             if not _KNOWN_KEYS.issuperset(src_dict):
                 current_price.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return current_price

@@ -2,13 +2,16 @@
 # generator/templates). Do not edit: change the spec or the templates, then regenerate.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, TypeVar
+from collections.abc import Collection, Mapping
+from typing import Any, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+import msgspec
 
 from .._wire import (
+    ABSENT,
+    DECLINED,
+    fast_decode,
+    loads,
     missing_field,
     wrong_shape,
 )
@@ -38,8 +41,7 @@ _OPTIONAL_KEYS = frozenset(
 )
 
 
-@_attrs_define
-class PositionConditional:
+class PositionConditional(msgspec.Struct, forbid_unknown_fields=True, dict=True):
     """The trigger of a conditional entry.
 
     Attributes:
@@ -49,12 +51,67 @@ class PositionConditional:
         trailing (Trailing | None): Trailing of the trigger.
     """
 
-    editable: bool | None = None
-    price: ConditionalPrice | None = None
-    order_type: str | None = None
-    trailing: Trailing | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+    editable: bool | None = ABSENT
+    price: ConditionalPrice | None = ABSENT
+    order_type: str | None = ABSENT
+    trailing: Trailing | None = ABSENT
+
+    def __post_init__(self) -> None:
+        absent: tuple[str, ...] = ()
+        if self.editable is ABSENT:
+            self.editable = None
+            absent += ("editable",)
+        if self.price is ABSENT:
+            self.price = None
+            absent += ("price",)
+        if self.order_type is ABSENT:
+            self.order_type = None
+            absent += ("order_type",)
+        if self.trailing is ABSENT:
+            self.trailing = None
+            absent += ("trailing",)
+        if absent:
+            self.__dict__["_absent"] = absent
+
+    @property
+    def _absent(self) -> Collection[str]:
+        """The optional keys that did not arrive (or were not given): to_dict() leaves them out."""
+        absent: Collection[str] = self.__dict__.get("_absent", ())
+        return absent
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """The keys outside the schema, as they arrived: to_dict() writes them back."""
+        extra: dict[str, Any] | None = self.__dict__.get("additional_properties")
+        if extra is None:
+            extra = self.__dict__["additional_properties"] = {}
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        self.__dict__["additional_properties"] = value
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self) or not isinstance(other, PositionConditional):
+            return NotImplemented
+        return (
+            msgspec.structs.astuple(self) == msgspec.structs.astuple(other)
+            and self.additional_properties == other.additional_properties
+        )
+
+    @classmethod
+    def from_json(cls: type[T], content: bytes | str) -> T:
+        """Build from the JSON text of one PositionConditional: exactly what from_dict(loads(content)) builds.
+
+        Raises:
+            ValueError: content is not JSON.
+            WireValueError: a value does not fit its field (the message names the field), or a required key is
+                missing.
+        """
+        parsed = fast_decode(cls, content)
+        if parsed is DECLINED:
+            return cls.from_dict(loads(content))
+        return cast(T, parsed)
 
     def __repr__(self) -> str:
         """The fields that are set (or arrived), never a placeholder for the others."""
@@ -140,7 +197,9 @@ class PositionConditional:
                 trailing,
             )
 
-            position_conditional._absent = _OPTIONAL_KEYS.difference(src_dict)
+            _absent = _OPTIONAL_KEYS.difference(src_dict)
+            if _absent:
+                position_conditional.__dict__["_absent"] = _absent
             if not _KNOWN_KEYS.issuperset(src_dict):
                 position_conditional.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return position_conditional

@@ -2,17 +2,20 @@
 # generator/templates). Do not edit: change the spec or the templates, then regenerate.
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+import msgspec
 
 from .._wire import (
+    ABSENT,
+    DECLINED,
     decimal_from_wire,
     decimal_to_wire,
+    fast_decode,
     is_plain_decimal_text,
+    loads,
     missing_field,
     wrong_shape,
 )
@@ -42,8 +45,7 @@ _OPTIONAL_KEYS = frozenset(
 )
 
 
-@_attrs_define
-class Profit:
+class Profit(msgspec.Struct, forbid_unknown_fields=True, dict=True):
     """The profit so far.
 
     Attributes:
@@ -53,12 +55,75 @@ class Profit:
         roe (Decimal | None): Return on equity, futures accounts only.
     """
 
-    volume: Decimal | None = None
-    usd: Decimal | None = None
-    percent: Decimal | None = None
-    roe: Decimal | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+    volume: Decimal | None = ABSENT
+    usd: Decimal | None = ABSENT
+    percent: Decimal | None = ABSENT
+    roe: Decimal | None = ABSENT
+
+    def __post_init__(self) -> None:
+        absent: tuple[str, ...] = ()
+        if self.volume is ABSENT:
+            self.volume = None
+            absent += ("volume",)
+        if self.usd is ABSENT:
+            self.usd = None
+            absent += ("usd",)
+        if self.percent is ABSENT:
+            self.percent = None
+            absent += ("percent",)
+        if self.roe is ABSENT:
+            self.roe = None
+            absent += ("roe",)
+        if absent:
+            self.__dict__["_absent"] = absent
+        if type(self.volume) is Decimal and not self.volume.is_finite():
+            raise WireValueError("volume", f"{self.volume} is not a finite decimal")
+        if type(self.usd) is Decimal and not self.usd.is_finite():
+            raise WireValueError("usd", f"{self.usd} is not a finite decimal")
+        if type(self.percent) is Decimal and not self.percent.is_finite():
+            raise WireValueError("percent", f"{self.percent} is not a finite decimal")
+        if type(self.roe) is Decimal and not self.roe.is_finite():
+            raise WireValueError("roe", f"{self.roe} is not a finite decimal")
+
+    @property
+    def _absent(self) -> Collection[str]:
+        """The optional keys that did not arrive (or were not given): to_dict() leaves them out."""
+        absent: Collection[str] = self.__dict__.get("_absent", ())
+        return absent
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """The keys outside the schema, as they arrived: to_dict() writes them back."""
+        extra: dict[str, Any] | None = self.__dict__.get("additional_properties")
+        if extra is None:
+            extra = self.__dict__["additional_properties"] = {}
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        self.__dict__["additional_properties"] = value
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self) or not isinstance(other, Profit):
+            return NotImplemented
+        return (
+            msgspec.structs.astuple(self) == msgspec.structs.astuple(other)
+            and self.additional_properties == other.additional_properties
+        )
+
+    @classmethod
+    def from_json(cls: type[T], content: bytes | str) -> T:
+        """Build from the JSON text of one Profit: exactly what from_dict(loads(content)) builds.
+
+        Raises:
+            ValueError: content is not JSON.
+            WireValueError: a value does not fit its field (the message names the field), or a required key is
+                missing.
+        """
+        parsed = fast_decode(cls, content)
+        if parsed is DECLINED:
+            return cls.from_dict(loads(content))
+        return cast(T, parsed)
 
     def __repr__(self) -> str:
         """The fields that are set (or arrived), never a placeholder for the others."""
@@ -210,7 +275,9 @@ class Profit:
                 roe,
             )
 
-            profit._absent = _OPTIONAL_KEYS.difference(src_dict)
+            _absent = _OPTIONAL_KEYS.difference(src_dict)
+            if _absent:
+                profit.__dict__["_absent"] = _absent
             if not _KNOWN_KEYS.issuperset(src_dict):
                 profit.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return profit

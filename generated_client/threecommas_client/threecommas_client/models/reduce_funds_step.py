@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any, TypeVar
+from collections.abc import Collection, Mapping
+from typing import Any, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+import msgspec
 
 from .._wire import (
+    ABSENT,
+    DECLINED,
+    AwareDatetime,
     datetime_from_wire,
     datetime_to_wire,
+    fast_decode,
+    loads,
     missing_field,
     wrong_shape,
 )
@@ -49,8 +53,7 @@ _OPTIONAL_KEYS = frozenset(
 )
 
 
-@_attrs_define
-class ReduceFundsStep:
+class ReduceFundsStep(msgspec.Struct, forbid_unknown_fields=True, dict=True):
     """One reduce-funds order.
 
     Attributes:
@@ -64,16 +67,83 @@ class ReduceFundsStep:
         data (StepData | None): Which actions are available on the order.
     """
 
-    id: int | None = None
-    type_: str | None = None
-    status: Status | None = None
-    units: Units | None = None
-    price: OrderPrice | None = None
-    total: Total | None = None
-    closed_at: datetime.datetime | None = None
-    data: StepData | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+    id: int | None = ABSENT
+    type_: str | None = msgspec.field(default=ABSENT, name="type")
+    status: Status | None = ABSENT
+    units: Units | None = ABSENT
+    price: OrderPrice | None = ABSENT
+    total: Total | None = ABSENT
+    closed_at: AwareDatetime | None = ABSENT
+    data: StepData | None = ABSENT
+
+    def __post_init__(self) -> None:
+        absent: tuple[str, ...] = ()
+        if self.id is ABSENT:
+            self.id = None
+            absent += ("id",)
+        if self.type_ is ABSENT:
+            self.type_ = None
+            absent += ("type",)
+        if self.status is ABSENT:
+            self.status = None
+            absent += ("status",)
+        if self.units is ABSENT:
+            self.units = None
+            absent += ("units",)
+        if self.price is ABSENT:
+            self.price = None
+            absent += ("price",)
+        if self.total is ABSENT:
+            self.total = None
+            absent += ("total",)
+        if self.closed_at is ABSENT:
+            self.closed_at = None
+            absent += ("closed_at",)
+        if self.data is ABSENT:
+            self.data = None
+            absent += ("data",)
+        if absent:
+            self.__dict__["_absent"] = absent
+
+    @property
+    def _absent(self) -> Collection[str]:
+        """The optional keys that did not arrive (or were not given): to_dict() leaves them out."""
+        absent: Collection[str] = self.__dict__.get("_absent", ())
+        return absent
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """The keys outside the schema, as they arrived: to_dict() writes them back."""
+        extra: dict[str, Any] | None = self.__dict__.get("additional_properties")
+        if extra is None:
+            extra = self.__dict__["additional_properties"] = {}
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        self.__dict__["additional_properties"] = value
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self) or not isinstance(other, ReduceFundsStep):
+            return NotImplemented
+        return (
+            msgspec.structs.astuple(self) == msgspec.structs.astuple(other)
+            and self.additional_properties == other.additional_properties
+        )
+
+    @classmethod
+    def from_json(cls: type[T], content: bytes | str) -> T:
+        """Build from the JSON text of one ReduceFundsStep: exactly what from_dict(loads(content)) builds.
+
+        Raises:
+            ValueError: content is not JSON.
+            WireValueError: a value does not fit its field (the message names the field), or a required key is
+                missing.
+        """
+        parsed = fast_decode(cls, content)
+        if parsed is DECLINED:
+            return cls.from_dict(loads(content))
+        return cast(T, parsed)
 
     def __repr__(self) -> str:
         """The fields that are set (or arrived), never a placeholder for the others."""
@@ -236,7 +306,9 @@ class ReduceFundsStep:
                 data,
             )
 
-            reduce_funds_step._absent = _OPTIONAL_KEYS.difference(src_dict)
+            _absent = _OPTIONAL_KEYS.difference(src_dict)
+            if _absent:
+                reduce_funds_step.__dict__["_absent"] = _absent
             if not _KNOWN_KEYS.issuperset(src_dict):
                 reduce_funds_step.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return reduce_funds_step

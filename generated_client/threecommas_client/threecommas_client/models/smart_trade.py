@@ -2,13 +2,16 @@
 # generator/templates). Do not edit: change the spec or the templates, then regenerate.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, TypeVar
+from collections.abc import Collection, Mapping
+from typing import Any, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+import msgspec
 
 from .._wire import (
+    ABSENT,
+    DECLINED,
+    fast_decode,
+    loads,
     missing_field,
     wrong_shape,
 )
@@ -59,8 +62,7 @@ _OPTIONAL_KEYS = frozenset(
 )
 
 
-@_attrs_define
-class SmartTrade:
+class SmartTrade(msgspec.Struct, forbid_unknown_fields=True, dict=True):
     """A SmartTrade: an entry (the position), optional take profit steps and stop loss, and their
     orders. Keys that older payloads lack are optional; unknown keys may appear and must be kept.
 
@@ -96,18 +98,91 @@ class SmartTrade:
     stop_loss: StopLoss
     data: SmartTradeData
     profit: Profit
-    version: int | None = None
-    instant: bool | None = None
-    leverage: Leverage | None = None
-    reduce_funds: ReduceFunds | None = None
-    market_close: MarketClose | None = None
-    note: None | str = None
-    note_raw: None | str = None
-    skip_enter_step: bool | None = None
-    margin: Margin | None = None
-    is_position_not_filled: bool | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+    version: int | None = ABSENT
+    instant: bool | None = ABSENT
+    leverage: Leverage | None = ABSENT
+    reduce_funds: ReduceFunds | None = ABSENT
+    market_close: MarketClose | None = ABSENT
+    note: None | str = ABSENT
+    note_raw: None | str = ABSENT
+    skip_enter_step: bool | None = ABSENT
+    margin: Margin | None = ABSENT
+    is_position_not_filled: bool | None = ABSENT
+
+    def __post_init__(self) -> None:
+        absent: tuple[str, ...] = ()
+        if self.version is ABSENT:
+            self.version = None
+            absent += ("version",)
+        if self.instant is ABSENT:
+            self.instant = None
+            absent += ("instant",)
+        if self.leverage is ABSENT:
+            self.leverage = None
+            absent += ("leverage",)
+        if self.reduce_funds is ABSENT:
+            self.reduce_funds = None
+            absent += ("reduce_funds",)
+        if self.market_close is ABSENT:
+            self.market_close = None
+            absent += ("market_close",)
+        if self.note is ABSENT:
+            self.note = None
+            absent += ("note",)
+        if self.note_raw is ABSENT:
+            self.note_raw = None
+            absent += ("note_raw",)
+        if self.skip_enter_step is ABSENT:
+            self.skip_enter_step = None
+            absent += ("skip_enter_step",)
+        if self.margin is ABSENT:
+            self.margin = None
+            absent += ("margin",)
+        if self.is_position_not_filled is ABSENT:
+            self.is_position_not_filled = None
+            absent += ("is_position_not_filled",)
+        if absent:
+            self.__dict__["_absent"] = absent
+
+    @property
+    def _absent(self) -> Collection[str]:
+        """The optional keys that did not arrive (or were not given): to_dict() leaves them out."""
+        absent: Collection[str] = self.__dict__.get("_absent", ())
+        return absent
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """The keys outside the schema, as they arrived: to_dict() writes them back."""
+        extra: dict[str, Any] | None = self.__dict__.get("additional_properties")
+        if extra is None:
+            extra = self.__dict__["additional_properties"] = {}
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        self.__dict__["additional_properties"] = value
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self) or not isinstance(other, SmartTrade):
+            return NotImplemented
+        return (
+            msgspec.structs.astuple(self) == msgspec.structs.astuple(other)
+            and self.additional_properties == other.additional_properties
+        )
+
+    @classmethod
+    def from_json(cls: type[T], content: bytes | str) -> T:
+        """Build from the JSON text of one SmartTrade: exactly what from_dict(loads(content)) builds.
+
+        Raises:
+            ValueError: content is not JSON.
+            WireValueError: a value does not fit its field (the message names the field), or a required key is
+                missing.
+        """
+        parsed = fast_decode(cls, content)
+        if parsed is DECLINED:
+            return cls.from_dict(loads(content))
+        return cast(T, parsed)
 
     def __repr__(self) -> str:
         """The fields that are set (or arrived), never a placeholder for the others."""
@@ -349,7 +424,9 @@ class SmartTrade:
                 is_position_not_filled,
             )
 
-            smart_trade._absent = _OPTIONAL_KEYS.difference(src_dict)
+            _absent = _OPTIONAL_KEYS.difference(src_dict)
+            if _absent:
+                smart_trade.__dict__["_absent"] = _absent
             if not _KNOWN_KEYS.issuperset(src_dict):
                 smart_trade.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return smart_trade

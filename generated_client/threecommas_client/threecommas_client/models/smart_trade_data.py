@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+import msgspec
 
 from .._wire import (
+    ABSENT,
+    DECLINED,
+    AwareDatetime,
     datetime_from_wire,
     datetime_to_wire,
     decimal_from_wire,
     decimal_to_wire,
+    fast_decode,
     is_plain_decimal_text,
+    loads,
     missing_field,
     wrong_shape,
 )
@@ -93,8 +97,7 @@ _OPTIONAL_KEYS = frozenset(
 )
 
 
-@_attrs_define
-class SmartTradeData:
+class SmartTradeData(msgspec.Struct, forbid_unknown_fields=True, dict=True):
     """Prices, amounts, timestamps and which actions are available now.
 
     Attributes:
@@ -139,36 +142,197 @@ class SmartTradeData:
             `smart_trade`, `smart_cover`, `smart_buy`.
     """
 
-    editable: bool | None = None
-    current_price: CurrentPrice | None = None
-    target_price_type: str | None = None
-    orderbook_price_currency: None | str = None
-    base_order_finished: bool | None = None
-    missing_funds_to_close: Decimal | None = None
-    liquidation_price: Decimal | None = None
-    average_enter_price: Decimal | None = None
-    average_close_price: Decimal | None = None
-    average_enter_price_without_commission: Decimal | None = None
-    average_close_price_without_commission: Decimal | None = None
-    panic_sell_available: bool | None = None
-    add_funds_available: bool | None = None
-    reduce_funds_available: bool | None = None
-    force_start_available: bool | None = None
-    force_process_available: bool | None = None
-    cancel_available: bool | None = None
-    finished: bool | None = None
-    base_position_step_finished: bool | None = None
-    entered_amount: Decimal | None = None
-    entered_total: Decimal | None = None
-    closed_amount: Decimal | None = None
-    closed_total: Decimal | None = None
-    commission: Decimal | None = None
-    created_at: datetime.datetime | None = None
-    updated_at: datetime.datetime | None = None
-    closed_at: datetime.datetime | None = None
-    type_: str | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+    editable: bool | None = ABSENT
+    current_price: CurrentPrice | None = ABSENT
+    target_price_type: str | None = ABSENT
+    orderbook_price_currency: None | str = ABSENT
+    base_order_finished: bool | None = ABSENT
+    missing_funds_to_close: Decimal | None = ABSENT
+    liquidation_price: Decimal | None = ABSENT
+    average_enter_price: Decimal | None = ABSENT
+    average_close_price: Decimal | None = ABSENT
+    average_enter_price_without_commission: Decimal | None = ABSENT
+    average_close_price_without_commission: Decimal | None = ABSENT
+    panic_sell_available: bool | None = ABSENT
+    add_funds_available: bool | None = ABSENT
+    reduce_funds_available: bool | None = ABSENT
+    force_start_available: bool | None = ABSENT
+    force_process_available: bool | None = ABSENT
+    cancel_available: bool | None = ABSENT
+    finished: bool | None = ABSENT
+    base_position_step_finished: bool | None = ABSENT
+    entered_amount: Decimal | None = ABSENT
+    entered_total: Decimal | None = ABSENT
+    closed_amount: Decimal | None = ABSENT
+    closed_total: Decimal | None = ABSENT
+    commission: Decimal | None = ABSENT
+    created_at: AwareDatetime | None = ABSENT
+    updated_at: AwareDatetime | None = ABSENT
+    closed_at: AwareDatetime | None = ABSENT
+    type_: str | None = msgspec.field(default=ABSENT, name="type")
+
+    def __post_init__(self) -> None:
+        absent: tuple[str, ...] = ()
+        if self.editable is ABSENT:
+            self.editable = None
+            absent += ("editable",)
+        if self.current_price is ABSENT:
+            self.current_price = None
+            absent += ("current_price",)
+        if self.target_price_type is ABSENT:
+            self.target_price_type = None
+            absent += ("target_price_type",)
+        if self.orderbook_price_currency is ABSENT:
+            self.orderbook_price_currency = None
+            absent += ("orderbook_price_currency",)
+        if self.base_order_finished is ABSENT:
+            self.base_order_finished = None
+            absent += ("base_order_finished",)
+        if self.missing_funds_to_close is ABSENT:
+            self.missing_funds_to_close = None
+            absent += ("missing_funds_to_close",)
+        if self.liquidation_price is ABSENT:
+            self.liquidation_price = None
+            absent += ("liquidation_price",)
+        if self.average_enter_price is ABSENT:
+            self.average_enter_price = None
+            absent += ("average_enter_price",)
+        if self.average_close_price is ABSENT:
+            self.average_close_price = None
+            absent += ("average_close_price",)
+        if self.average_enter_price_without_commission is ABSENT:
+            self.average_enter_price_without_commission = None
+            absent += ("average_enter_price_without_commission",)
+        if self.average_close_price_without_commission is ABSENT:
+            self.average_close_price_without_commission = None
+            absent += ("average_close_price_without_commission",)
+        if self.panic_sell_available is ABSENT:
+            self.panic_sell_available = None
+            absent += ("panic_sell_available",)
+        if self.add_funds_available is ABSENT:
+            self.add_funds_available = None
+            absent += ("add_funds_available",)
+        if self.reduce_funds_available is ABSENT:
+            self.reduce_funds_available = None
+            absent += ("reduce_funds_available",)
+        if self.force_start_available is ABSENT:
+            self.force_start_available = None
+            absent += ("force_start_available",)
+        if self.force_process_available is ABSENT:
+            self.force_process_available = None
+            absent += ("force_process_available",)
+        if self.cancel_available is ABSENT:
+            self.cancel_available = None
+            absent += ("cancel_available",)
+        if self.finished is ABSENT:
+            self.finished = None
+            absent += ("finished",)
+        if self.base_position_step_finished is ABSENT:
+            self.base_position_step_finished = None
+            absent += ("base_position_step_finished",)
+        if self.entered_amount is ABSENT:
+            self.entered_amount = None
+            absent += ("entered_amount",)
+        if self.entered_total is ABSENT:
+            self.entered_total = None
+            absent += ("entered_total",)
+        if self.closed_amount is ABSENT:
+            self.closed_amount = None
+            absent += ("closed_amount",)
+        if self.closed_total is ABSENT:
+            self.closed_total = None
+            absent += ("closed_total",)
+        if self.commission is ABSENT:
+            self.commission = None
+            absent += ("commission",)
+        if self.created_at is ABSENT:
+            self.created_at = None
+            absent += ("created_at",)
+        if self.updated_at is ABSENT:
+            self.updated_at = None
+            absent += ("updated_at",)
+        if self.closed_at is ABSENT:
+            self.closed_at = None
+            absent += ("closed_at",)
+        if self.type_ is ABSENT:
+            self.type_ = None
+            absent += ("type",)
+        if absent:
+            self.__dict__["_absent"] = absent
+        if type(self.missing_funds_to_close) is Decimal and not self.missing_funds_to_close.is_finite():
+            raise WireValueError("missing_funds_to_close", f"{self.missing_funds_to_close} is not a finite decimal")
+        if type(self.liquidation_price) is Decimal and not self.liquidation_price.is_finite():
+            raise WireValueError("liquidation_price", f"{self.liquidation_price} is not a finite decimal")
+        if type(self.average_enter_price) is Decimal and not self.average_enter_price.is_finite():
+            raise WireValueError("average_enter_price", f"{self.average_enter_price} is not a finite decimal")
+        if type(self.average_close_price) is Decimal and not self.average_close_price.is_finite():
+            raise WireValueError("average_close_price", f"{self.average_close_price} is not a finite decimal")
+        if (
+            type(self.average_enter_price_without_commission) is Decimal
+            and not self.average_enter_price_without_commission.is_finite()
+        ):
+            raise WireValueError(
+                "average_enter_price_without_commission",
+                f"{self.average_enter_price_without_commission} is not a finite decimal",
+            )
+        if (
+            type(self.average_close_price_without_commission) is Decimal
+            and not self.average_close_price_without_commission.is_finite()
+        ):
+            raise WireValueError(
+                "average_close_price_without_commission",
+                f"{self.average_close_price_without_commission} is not a finite decimal",
+            )
+        if type(self.entered_amount) is Decimal and not self.entered_amount.is_finite():
+            raise WireValueError("entered_amount", f"{self.entered_amount} is not a finite decimal")
+        if type(self.entered_total) is Decimal and not self.entered_total.is_finite():
+            raise WireValueError("entered_total", f"{self.entered_total} is not a finite decimal")
+        if type(self.closed_amount) is Decimal and not self.closed_amount.is_finite():
+            raise WireValueError("closed_amount", f"{self.closed_amount} is not a finite decimal")
+        if type(self.closed_total) is Decimal and not self.closed_total.is_finite():
+            raise WireValueError("closed_total", f"{self.closed_total} is not a finite decimal")
+        if type(self.commission) is Decimal and not self.commission.is_finite():
+            raise WireValueError("commission", f"{self.commission} is not a finite decimal")
+
+    @property
+    def _absent(self) -> Collection[str]:
+        """The optional keys that did not arrive (or were not given): to_dict() leaves them out."""
+        absent: Collection[str] = self.__dict__.get("_absent", ())
+        return absent
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """The keys outside the schema, as they arrived: to_dict() writes them back."""
+        extra: dict[str, Any] | None = self.__dict__.get("additional_properties")
+        if extra is None:
+            extra = self.__dict__["additional_properties"] = {}
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        self.__dict__["additional_properties"] = value
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self) or not isinstance(other, SmartTradeData):
+            return NotImplemented
+        return (
+            msgspec.structs.astuple(self) == msgspec.structs.astuple(other)
+            and self.additional_properties == other.additional_properties
+        )
+
+    @classmethod
+    def from_json(cls: type[T], content: bytes | str) -> T:
+        """Build from the JSON text of one SmartTradeData: exactly what from_dict(loads(content)) builds.
+
+        Raises:
+            ValueError: content is not JSON.
+            WireValueError: a value does not fit its field (the message names the field), or a required key is
+                missing.
+        """
+        parsed = fast_decode(cls, content)
+        if parsed is DECLINED:
+            return cls.from_dict(loads(content))
+        return cast(T, parsed)
 
     def __repr__(self) -> str:
         """The fields that are set (or arrived), never a placeholder for the others."""
@@ -782,7 +946,9 @@ class SmartTradeData:
                 type_,
             )
 
-            smart_trade_data._absent = _OPTIONAL_KEYS.difference(src_dict)
+            _absent = _OPTIONAL_KEYS.difference(src_dict)
+            if _absent:
+                smart_trade_data.__dict__["_absent"] = _absent
             if not _KNOWN_KEYS.issuperset(src_dict):
                 smart_trade_data.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return smart_trade_data

@@ -2,17 +2,20 @@
 # generator/templates). Do not edit: change the spec or the templates, then regenerate.
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+import msgspec
 
 from .._wire import (
+    ABSENT,
+    DECLINED,
     decimal_from_wire,
     decimal_to_wire,
+    fast_decode,
     is_plain_decimal_text,
+    loads,
     missing_field,
     wrong_shape,
 )
@@ -154,8 +157,7 @@ _OPTIONAL_KEYS = frozenset(
 )
 
 
-@_attrs_define
-class SmartTradeV1:
+class SmartTradeV1(msgspec.Struct, forbid_unknown_fields=True, dict=True):
     """A SmartTrade as the deprecated ver1 API answers it (the documentation's `SmartTradeEntity`):
     flat fields, decimals as strings, the steps in four arrays. Values filled late are nullable;
     unknown keys may appear and must be kept.
@@ -242,67 +244,345 @@ class SmartTradeV1:
     id: int
     account_id: int
     status: str
-    type_: str
-    trailing_stop_loss: bool | None = None
-    from_currency_id: int | None = None
-    trailing_stop_loss_condition_percentage: Decimal | None = None
-    trailing_take_profit: bool | None = None
-    stop_loss_enabled: bool | None = None
-    panic_sell_market_order_id: int | None = None
-    take_profit_enabled: bool | None = None
-    trailing_buy_enabled: bool | None = None
-    stop_loss_timeout_seconds: int | None = None
-    stop_loss_timeout_enabled: bool | None = None
-    panic_sellable: bool | None = None
-    editable: bool | None = None
-    finished: bool | None = None
-    cancellable: bool | None = None
-    created_at: str | None = None
-    updated_at: None | str = None
-    trailing_stop_loss_last_price_updated_at: None | str = None
-    trailing_take_profit_last_price_updated_at: None | str = None
-    closed_at: None | str = None
-    take_profit_price_condition: Decimal | None = None
-    take_profit_price_order: Decimal | None = None
-    stop_loss_price_condition: Decimal | None = None
-    stop_loss_price_order: Decimal | None = None
-    units_to_buy: Decimal | None = None
-    buy_price: Decimal | None = None
-    total: Decimal | None = None
-    average_buy_price: Decimal | None = None
-    average_sell_price: Decimal | None = None
-    error_message: None | str = None
-    trailing_take_profit_step: Decimal | None = None
-    stop_loss_price_method: None | str = None
-    take_profit_price_method: None | str = None
-    trailing_stop_loss_last_price: Decimal | None = None
-    trailing_take_profit_last_price: Decimal | None = None
-    note: None | str = None
-    buy_method: None | str = None
-    take_profit_type: None | str = None
-    stop_loss_type: None | str = None
-    stop_loss_sell_method: None | str = None
-    take_profit_sell_method: None | str = None
-    take_profit_sell_order_price: Decimal | None = None
-    stop_loss_sell_order_price: Decimal | None = None
-    trailing_buy_step: Decimal | None = None
-    profit_percentage: Decimal | None = None
-    current_price: Decimal | None = None
-    account_market: None | str = None
-    account_name: None | str = None
-    from_currency_code: None | str = None
-    from_currency_name: None | str = None
-    from_currency_display_name: None | str = None
-    to_currency_code: None | str = None
-    to_currency_name: None | str = None
-    to_currency_display_name: None | str = None
-    usd_profit: Decimal | None = None
-    smart_trade_steps: list[SmartTradeV1Step] = _attrs_field(factory=list)
-    take_profit_steps: list[SmartTradeV1Step] = _attrs_field(factory=list)
-    stop_loss_steps: list[SmartTradeV1Step] = _attrs_field(factory=list)
-    buy_steps: list[SmartTradeV1Step] = _attrs_field(factory=list)
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+    type_: str = msgspec.field(name="type")
+    trailing_stop_loss: bool | None = ABSENT
+    from_currency_id: int | None = ABSENT
+    trailing_stop_loss_condition_percentage: Decimal | None = ABSENT
+    trailing_take_profit: bool | None = ABSENT
+    stop_loss_enabled: bool | None = ABSENT
+    panic_sell_market_order_id: int | None = ABSENT
+    take_profit_enabled: bool | None = ABSENT
+    trailing_buy_enabled: bool | None = ABSENT
+    stop_loss_timeout_seconds: int | None = ABSENT
+    stop_loss_timeout_enabled: bool | None = ABSENT
+    panic_sellable: bool | None = ABSENT
+    editable: bool | None = ABSENT
+    finished: bool | None = ABSENT
+    cancellable: bool | None = ABSENT
+    created_at: str | None = ABSENT
+    updated_at: None | str = ABSENT
+    trailing_stop_loss_last_price_updated_at: None | str = ABSENT
+    trailing_take_profit_last_price_updated_at: None | str = ABSENT
+    closed_at: None | str = ABSENT
+    take_profit_price_condition: Decimal | None = ABSENT
+    take_profit_price_order: Decimal | None = ABSENT
+    stop_loss_price_condition: Decimal | None = ABSENT
+    stop_loss_price_order: Decimal | None = ABSENT
+    units_to_buy: Decimal | None = ABSENT
+    buy_price: Decimal | None = ABSENT
+    total: Decimal | None = ABSENT
+    average_buy_price: Decimal | None = ABSENT
+    average_sell_price: Decimal | None = ABSENT
+    error_message: None | str = ABSENT
+    trailing_take_profit_step: Decimal | None = ABSENT
+    stop_loss_price_method: None | str = ABSENT
+    take_profit_price_method: None | str = ABSENT
+    trailing_stop_loss_last_price: Decimal | None = ABSENT
+    trailing_take_profit_last_price: Decimal | None = ABSENT
+    note: None | str = ABSENT
+    buy_method: None | str = ABSENT
+    take_profit_type: None | str = ABSENT
+    stop_loss_type: None | str = ABSENT
+    stop_loss_sell_method: None | str = ABSENT
+    take_profit_sell_method: None | str = ABSENT
+    take_profit_sell_order_price: Decimal | None = ABSENT
+    stop_loss_sell_order_price: Decimal | None = ABSENT
+    trailing_buy_step: Decimal | None = ABSENT
+    profit_percentage: Decimal | None = ABSENT
+    current_price: Decimal | None = ABSENT
+    account_market: None | str = ABSENT
+    account_name: None | str = ABSENT
+    from_currency_code: None | str = ABSENT
+    from_currency_name: None | str = ABSENT
+    from_currency_display_name: None | str = ABSENT
+    to_currency_code: None | str = ABSENT
+    to_currency_name: None | str = ABSENT
+    to_currency_display_name: None | str = ABSENT
+    usd_profit: Decimal | None = ABSENT
+    smart_trade_steps: list[SmartTradeV1Step] = ABSENT
+    take_profit_steps: list[SmartTradeV1Step] = ABSENT
+    stop_loss_steps: list[SmartTradeV1Step] = ABSENT
+    buy_steps: list[SmartTradeV1Step] = ABSENT
+
+    def __post_init__(self) -> None:
+        absent: tuple[str, ...] = ()
+        if self.trailing_stop_loss is ABSENT:
+            self.trailing_stop_loss = None
+            absent += ("trailing_stop_loss",)
+        if self.from_currency_id is ABSENT:
+            self.from_currency_id = None
+            absent += ("from_currency_id",)
+        if self.trailing_stop_loss_condition_percentage is ABSENT:
+            self.trailing_stop_loss_condition_percentage = None
+            absent += ("trailing_stop_loss_condition_percentage",)
+        if self.trailing_take_profit is ABSENT:
+            self.trailing_take_profit = None
+            absent += ("trailing_take_profit",)
+        if self.stop_loss_enabled is ABSENT:
+            self.stop_loss_enabled = None
+            absent += ("stop_loss_enabled",)
+        if self.panic_sell_market_order_id is ABSENT:
+            self.panic_sell_market_order_id = None
+            absent += ("panic_sell_market_order_id",)
+        if self.take_profit_enabled is ABSENT:
+            self.take_profit_enabled = None
+            absent += ("take_profit_enabled",)
+        if self.trailing_buy_enabled is ABSENT:
+            self.trailing_buy_enabled = None
+            absent += ("trailing_buy_enabled",)
+        if self.stop_loss_timeout_seconds is ABSENT:
+            self.stop_loss_timeout_seconds = None
+            absent += ("stop_loss_timeout_seconds",)
+        if self.stop_loss_timeout_enabled is ABSENT:
+            self.stop_loss_timeout_enabled = None
+            absent += ("stop_loss_timeout_enabled",)
+        if self.panic_sellable is ABSENT:
+            self.panic_sellable = None
+            absent += ("panic_sellable",)
+        if self.editable is ABSENT:
+            self.editable = None
+            absent += ("editable",)
+        if self.finished is ABSENT:
+            self.finished = None
+            absent += ("finished",)
+        if self.cancellable is ABSENT:
+            self.cancellable = None
+            absent += ("cancellable",)
+        if self.created_at is ABSENT:
+            self.created_at = None
+            absent += ("created_at",)
+        if self.updated_at is ABSENT:
+            self.updated_at = None
+            absent += ("updated_at",)
+        if self.trailing_stop_loss_last_price_updated_at is ABSENT:
+            self.trailing_stop_loss_last_price_updated_at = None
+            absent += ("trailing_stop_loss_last_price_updated_at",)
+        if self.trailing_take_profit_last_price_updated_at is ABSENT:
+            self.trailing_take_profit_last_price_updated_at = None
+            absent += ("trailing_take_profit_last_price_updated_at",)
+        if self.closed_at is ABSENT:
+            self.closed_at = None
+            absent += ("closed_at",)
+        if self.take_profit_price_condition is ABSENT:
+            self.take_profit_price_condition = None
+            absent += ("take_profit_price_condition",)
+        if self.take_profit_price_order is ABSENT:
+            self.take_profit_price_order = None
+            absent += ("take_profit_price_order",)
+        if self.stop_loss_price_condition is ABSENT:
+            self.stop_loss_price_condition = None
+            absent += ("stop_loss_price_condition",)
+        if self.stop_loss_price_order is ABSENT:
+            self.stop_loss_price_order = None
+            absent += ("stop_loss_price_order",)
+        if self.units_to_buy is ABSENT:
+            self.units_to_buy = None
+            absent += ("units_to_buy",)
+        if self.buy_price is ABSENT:
+            self.buy_price = None
+            absent += ("buy_price",)
+        if self.total is ABSENT:
+            self.total = None
+            absent += ("total",)
+        if self.average_buy_price is ABSENT:
+            self.average_buy_price = None
+            absent += ("average_buy_price",)
+        if self.average_sell_price is ABSENT:
+            self.average_sell_price = None
+            absent += ("average_sell_price",)
+        if self.error_message is ABSENT:
+            self.error_message = None
+            absent += ("error_message",)
+        if self.trailing_take_profit_step is ABSENT:
+            self.trailing_take_profit_step = None
+            absent += ("trailing_take_profit_step",)
+        if self.stop_loss_price_method is ABSENT:
+            self.stop_loss_price_method = None
+            absent += ("stop_loss_price_method",)
+        if self.take_profit_price_method is ABSENT:
+            self.take_profit_price_method = None
+            absent += ("take_profit_price_method",)
+        if self.trailing_stop_loss_last_price is ABSENT:
+            self.trailing_stop_loss_last_price = None
+            absent += ("trailing_stop_loss_last_price",)
+        if self.trailing_take_profit_last_price is ABSENT:
+            self.trailing_take_profit_last_price = None
+            absent += ("trailing_take_profit_last_price",)
+        if self.note is ABSENT:
+            self.note = None
+            absent += ("note",)
+        if self.buy_method is ABSENT:
+            self.buy_method = None
+            absent += ("buy_method",)
+        if self.take_profit_type is ABSENT:
+            self.take_profit_type = None
+            absent += ("take_profit_type",)
+        if self.stop_loss_type is ABSENT:
+            self.stop_loss_type = None
+            absent += ("stop_loss_type",)
+        if self.stop_loss_sell_method is ABSENT:
+            self.stop_loss_sell_method = None
+            absent += ("stop_loss_sell_method",)
+        if self.take_profit_sell_method is ABSENT:
+            self.take_profit_sell_method = None
+            absent += ("take_profit_sell_method",)
+        if self.take_profit_sell_order_price is ABSENT:
+            self.take_profit_sell_order_price = None
+            absent += ("take_profit_sell_order_price",)
+        if self.stop_loss_sell_order_price is ABSENT:
+            self.stop_loss_sell_order_price = None
+            absent += ("stop_loss_sell_order_price",)
+        if self.trailing_buy_step is ABSENT:
+            self.trailing_buy_step = None
+            absent += ("trailing_buy_step",)
+        if self.profit_percentage is ABSENT:
+            self.profit_percentage = None
+            absent += ("profit_percentage",)
+        if self.current_price is ABSENT:
+            self.current_price = None
+            absent += ("current_price",)
+        if self.account_market is ABSENT:
+            self.account_market = None
+            absent += ("account_market",)
+        if self.account_name is ABSENT:
+            self.account_name = None
+            absent += ("account_name",)
+        if self.from_currency_code is ABSENT:
+            self.from_currency_code = None
+            absent += ("from_currency_code",)
+        if self.from_currency_name is ABSENT:
+            self.from_currency_name = None
+            absent += ("from_currency_name",)
+        if self.from_currency_display_name is ABSENT:
+            self.from_currency_display_name = None
+            absent += ("from_currency_display_name",)
+        if self.to_currency_code is ABSENT:
+            self.to_currency_code = None
+            absent += ("to_currency_code",)
+        if self.to_currency_name is ABSENT:
+            self.to_currency_name = None
+            absent += ("to_currency_name",)
+        if self.to_currency_display_name is ABSENT:
+            self.to_currency_display_name = None
+            absent += ("to_currency_display_name",)
+        if self.usd_profit is ABSENT:
+            self.usd_profit = None
+            absent += ("usd_profit",)
+        if self.smart_trade_steps is ABSENT:
+            self.smart_trade_steps = []
+            absent += ("smart_trade_steps",)
+        if self.take_profit_steps is ABSENT:
+            self.take_profit_steps = []
+            absent += ("take_profit_steps",)
+        if self.stop_loss_steps is ABSENT:
+            self.stop_loss_steps = []
+            absent += ("stop_loss_steps",)
+        if self.buy_steps is ABSENT:
+            self.buy_steps = []
+            absent += ("buy_steps",)
+        if absent:
+            self.__dict__["_absent"] = absent
+        if (
+            type(self.trailing_stop_loss_condition_percentage) is Decimal
+            and not self.trailing_stop_loss_condition_percentage.is_finite()
+        ):
+            raise WireValueError(
+                "trailing_stop_loss_condition_percentage",
+                f"{self.trailing_stop_loss_condition_percentage} is not a finite decimal",
+            )
+        if type(self.take_profit_price_condition) is Decimal and not self.take_profit_price_condition.is_finite():
+            raise WireValueError(
+                "take_profit_price_condition", f"{self.take_profit_price_condition} is not a finite decimal"
+            )
+        if type(self.take_profit_price_order) is Decimal and not self.take_profit_price_order.is_finite():
+            raise WireValueError("take_profit_price_order", f"{self.take_profit_price_order} is not a finite decimal")
+        if type(self.stop_loss_price_condition) is Decimal and not self.stop_loss_price_condition.is_finite():
+            raise WireValueError(
+                "stop_loss_price_condition", f"{self.stop_loss_price_condition} is not a finite decimal"
+            )
+        if type(self.stop_loss_price_order) is Decimal and not self.stop_loss_price_order.is_finite():
+            raise WireValueError("stop_loss_price_order", f"{self.stop_loss_price_order} is not a finite decimal")
+        if type(self.units_to_buy) is Decimal and not self.units_to_buy.is_finite():
+            raise WireValueError("units_to_buy", f"{self.units_to_buy} is not a finite decimal")
+        if type(self.buy_price) is Decimal and not self.buy_price.is_finite():
+            raise WireValueError("buy_price", f"{self.buy_price} is not a finite decimal")
+        if type(self.total) is Decimal and not self.total.is_finite():
+            raise WireValueError("total", f"{self.total} is not a finite decimal")
+        if type(self.average_buy_price) is Decimal and not self.average_buy_price.is_finite():
+            raise WireValueError("average_buy_price", f"{self.average_buy_price} is not a finite decimal")
+        if type(self.average_sell_price) is Decimal and not self.average_sell_price.is_finite():
+            raise WireValueError("average_sell_price", f"{self.average_sell_price} is not a finite decimal")
+        if type(self.trailing_take_profit_step) is Decimal and not self.trailing_take_profit_step.is_finite():
+            raise WireValueError(
+                "trailing_take_profit_step", f"{self.trailing_take_profit_step} is not a finite decimal"
+            )
+        if type(self.trailing_stop_loss_last_price) is Decimal and not self.trailing_stop_loss_last_price.is_finite():
+            raise WireValueError(
+                "trailing_stop_loss_last_price", f"{self.trailing_stop_loss_last_price} is not a finite decimal"
+            )
+        if (
+            type(self.trailing_take_profit_last_price) is Decimal
+            and not self.trailing_take_profit_last_price.is_finite()
+        ):
+            raise WireValueError(
+                "trailing_take_profit_last_price", f"{self.trailing_take_profit_last_price} is not a finite decimal"
+            )
+        if type(self.take_profit_sell_order_price) is Decimal and not self.take_profit_sell_order_price.is_finite():
+            raise WireValueError(
+                "take_profit_sell_order_price", f"{self.take_profit_sell_order_price} is not a finite decimal"
+            )
+        if type(self.stop_loss_sell_order_price) is Decimal and not self.stop_loss_sell_order_price.is_finite():
+            raise WireValueError(
+                "stop_loss_sell_order_price", f"{self.stop_loss_sell_order_price} is not a finite decimal"
+            )
+        if type(self.trailing_buy_step) is Decimal and not self.trailing_buy_step.is_finite():
+            raise WireValueError("trailing_buy_step", f"{self.trailing_buy_step} is not a finite decimal")
+        if type(self.profit_percentage) is Decimal and not self.profit_percentage.is_finite():
+            raise WireValueError("profit_percentage", f"{self.profit_percentage} is not a finite decimal")
+        if type(self.current_price) is Decimal and not self.current_price.is_finite():
+            raise WireValueError("current_price", f"{self.current_price} is not a finite decimal")
+        if type(self.usd_profit) is Decimal and not self.usd_profit.is_finite():
+            raise WireValueError("usd_profit", f"{self.usd_profit} is not a finite decimal")
+
+    @property
+    def _absent(self) -> Collection[str]:
+        """The optional keys that did not arrive (or were not given): to_dict() leaves them out."""
+        absent: Collection[str] = self.__dict__.get("_absent", ())
+        return absent
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """The keys outside the schema, as they arrived: to_dict() writes them back."""
+        extra: dict[str, Any] | None = self.__dict__.get("additional_properties")
+        if extra is None:
+            extra = self.__dict__["additional_properties"] = {}
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        self.__dict__["additional_properties"] = value
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self) or not isinstance(other, SmartTradeV1):
+            return NotImplemented
+        return (
+            msgspec.structs.astuple(self) == msgspec.structs.astuple(other)
+            and self.additional_properties == other.additional_properties
+        )
+
+    @classmethod
+    def from_json(cls: type[T], content: bytes | str) -> T:
+        """Build from the JSON text of one SmartTradeV1: exactly what from_dict(loads(content)) builds.
+
+        Raises:
+            ValueError: content is not JSON.
+            WireValueError: a value does not fit its field (the message names the field), or a required key is
+                missing.
+        """
+        parsed = fast_decode(cls, content)
+        if parsed is DECLINED:
+            return cls.from_dict(loads(content))
+        return cast(T, parsed)
 
     def __repr__(self) -> str:
         """The fields that are set (or arrived), never a placeholder for the others."""
@@ -1602,7 +1882,9 @@ class SmartTradeV1:
                 buy_steps,
             )
 
-            smart_trade_v1._absent = _OPTIONAL_KEYS.difference(src_dict)
+            _absent = _OPTIONAL_KEYS.difference(src_dict)
+            if _absent:
+                smart_trade_v1.__dict__["_absent"] = _absent
             if not _KNOWN_KEYS.issuperset(src_dict):
                 smart_trade_v1.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return smart_trade_v1

@@ -2,17 +2,20 @@
 # generator/templates). Do not edit: change the spec or the templates, then regenerate.
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+import msgspec
 
 from .._wire import (
+    ABSENT,
+    DECLINED,
     decimal_from_wire,
     decimal_to_wire,
+    fast_decode,
     is_plain_decimal_text,
+    loads,
     missing_field,
     wrong_shape,
 )
@@ -84,8 +87,7 @@ _OPTIONAL_KEYS = frozenset(
 )
 
 
-@_attrs_define
-class SmartTradeV1Step:
+class SmartTradeV1Step(msgspec.Struct, forbid_unknown_fields=True, dict=True):
     """One step (an order to place) of a ver1 SmartTrade (the documentation's `SmartTradeStepEntity`).
     The API also sends the deprecated, misspelled twins of `trailing_last_price` and
     `trailing_last_price_updated_at` (see the curation registry); unknown keys must be kept.
@@ -127,33 +129,167 @@ class SmartTradeV1Step:
 
     id: int
     smart_trade_id: int
-    type_: str
+    type_: str = msgspec.field(name="type")
     status: str
-    editable: bool | None = None
-    position: int | None = None
-    order_id: int | None = None
-    is_panic_sell: bool | None = None
-    created_at: str | None = None
-    updated_at: None | str = None
-    trailing_last_price_updated_at: None | str = None
-    price: Decimal | None = None
-    average_result_price: Decimal | None = None
-    deviation_condition: Decimal | None = None
-    price_method: None | str = None
-    trailing_last_price: Decimal | None = None
-    sell_method: None | str = None
-    sell_order_price: Decimal | None = None
-    percent: Decimal | None = None
-    pair: None | str = None
-    initial_amount: Decimal | None = None
-    initial_total: Decimal | None = None
-    actual_amount: Decimal | None = None
-    actual_total: Decimal | None = None
-    market_order_id: int | None = None
-    market_class: None | str = None
-    price_percentage: Decimal | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+    editable: bool | None = ABSENT
+    position: int | None = ABSENT
+    order_id: int | None = ABSENT
+    is_panic_sell: bool | None = ABSENT
+    created_at: str | None = ABSENT
+    updated_at: None | str = ABSENT
+    trailing_last_price_updated_at: None | str = ABSENT
+    price: Decimal | None = ABSENT
+    average_result_price: Decimal | None = ABSENT
+    deviation_condition: Decimal | None = ABSENT
+    price_method: None | str = ABSENT
+    trailing_last_price: Decimal | None = ABSENT
+    sell_method: None | str = ABSENT
+    sell_order_price: Decimal | None = ABSENT
+    percent: Decimal | None = ABSENT
+    pair: None | str = ABSENT
+    initial_amount: Decimal | None = ABSENT
+    initial_total: Decimal | None = ABSENT
+    actual_amount: Decimal | None = ABSENT
+    actual_total: Decimal | None = ABSENT
+    market_order_id: int | None = ABSENT
+    market_class: None | str = ABSENT
+    price_percentage: Decimal | None = ABSENT
+
+    def __post_init__(self) -> None:
+        absent: tuple[str, ...] = ()
+        if self.editable is ABSENT:
+            self.editable = None
+            absent += ("editable",)
+        if self.position is ABSENT:
+            self.position = None
+            absent += ("position",)
+        if self.order_id is ABSENT:
+            self.order_id = None
+            absent += ("order_id",)
+        if self.is_panic_sell is ABSENT:
+            self.is_panic_sell = None
+            absent += ("is_panic_sell",)
+        if self.created_at is ABSENT:
+            self.created_at = None
+            absent += ("created_at",)
+        if self.updated_at is ABSENT:
+            self.updated_at = None
+            absent += ("updated_at",)
+        if self.trailing_last_price_updated_at is ABSENT:
+            self.trailing_last_price_updated_at = None
+            absent += ("trailing_last_price_updated_at",)
+        if self.price is ABSENT:
+            self.price = None
+            absent += ("price",)
+        if self.average_result_price is ABSENT:
+            self.average_result_price = None
+            absent += ("average_result_price",)
+        if self.deviation_condition is ABSENT:
+            self.deviation_condition = None
+            absent += ("deviation_condition",)
+        if self.price_method is ABSENT:
+            self.price_method = None
+            absent += ("price_method",)
+        if self.trailing_last_price is ABSENT:
+            self.trailing_last_price = None
+            absent += ("trailing_last_price",)
+        if self.sell_method is ABSENT:
+            self.sell_method = None
+            absent += ("sell_method",)
+        if self.sell_order_price is ABSENT:
+            self.sell_order_price = None
+            absent += ("sell_order_price",)
+        if self.percent is ABSENT:
+            self.percent = None
+            absent += ("percent",)
+        if self.pair is ABSENT:
+            self.pair = None
+            absent += ("pair",)
+        if self.initial_amount is ABSENT:
+            self.initial_amount = None
+            absent += ("initial_amount",)
+        if self.initial_total is ABSENT:
+            self.initial_total = None
+            absent += ("initial_total",)
+        if self.actual_amount is ABSENT:
+            self.actual_amount = None
+            absent += ("actual_amount",)
+        if self.actual_total is ABSENT:
+            self.actual_total = None
+            absent += ("actual_total",)
+        if self.market_order_id is ABSENT:
+            self.market_order_id = None
+            absent += ("market_order_id",)
+        if self.market_class is ABSENT:
+            self.market_class = None
+            absent += ("market_class",)
+        if self.price_percentage is ABSENT:
+            self.price_percentage = None
+            absent += ("price_percentage",)
+        if absent:
+            self.__dict__["_absent"] = absent
+        if type(self.price) is Decimal and not self.price.is_finite():
+            raise WireValueError("price", f"{self.price} is not a finite decimal")
+        if type(self.average_result_price) is Decimal and not self.average_result_price.is_finite():
+            raise WireValueError("average_result_price", f"{self.average_result_price} is not a finite decimal")
+        if type(self.deviation_condition) is Decimal and not self.deviation_condition.is_finite():
+            raise WireValueError("deviation_condition", f"{self.deviation_condition} is not a finite decimal")
+        if type(self.trailing_last_price) is Decimal and not self.trailing_last_price.is_finite():
+            raise WireValueError("trailing_last_price", f"{self.trailing_last_price} is not a finite decimal")
+        if type(self.sell_order_price) is Decimal and not self.sell_order_price.is_finite():
+            raise WireValueError("sell_order_price", f"{self.sell_order_price} is not a finite decimal")
+        if type(self.percent) is Decimal and not self.percent.is_finite():
+            raise WireValueError("percent", f"{self.percent} is not a finite decimal")
+        if type(self.initial_amount) is Decimal and not self.initial_amount.is_finite():
+            raise WireValueError("initial_amount", f"{self.initial_amount} is not a finite decimal")
+        if type(self.initial_total) is Decimal and not self.initial_total.is_finite():
+            raise WireValueError("initial_total", f"{self.initial_total} is not a finite decimal")
+        if type(self.actual_amount) is Decimal and not self.actual_amount.is_finite():
+            raise WireValueError("actual_amount", f"{self.actual_amount} is not a finite decimal")
+        if type(self.actual_total) is Decimal and not self.actual_total.is_finite():
+            raise WireValueError("actual_total", f"{self.actual_total} is not a finite decimal")
+        if type(self.price_percentage) is Decimal and not self.price_percentage.is_finite():
+            raise WireValueError("price_percentage", f"{self.price_percentage} is not a finite decimal")
+
+    @property
+    def _absent(self) -> Collection[str]:
+        """The optional keys that did not arrive (or were not given): to_dict() leaves them out."""
+        absent: Collection[str] = self.__dict__.get("_absent", ())
+        return absent
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """The keys outside the schema, as they arrived: to_dict() writes them back."""
+        extra: dict[str, Any] | None = self.__dict__.get("additional_properties")
+        if extra is None:
+            extra = self.__dict__["additional_properties"] = {}
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        self.__dict__["additional_properties"] = value
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self) or not isinstance(other, SmartTradeV1Step):
+            return NotImplemented
+        return (
+            msgspec.structs.astuple(self) == msgspec.structs.astuple(other)
+            and self.additional_properties == other.additional_properties
+        )
+
+    @classmethod
+    def from_json(cls: type[T], content: bytes | str) -> T:
+        """Build from the JSON text of one SmartTradeV1Step: exactly what from_dict(loads(content)) builds.
+
+        Raises:
+            ValueError: content is not JSON.
+            WireValueError: a value does not fit its field (the message names the field), or a required key is
+                missing.
+        """
+        parsed = fast_decode(cls, content)
+        if parsed is DECLINED:
+            return cls.from_dict(loads(content))
+        return cast(T, parsed)
 
     def __repr__(self) -> str:
         """The fields that are set (or arrived), never a placeholder for the others."""
@@ -741,7 +877,9 @@ class SmartTradeV1Step:
                 price_percentage,
             )
 
-            smart_trade_v1_step._absent = _OPTIONAL_KEYS.difference(src_dict)
+            _absent = _OPTIONAL_KEYS.difference(src_dict)
+            if _absent:
+                smart_trade_v1_step.__dict__["_absent"] = _absent
             if not _KNOWN_KEYS.issuperset(src_dict):
                 smart_trade_v1_step.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return smart_trade_v1_step

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any, TypeVar
+from collections.abc import Collection, Mapping
+from typing import Any, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+import msgspec
 
 from .._wire import (
+    ABSENT,
+    DECLINED,
+    AwareDatetime,
     datetime_from_wire,
     datetime_to_wire,
+    fast_decode,
+    loads,
     missing_field,
     wrong_shape,
 )
@@ -56,8 +60,7 @@ _OPTIONAL_KEYS = frozenset(
 )
 
 
-@_attrs_define
-class StopLoss:
+class StopLoss(msgspec.Struct, forbid_unknown_fields=True, dict=True):
     """Stop loss settings; `{"enabled": false}` when off.
 
     Attributes:
@@ -76,19 +79,95 @@ class StopLoss:
     """
 
     enabled: bool
-    price_type: str | None = None
-    breakeven: bool | None = None
-    order_type: str | None = None
-    editable: bool | None = None
-    status: Status | None = None
-    units: Units | None = None
-    total: Total | None = None
-    price: StopLossPrice | None = None
-    conditional: StopLossConditional | None = None
-    timeout: Timeout | None = None
-    closed_at: datetime.datetime | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+    price_type: str | None = ABSENT
+    breakeven: bool | None = ABSENT
+    order_type: str | None = ABSENT
+    editable: bool | None = ABSENT
+    status: Status | None = ABSENT
+    units: Units | None = ABSENT
+    total: Total | None = ABSENT
+    price: StopLossPrice | None = ABSENT
+    conditional: StopLossConditional | None = ABSENT
+    timeout: Timeout | None = ABSENT
+    closed_at: AwareDatetime | None = ABSENT
+
+    def __post_init__(self) -> None:
+        absent: tuple[str, ...] = ()
+        if self.price_type is ABSENT:
+            self.price_type = None
+            absent += ("price_type",)
+        if self.breakeven is ABSENT:
+            self.breakeven = None
+            absent += ("breakeven",)
+        if self.order_type is ABSENT:
+            self.order_type = None
+            absent += ("order_type",)
+        if self.editable is ABSENT:
+            self.editable = None
+            absent += ("editable",)
+        if self.status is ABSENT:
+            self.status = None
+            absent += ("status",)
+        if self.units is ABSENT:
+            self.units = None
+            absent += ("units",)
+        if self.total is ABSENT:
+            self.total = None
+            absent += ("total",)
+        if self.price is ABSENT:
+            self.price = None
+            absent += ("price",)
+        if self.conditional is ABSENT:
+            self.conditional = None
+            absent += ("conditional",)
+        if self.timeout is ABSENT:
+            self.timeout = None
+            absent += ("timeout",)
+        if self.closed_at is ABSENT:
+            self.closed_at = None
+            absent += ("closed_at",)
+        if absent:
+            self.__dict__["_absent"] = absent
+
+    @property
+    def _absent(self) -> Collection[str]:
+        """The optional keys that did not arrive (or were not given): to_dict() leaves them out."""
+        absent: Collection[str] = self.__dict__.get("_absent", ())
+        return absent
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """The keys outside the schema, as they arrived: to_dict() writes them back."""
+        extra: dict[str, Any] | None = self.__dict__.get("additional_properties")
+        if extra is None:
+            extra = self.__dict__["additional_properties"] = {}
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        self.__dict__["additional_properties"] = value
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self) or not isinstance(other, StopLoss):
+            return NotImplemented
+        return (
+            msgspec.structs.astuple(self) == msgspec.structs.astuple(other)
+            and self.additional_properties == other.additional_properties
+        )
+
+    @classmethod
+    def from_json(cls: type[T], content: bytes | str) -> T:
+        """Build from the JSON text of one StopLoss: exactly what from_dict(loads(content)) builds.
+
+        Raises:
+            ValueError: content is not JSON.
+            WireValueError: a value does not fit its field (the message names the field), or a required key is
+                missing.
+        """
+        parsed = fast_decode(cls, content)
+        if parsed is DECLINED:
+            return cls.from_dict(loads(content))
+        return cast(T, parsed)
 
     def __repr__(self) -> str:
         """The fields that are set (or arrived), never a placeholder for the others."""
@@ -298,7 +377,9 @@ class StopLoss:
                 closed_at,
             )
 
-            stop_loss._absent = _OPTIONAL_KEYS.difference(src_dict)
+            _absent = _OPTIONAL_KEYS.difference(src_dict)
+            if _absent:
+                stop_loss.__dict__["_absent"] = _absent
             if not _KNOWN_KEYS.issuperset(src_dict):
                 stop_loss.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return stop_loss

@@ -2,17 +2,20 @@
 # generator/templates). Do not edit: change the spec or the templates, then regenerate.
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+import msgspec
 
 from .._wire import (
+    ABSENT,
+    DECLINED,
     decimal_from_wire,
     decimal_to_wire,
+    fast_decode,
     is_plain_decimal_text,
+    loads,
     missing_field,
     wrong_shape,
 )
@@ -42,8 +45,7 @@ _OPTIONAL_KEYS = frozenset(
 )
 
 
-@_attrs_define
-class StopLossPrice:
+class StopLossPrice(msgspec.Struct, forbid_unknown_fields=True, dict=True):
     """The price of a stop loss order: the limit price (`value`, with and without commission) and,
     in payloads since 2021 and the vendor's entity page, the stop as a percentage from the entry
     price (`percent`), as in `{"value": "8300.0", "percent": "-5.0"}`. Every key is optional.
@@ -57,12 +59,73 @@ class StopLossPrice:
             editable (bool | None): Whether the price can still be changed by an update.
     """
 
-    value: Decimal | None = None
-    value_without_commission: Decimal | None = None
-    percent: Decimal | None = None
-    editable: bool | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+    value: Decimal | None = ABSENT
+    value_without_commission: Decimal | None = ABSENT
+    percent: Decimal | None = ABSENT
+    editable: bool | None = ABSENT
+
+    def __post_init__(self) -> None:
+        absent: tuple[str, ...] = ()
+        if self.value is ABSENT:
+            self.value = None
+            absent += ("value",)
+        if self.value_without_commission is ABSENT:
+            self.value_without_commission = None
+            absent += ("value_without_commission",)
+        if self.percent is ABSENT:
+            self.percent = None
+            absent += ("percent",)
+        if self.editable is ABSENT:
+            self.editable = None
+            absent += ("editable",)
+        if absent:
+            self.__dict__["_absent"] = absent
+        if type(self.value) is Decimal and not self.value.is_finite():
+            raise WireValueError("value", f"{self.value} is not a finite decimal")
+        if type(self.value_without_commission) is Decimal and not self.value_without_commission.is_finite():
+            raise WireValueError("value_without_commission", f"{self.value_without_commission} is not a finite decimal")
+        if type(self.percent) is Decimal and not self.percent.is_finite():
+            raise WireValueError("percent", f"{self.percent} is not a finite decimal")
+
+    @property
+    def _absent(self) -> Collection[str]:
+        """The optional keys that did not arrive (or were not given): to_dict() leaves them out."""
+        absent: Collection[str] = self.__dict__.get("_absent", ())
+        return absent
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """The keys outside the schema, as they arrived: to_dict() writes them back."""
+        extra: dict[str, Any] | None = self.__dict__.get("additional_properties")
+        if extra is None:
+            extra = self.__dict__["additional_properties"] = {}
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        self.__dict__["additional_properties"] = value
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self) or not isinstance(other, StopLossPrice):
+            return NotImplemented
+        return (
+            msgspec.structs.astuple(self) == msgspec.structs.astuple(other)
+            and self.additional_properties == other.additional_properties
+        )
+
+    @classmethod
+    def from_json(cls: type[T], content: bytes | str) -> T:
+        """Build from the JSON text of one StopLossPrice: exactly what from_dict(loads(content)) builds.
+
+        Raises:
+            ValueError: content is not JSON.
+            WireValueError: a value does not fit its field (the message names the field), or a required key is
+                missing.
+        """
+        parsed = fast_decode(cls, content)
+        if parsed is DECLINED:
+            return cls.from_dict(loads(content))
+        return cast(T, parsed)
 
     def __repr__(self) -> str:
         """The fields that are set (or arrived), never a placeholder for the others."""
@@ -195,7 +258,9 @@ class StopLossPrice:
                 editable,
             )
 
-            stop_loss_price._absent = _OPTIONAL_KEYS.difference(src_dict)
+            _absent = _OPTIONAL_KEYS.difference(src_dict)
+            if _absent:
+                stop_loss_price.__dict__["_absent"] = _absent
             if not _KNOWN_KEYS.issuperset(src_dict):
                 stop_loss_price.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return stop_loss_price

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+import msgspec
 
 from .._wire import (
+    ABSENT,
+    DECLINED,
+    AwareDatetime,
     datetime_from_wire,
     datetime_to_wire,
     decimal_from_wire,
     decimal_to_wire,
+    fast_decode,
     is_plain_decimal_text,
+    loads,
     missing_field,
     wrong_shape,
 )
@@ -60,8 +64,7 @@ _OPTIONAL_KEYS = frozenset(
 )
 
 
-@_attrs_define
-class TakeProfitStep:
+class TakeProfitStep(msgspec.Struct, forbid_unknown_fields=True, dict=True):
     """One take profit step and its order.
 
     Attributes:
@@ -80,19 +83,99 @@ class TakeProfitStep:
     """
 
     id: int
-    order_type: str | None = None
-    editable: bool | None = None
-    units: Units | None = None
-    price: ConditionalPrice | None = None
-    volume: Decimal | None = None
-    total: Decimal | None = None
-    trailing: Trailing | None = None
-    status: Status | None = None
-    data: StepData | None = None
-    position: int | None = None
-    closed_at: datetime.datetime | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+    order_type: str | None = ABSENT
+    editable: bool | None = ABSENT
+    units: Units | None = ABSENT
+    price: ConditionalPrice | None = ABSENT
+    volume: Decimal | None = ABSENT
+    total: Decimal | None = ABSENT
+    trailing: Trailing | None = ABSENT
+    status: Status | None = ABSENT
+    data: StepData | None = ABSENT
+    position: int | None = ABSENT
+    closed_at: AwareDatetime | None = ABSENT
+
+    def __post_init__(self) -> None:
+        absent: tuple[str, ...] = ()
+        if self.order_type is ABSENT:
+            self.order_type = None
+            absent += ("order_type",)
+        if self.editable is ABSENT:
+            self.editable = None
+            absent += ("editable",)
+        if self.units is ABSENT:
+            self.units = None
+            absent += ("units",)
+        if self.price is ABSENT:
+            self.price = None
+            absent += ("price",)
+        if self.volume is ABSENT:
+            self.volume = None
+            absent += ("volume",)
+        if self.total is ABSENT:
+            self.total = None
+            absent += ("total",)
+        if self.trailing is ABSENT:
+            self.trailing = None
+            absent += ("trailing",)
+        if self.status is ABSENT:
+            self.status = None
+            absent += ("status",)
+        if self.data is ABSENT:
+            self.data = None
+            absent += ("data",)
+        if self.position is ABSENT:
+            self.position = None
+            absent += ("position",)
+        if self.closed_at is ABSENT:
+            self.closed_at = None
+            absent += ("closed_at",)
+        if absent:
+            self.__dict__["_absent"] = absent
+        if type(self.volume) is Decimal and not self.volume.is_finite():
+            raise WireValueError("volume", f"{self.volume} is not a finite decimal")
+        if type(self.total) is Decimal and not self.total.is_finite():
+            raise WireValueError("total", f"{self.total} is not a finite decimal")
+
+    @property
+    def _absent(self) -> Collection[str]:
+        """The optional keys that did not arrive (or were not given): to_dict() leaves them out."""
+        absent: Collection[str] = self.__dict__.get("_absent", ())
+        return absent
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """The keys outside the schema, as they arrived: to_dict() writes them back."""
+        extra: dict[str, Any] | None = self.__dict__.get("additional_properties")
+        if extra is None:
+            extra = self.__dict__["additional_properties"] = {}
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        self.__dict__["additional_properties"] = value
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self) or not isinstance(other, TakeProfitStep):
+            return NotImplemented
+        return (
+            msgspec.structs.astuple(self) == msgspec.structs.astuple(other)
+            and self.additional_properties == other.additional_properties
+        )
+
+    @classmethod
+    def from_json(cls: type[T], content: bytes | str) -> T:
+        """Build from the JSON text of one TakeProfitStep: exactly what from_dict(loads(content)) builds.
+
+        Raises:
+            ValueError: content is not JSON.
+            WireValueError: a value does not fit its field (the message names the field), or a required key is
+                missing.
+        """
+        parsed = fast_decode(cls, content)
+        if parsed is DECLINED:
+            return cls.from_dict(loads(content))
+        return cast(T, parsed)
 
     def __repr__(self) -> str:
         """The fields that are set (or arrived), never a placeholder for the others."""
@@ -335,7 +418,9 @@ class TakeProfitStep:
                 closed_at,
             )
 
-            take_profit_step._absent = _OPTIONAL_KEYS.difference(src_dict)
+            _absent = _OPTIONAL_KEYS.difference(src_dict)
+            if _absent:
+                take_profit_step.__dict__["_absent"] = _absent
             if not _KNOWN_KEYS.issuperset(src_dict):
                 take_profit_step.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return take_profit_step

@@ -2,13 +2,16 @@
 # generator/templates). Do not edit: change the spec or the templates, then regenerate.
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, TypeVar
+from collections.abc import Collection, Mapping
+from typing import Any, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+import msgspec
 
 from .._wire import (
+    ABSENT,
+    DECLINED,
+    fast_decode,
+    loads,
     missing_field,
     wrong_shape,
 )
@@ -34,8 +37,7 @@ _OPTIONAL_KEYS = frozenset(
 )
 
 
-@_attrs_define
-class Timeout:
+class Timeout(msgspec.Struct, forbid_unknown_fields=True, dict=True):
     """A stop loss timeout.
 
     Attributes:
@@ -43,10 +45,59 @@ class Timeout:
         value (int | None): How long it waits, in seconds.
     """
 
-    enabled: bool | None = None
-    value: int | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+    enabled: bool | None = ABSENT
+    value: int | None = ABSENT
+
+    def __post_init__(self) -> None:
+        absent: tuple[str, ...] = ()
+        if self.enabled is ABSENT:
+            self.enabled = None
+            absent += ("enabled",)
+        if self.value is ABSENT:
+            self.value = None
+            absent += ("value",)
+        if absent:
+            self.__dict__["_absent"] = absent
+
+    @property
+    def _absent(self) -> Collection[str]:
+        """The optional keys that did not arrive (or were not given): to_dict() leaves them out."""
+        absent: Collection[str] = self.__dict__.get("_absent", ())
+        return absent
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """The keys outside the schema, as they arrived: to_dict() writes them back."""
+        extra: dict[str, Any] | None = self.__dict__.get("additional_properties")
+        if extra is None:
+            extra = self.__dict__["additional_properties"] = {}
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        self.__dict__["additional_properties"] = value
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self) or not isinstance(other, Timeout):
+            return NotImplemented
+        return (
+            msgspec.structs.astuple(self) == msgspec.structs.astuple(other)
+            and self.additional_properties == other.additional_properties
+        )
+
+    @classmethod
+    def from_json(cls: type[T], content: bytes | str) -> T:
+        """Build from the JSON text of one Timeout: exactly what from_dict(loads(content)) builds.
+
+        Raises:
+            ValueError: content is not JSON.
+            WireValueError: a value does not fit its field (the message names the field), or a required key is
+                missing.
+        """
+        parsed = fast_decode(cls, content)
+        if parsed is DECLINED:
+            return cls.from_dict(loads(content))
+        return cast(T, parsed)
 
     def __repr__(self) -> str:
         """The fields that are set (or arrived), never a placeholder for the others."""
@@ -106,7 +157,9 @@ class Timeout:
                 value,
             )
 
-            timeout._absent = _OPTIONAL_KEYS.difference(src_dict)
+            _absent = _OPTIONAL_KEYS.difference(src_dict)
+            if _absent:
+                timeout.__dict__["_absent"] = _absent
             if not _KNOWN_KEYS.issuperset(src_dict):
                 timeout.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return timeout

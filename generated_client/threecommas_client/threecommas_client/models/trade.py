@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
+import msgspec
 
 from .._wire import (
+    ABSENT,
+    DECLINED,
+    AwareDatetime,
     datetime_from_wire,
     datetime_to_wire,
     decimal_from_wire,
     decimal_to_wire,
+    fast_decode,
     is_plain_decimal_text,
+    loads,
     missing_field,
     wrong_shape,
 )
@@ -100,8 +104,7 @@ _OPTIONAL_KEYS = frozenset(
 )
 
 
-@_attrs_define
-class Trade:
+class Trade(msgspec.Struct, forbid_unknown_fields=True, dict=True):
     """One order a SmartTrade placed, as `list_smart_trade_trades` returns it.
 
     Attributes:
@@ -141,38 +144,203 @@ class Trade:
     """
 
     id: int
-    average_price: Decimal | None = None
-    follow_price_type: None | PriceType = None
-    initial_amount: Decimal | None = None
-    initial_total: Decimal | None = None
-    initial_price: Decimal | None = None
-    order_price: Decimal | None = None
-    order_side: OrderSide | None = None
-    order_type: str | None = None
-    pair: str | None = None
-    position_percentage: Decimal | None = None
-    realised_amount: Decimal | None = None
-    realised_total: Decimal | None = None
-    realised_percentage: Decimal | None = None
-    realised_price: Decimal | None = None
-    status: str | None = None
-    take_profit_percentage: Decimal | None = None
-    trade_purpose: str | None = None
-    trail_percentage: Decimal | None = None
-    trail_value: Decimal | None = None
-    trailing_enabled: bool | None = None
-    trailing_last_price: Decimal | None = None
-    trailing_last_price_updated_at: datetime.datetime | None = None
-    trigger_condition: None | str = None
-    trigger_price: Decimal | None = None
-    trigger_price_percentage: Decimal | None = None
-    trigger_type: None | str = None
-    created_at: datetime.datetime | None = None
-    updated_at: datetime.datetime | None = None
-    cancelable: bool | None = None
-    force_processable: bool | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-    _absent: frozenset[str] = _attrs_field(init=False, default=_OPTIONAL_KEYS, repr=False, eq=False)
+    average_price: Decimal | None = ABSENT
+    follow_price_type: None | PriceType = ABSENT
+    initial_amount: Decimal | None = ABSENT
+    initial_total: Decimal | None = ABSENT
+    initial_price: Decimal | None = ABSENT
+    order_price: Decimal | None = ABSENT
+    order_side: OrderSide | None = ABSENT
+    order_type: str | None = ABSENT
+    pair: str | None = ABSENT
+    position_percentage: Decimal | None = ABSENT
+    realised_amount: Decimal | None = ABSENT
+    realised_total: Decimal | None = ABSENT
+    realised_percentage: Decimal | None = ABSENT
+    realised_price: Decimal | None = ABSENT
+    status: str | None = ABSENT
+    take_profit_percentage: Decimal | None = ABSENT
+    trade_purpose: str | None = ABSENT
+    trail_percentage: Decimal | None = ABSENT
+    trail_value: Decimal | None = ABSENT
+    trailing_enabled: bool | None = ABSENT
+    trailing_last_price: Decimal | None = ABSENT
+    trailing_last_price_updated_at: AwareDatetime | None = ABSENT
+    trigger_condition: None | str = ABSENT
+    trigger_price: Decimal | None = ABSENT
+    trigger_price_percentage: Decimal | None = ABSENT
+    trigger_type: None | str = ABSENT
+    created_at: AwareDatetime | None = ABSENT
+    updated_at: AwareDatetime | None = ABSENT
+    cancelable: bool | None = ABSENT
+    force_processable: bool | None = ABSENT
+
+    def __post_init__(self) -> None:
+        absent: tuple[str, ...] = ()
+        if self.average_price is ABSENT:
+            self.average_price = None
+            absent += ("average_price",)
+        if self.follow_price_type is ABSENT:
+            self.follow_price_type = None
+            absent += ("follow_price_type",)
+        if self.initial_amount is ABSENT:
+            self.initial_amount = None
+            absent += ("initial_amount",)
+        if self.initial_total is ABSENT:
+            self.initial_total = None
+            absent += ("initial_total",)
+        if self.initial_price is ABSENT:
+            self.initial_price = None
+            absent += ("initial_price",)
+        if self.order_price is ABSENT:
+            self.order_price = None
+            absent += ("order_price",)
+        if self.order_side is ABSENT:
+            self.order_side = None
+            absent += ("order_side",)
+        if self.order_type is ABSENT:
+            self.order_type = None
+            absent += ("order_type",)
+        if self.pair is ABSENT:
+            self.pair = None
+            absent += ("pair",)
+        if self.position_percentage is ABSENT:
+            self.position_percentage = None
+            absent += ("position_percentage",)
+        if self.realised_amount is ABSENT:
+            self.realised_amount = None
+            absent += ("realised_amount",)
+        if self.realised_total is ABSENT:
+            self.realised_total = None
+            absent += ("realised_total",)
+        if self.realised_percentage is ABSENT:
+            self.realised_percentage = None
+            absent += ("realised_percentage",)
+        if self.realised_price is ABSENT:
+            self.realised_price = None
+            absent += ("realised_price",)
+        if self.status is ABSENT:
+            self.status = None
+            absent += ("status",)
+        if self.take_profit_percentage is ABSENT:
+            self.take_profit_percentage = None
+            absent += ("take_profit_percentage",)
+        if self.trade_purpose is ABSENT:
+            self.trade_purpose = None
+            absent += ("trade_purpose",)
+        if self.trail_percentage is ABSENT:
+            self.trail_percentage = None
+            absent += ("trail_percentage",)
+        if self.trail_value is ABSENT:
+            self.trail_value = None
+            absent += ("trail_value",)
+        if self.trailing_enabled is ABSENT:
+            self.trailing_enabled = None
+            absent += ("trailing_enabled",)
+        if self.trailing_last_price is ABSENT:
+            self.trailing_last_price = None
+            absent += ("trailing_last_price",)
+        if self.trailing_last_price_updated_at is ABSENT:
+            self.trailing_last_price_updated_at = None
+            absent += ("trailing_last_price_updated_at",)
+        if self.trigger_condition is ABSENT:
+            self.trigger_condition = None
+            absent += ("trigger_condition",)
+        if self.trigger_price is ABSENT:
+            self.trigger_price = None
+            absent += ("trigger_price",)
+        if self.trigger_price_percentage is ABSENT:
+            self.trigger_price_percentage = None
+            absent += ("trigger_price_percentage",)
+        if self.trigger_type is ABSENT:
+            self.trigger_type = None
+            absent += ("trigger_type",)
+        if self.created_at is ABSENT:
+            self.created_at = None
+            absent += ("created_at",)
+        if self.updated_at is ABSENT:
+            self.updated_at = None
+            absent += ("updated_at",)
+        if self.cancelable is ABSENT:
+            self.cancelable = None
+            absent += ("cancelable",)
+        if self.force_processable is ABSENT:
+            self.force_processable = None
+            absent += ("force_processable",)
+        if absent:
+            self.__dict__["_absent"] = absent
+        if type(self.average_price) is Decimal and not self.average_price.is_finite():
+            raise WireValueError("average_price", f"{self.average_price} is not a finite decimal")
+        if type(self.initial_amount) is Decimal and not self.initial_amount.is_finite():
+            raise WireValueError("initial_amount", f"{self.initial_amount} is not a finite decimal")
+        if type(self.initial_total) is Decimal and not self.initial_total.is_finite():
+            raise WireValueError("initial_total", f"{self.initial_total} is not a finite decimal")
+        if type(self.initial_price) is Decimal and not self.initial_price.is_finite():
+            raise WireValueError("initial_price", f"{self.initial_price} is not a finite decimal")
+        if type(self.order_price) is Decimal and not self.order_price.is_finite():
+            raise WireValueError("order_price", f"{self.order_price} is not a finite decimal")
+        if type(self.position_percentage) is Decimal and not self.position_percentage.is_finite():
+            raise WireValueError("position_percentage", f"{self.position_percentage} is not a finite decimal")
+        if type(self.realised_amount) is Decimal and not self.realised_amount.is_finite():
+            raise WireValueError("realised_amount", f"{self.realised_amount} is not a finite decimal")
+        if type(self.realised_total) is Decimal and not self.realised_total.is_finite():
+            raise WireValueError("realised_total", f"{self.realised_total} is not a finite decimal")
+        if type(self.realised_percentage) is Decimal and not self.realised_percentage.is_finite():
+            raise WireValueError("realised_percentage", f"{self.realised_percentage} is not a finite decimal")
+        if type(self.realised_price) is Decimal and not self.realised_price.is_finite():
+            raise WireValueError("realised_price", f"{self.realised_price} is not a finite decimal")
+        if type(self.take_profit_percentage) is Decimal and not self.take_profit_percentage.is_finite():
+            raise WireValueError("take_profit_percentage", f"{self.take_profit_percentage} is not a finite decimal")
+        if type(self.trail_percentage) is Decimal and not self.trail_percentage.is_finite():
+            raise WireValueError("trail_percentage", f"{self.trail_percentage} is not a finite decimal")
+        if type(self.trail_value) is Decimal and not self.trail_value.is_finite():
+            raise WireValueError("trail_value", f"{self.trail_value} is not a finite decimal")
+        if type(self.trailing_last_price) is Decimal and not self.trailing_last_price.is_finite():
+            raise WireValueError("trailing_last_price", f"{self.trailing_last_price} is not a finite decimal")
+        if type(self.trigger_price) is Decimal and not self.trigger_price.is_finite():
+            raise WireValueError("trigger_price", f"{self.trigger_price} is not a finite decimal")
+        if type(self.trigger_price_percentage) is Decimal and not self.trigger_price_percentage.is_finite():
+            raise WireValueError("trigger_price_percentage", f"{self.trigger_price_percentage} is not a finite decimal")
+
+    @property
+    def _absent(self) -> Collection[str]:
+        """The optional keys that did not arrive (or were not given): to_dict() leaves them out."""
+        absent: Collection[str] = self.__dict__.get("_absent", ())
+        return absent
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """The keys outside the schema, as they arrived: to_dict() writes them back."""
+        extra: dict[str, Any] | None = self.__dict__.get("additional_properties")
+        if extra is None:
+            extra = self.__dict__["additional_properties"] = {}
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        self.__dict__["additional_properties"] = value
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self) or not isinstance(other, Trade):
+            return NotImplemented
+        return (
+            msgspec.structs.astuple(self) == msgspec.structs.astuple(other)
+            and self.additional_properties == other.additional_properties
+        )
+
+    @classmethod
+    def from_json(cls: type[T], content: bytes | str) -> T:
+        """Build from the JSON text of one Trade: exactly what from_dict(loads(content)) builds.
+
+        Raises:
+            ValueError: content is not JSON.
+            WireValueError: a value does not fit its field (the message names the field), or a required key is
+                missing.
+        """
+        parsed = fast_decode(cls, content)
+        if parsed is DECLINED:
+            return cls.from_dict(loads(content))
+        return cast(T, parsed)
 
     def __repr__(self) -> str:
         """The fields that are set (or arrived), never a placeholder for the others."""
@@ -923,7 +1091,9 @@ class Trade:
                 force_processable,
             )
 
-            trade._absent = _OPTIONAL_KEYS.difference(src_dict)
+            _absent = _OPTIONAL_KEYS.difference(src_dict)
+            if _absent:
+                trade.__dict__["_absent"] = _absent
             if not _KNOWN_KEYS.issuperset(src_dict):
                 trade.additional_properties = {k: v for k, v in src_dict.items() if k not in _KNOWN_KEYS}
             return trade
