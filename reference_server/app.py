@@ -100,10 +100,8 @@ class Headers(Mapping[str, str]):
         self._raw = [
             (name.decode("latin-1").lower(), value.decode("latin-1")) for name, value in raw
         ]
-        first: dict[str, str] = {}
-        for name, value in self._raw:
-            first.setdefault(name, value)
-        self._first = first
+        # Reversed: of a repeated name, the first is the one the mapping keeps.
+        self._first = dict(reversed(self._raw))
 
     def __getitem__(self, key: str) -> str:
         return self._first[key.lower()]
@@ -497,7 +495,7 @@ class ReferenceServer:
     ) -> Answer:
         query = parse_query(request.query.decode("latin-1")) if request.query else {}
         try:
-            bad_text = unencodable(query)
+            bad_text = unencodable(query) if query else []
             if bad_text:
                 raise ParameterError("query", {name: [_NOT_UTF8] for name in bad_text})
             params = validate_parameters(op, path_params, query, request.headers)
