@@ -7,6 +7,8 @@ import asyncio
 import json
 from typing import Any
 
+import pytest
+
 from reference_server.app import Headers, create_app
 
 
@@ -72,3 +74,15 @@ def test_a_streamed_body_past_the_limit_answers_413() -> None:
     chunk = {"type": "http.request", "body": b"x" * 40_000, "more_body": True}
     sent = _run(_http("POST", "/public/api/v2/smart_trades", []), [chunk, chunk, chunk])
     assert sent[0]["status"] == 413
+
+
+def test_the_fast_http_stack_is_used_when_installed_and_skipped_when_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib.util
+
+    from reference_server.__main__ import fast_stack
+
+    assert fast_stack() == {"http": "httptools", "loop": "uvloop"}  # both are in the lock file
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    assert fast_stack() == {}  # uvicorn's own h11 and asyncio then
