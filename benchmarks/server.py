@@ -141,9 +141,15 @@ def _servers(with_prism: bool, workdir: Path) -> Iterator[tuple[list[Target], di
     )
 
     started: list[Target] = []
+    processes: list[subprocess.Popen[bytes]] = []  # stopped whatever happens
+
+    def spawn(args: list[str]) -> subprocess.Popen[bytes]:
+        processes.append(_spawn(args))
+        return processes[-1]
+
     try:
         port = _free_port()
-        ours = _spawn(
+        ours = spawn(
             [sys.executable, "-m", "reference_server", "--no-rate-limit", "--port", str(port)]
         )
         base = f"http://127.0.0.1:{port}"
@@ -188,7 +194,7 @@ def _servers(with_prism: bool, workdir: Path) -> Iterator[tuple[list[Target], di
         body_file = workdir / "trade.json"
         body_file.write_bytes(answer)
         port = _free_port()
-        bare = _spawn(
+        bare = spawn(
             [
                 sys.executable,
                 "-m",
@@ -206,7 +212,7 @@ def _servers(with_prism: bool, workdir: Path) -> Iterator[tuple[list[Target], di
         if with_prism:
             port = _free_port()
             # Quietest log level: Prism's per-request log lines would only slow it down.
-            prism = _spawn(
+            prism = spawn(
                 [str(PRISM), "mock", "-h", "127.0.0.1", "-p", str(port), "-v", "error", str(SPEC)]
             )
             # Prism serves the spec's paths without the server URL's `/public/api`.
@@ -215,8 +221,8 @@ def _servers(with_prism: bool, workdir: Path) -> Iterator[tuple[list[Target], di
             _wait_ready(url, headers, prism)
         yield started, headers
     finally:
-        for target in started:
-            _stop(target.process)
+        for process in processes:
+            _stop(process)
 
 
 def _spread(values: list[float]) -> dict[str, float]:
@@ -234,8 +240,8 @@ def signed_gets(seconds: float = 4.0, rounds: int = 5) -> dict[str, Any]:
         tempfile.TemporaryDirectory() as tmp,
         _servers(with_prism, Path(tmp)) as (targets, headers),
     ):
-        for target in targets:  # warm-up: caches, JIT, connection pools
-            wrk(target.url, headers, 1)
+        for target in targets:  # warm-up, a full run each: caches, Node's JIT, pools
+            wrk(target.url, headers, seconds)
         for index in range(rounds):
             for target in targets if index % 2 == 0 else targets[::-1]:
                 run = wrk(target.url, headers, seconds)
