@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Node tools (Redoc, Redocly CLI, Prism) from package-lock.json via npm ci, re-run when it changes.
+NODE_STAMP := node_modules/.installed
 
 .PHONY: setup generate check-generated lint-spec breaking test bench serve fuzz fuzz-deep lock clean docs docs-lint
 
@@ -37,7 +39,10 @@ test: $(STAMP)
 	$(PY) -m generator.breaking
 	$(PY) -m pytest
 
-bench: $(STAMP)
+## The server section drives each server with wrk from its own process (installed from Debian when
+## missing) and runs Prism from package-lock.json beside it; figures also in reports/bench-server.json.
+bench: $(STAMP) $(NODE_STAMP)
+	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
 	$(PY) -m benchmarks
 
 serve: $(STAMP)
@@ -49,7 +54,6 @@ fuzz: $(STAMP)
 ## API reference: one offline HTML page per spec and one per curation registry, in $(DOCS_OUT)/.
 ## Node tools (Redoc, Redocly CLI) come from package-lock.json via npm ci, re-run when it changes.
 DOCS_OUT ?= docs/build
-NODE_STAMP := node_modules/.installed
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund

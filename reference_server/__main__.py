@@ -4,14 +4,27 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
 from .apis import APIS
 from .app import create_app, load_users_file, spec_versions
 from .users_file import UsersFileError
+
+
+def fast_stack() -> dict[str, Any]:
+    """uvicorn's C HTTP parser and event loop (httptools, uvloop) when installed; without them,
+    uvicorn's pure-Python defaults (h11, asyncio), which serve the same answers more slowly."""
+    options: dict[str, Any] = {}
+    if importlib.util.find_spec("httptools") is not None:
+        options["http"] = "httptools"
+    if importlib.util.find_spec("uvloop") is not None:
+        options["loop"] = "uvloop"
+    return options
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"rate limits: {'off' if args.no_rate_limit else 'on (each operation x-rate-limit)'}")
     print(f"undeclared body keys: {'ignored (--lenient)' if args.lenient else 'refused'}")
     sys.stdout.flush()
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", **fast_stack())
     return 0
 
 

@@ -1,27 +1,28 @@
-"""The core: one Starlette app serving every API of `apis.APIS`, each at its own path prefix.
+"""The core: one plain ASGI app serving every API of `apis.APIS`, each at its own path prefix.
 
 Routing, parameters, bodies and validation are read from each API's spec; limits (limits.py), rate
 limits (each operation's `x-rate-limit`), failed-authentication limits, the shared prices and the
 `/_reference` control endpoints are the core's and apply to every API. An API (protocol.py) brings
 its authenticator, handlers by operationId, error shape and state; every write follows one
 protocol: validate, run the handler on the state's transaction, render, serialize, then commit.
+
+No web framework sits in the request path: the app reads the ASGI scope itself (method, path, raw
+path, query bytes, headers, client address), reads the body through a bounded reader and sends
+JSON answers itself. Every answer, 404 and 405 (with `Allow`) included, is JSON.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
-
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+from urllib.parse import parse_qsl
 
 from .apis import APIS
 from .decimals import fmt, to_decimal
@@ -48,7 +49,7 @@ from .problems import (
     payload_too_large,
     too_many_failed_authentications,
 )
-from .protocol import ApiDefinition, ApiState, Authenticator, Ctx, RawRequest
+from .protocol import ApiDefinition, ApiState, Authenticator, Ctx, RawRequest, Rendered, render_json
 from .rate_limit import RateLimiter
 from .spec_validation import (
     Operation,
@@ -64,20 +65,106 @@ from .users_file import UsersFileError, read_users_file
 log = logging.getLogger("reference_server")
 
 
-def render_json(body: Any) -> bytes:
-    """The exact bytes of an answer; raises for anything that is not UTF-8 JSON (a lone surrogate,
-    a stray object), so a write whose answer cannot be sent is never committed."""
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+__all__ = ["render_json"]  # kept importable from here
 
 
-def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A JSON answer: status, body bytes and any extra headers (`Allow`, `Retry-After`)."""
+
+    status: int
+    body: bytes
+    headers: Mapping[str, str] | None = None
+
+
+def json_response(status: int, body: Any, headers: Mapping[str, str] | None = None) -> Answer:
     """Never fails on what slipped through: text UTF-8 cannot carry is sent \\u-escaped (still
     JSON), anything else not JSON as its string form."""
     try:
         content = render_json(body)
     except (TypeError, ValueError):  # UnicodeEncodeError is a ValueError
         content = json.dumps(body, separators=(",", ":"), default=str).encode("ascii")
-    return Response(content, status_code=status, media_type="application/json", headers=headers)
+    return Answer(status, content, headers)
+
+
+class Headers(Mapping[str, str]):
+    """A request's headers: names case-insensitive; `get` and `[]` give the first of repeated
+    names, `items()` every pair in order (header values are latin-1 text, every byte kept)."""
+
+    __slots__ = ("_first", "_raw")
+
+    def __init__(self, raw: Iterable[tuple[bytes, bytes]]) -> None:
+        self._raw = [
+            (name.decode("latin-1").lower(), value.decode("latin-1")) for name, value in raw
+        ]
+        # Reversed: of a repeated name, the first is the one the mapping keeps.
+        self._first = dict(reversed(self._raw))
+
+    def __getitem__(self, key: str) -> str:
+        return self._first[key.lower()]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._first.get(key.lower(), default)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key.lower() in self._first
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def keys(self) -> list[str]:  # type: ignore[override]
+        return [name for name, _ in self._raw]
+
+    def values(self) -> list[str]:  # type: ignore[override]
+        return [value for _, value in self._raw]
+
+    def items(self) -> list[tuple[str, str]]:  # type: ignore[override]
+        return list(self._raw)
+
+
+class Disconnected(Exception):
+    """The client went away before its body arrived: nothing to answer."""
+
+
+class Incoming:
+    """One HTTP request as the core reads it from the ASGI scope."""
+
+    __slots__ = ("client", "headers", "method", "path", "query", "raw_path", "receive")
+
+    def __init__(self, scope: Mapping[str, Any], receive: Receive) -> None:
+        self.method: str = scope["method"]
+        self.path: str = scope["path"]
+        self.raw_path: bytes = scope.get("raw_path") or self.path.encode()
+        self.query: bytes = scope.get("query_string", b"")
+        self.headers = Headers(scope.get("headers") or ())
+        client = scope.get("client")
+        self.client: str = client[0] if client else "?"
+        self.receive = receive
+
+    def query_params(self) -> dict[str, str]:
+        """The query string's names and values (the last of a repeated name)."""
+        return dict(parse_qsl(self.query.decode("latin-1"), keep_blank_values=True))
+
+
+async def send_answer(send: Send, answer: Answer) -> None:
+    headers = [
+        (b"content-length", str(len(answer.body)).encode("ascii")),
+        (b"content-type", b"application/json"),
+    ]
+    if answer.headers:
+        headers += [
+            (name.lower().encode("latin-1"), value.encode("latin-1"))
+            for name, value in answer.headers.items()
+        ]
+    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+    await send({"type": "http.response.body", "body": answer.body})
 
 
 _NOT_UTF8 = "is not valid UTF-8 text"
@@ -117,7 +204,7 @@ def _utf8(text: str) -> bool:
     return True
 
 
-async def read_body_bytes(request: Request) -> bytes:
+async def read_body_bytes(request: Incoming) -> bytes:
     """The body, never more than MAX_BODY_BYTES of it: a larger Content-Length is refused before
     reading, and a stream that runs past the limit is dropped as soon as it does."""
     declared = request.headers.get("content-length")
@@ -125,19 +212,28 @@ async def read_body_bytes(request: Request) -> bytes:
         raise payload_too_large(MAX_BODY_BYTES)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise payload_too_large(MAX_BODY_BYTES)
-        chunks.append(chunk)
-    return b"".join(chunks)
+    while True:
+        message = await request.receive()
+        kind = message["type"]
+        if kind == "http.request":
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise payload_too_large(MAX_BODY_BYTES)
+            if chunk:
+                chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        elif kind == "http.disconnect":
+            raise Disconnected
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-def error_response(error: ErrorAnswer) -> Response:
+def error_response(error: ErrorAnswer) -> Answer:
     return json_response(error.status, error.body(), error.headers)
 
 
-def core_response(problem: Problem) -> Response:
+def core_response(problem: Problem) -> Answer:
     return json_response(problem.status, core_body(problem), problem.headers)
 
 
@@ -249,14 +345,7 @@ class ReferenceServer:
             self._build_limits(served)
         # Longest prefix first: a path goes to the most specific API that owns it.
         self._routing = sorted(self.served, key=lambda s: len(s.api.prefix), reverse=True)
-        self.app = Starlette(
-            routes=[
-                # No method list: every method reaches dispatch, which answers 405 with the
-                # spec's methods for the path in `Allow` (Starlette's own 405 would be text/plain).
-                Route("/{rest:path}", _AsgiEndpoint(self.dispatch))
-            ],
-            exception_handlers={Exception: self._crash, 404: self._not_found, 405: self._not_found},
-        )
+        self.app = ReferenceApp(self)
 
     def _build_limits(self, served: Served) -> None:
         tables: dict[str, RateLimiter] = {}
@@ -314,7 +403,7 @@ class ReferenceServer:
                 return served
         return None
 
-    def _answer(self, served: Served | None, failure: Exception) -> Response:
+    def _answer(self, served: Served | None, failure: Exception) -> Answer:
         if isinstance(failure, ErrorAnswer):
             return error_response(failure)
         if not isinstance(failure, Problem):
@@ -323,16 +412,22 @@ class ReferenceServer:
             return core_response(failure)
         return error_response(served.api.render_problem(failure))
 
-    async def _crash(self, request: Request, exc: Exception) -> Response:
+    def _crash(self, request: Incoming, exc: Exception) -> Answer:
         # Never leak internals (or secrets) in a 500: log the type, answer a generic JSON body.
-        log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
-        return self._answer(self._owner(request.url.path), exc)
+        log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.path)
+        return self._answer(self._owner(request.path), exc)
 
-    async def _not_found(self, request: Request, exc: Exception) -> Response:
-        return self._answer(self._owner(request.url.path), not_found())
+    async def handle(self, scope: Mapping[str, Any], receive: Receive, send: Send) -> None:
+        """One HTTP request, answered in JSON whatever happens (a client gone mid-body excepted)."""
+        request = Incoming(scope, receive)
+        try:
+            answer = await self.dispatch(request)
+        except Disconnected:
+            return
+        await send_answer(send, answer)
 
-    async def dispatch(self, request: Request) -> Response:
-        path = request.url.path
+    async def dispatch(self, request: Incoming) -> Answer:
+        path = request.path
         served = None
         try:
             if path.startswith("/_reference/"):
@@ -343,10 +438,12 @@ class ReferenceServer:
             return await self._dispatch(request, served, path)
         except (ErrorAnswer, Problem) as failure:
             return self._answer(served, failure)
+        except Disconnected:
+            raise
         except Exception as exc:  # noqa: BLE001 -- answered, not re-raised: uvicorn would reset it
-            return await self._crash(request, exc)
+            return self._crash(request, exc)
 
-    async def _dispatch(self, request: Request, served: Served, path: str) -> Response:
+    async def _dispatch(self, request: Incoming, served: Served, path: str) -> Answer:
         api_path = path[len(served.api.prefix) :]
         op, path_params, allowed = served.spec.match(request.method, api_path)
         if op is None:
@@ -361,14 +458,14 @@ class ReferenceServer:
         # Failed authentications count per client address; a blocked address is refused before any
         # body is read or signature checked. Only a verified user's requests count toward that
         # user's limit: an unsigned request naming someone's API key costs them nothing.
-        client = request.client.host if request.client else "?"
+        client = request.client
         if self.auth_limiter.blocked(client):
             raise too_many_failed_authentications(self.auth_limiter.block)
         raw_body = await read_body_bytes(request)
         raw = RawRequest(
             method=request.method,
-            raw_path=request.scope.get("raw_path") or path.encode(),
-            query=request.scope.get("query_string", b""),
+            raw_path=request.raw_path,
+            query=request.query,
             body=raw_body,
             headers=request.headers,
         )
@@ -398,16 +495,16 @@ class ReferenceServer:
 
     def _execute(
         self,
-        request: Request,
+        request: Incoming,
         served: Served,
         op: Operation,
         path_params: dict[str, str],
         user: Any,
         raw_body: bytes,
-    ) -> Response:
-        query = parse_query(request.scope.get("query_string", b"").decode("latin-1"))
+    ) -> Answer:
+        query = parse_query(request.query.decode("latin-1")) if request.query else {}
         try:
-            bad_text = unencodable(query)
+            bad_text = unencodable(query) if query else []
             if bad_text:
                 raise ParameterError("query", {name: [_NOT_UTF8] for name in bad_text})
             params = validate_parameters(op, path_params, query, request.headers)
@@ -439,7 +536,10 @@ class ReferenceServer:
         handler = served.api.handlers.get(op.operation_id)
         if handler is None:
             raise Problem(
-                ProblemKind.NOT_IMPLEMENTED, 501, f"{op.operation_id} is not implemented here", op=op
+                ProblemKind.NOT_IMPLEMENTED,
+                501,
+                f"{op.operation_id} is not implemented here",
+                op=op,
             )
         # The commit protocol: the handler works on the state's transaction (copies, or changes
         # it can undo), the answer is rendered and serialized to bytes, and only then committed.
@@ -451,12 +551,13 @@ class ReferenceServer:
             except ArithmeticError as exc:  # InvalidOperation included
                 # Numbers the schema let through but arithmetic cannot take (huge exponents).
                 raise _invalid_body({"base": ["contains a number out of range"]}, op) from exc
-            content = render_json(result)
+            # A handler may hand over its answer already serialized (a cached rendering).
+            content = result.body if isinstance(result, Rendered) else render_json(result)
             txn.commit()
-        return Response(content, status_code=op.success_status, media_type="application/json")
+        return Answer(op.success_status, content)
 
     # ---- control endpoints -----------------------------------------------------------------------
-    async def _control(self, request: Request, path: str) -> Response:
+    async def _control(self, request: Incoming, path: str) -> Answer:
         """Test controls outside every API: no auth, no rate limit, the core's error shape."""
         if path == "/_reference/reset":
             if request.method != "POST":
@@ -466,7 +567,7 @@ class ReferenceServer:
         if path != "/_reference/prices":
             raise not_found()
         if request.method == "GET":
-            pair = self._market(dict(request.query_params))
+            pair = self._market(request.query_params())
             return json_response(200, self._quote_body(pair, self.prices.quote(pair)))
         if request.method != "POST":
             raise _method_not_allowed("GET, POST")
@@ -548,16 +649,29 @@ def _method_not_allowed(allowed: str) -> Problem:
     )
 
 
-class _AsgiEndpoint:
-    """A plain ASGI endpoint: Starlette routes every method to it (a function endpoint would be
-    GET-only), so dispatch alone decides between 200, 404 and 405."""
+class ReferenceApp:
+    """The ASGI app of a ReferenceServer (`app.state.reference` is the server): HTTP requests go
+    to the server; lifespan events are acknowledged; a websocket is closed at once."""
 
-    def __init__(self, handler: Callable[[Request], Any]) -> None:
-        self.handler = handler
+    def __init__(self, server: ReferenceServer) -> None:
+        self.state = SimpleNamespace(reference=server)
+        self._handle = server.handle
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        response = await self.handler(Request(scope, receive))
-        await response(scope, receive, send)
+    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            await self._handle(scope, receive, send)
+        elif kind == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        elif kind == "websocket":
+            await receive()  # websocket.connect
+            await send({"type": "websocket.close", "code": 1000})
 
 
 def create_app(
@@ -570,7 +684,7 @@ def create_app(
     users_by_api: Mapping[str, Any] | None = None,
     apis: Iterable[ApiDefinition] = APIS,
     clock: Callable[[], datetime] | None = None,
-) -> Starlette:
+) -> ReferenceApp:
     """Every API of `apis` on one app. `users` (a list) and `spec_path` are the first API's;
     `users_by_api` (as `load_users_file` returns it) gives every API's users by name.
     `rate_limit=False` turns off both the per-user limits and the failed-authentication limit;
@@ -586,12 +700,10 @@ def create_app(
         rate_limit=rate_limit,
         clock=clock,
     )
-    app = server.app
-    app.state.reference = server
-    return app
+    return server.app
 
 
-def spec_versions(app: Starlette) -> dict[str, str]:
+def spec_versions(app: ReferenceApp) -> dict[str, str]:
     """Each served API's spec version (`info.version`), by API name."""
     server: ReferenceServer = app.state.reference
     return {s.api.name: str(s.spec.document["info"]["version"]) for s in server.served}

@@ -10,6 +10,7 @@ into its own `ErrorAnswer`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -19,6 +20,20 @@ from typing import Any, Protocol
 from .prices import PriceBook
 from .problems import ErrorAnswer, Problem
 from .spec_validation import Operation, Spec
+
+
+def render_json(body: Any) -> bytes:
+    """The exact bytes of an answer; raises for anything that is not UTF-8 JSON (a lone surrogate,
+    a stray object), so a write whose answer cannot be sent is never committed."""
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A handler's answer already serialized (`render_json` of it): the core sends the bytes as
+    they are. For answers an API caches between requests."""
+
+    body: bytes
 
 
 class Transaction(Protocol):

@@ -216,6 +216,99 @@ def _either_rules(node: Any, found: dict[int, str]) -> None:
             _either_rules(value, found)
 
 
+# Keywords that never reject an instance (jsonschema ignores unknown ones; these are the usual).
+_ANNOTATIONS = frozenset(
+    {"description", "title", "example", "examples", "deprecated", "default", "$comment"}
+)
+_PYTHON_TYPES: dict[str, tuple[type, ...]] = {
+    "integer": (int,),
+    "number": (int, Decimal),
+    "string": (str,),
+    "boolean": (bool,),
+}
+Check = Callable[[Any], bool]
+
+
+def compile_scalar_check(schema: Any) -> Check | None:
+    """A fast acceptance test for a simple scalar schema, generated from its keywords: `check(v)`
+    True means the server's jsonschema validator (`Validator`, `FORMATS`) accepts `v` too; False
+    means "ask jsonschema", which then names the problem. None when the schema uses anything but
+    one `type` (integer, number, string, boolean) with bounds, lengths, `pattern`, `enum` and the
+    formats below: jsonschema stays the only judge of anything else."""
+    if not isinstance(schema, dict) or not isinstance(schema.get("type"), str):
+        return None
+    kind = schema["type"]
+    if kind not in _PYTHON_TYPES:
+        return None
+    tests: list[Check] = []
+    python_types = _PYTHON_TYPES[kind]
+    # bool is an int to Python, never an integer or number to JSON Schema.
+    tests.append(lambda v: type(v) in python_types)
+    for keyword, value in schema.items():
+        if keyword == "type" or keyword in _ANNOTATIONS or keyword.startswith("x-"):
+            continue
+        if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+            if kind not in ("integer", "number") or isinstance(value, bool):
+                return None
+            if not isinstance(value, (int, float, Decimal)):
+                return None
+            bound = _exact(value)
+            tests.append(
+                {
+                    "minimum": lambda v, b=bound: v >= b,
+                    "maximum": lambda v, b=bound: v <= b,
+                    "exclusiveMinimum": lambda v, b=bound: v > b,
+                    "exclusiveMaximum": lambda v, b=bound: v < b,
+                }[keyword]
+            )
+        elif keyword in ("minLength", "maxLength") and kind == "string":
+            if not isinstance(value, int) or isinstance(value, bool):
+                return None
+            tests.append(_length(value, keyword == "minLength"))
+        elif keyword == "pattern" and kind == "string" and isinstance(value, str):
+            try:
+                search = re.compile(value).search
+            except re.error:
+                return None
+            tests.append(_matches(search))
+        elif keyword == "enum" and isinstance(value, list):
+            # Same type and equal: jsonschema tells 1 from true and 1.0 from "1.0" the same way.
+            tests.append(_one_of([(type(c), c) for c in value if type(c) in python_types]))
+        elif keyword == "format" and isinstance(value, str):
+            if value == "int64" and kind in ("integer", "number"):
+                tests.append(lambda v: -(2**63) <= v <= 2**63 - 1)
+            elif value == "date-time" and kind == "string":
+                tests.append(lambda v: parse_rfc3339(v) is not None)
+            elif value in FORMATS.checkers:
+                return None  # a format the server checks and this does not know
+            # Any other format is an annotation to the server's checker, as to this.
+        else:
+            return None
+
+    def check(value: Any) -> bool:
+        try:
+            return all(test(value) for test in tests)
+        except (ArithmeticError, TypeError, ValueError):
+            return False  # jsonschema decides
+
+    return check
+
+
+def _length(limit: int, at_least: bool) -> Check:
+    if at_least:
+        return lambda v: len(v) >= limit
+    return lambda v: len(v) <= limit
+
+
+def _matches(search: Callable[[str], Any]) -> Check:
+    return lambda v: search(v) is not None
+
+
+def _one_of(choices: list[tuple[type, Any]]) -> Check:
+    # Same type and equal: stricter than jsonschema (which counts 1.0 equal to 1), never looser.
+    return lambda v: any(type(v) is kind and v == choice for kind, choice in choices)
+
+
 @dataclass
 class Parameter:
     name: str
@@ -224,6 +317,8 @@ class Parameter:
     schema: dict[str, Any]
     validator: Any
     scalar_type: str | None  # integer / number / boolean / string: how to read a raw string
+    # compile_scalar_check of the schema: values it accepts skip jsonschema (None: always ask it).
+    check: Check | None = None
 
 
 @dataclass
@@ -296,6 +391,19 @@ class Spec:
             self.document, pointer, cls=Validator, format_checker=FORMATS, uri=SPEC_URI
         )
 
+    def _plain(self, schema: Any) -> Any:
+        """The schema behind a lone `$ref` (siblings of a `$ref` also apply: None then)."""
+        for _ in range(8):
+            if not isinstance(schema, dict) or "$ref" not in schema:
+                return schema
+            if set(schema) - _ANNOTATIONS - {"$ref"}:
+                return None
+            ref = schema["$ref"]
+            if not isinstance(ref, str) or not ref.startswith("#/"):
+                return None
+            schema = self._deref({"$ref": ref})
+        return None
+
     def _scalar_type(self, schema: Any, depth: int = 0) -> str | None:
         schema = self._deref(schema)
         if not isinstance(schema, dict) or depth > 8:
@@ -331,13 +439,15 @@ class Spec:
                 location = resolved["in"]
                 if location == "cookie":
                     continue
+                schema = resolved.get("schema") or {}
                 params[(resolved["name"].lower(), location)] = Parameter(
                     name=resolved["name"],
                     location=location,
                     required=bool(resolved.get("required")) or location == "path",
-                    schema=resolved.get("schema") or {},
+                    schema=schema,
                     validator=self._validator(f"{pointer}/schema"),
-                    scalar_type=self._scalar_type(resolved.get("schema") or {}),
+                    scalar_type=self._scalar_type(schema),
+                    check=compile_scalar_check(self._plain(schema)),
                 )
         body_validator = None
         body_schema = None
@@ -402,6 +512,8 @@ class Spec:
 def coerce(raw: str, scalar_type: str | None) -> Any:
     """A raw string parameter read as the type its schema declares; left as is when it does not parse
     (the schema then rejects it, naming the parameter)."""
+    if scalar_type == "integer" and len(raw) < 19 and raw.isascii() and raw.isdigit():
+        return int(raw)  # what the Decimal reading below gives for plain digits, sooner
     if scalar_type in ("integer", "number"):
         try:
             number = Decimal(raw.strip())
@@ -447,6 +559,9 @@ def validate_parameters(
                 raise ParameterError(param.location, {param.name: ["is missing"]})
             continue
         value = coerce(raw, param.scalar_type) if isinstance(raw, str) else raw
+        if param.check is not None and param.check(value):
+            values[param.name] = value
+            continue
         errors = list(islice(param.validator.iter_errors(value), MAX_VALIDATION_ERRORS))
         if errors:
             raise ParameterError(param.location, errors_to_attributes(errors, [param.name]))

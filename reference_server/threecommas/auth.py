@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 from collections.abc import Mapping
 
@@ -25,7 +24,7 @@ from .users import User
 
 def hmac_signature(secret: str, payload: str | bytes) -> str:
     data = payload.encode() if isinstance(payload, str) else payload
-    return hmac.new(secret.encode(), data, hashlib.sha256).hexdigest()
+    return hmac.digest(secret.encode(), data, "sha256").hex()  # hmac.new's, in one C call
 
 
 def signed_payloads(path: bytes, query: bytes, body: bytes) -> list[bytes]:

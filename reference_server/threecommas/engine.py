@@ -281,6 +281,13 @@ def _advance_stop_loss(trade: SmartTrade, quote: Quote, now: datetime) -> None:
     close(trade, TradeStatus.STOP_LOSS_FINISHED, now)
 
 
+def waits_on_clock(trade: SmartTrade) -> bool:
+    """True when advancing the trade again to the same quote may change it later: a stop loss
+    crossed and waiting out its timeout. Otherwise `now` only stamps changes (store.py relies on
+    it: a trade advancing changes nothing stays so until its quote moves)."""
+    return trade.sl_crossed_at is not None
+
+
 def advance(trade: SmartTrade, quote: Quote, now: datetime) -> None:
     """Move the trade as far as the current quote takes it (an entry that fills lets the targets
     react to the same quote)."""

@@ -115,7 +115,9 @@ def create_smart_trade(ctx: Ctx) -> Any:
 
 
 def get_smart_trade(ctx: Ctx) -> Any:
-    return _render(ctx, _trade(ctx))
+    # Read only: a settled trade is neither copied nor advanced, its answer served as rendered.
+    trade = ctx.state.read(ctx.user.api_key, int(ctx.params["id"]))
+    return ctx.state.rendered(trade, render.render)
 
 
 def update_smart_trade(ctx: Ctx) -> Any:
