@@ -102,8 +102,8 @@ class Client:
     def max_response_bytes(self) -> int:
         return self._max_response_bytes
 
-    def _auth(self) -> httpx.Auth | None:
-        return None
+    # Sets the signing headers on each request as built (AuthenticatedClient); None sends requests unsigned.
+    _sign: Callable[[httpx.Request], None] | None = None
 
     def get_httpx_client(self) -> httpx.Client:
         if self._client is None:
@@ -112,7 +112,6 @@ class Client:
                 headers=self._headers,
                 timeout=self._timeout,
                 transport=self._transport or default_transport(),
-                auth=self._auth(),
                 **self._httpx_args,
             )
         return self._client
@@ -124,7 +123,6 @@ class Client:
                 headers=self._headers,
                 timeout=self._timeout,
                 transport=self._async_transport or httpx.AsyncHTTPTransport(),
-                auth=self._auth(),
                 **self._httpx_args,
             )
         return self._async_client
@@ -134,7 +132,9 @@ class Client:
         if not isinstance(timeout, Unset):  # this call's own timeout, with the client's semantics
             deadline = deadline_of(timeout)
             request = {**request, "timeout": timeout}
-        call = Call(operation, timeout=deadline, limit=self._max_response_bytes, policy=self._retry_policy)
+        call = Call(
+            operation, timeout=deadline, limit=self._max_response_bytes, policy=self._retry_policy, sign=self._sign
+        )
         return call, request
 
     def call(self, operation: str, request: dict[str, Any], *, timeout: TimeoutArg = UNSET) -> httpx.Response:
@@ -255,6 +255,7 @@ class AuthenticatedClient(Client):
             httpx_args=httpx_args,
         )
         self._signing = SigningAuth(Signer(api_key=api_key, secret=secret), clock=clock, recv_window=recv_window)
+        self._sign = self._signing.apply  # each attempt's request, once built
 
     @property
     def algorithm(self) -> str:
@@ -263,9 +264,6 @@ class AuthenticatedClient(Client):
     @property
     def recv_window(self) -> int | None:
         return self._signing.recv_window
-
-    def _auth(self) -> httpx.Auth | None:
-        return self._signing
 
     def __repr__(self) -> str:
         return (

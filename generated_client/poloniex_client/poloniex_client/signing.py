@@ -123,7 +123,8 @@ class Signer:
 
 
 class SigningAuth(httpx.Auth):
-    """Signs the final request: httpx hands it over with the encoded URL and the body bytes.
+    """Signs the final request, with the encoded URL and the body bytes: the SDK's clients call `apply` on each
+    request they build; as an httpx.Auth it signs requests of a plain httpx client too.
 
     Every request gets `Content-Type: application/json` (unless it has one), `key`, `signTimestamp` from the
     clock, `signature`, and `recvWindow` when one is configured and the call did not pass its own.
@@ -140,17 +141,23 @@ class SigningAuth(httpx.Auth):
         self.clock: Clock = clock or system_clock
         self.recv_window = recv_window
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def apply(self, request: httpx.Request) -> None:
+        """Set recvWindow, Content-Type, key, signTimestamp and signature on a built request."""
         timestamp = self.clock()
         if isinstance(timestamp, bool) or not isinstance(timestamp, int) or timestamp < 0:
             raise ValueError("the clock must return milliseconds since the epoch as a non-negative int")
-        if self.recv_window is not None and "recvWindow" not in request.headers:
-            request.headers["recvWindow"] = str(self.recv_window)
-        if "Content-Type" not in request.headers:
-            request.headers["Content-Type"] = "application/json"
-        request.headers["key"] = self.signer.api_key
-        request.headers["signTimestamp"] = str(timestamp)
-        request.headers["signature"] = self.signer.sign(request_payload(request, timestamp))
+        headers = request.headers
+        if self.recv_window is not None and "recvWindow" not in headers:
+            headers["recvWindow"] = str(self.recv_window)
+        if "Content-Type" not in headers:
+            headers["Content-Type"] = "application/json"
+        request.read()
+        headers["key"] = self.signer.api_key
+        headers["signTimestamp"] = str(timestamp)
+        headers["signature"] = self.signer.sign(request_payload(request, timestamp))
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        self.apply(request)
         yield request
 
     def __repr__(self) -> str:

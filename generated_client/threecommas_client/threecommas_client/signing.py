@@ -97,7 +97,8 @@ class Signer:
 
 
 class SigningAuth(httpx.Auth):
-    """Signs the final request: httpx hands it over with the encoded URL and the body bytes."""
+    """Signs the final request, with the encoded URL and the body bytes: the SDK's clients call `apply` on each
+    request they build; as an httpx.Auth it signs requests of a plain httpx client too."""
 
     requires_request_body = True
 
@@ -107,12 +108,18 @@ class SigningAuth(httpx.Auth):
         self.signer = signer
         self.forced_mode = forced_mode
 
+    def apply(self, request: httpx.Request) -> None:
+        """Set Forced-Mode (unless the request has one), APIKEY and Signature on a built request."""
+        headers = request.headers
+        if self.forced_mode is not None and "Forced-Mode" not in headers:
+            headers["Forced-Mode"] = self.forced_mode
+        signer = self.signer
+        payload = signing_payload(request.url.raw_path, request.read(), signer.algorithm)
+        headers["APIKEY"] = signer.api_key
+        headers["Signature"] = signer.sign(payload)
+
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        if self.forced_mode is not None and "Forced-Mode" not in request.headers:
-            request.headers["Forced-Mode"] = self.forced_mode
-        payload = signing_payload(request.url.raw_path, request.content, self.signer.algorithm)
-        request.headers["APIKEY"] = self.signer.api_key
-        request.headers["Signature"] = self.signer.sign(payload)
+        self.apply(request)
         yield request
 
     def __repr__(self) -> str:
