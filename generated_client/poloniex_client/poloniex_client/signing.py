@@ -95,7 +95,7 @@ def request_payload(request: httpx.Request, timestamp: int) -> bytes:
 class Signer:
     """Holds the credentials; its repr and str never show them."""
 
-    __slots__ = ("_api_key", "_secret")
+    __slots__ = ("_api_key", "_secret", "_mac")
 
     def __init__(self, *, api_key: str, secret: str) -> None:
         if not isinstance(api_key, str) or not api_key:
@@ -104,13 +104,16 @@ class Signer:
             raise ValueError("secret must be a non-empty string")
         self._api_key = api_key
         self._secret = _bytes(secret)
+        self._mac = hmac.new(self._secret, digestmod="sha256")  # keyed once; each signature works on a copy
 
     @property
     def api_key(self) -> str:
         return self._api_key
 
     def sign(self, payload: bytes) -> str:
-        return sign_hmac(self._secret, payload)
+        mac = self._mac.copy()
+        mac.update(payload)
+        return base64.b64encode(mac.digest()).decode("ascii")
 
     def __repr__(self) -> str:
         return "Signer(algorithm='hmac', api_key=<redacted>)"

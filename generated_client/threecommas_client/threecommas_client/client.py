@@ -98,6 +98,7 @@ class Client:
         self._httpx_args = dict(httpx_args or {})
         self._client: httpx.Client | None = None
         self._async_client: httpx.AsyncClient | None = None
+        self._url_prefix: str | None = None  # the httpx clients' base URL as text, once one exists (_full_url)
 
     @property
     def base_url(self) -> str:
@@ -119,6 +120,7 @@ class Client:
                 transport=self._transport or default_transport(),
                 **self._httpx_args,
             )
+            self._url_prefix = _url_prefix(self._client.base_url)
         return self._client
 
     def get_async_httpx_client(self) -> httpx.AsyncClient:
@@ -130,10 +132,16 @@ class Client:
                 transport=self._async_transport or httpx.AsyncHTTPTransport(),
                 **self._httpx_args,
             )
+            self._url_prefix = _url_prefix(self._async_client.base_url)
         return self._async_client
 
     def _call(self, operation: str, request: dict[str, Any], timeout: TimeoutArg) -> tuple[Call, dict[str, Any]]:
         deadline = self._deadline
+        url = request.get("url")
+        prefix = self._url_prefix
+        if prefix is not None and type(url) is str and _plain_path(url):
+            # The URL httpx would merge from the base URL and this path, parsed once instead of twice.
+            request = {**request, "url": httpx.URL(prefix + url.lstrip("/"))}
         if not isinstance(timeout, Unset):  # this call's own timeout, with the client's semantics
             deadline = deadline_of(timeout)
             request = {**request, "timeout": timeout}
@@ -153,13 +161,15 @@ class Client:
             ApiConnectionError: no answer (the httpx exception is the `__cause__`).
             ResponseTooLargeError: an answer body beyond max_response_bytes, decompressed.
         """
+        http = self.get_httpx_client()
         call, request = self._call(operation, request, timeout)
-        return send(self.get_httpx_client(), call, request)
+        return send(http, call, request)
 
     async def acall(self, operation: str, request: dict[str, Any], *, timeout: TimeoutArg = UNSET) -> httpx.Response:
         """`call` for async use."""
+        http = self.get_async_httpx_client()
         call, request = self._call(operation, request, timeout)
-        return await asend(self.get_async_httpx_client(), call, request)
+        return await asend(http, call, request)
 
     def close(self) -> None:
         if self._client is not None:
@@ -191,6 +201,25 @@ class Client:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._base_url!r})"
+
+
+def _url_prefix(base_url: httpx.URL) -> str | None:
+    """The text an operation's path is appended to, for a base URL of scheme, host and path only (else None)."""
+    if not base_url.is_absolute_url or base_url.query or base_url.fragment:
+        return None
+    prefix = str(base_url)
+    if not prefix.endswith("/"):  # the root: httpx keeps the path "/" but does not show it
+        prefix += "/"
+    probe = "v2/p:1/%41"
+    if httpx.URL(prefix + probe) != base_url.copy_with(raw_path=base_url.raw_path + probe.encode()):
+        return None  # not the URL httpx would merge: httpx merges every path itself
+    return prefix
+
+
+def _plain_path(url: str) -> bool:
+    """A path (as the endpoints build it) whose merge with the base URL is the two texts joined: absolute, no
+    authority, query, fragment or dot segment; httpx merges anything else itself."""
+    return url[:1] == "/" and url[:2] != "//" and "?" not in url and "#" not in url and "/." not in url
 
 
 def _env(name: str) -> str | None:
