@@ -4,13 +4,15 @@ httpx client."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import poloniex_client as pc
 import pytest
 import threecommas_client as tc
 from poloniex_client.client import _plain_path as poloniex_plain_path
-from poloniex_client.client import _url_prefix as poloniex_url_prefix
-from threecommas_client.client import _plain_path, _url_prefix
+from poloniex_client.client import _url_joiner as poloniex_url_joiner
+from threecommas_client.client import _joined_parts, _joined_text, _plain_path, _url_joiner
 from threecommas_client.signing import Signer, SigningAuth
 
 BASES = [
@@ -35,23 +37,40 @@ PATHS = [
     "/v2/x?q=1",
     "/v2/x#f",
     "v2/relative",
+    "/v2/x y",
+    "/v2/x/é",
+    "/v2/x/a\"b",
+    "/v2/.well-known",
+    "/v2/smart_trades/1/",
 ]
 
 
 @pytest.mark.parametrize("base", BASES)
-@pytest.mark.parametrize("prefix_of, plain", [(_url_prefix, _plain_path), (poloniex_url_prefix, poloniex_plain_path)])
-def test_fast_url_is_httpx_merge(base: str, prefix_of: object, plain: object) -> None:
+@pytest.mark.parametrize("joiner_of, plain", [(_url_joiner, _plain_path), (poloniex_url_joiner, poloniex_plain_path),
+                                              (_joined_parts, _plain_path), (_joined_text, _plain_path)])
+def test_joined_url_is_httpx_merge(base: str, joiner_of: Any, plain: Any) -> None:
     http = httpx.Client(base_url=base)
-    prefix = prefix_of(http.base_url)  # type: ignore[operator]
-    assert prefix is not None
+    join = joiner_of(http.base_url)
+    assert join is not None
+    joined = 0
     for path in PATHS:
-        if plain(path):  # type: ignore[operator]
-            assert httpx.URL(prefix + path.lstrip("/")) == http.build_request("GET", path).url, path
-    assert not plain("/v2/../x") and not plain("//h/x") and not plain("/x?q") and not plain("x")  # type: ignore[operator]
+        if plain(path):
+            url, merged = join(path), http.build_request("GET", path).url
+            assert (url, url.raw_path, str(url), url.host, url.port) == (
+                merged, merged.raw_path, str(merged), merged.host, merged.port), path
+            joined += 1
+    assert joined >= 6
+    for path in ("/v2/../x", "//h/x", "/x?q", "x", "/x y", "/é", "/a%zz", "/.hidden"):
+        assert not plain(path)
+
+
+def test_joiner_is_the_parts_one() -> None:
+    join = _url_joiner(httpx.Client(base_url="https://api.3commas.io/public/api").base_url)
+    assert join is not None and join.__qualname__.startswith("_joined_parts")
 
 
 def test_base_url_with_query_is_left_to_httpx() -> None:
-    assert _url_prefix(httpx.Client(base_url="http://h/api?x=1").base_url) is None
+    assert _url_joiner(httpx.Client(base_url="http://h/api?x=1").base_url) is None
 
 
 def test_client_sends_what_httpx_merges() -> None:
