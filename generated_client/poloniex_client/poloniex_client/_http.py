@@ -23,6 +23,7 @@ import contextvars
 import logging
 import time
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 import anyio
@@ -209,8 +210,27 @@ def _read_already(response: httpx.Response, limit: int) -> bytes:
     return response.content
 
 
+def _declared_too_large(response: httpx.Response, limit: int) -> None:
+    declared = response.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:  # refused before reading it
+        raise _TooLarge
+
+
+def _holding(response: httpx.Response, content: bytes) -> httpx.Response:
+    """The (closed) response, holding the decoded body as its `content`; httpx must not decode it again, so a
+    Content-Encoding header goes, with the Content-Length of the encoded body."""
+    headers = response.headers
+    if "content-encoding" in headers:
+        headers.pop("content-encoding", None)
+        headers.pop("content-length", None)
+    response._content = content  # what httpx.Response.read() sets; `content` returns it
+    if response.content is not content:  # an httpx that keeps the body elsewhere: a new response
+        return _rebuilt(response, content)
+    return response
+
+
 def _rebuilt(response: httpx.Response, content: bytes) -> httpx.Response:
-    """A plain, fully read response holding the decoded body (httpx must not decode it again)."""
+    """A plain, fully read response holding the decoded body."""
     headers = [
         (k, v) for k, v in response.headers.multi_items() if k.lower() not in ("content-encoding", "content-length")
     ]
@@ -228,13 +248,24 @@ def _past(deadline: float | None, request: httpx.Request) -> None:
 
 
 class Call:
-    """What one operation call needs besides the request: its name, deadline, cap and retry policy."""
+    """What one operation call needs besides the request: its name, deadline, cap, retry policy and signer."""
 
-    def __init__(self, operation: str, *, timeout: float | None, limit: int, policy: RetryPolicy) -> None:
+    __slots__ = ("operation", "timeout", "limit", "policy", "sign")
+
+    def __init__(
+        self,
+        operation: str,
+        *,
+        timeout: float | None,
+        limit: int,
+        policy: RetryPolicy,
+        sign: Callable[[httpx.Request], None] | None = None,
+    ) -> None:
         self.operation = operation
         self.timeout = timeout
         self.limit = limit
         self.policy = policy
+        self.sign = sign  # sets the signing headers on each attempt's request, as built (exact path and body)
 
     def _where(self, request: httpx.Request | None, kwargs: dict[str, Any]) -> dict[str, str]:
         if request is not None:
@@ -328,6 +359,8 @@ def send(http: httpx.Client, call: Call, kwargs: dict[str, Any]) -> httpx.Respon
         started = time.monotonic()
         try:
             request = http.build_request(**kwargs)
+            if call.sign is not None:
+                call.sign(request)
             response = _attempt(http, call, request)
         except _TooLarge as too_large:
             call.log_attempt(request, kwargs, attempt, started, too_large)
@@ -357,22 +390,36 @@ def _attempt(http: httpx.Client, call: Call, request: httpx.Request) -> httpx.Re
     try:
         response = http.send(request, stream=True)
         try:
-            try:
-                if response.is_stream_consumed:
-                    content = _read_already(response, call.limit)
-                else:
-                    body = _Body(response, call.limit)
-                    for chunk in response.iter_raw():
-                        body.feed(chunk)
-                        _past(deadline, request)
-                    content = body.content()
-            except _TooLarge:
-                raise _TooLarge(response) from None
+            content = _read(response, call.limit, deadline, request)
         finally:
             response.close()
     finally:
         _DEADLINE.reset(token)
-    return _rebuilt(response, content)
+    return _holding(response, content)
+
+
+def _read(response: httpx.Response, limit: int, deadline: float | None, request: httpx.Request) -> bytes:
+    try:
+        if response.is_stream_consumed:
+            return _read_already(response, limit)
+        if "content-encoding" not in response.headers:  # the bytes as they came, counted as they arrive
+            _declared_too_large(response, limit)
+            parts = []
+            size = 0
+            for chunk in response.iter_raw():
+                size += len(chunk)
+                if size > limit:
+                    raise _TooLarge
+                parts.append(chunk)
+                _past(deadline, request)
+            return b"".join(parts)
+        body = _Body(response, limit)
+        for chunk in response.iter_raw():
+            body.feed(chunk)
+            _past(deadline, request)
+        return body.content()
+    except _TooLarge:
+        raise _TooLarge(response) from None
 
 
 async def asend(http: httpx.AsyncClient, call: Call, kwargs: dict[str, Any]) -> httpx.Response:
@@ -383,6 +430,8 @@ async def asend(http: httpx.AsyncClient, call: Call, kwargs: dict[str, Any]) -> 
         started = time.monotonic()
         try:
             request = http.build_request(**kwargs)
+            if call.sign is not None:
+                call.sign(request)
             response = await _aattempt(http, call, request)
         except _TooLarge as too_large:
             call.log_attempt(request, kwargs, attempt, started, too_large)
@@ -413,6 +462,16 @@ async def _aattempt(http: httpx.AsyncClient, call: Call, request: httpx.Request)
             try:
                 if response.is_stream_consumed:
                     content = _read_already(response, call.limit)
+                elif "content-encoding" not in response.headers:
+                    _declared_too_large(response, call.limit)
+                    parts = []
+                    size = 0
+                    async for chunk in response.aiter_raw():
+                        size += len(chunk)
+                        if size > call.limit:
+                            raise _TooLarge
+                        parts.append(chunk)
+                    content = b"".join(parts)
                 else:
                     body = _Body(response, call.limit)
                     async for chunk in response.aiter_raw():
@@ -422,7 +481,7 @@ async def _aattempt(http: httpx.AsyncClient, call: Call, request: httpx.Request)
                 raise _TooLarge(response) from None
         finally:
             await response.aclose()
-    return _rebuilt(response, content)
+    return _holding(response, content)
 
 
 __all__ = ["ACCEPT_ENCODING", "DEFAULT_MAX_RESPONSE_BYTES", "Call", "asend", "deadline_of", "default_transport", "send"]

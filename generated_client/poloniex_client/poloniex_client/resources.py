@@ -295,17 +295,15 @@ class SmartOrders:
         `poloniex_client.api.smart_orders.list_smart_orders.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            list_smart_orders._sync_detailed(
-                client=self._client,
-                limit=limit,
-                types=types,
-                signature_method=signature_method,
-                signature_version=signature_version,
-                recv_window=recv_window,
-                timeout=timeout,
-            )
-        ).parsed
+        return list_smart_orders._sync(
+            client=self._client,
+            limit=limit,
+            types=types,
+            signature_method=signature_method,
+            signature_version=signature_version,
+            recv_window=recv_window,
+            timeout=timeout,
+        )
 
     def create(
         self,
@@ -322,16 +320,14 @@ class SmartOrders:
         `poloniex_client.api.smart_orders.create_smart_order.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            create_smart_order._sync_detailed(
-                client=self._client,
-                body=body,
-                signature_method=signature_method,
-                signature_version=signature_version,
-                recv_window=recv_window,
-                timeout=timeout,
-            )
-        ).parsed
+        return create_smart_order._sync(
+            client=self._client,
+            body=body,
+            signature_method=signature_method,
+            signature_version=signature_version,
+            recv_window=recv_window,
+            timeout=timeout,
+        )
 
     def cancel_all(
         self,
@@ -348,16 +344,14 @@ class SmartOrders:
         `poloniex_client.api.smart_orders.cancel_all_smart_orders.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            cancel_all_smart_orders._sync_detailed(
-                client=self._client,
-                body=body,
-                signature_method=signature_method,
-                signature_version=signature_version,
-                recv_window=recv_window,
-                timeout=timeout,
-            )
-        ).parsed
+        return cancel_all_smart_orders._sync(
+            client=self._client,
+            body=body,
+            signature_method=signature_method,
+            signature_version=signature_version,
+            recv_window=recv_window,
+            timeout=timeout,
+        )
 
     def list_history(
         self,
@@ -384,26 +378,24 @@ class SmartOrders:
         `poloniex_client.api.smart_orders.list_smart_order_history.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            list_smart_order_history._sync_detailed(
-                client=self._client,
-                account_type=account_type,
-                type_=type_,
-                side=side,
-                symbol=symbol,
-                from_=from_,
-                direction=direction,
-                states=states,
-                limit=limit,
-                hide_cancel=hide_cancel,
-                start_time=start_time,
-                end_time=end_time,
-                signature_method=signature_method,
-                signature_version=signature_version,
-                recv_window=recv_window,
-                timeout=timeout,
-            )
-        ).parsed
+        return list_smart_order_history._sync(
+            client=self._client,
+            account_type=account_type,
+            type_=type_,
+            side=side,
+            symbol=symbol,
+            from_=from_,
+            direction=direction,
+            states=states,
+            limit=limit,
+            hide_cancel=hide_cancel,
+            start_time=start_time,
+            end_time=end_time,
+            signature_method=signature_method,
+            signature_version=signature_version,
+            recv_window=recv_window,
+            timeout=timeout,
+        )
 
     def list_history_auto_paging(
         self,
@@ -436,26 +428,24 @@ class SmartOrders:
         size = 100 if size is None else size
 
         def fetch(position: int | Unset) -> builtins.list[SmartOrder]:
-            return (
-                list_smart_order_history._sync_detailed(
-                    client=self._client,
-                    account_type=account_type,
-                    type_=type_,
-                    side=side,
-                    symbol=symbol,
-                    from_=position,
-                    direction=direction,
-                    states=states,
-                    limit=limit,
-                    hide_cancel=hide_cancel,
-                    start_time=start_time,
-                    end_time=end_time,
-                    signature_method=signature_method,
-                    signature_version=signature_version,
-                    recv_window=recv_window,
-                    timeout=timeout,
-                )
-            ).parsed
+            return list_smart_order_history._sync(
+                client=self._client,
+                account_type=account_type,
+                type_=type_,
+                side=side,
+                symbol=symbol,
+                from_=position,
+                direction=direction,
+                states=states,
+                limit=limit,
+                hide_cancel=hide_cancel,
+                start_time=start_time,
+                end_time=end_time,
+                signature_method=signature_method,
+                signature_version=signature_version,
+                recv_window=recv_window,
+                timeout=timeout,
+            )
 
         def advance(position: int | Unset, items: builtins.list[SmartOrder]) -> int | Unset:
             return int(items[-1].to_dict()["id"])
@@ -477,16 +467,14 @@ class SmartOrders:
         `poloniex_client.api.smart_orders.cancel_smart_orders_by_ids.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            cancel_smart_orders_by_ids._sync_detailed(
-                client=self._client,
-                body=body,
-                signature_method=signature_method,
-                signature_version=signature_version,
-                recv_window=recv_window,
-                timeout=timeout,
-            )
-        ).parsed
+        return cancel_smart_orders_by_ids._sync(
+            client=self._client,
+            body=body,
+            signature_method=signature_method,
+            signature_version=signature_version,
+            recv_window=recv_window,
+            timeout=timeout,
+        )
 
     def get(
         self,
@@ -503,16 +491,14 @@ class SmartOrders:
         `poloniex_client.api.smart_orders.get_smart_order.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            get_smart_order._sync_detailed(
-                client=self._client,
-                id=id,
-                signature_method=signature_method,
-                signature_version=signature_version,
-                recv_window=recv_window,
-                timeout=timeout,
-            )
-        ).parsed
+        return get_smart_order._sync(
+            client=self._client,
+            id=id,
+            signature_method=signature_method,
+            signature_version=signature_version,
+            recv_window=recv_window,
+            timeout=timeout,
+        )
 
     def replace(
         self,
@@ -530,17 +516,15 @@ class SmartOrders:
         `poloniex_client.api.smart_orders.replace_smart_order.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            replace_smart_order._sync_detailed(
-                client=self._client,
-                id=id,
-                body=body,
-                signature_method=signature_method,
-                signature_version=signature_version,
-                recv_window=recv_window,
-                timeout=timeout,
-            )
-        ).parsed
+        return replace_smart_order._sync(
+            client=self._client,
+            id=id,
+            body=body,
+            signature_method=signature_method,
+            signature_version=signature_version,
+            recv_window=recv_window,
+            timeout=timeout,
+        )
 
     def cancel(
         self,
@@ -557,16 +541,14 @@ class SmartOrders:
         `poloniex_client.api.smart_orders.cancel_smart_order.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            cancel_smart_order._sync_detailed(
-                client=self._client,
-                id=id,
-                signature_method=signature_method,
-                signature_version=signature_version,
-                recv_window=recv_window,
-                timeout=timeout,
-            )
-        ).parsed
+        return cancel_smart_order._sync(
+            client=self._client,
+            id=id,
+            signature_method=signature_method,
+            signature_version=signature_version,
+            recv_window=recv_window,
+            timeout=timeout,
+        )
 
 
 class AsyncSmartOrdersWithRawResponse:
@@ -815,17 +797,15 @@ class AsyncSmartOrders:
         `poloniex_client.api.smart_orders.list_smart_orders.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            await list_smart_orders._asyncio_detailed(
-                client=self._client,
-                limit=limit,
-                types=types,
-                signature_method=signature_method,
-                signature_version=signature_version,
-                recv_window=recv_window,
-                timeout=timeout,
-            )
-        ).parsed
+        return await list_smart_orders._asyncio(
+            client=self._client,
+            limit=limit,
+            types=types,
+            signature_method=signature_method,
+            signature_version=signature_version,
+            recv_window=recv_window,
+            timeout=timeout,
+        )
 
     async def create(
         self,
@@ -842,16 +822,14 @@ class AsyncSmartOrders:
         `poloniex_client.api.smart_orders.create_smart_order.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            await create_smart_order._asyncio_detailed(
-                client=self._client,
-                body=body,
-                signature_method=signature_method,
-                signature_version=signature_version,
-                recv_window=recv_window,
-                timeout=timeout,
-            )
-        ).parsed
+        return await create_smart_order._asyncio(
+            client=self._client,
+            body=body,
+            signature_method=signature_method,
+            signature_version=signature_version,
+            recv_window=recv_window,
+            timeout=timeout,
+        )
 
     async def cancel_all(
         self,
@@ -868,16 +846,14 @@ class AsyncSmartOrders:
         `poloniex_client.api.smart_orders.cancel_all_smart_orders.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            await cancel_all_smart_orders._asyncio_detailed(
-                client=self._client,
-                body=body,
-                signature_method=signature_method,
-                signature_version=signature_version,
-                recv_window=recv_window,
-                timeout=timeout,
-            )
-        ).parsed
+        return await cancel_all_smart_orders._asyncio(
+            client=self._client,
+            body=body,
+            signature_method=signature_method,
+            signature_version=signature_version,
+            recv_window=recv_window,
+            timeout=timeout,
+        )
 
     async def list_history(
         self,
@@ -904,26 +880,24 @@ class AsyncSmartOrders:
         `poloniex_client.api.smart_orders.list_smart_order_history.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            await list_smart_order_history._asyncio_detailed(
-                client=self._client,
-                account_type=account_type,
-                type_=type_,
-                side=side,
-                symbol=symbol,
-                from_=from_,
-                direction=direction,
-                states=states,
-                limit=limit,
-                hide_cancel=hide_cancel,
-                start_time=start_time,
-                end_time=end_time,
-                signature_method=signature_method,
-                signature_version=signature_version,
-                recv_window=recv_window,
-                timeout=timeout,
-            )
-        ).parsed
+        return await list_smart_order_history._asyncio(
+            client=self._client,
+            account_type=account_type,
+            type_=type_,
+            side=side,
+            symbol=symbol,
+            from_=from_,
+            direction=direction,
+            states=states,
+            limit=limit,
+            hide_cancel=hide_cancel,
+            start_time=start_time,
+            end_time=end_time,
+            signature_method=signature_method,
+            signature_version=signature_version,
+            recv_window=recv_window,
+            timeout=timeout,
+        )
 
     def list_history_auto_paging(
         self,
@@ -956,26 +930,24 @@ class AsyncSmartOrders:
         size = 100 if size is None else size
 
         async def fetch(position: int | Unset) -> builtins.list[SmartOrder]:
-            return (
-                await list_smart_order_history._asyncio_detailed(
-                    client=self._client,
-                    account_type=account_type,
-                    type_=type_,
-                    side=side,
-                    symbol=symbol,
-                    from_=position,
-                    direction=direction,
-                    states=states,
-                    limit=limit,
-                    hide_cancel=hide_cancel,
-                    start_time=start_time,
-                    end_time=end_time,
-                    signature_method=signature_method,
-                    signature_version=signature_version,
-                    recv_window=recv_window,
-                    timeout=timeout,
-                )
-            ).parsed
+            return await list_smart_order_history._asyncio(
+                client=self._client,
+                account_type=account_type,
+                type_=type_,
+                side=side,
+                symbol=symbol,
+                from_=position,
+                direction=direction,
+                states=states,
+                limit=limit,
+                hide_cancel=hide_cancel,
+                start_time=start_time,
+                end_time=end_time,
+                signature_method=signature_method,
+                signature_version=signature_version,
+                recv_window=recv_window,
+                timeout=timeout,
+            )
 
         def advance(position: int | Unset, items: builtins.list[SmartOrder]) -> int | Unset:
             return int(items[-1].to_dict()["id"])
@@ -997,16 +969,14 @@ class AsyncSmartOrders:
         `poloniex_client.api.smart_orders.cancel_smart_orders_by_ids.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            await cancel_smart_orders_by_ids._asyncio_detailed(
-                client=self._client,
-                body=body,
-                signature_method=signature_method,
-                signature_version=signature_version,
-                recv_window=recv_window,
-                timeout=timeout,
-            )
-        ).parsed
+        return await cancel_smart_orders_by_ids._asyncio(
+            client=self._client,
+            body=body,
+            signature_method=signature_method,
+            signature_version=signature_version,
+            recv_window=recv_window,
+            timeout=timeout,
+        )
 
     async def get(
         self,
@@ -1023,16 +993,14 @@ class AsyncSmartOrders:
         `poloniex_client.api.smart_orders.get_smart_order.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            await get_smart_order._asyncio_detailed(
-                client=self._client,
-                id=id,
-                signature_method=signature_method,
-                signature_version=signature_version,
-                recv_window=recv_window,
-                timeout=timeout,
-            )
-        ).parsed
+        return await get_smart_order._asyncio(
+            client=self._client,
+            id=id,
+            signature_method=signature_method,
+            signature_version=signature_version,
+            recv_window=recv_window,
+            timeout=timeout,
+        )
 
     async def replace(
         self,
@@ -1050,17 +1018,15 @@ class AsyncSmartOrders:
         `poloniex_client.api.smart_orders.replace_smart_order.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            await replace_smart_order._asyncio_detailed(
-                client=self._client,
-                id=id,
-                body=body,
-                signature_method=signature_method,
-                signature_version=signature_version,
-                recv_window=recv_window,
-                timeout=timeout,
-            )
-        ).parsed
+        return await replace_smart_order._asyncio(
+            client=self._client,
+            id=id,
+            body=body,
+            signature_method=signature_method,
+            signature_version=signature_version,
+            recv_window=recv_window,
+            timeout=timeout,
+        )
 
     async def cancel(
         self,
@@ -1077,16 +1043,14 @@ class AsyncSmartOrders:
         `poloniex_client.api.smart_orders.cancel_smart_order.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            await cancel_smart_order._asyncio_detailed(
-                client=self._client,
-                id=id,
-                signature_method=signature_method,
-                signature_version=signature_version,
-                recv_window=recv_window,
-                timeout=timeout,
-            )
-        ).parsed
+        return await cancel_smart_order._asyncio(
+            client=self._client,
+            id=id,
+            signature_method=signature_method,
+            signature_version=signature_version,
+            recv_window=recv_window,
+            timeout=timeout,
+        )
 
 
 __all__ = [

@@ -95,7 +95,7 @@ def request_payload(request: httpx.Request, timestamp: int) -> bytes:
 class Signer:
     """Holds the credentials; its repr and str never show them."""
 
-    __slots__ = ("_api_key", "_secret")
+    __slots__ = ("_api_key", "_secret", "_mac")
 
     def __init__(self, *, api_key: str, secret: str) -> None:
         if not isinstance(api_key, str) or not api_key:
@@ -104,13 +104,16 @@ class Signer:
             raise ValueError("secret must be a non-empty string")
         self._api_key = api_key
         self._secret = _bytes(secret)
+        self._mac = hmac.new(self._secret, digestmod="sha256")  # keyed once; each signature works on a copy
 
     @property
     def api_key(self) -> str:
         return self._api_key
 
     def sign(self, payload: bytes) -> str:
-        return sign_hmac(self._secret, payload)
+        mac = self._mac.copy()
+        mac.update(payload)
+        return base64.b64encode(mac.digest()).decode("ascii")
 
     def __repr__(self) -> str:
         return "Signer(algorithm='hmac', api_key=<redacted>)"
@@ -123,7 +126,8 @@ class Signer:
 
 
 class SigningAuth(httpx.Auth):
-    """Signs the final request: httpx hands it over with the encoded URL and the body bytes.
+    """Signs the final request, with the encoded URL and the body bytes: the SDK's clients call `apply` on each
+    request they build; as an httpx.Auth it signs requests of a plain httpx client too.
 
     Every request gets `Content-Type: application/json` (unless it has one), `key`, `signTimestamp` from the
     clock, `signature`, and `recvWindow` when one is configured and the call did not pass its own.
@@ -140,17 +144,23 @@ class SigningAuth(httpx.Auth):
         self.clock: Clock = clock or system_clock
         self.recv_window = recv_window
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def apply(self, request: httpx.Request) -> None:
+        """Set recvWindow, Content-Type, key, signTimestamp and signature on a built request."""
         timestamp = self.clock()
         if isinstance(timestamp, bool) or not isinstance(timestamp, int) or timestamp < 0:
             raise ValueError("the clock must return milliseconds since the epoch as a non-negative int")
-        if self.recv_window is not None and "recvWindow" not in request.headers:
-            request.headers["recvWindow"] = str(self.recv_window)
-        if "Content-Type" not in request.headers:
-            request.headers["Content-Type"] = "application/json"
-        request.headers["key"] = self.signer.api_key
-        request.headers["signTimestamp"] = str(timestamp)
-        request.headers["signature"] = self.signer.sign(request_payload(request, timestamp))
+        headers = request.headers
+        if self.recv_window is not None and "recvWindow" not in headers:
+            headers["recvWindow"] = str(self.recv_window)
+        if "Content-Type" not in headers:
+            headers["Content-Type"] = "application/json"
+        request.read()
+        headers["key"] = self.signer.api_key
+        headers["signTimestamp"] = str(timestamp)
+        headers["signature"] = self.signer.sign(request_payload(request, timestamp))
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        self.apply(request)
         yield request
 
     def __repr__(self) -> str:

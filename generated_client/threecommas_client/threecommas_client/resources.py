@@ -404,25 +404,23 @@ class SmartTrades:
         `threecommas_client.api.smart_trades.list_smart_trades.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            list_smart_trades._sync_detailed(
-                client=self._client,
-                account_id=account_id,
-                pair=pair,
-                type_=type_,
-                page=page,
-                per_page=per_page,
-                status=status,
-                order_by=order_by,
-                order_direction=order_direction,
-                from_=from_,
-                to=to,
-                base=base,
-                quote=quote,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return list_smart_trades._sync(
+            client=self._client,
+            account_id=account_id,
+            pair=pair,
+            type_=type_,
+            page=page,
+            per_page=per_page,
+            status=status,
+            order_by=order_by,
+            order_direction=order_direction,
+            from_=from_,
+            to=to,
+            base=base,
+            quote=quote,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def list_auto_paging(
         self,
@@ -453,25 +451,23 @@ class SmartTrades:
         size = 10 if size is None else size
 
         def fetch(position: int) -> builtins.list[SmartTrade]:
-            return (
-                list_smart_trades._sync_detailed(
-                    client=self._client,
-                    account_id=account_id,
-                    pair=pair,
-                    type_=type_,
-                    page=position,
-                    per_page=per_page,
-                    status=status,
-                    order_by=order_by,
-                    order_direction=order_direction,
-                    from_=from_,
-                    to=to,
-                    base=base,
-                    quote=quote,
-                    forced_mode=forced_mode,
-                    timeout=timeout,
-                )
-            ).parsed
+            return list_smart_trades._sync(
+                client=self._client,
+                account_id=account_id,
+                pair=pair,
+                type_=type_,
+                page=position,
+                per_page=per_page,
+                status=status,
+                order_by=order_by,
+                order_direction=order_direction,
+                from_=from_,
+                to=to,
+                base=base,
+                quote=quote,
+                forced_mode=forced_mode,
+                timeout=timeout,
+            )
 
         def advance(position: int, items: builtins.list[SmartTrade]) -> int:
             return position + 1
@@ -491,14 +487,12 @@ class SmartTrades:
         `threecommas_client.api.smart_trades.create_smart_trade.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            create_smart_trade._sync_detailed(
-                client=self._client,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return create_smart_trade._sync(
+            client=self._client,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def get(
         self,
@@ -513,14 +507,12 @@ class SmartTrades:
         `threecommas_client.api.smart_trades.get_smart_trade.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            get_smart_trade._sync_detailed(
-                client=self._client,
-                id=id,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return get_smart_trade._sync(
+            client=self._client,
+            id=id,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def cancel(
         self,
@@ -535,14 +527,12 @@ class SmartTrades:
         `threecommas_client.api.smart_trades.cancel_smart_trade.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            cancel_smart_trade._sync_detailed(
-                client=self._client,
-                id=id,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return cancel_smart_trade._sync(
+            client=self._client,
+            id=id,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def update(
         self,
@@ -558,15 +548,13 @@ class SmartTrades:
         `threecommas_client.api.smart_trades.update_smart_trade.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            update_smart_trade._sync_detailed(
-                client=self._client,
-                id=id,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return update_smart_trade._sync(
+            client=self._client,
+            id=id,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def add_funds(
         self,
@@ -582,15 +570,13 @@ class SmartTrades:
         `threecommas_client.api.smart_trades.add_funds_to_smart_trade.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            add_funds_to_smart_trade._sync_detailed(
-                client=self._client,
-                id=id,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return add_funds_to_smart_trade._sync(
+            client=self._client,
+            id=id,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def get_reduce_funds_info(
         self,
@@ -605,14 +591,12 @@ class SmartTrades:
         `threecommas_client.api.smart_trades.get_reduce_funds_info.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            get_reduce_funds_info._sync_detailed(
-                client=self._client,
-                id=id,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return get_reduce_funds_info._sync(
+            client=self._client,
+            id=id,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def reduce_funds(
         self,
@@ -628,15 +612,13 @@ class SmartTrades:
         `threecommas_client.api.smart_trades.reduce_funds_of_smart_trade.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            reduce_funds_of_smart_trade._sync_detailed(
-                client=self._client,
-                id=id,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return reduce_funds_of_smart_trade._sync(
+            client=self._client,
+            id=id,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def close_by_market(
         self,
@@ -651,14 +633,12 @@ class SmartTrades:
         `threecommas_client.api.smart_trades.close_smart_trade_by_market.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            close_smart_trade_by_market._sync_detailed(
-                client=self._client,
-                id=id,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return close_smart_trade_by_market._sync(
+            client=self._client,
+            id=id,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def force_start(
         self,
@@ -673,14 +653,12 @@ class SmartTrades:
         `threecommas_client.api.smart_trades.force_start_smart_trade.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            force_start_smart_trade._sync_detailed(
-                client=self._client,
-                id=id,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return force_start_smart_trade._sync(
+            client=self._client,
+            id=id,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def force_process(
         self,
@@ -695,14 +673,12 @@ class SmartTrades:
         `threecommas_client.api.smart_trades.force_process_smart_trade.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            force_process_smart_trade._sync_detailed(
-                client=self._client,
-                id=id,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return force_process_smart_trade._sync(
+            client=self._client,
+            id=id,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def set_note(
         self,
@@ -718,15 +694,13 @@ class SmartTrades:
         `threecommas_client.api.smart_trades.set_smart_trade_note.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            set_smart_trade_note._sync_detailed(
-                client=self._client,
-                id=id,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return set_smart_trade_note._sync(
+            client=self._client,
+            id=id,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
 
 class AsyncSmartTradesWithRawResponse:
@@ -1037,25 +1011,23 @@ class AsyncSmartTrades:
         `threecommas_client.api.smart_trades.list_smart_trades.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            await list_smart_trades._asyncio_detailed(
-                client=self._client,
-                account_id=account_id,
-                pair=pair,
-                type_=type_,
-                page=page,
-                per_page=per_page,
-                status=status,
-                order_by=order_by,
-                order_direction=order_direction,
-                from_=from_,
-                to=to,
-                base=base,
-                quote=quote,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await list_smart_trades._asyncio(
+            client=self._client,
+            account_id=account_id,
+            pair=pair,
+            type_=type_,
+            page=page,
+            per_page=per_page,
+            status=status,
+            order_by=order_by,
+            order_direction=order_direction,
+            from_=from_,
+            to=to,
+            base=base,
+            quote=quote,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def list_auto_paging(
         self,
@@ -1086,25 +1058,23 @@ class AsyncSmartTrades:
         size = 10 if size is None else size
 
         async def fetch(position: int) -> builtins.list[SmartTrade]:
-            return (
-                await list_smart_trades._asyncio_detailed(
-                    client=self._client,
-                    account_id=account_id,
-                    pair=pair,
-                    type_=type_,
-                    page=position,
-                    per_page=per_page,
-                    status=status,
-                    order_by=order_by,
-                    order_direction=order_direction,
-                    from_=from_,
-                    to=to,
-                    base=base,
-                    quote=quote,
-                    forced_mode=forced_mode,
-                    timeout=timeout,
-                )
-            ).parsed
+            return await list_smart_trades._asyncio(
+                client=self._client,
+                account_id=account_id,
+                pair=pair,
+                type_=type_,
+                page=position,
+                per_page=per_page,
+                status=status,
+                order_by=order_by,
+                order_direction=order_direction,
+                from_=from_,
+                to=to,
+                base=base,
+                quote=quote,
+                forced_mode=forced_mode,
+                timeout=timeout,
+            )
 
         def advance(position: int, items: builtins.list[SmartTrade]) -> int:
             return position + 1
@@ -1124,14 +1094,12 @@ class AsyncSmartTrades:
         `threecommas_client.api.smart_trades.create_smart_trade.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            await create_smart_trade._asyncio_detailed(
-                client=self._client,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await create_smart_trade._asyncio(
+            client=self._client,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     async def get(
         self,
@@ -1146,14 +1114,12 @@ class AsyncSmartTrades:
         `threecommas_client.api.smart_trades.get_smart_trade.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            await get_smart_trade._asyncio_detailed(
-                client=self._client,
-                id=id,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await get_smart_trade._asyncio(
+            client=self._client,
+            id=id,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     async def cancel(
         self,
@@ -1168,14 +1134,12 @@ class AsyncSmartTrades:
         `threecommas_client.api.smart_trades.cancel_smart_trade.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            await cancel_smart_trade._asyncio_detailed(
-                client=self._client,
-                id=id,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await cancel_smart_trade._asyncio(
+            client=self._client,
+            id=id,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     async def update(
         self,
@@ -1191,15 +1155,13 @@ class AsyncSmartTrades:
         `threecommas_client.api.smart_trades.update_smart_trade.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            await update_smart_trade._asyncio_detailed(
-                client=self._client,
-                id=id,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await update_smart_trade._asyncio(
+            client=self._client,
+            id=id,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     async def add_funds(
         self,
@@ -1215,15 +1177,13 @@ class AsyncSmartTrades:
         `threecommas_client.api.smart_trades.add_funds_to_smart_trade.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            await add_funds_to_smart_trade._asyncio_detailed(
-                client=self._client,
-                id=id,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await add_funds_to_smart_trade._asyncio(
+            client=self._client,
+            id=id,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     async def get_reduce_funds_info(
         self,
@@ -1238,14 +1198,12 @@ class AsyncSmartTrades:
         `threecommas_client.api.smart_trades.get_reduce_funds_info.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            await get_reduce_funds_info._asyncio_detailed(
-                client=self._client,
-                id=id,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await get_reduce_funds_info._asyncio(
+            client=self._client,
+            id=id,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     async def reduce_funds(
         self,
@@ -1261,15 +1219,13 @@ class AsyncSmartTrades:
         `threecommas_client.api.smart_trades.reduce_funds_of_smart_trade.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            await reduce_funds_of_smart_trade._asyncio_detailed(
-                client=self._client,
-                id=id,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await reduce_funds_of_smart_trade._asyncio(
+            client=self._client,
+            id=id,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     async def close_by_market(
         self,
@@ -1284,14 +1240,12 @@ class AsyncSmartTrades:
         `threecommas_client.api.smart_trades.close_smart_trade_by_market.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            await close_smart_trade_by_market._asyncio_detailed(
-                client=self._client,
-                id=id,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await close_smart_trade_by_market._asyncio(
+            client=self._client,
+            id=id,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     async def force_start(
         self,
@@ -1306,14 +1260,12 @@ class AsyncSmartTrades:
         `threecommas_client.api.smart_trades.force_start_smart_trade.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            await force_start_smart_trade._asyncio_detailed(
-                client=self._client,
-                id=id,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await force_start_smart_trade._asyncio(
+            client=self._client,
+            id=id,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     async def force_process(
         self,
@@ -1328,14 +1280,12 @@ class AsyncSmartTrades:
         `threecommas_client.api.smart_trades.force_process_smart_trade.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            await force_process_smart_trade._asyncio_detailed(
-                client=self._client,
-                id=id,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await force_process_smart_trade._asyncio(
+            client=self._client,
+            id=id,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     async def set_note(
         self,
@@ -1351,15 +1301,13 @@ class AsyncSmartTrades:
         `threecommas_client.api.smart_trades.set_smart_trade_note.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            await set_smart_trade_note._asyncio_detailed(
-                client=self._client,
-                id=id,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await set_smart_trade_note._asyncio(
+            client=self._client,
+            id=id,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
 
 class SmartTradeTradesWithRawResponse:
@@ -1453,14 +1401,12 @@ class SmartTradeTrades:
         `threecommas_client.api.smart_trade_trades.list_smart_trade_trades.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            list_smart_trade_trades._sync_detailed(
-                client=self._client,
-                smart_trade_id=smart_trade_id,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return list_smart_trade_trades._sync(
+            client=self._client,
+            smart_trade_id=smart_trade_id,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def close_by_market(
         self,
@@ -1476,15 +1422,13 @@ class SmartTradeTrades:
         `threecommas_client.api.smart_trade_trades.close_trade_by_market.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            close_trade_by_market._sync_detailed(
-                client=self._client,
-                smart_trade_id=smart_trade_id,
-                id=id,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return close_trade_by_market._sync(
+            client=self._client,
+            smart_trade_id=smart_trade_id,
+            id=id,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def cancel(
         self,
@@ -1500,15 +1444,13 @@ class SmartTradeTrades:
         `threecommas_client.api.smart_trade_trades.cancel_trade.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            cancel_trade._sync_detailed(
-                client=self._client,
-                smart_trade_id=smart_trade_id,
-                id=id,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return cancel_trade._sync(
+            client=self._client,
+            smart_trade_id=smart_trade_id,
+            id=id,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
 
 class AsyncSmartTradeTradesWithRawResponse:
@@ -1602,14 +1544,12 @@ class AsyncSmartTradeTrades:
         `threecommas_client.api.smart_trade_trades.list_smart_trade_trades.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            await list_smart_trade_trades._asyncio_detailed(
-                client=self._client,
-                smart_trade_id=smart_trade_id,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await list_smart_trade_trades._asyncio(
+            client=self._client,
+            smart_trade_id=smart_trade_id,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     async def close_by_market(
         self,
@@ -1625,15 +1565,13 @@ class AsyncSmartTradeTrades:
         `threecommas_client.api.smart_trade_trades.close_trade_by_market.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            await close_trade_by_market._asyncio_detailed(
-                client=self._client,
-                smart_trade_id=smart_trade_id,
-                id=id,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await close_trade_by_market._asyncio(
+            client=self._client,
+            smart_trade_id=smart_trade_id,
+            id=id,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     async def cancel(
         self,
@@ -1649,15 +1587,13 @@ class AsyncSmartTradeTrades:
         `threecommas_client.api.smart_trade_trades.cancel_trade.sync`; `timeout=` replaces the client's timeout for this call.
         """
 
-        return (
-            await cancel_trade._asyncio_detailed(
-                client=self._client,
-                smart_trade_id=smart_trade_id,
-                id=id,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await cancel_trade._asyncio(
+            client=self._client,
+            smart_trade_id=smart_trade_id,
+            id=id,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
 
 class SmartTradesV1WithRawResponse:
@@ -2021,14 +1957,12 @@ class SmartTradesV1:
 
         create_simple_sell_v1._warn_deprecated(2)
 
-        return (
-            create_simple_sell_v1._sync_detailed(
-                client=self._client,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return create_simple_sell_v1._sync(
+            client=self._client,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def create_simple_buy(
         self,
@@ -2047,14 +1981,12 @@ class SmartTradesV1:
 
         create_simple_buy_v1._warn_deprecated(2)
 
-        return (
-            create_simple_buy_v1._sync_detailed(
-                client=self._client,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return create_simple_buy_v1._sync(
+            client=self._client,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def create_smart_sell(
         self,
@@ -2073,14 +2005,12 @@ class SmartTradesV1:
 
         create_smart_sell_v1._warn_deprecated(2)
 
-        return (
-            create_smart_sell_v1._sync_detailed(
-                client=self._client,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return create_smart_sell_v1._sync(
+            client=self._client,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def create_smart_cover(
         self,
@@ -2099,14 +2029,12 @@ class SmartTradesV1:
 
         create_smart_cover_v1._warn_deprecated(2)
 
-        return (
-            create_smart_cover_v1._sync_detailed(
-                client=self._client,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return create_smart_cover_v1._sync(
+            client=self._client,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def create(
         self,
@@ -2125,14 +2053,12 @@ class SmartTradesV1:
 
         create_smart_trade_v1._warn_deprecated(2)
 
-        return (
-            create_smart_trade_v1._sync_detailed(
-                client=self._client,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return create_smart_trade_v1._sync(
+            client=self._client,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def list(
         self,
@@ -2156,19 +2082,17 @@ class SmartTradesV1:
 
         list_smart_trades_v1._warn_deprecated(2)
 
-        return (
-            list_smart_trades_v1._sync_detailed(
-                client=self._client,
-                limit=limit,
-                offset=offset,
-                account_id=account_id,
-                scope=scope,
-                type_=type_,
-                order=order,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return list_smart_trades_v1._sync(
+            client=self._client,
+            limit=limit,
+            offset=offset,
+            account_id=account_id,
+            scope=scope,
+            type_=type_,
+            order=order,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def list_auto_paging(
         self,
@@ -2194,19 +2118,17 @@ class SmartTradesV1:
         size = None if isinstance(limit, Unset) else limit
 
         def fetch(position: int) -> builtins.list[SmartTradeV1]:
-            return (
-                list_smart_trades_v1._sync_detailed(
-                    client=self._client,
-                    limit=limit,
-                    offset=position,
-                    account_id=account_id,
-                    scope=scope,
-                    type_=type_,
-                    order=order,
-                    forced_mode=forced_mode,
-                    timeout=timeout,
-                )
-            ).parsed
+            return list_smart_trades_v1._sync(
+                client=self._client,
+                limit=limit,
+                offset=position,
+                account_id=account_id,
+                scope=scope,
+                type_=type_,
+                order=order,
+                forced_mode=forced_mode,
+                timeout=timeout,
+            )
 
         def advance(position: int, items: builtins.list[SmartTradeV1]) -> int:
             return position + len(items)
@@ -2231,15 +2153,13 @@ class SmartTradesV1:
 
         cancel_order_v1._warn_deprecated(2)
 
-        return (
-            cancel_order_v1._sync_detailed(
-                client=self._client,
-                smart_trade_id=smart_trade_id,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return cancel_order_v1._sync(
+            client=self._client,
+            smart_trade_id=smart_trade_id,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def add_funds(
         self,
@@ -2259,15 +2179,13 @@ class SmartTradesV1:
 
         add_funds_v1._warn_deprecated(2)
 
-        return (
-            add_funds_v1._sync_detailed(
-                client=self._client,
-                smart_trade_id=smart_trade_id,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return add_funds_v1._sync(
+            client=self._client,
+            smart_trade_id=smart_trade_id,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def step_panic_sell(
         self,
@@ -2287,15 +2205,13 @@ class SmartTradesV1:
 
         step_panic_sell_v1._warn_deprecated(2)
 
-        return (
-            step_panic_sell_v1._sync_detailed(
-                client=self._client,
-                smart_trade_id=smart_trade_id,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return step_panic_sell_v1._sync(
+            client=self._client,
+            smart_trade_id=smart_trade_id,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def update(
         self,
@@ -2315,15 +2231,13 @@ class SmartTradesV1:
 
         update_smart_trade_v1._warn_deprecated(2)
 
-        return (
-            update_smart_trade_v1._sync_detailed(
-                client=self._client,
-                smart_trade_id=smart_trade_id,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return update_smart_trade_v1._sync(
+            client=self._client,
+            smart_trade_id=smart_trade_id,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def cancel(
         self,
@@ -2342,14 +2256,12 @@ class SmartTradesV1:
 
         cancel_smart_trade_v1._warn_deprecated(2)
 
-        return (
-            cancel_smart_trade_v1._sync_detailed(
-                client=self._client,
-                smart_trade_id=smart_trade_id,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return cancel_smart_trade_v1._sync(
+            client=self._client,
+            smart_trade_id=smart_trade_id,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def panic_sell(
         self,
@@ -2368,14 +2280,12 @@ class SmartTradesV1:
 
         panic_sell_v1._warn_deprecated(2)
 
-        return (
-            panic_sell_v1._sync_detailed(
-                client=self._client,
-                smart_trade_id=smart_trade_id,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return panic_sell_v1._sync(
+            client=self._client,
+            smart_trade_id=smart_trade_id,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def force_process(
         self,
@@ -2394,14 +2304,12 @@ class SmartTradesV1:
 
         force_process_v1._warn_deprecated(2)
 
-        return (
-            force_process_v1._sync_detailed(
-                client=self._client,
-                smart_trade_id=smart_trade_id,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return force_process_v1._sync(
+            client=self._client,
+            smart_trade_id=smart_trade_id,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
 
 class AsyncSmartTradesV1WithRawResponse:
@@ -2765,14 +2673,12 @@ class AsyncSmartTradesV1:
 
         create_simple_sell_v1._warn_deprecated(2)
 
-        return (
-            await create_simple_sell_v1._asyncio_detailed(
-                client=self._client,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await create_simple_sell_v1._asyncio(
+            client=self._client,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     async def create_simple_buy(
         self,
@@ -2791,14 +2697,12 @@ class AsyncSmartTradesV1:
 
         create_simple_buy_v1._warn_deprecated(2)
 
-        return (
-            await create_simple_buy_v1._asyncio_detailed(
-                client=self._client,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await create_simple_buy_v1._asyncio(
+            client=self._client,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     async def create_smart_sell(
         self,
@@ -2817,14 +2721,12 @@ class AsyncSmartTradesV1:
 
         create_smart_sell_v1._warn_deprecated(2)
 
-        return (
-            await create_smart_sell_v1._asyncio_detailed(
-                client=self._client,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await create_smart_sell_v1._asyncio(
+            client=self._client,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     async def create_smart_cover(
         self,
@@ -2843,14 +2745,12 @@ class AsyncSmartTradesV1:
 
         create_smart_cover_v1._warn_deprecated(2)
 
-        return (
-            await create_smart_cover_v1._asyncio_detailed(
-                client=self._client,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await create_smart_cover_v1._asyncio(
+            client=self._client,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     async def create(
         self,
@@ -2869,14 +2769,12 @@ class AsyncSmartTradesV1:
 
         create_smart_trade_v1._warn_deprecated(2)
 
-        return (
-            await create_smart_trade_v1._asyncio_detailed(
-                client=self._client,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await create_smart_trade_v1._asyncio(
+            client=self._client,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     async def list(
         self,
@@ -2900,19 +2798,17 @@ class AsyncSmartTradesV1:
 
         list_smart_trades_v1._warn_deprecated(2)
 
-        return (
-            await list_smart_trades_v1._asyncio_detailed(
-                client=self._client,
-                limit=limit,
-                offset=offset,
-                account_id=account_id,
-                scope=scope,
-                type_=type_,
-                order=order,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await list_smart_trades_v1._asyncio(
+            client=self._client,
+            limit=limit,
+            offset=offset,
+            account_id=account_id,
+            scope=scope,
+            type_=type_,
+            order=order,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     def list_auto_paging(
         self,
@@ -2938,19 +2834,17 @@ class AsyncSmartTradesV1:
         size = None if isinstance(limit, Unset) else limit
 
         async def fetch(position: int) -> builtins.list[SmartTradeV1]:
-            return (
-                await list_smart_trades_v1._asyncio_detailed(
-                    client=self._client,
-                    limit=limit,
-                    offset=position,
-                    account_id=account_id,
-                    scope=scope,
-                    type_=type_,
-                    order=order,
-                    forced_mode=forced_mode,
-                    timeout=timeout,
-                )
-            ).parsed
+            return await list_smart_trades_v1._asyncio(
+                client=self._client,
+                limit=limit,
+                offset=position,
+                account_id=account_id,
+                scope=scope,
+                type_=type_,
+                order=order,
+                forced_mode=forced_mode,
+                timeout=timeout,
+            )
 
         def advance(position: int, items: builtins.list[SmartTradeV1]) -> int:
             return position + len(items)
@@ -2975,15 +2869,13 @@ class AsyncSmartTradesV1:
 
         cancel_order_v1._warn_deprecated(2)
 
-        return (
-            await cancel_order_v1._asyncio_detailed(
-                client=self._client,
-                smart_trade_id=smart_trade_id,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await cancel_order_v1._asyncio(
+            client=self._client,
+            smart_trade_id=smart_trade_id,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     async def add_funds(
         self,
@@ -3003,15 +2895,13 @@ class AsyncSmartTradesV1:
 
         add_funds_v1._warn_deprecated(2)
 
-        return (
-            await add_funds_v1._asyncio_detailed(
-                client=self._client,
-                smart_trade_id=smart_trade_id,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await add_funds_v1._asyncio(
+            client=self._client,
+            smart_trade_id=smart_trade_id,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     async def step_panic_sell(
         self,
@@ -3031,15 +2921,13 @@ class AsyncSmartTradesV1:
 
         step_panic_sell_v1._warn_deprecated(2)
 
-        return (
-            await step_panic_sell_v1._asyncio_detailed(
-                client=self._client,
-                smart_trade_id=smart_trade_id,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await step_panic_sell_v1._asyncio(
+            client=self._client,
+            smart_trade_id=smart_trade_id,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     async def update(
         self,
@@ -3059,15 +2947,13 @@ class AsyncSmartTradesV1:
 
         update_smart_trade_v1._warn_deprecated(2)
 
-        return (
-            await update_smart_trade_v1._asyncio_detailed(
-                client=self._client,
-                smart_trade_id=smart_trade_id,
-                body=body,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await update_smart_trade_v1._asyncio(
+            client=self._client,
+            smart_trade_id=smart_trade_id,
+            body=body,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     async def cancel(
         self,
@@ -3086,14 +2972,12 @@ class AsyncSmartTradesV1:
 
         cancel_smart_trade_v1._warn_deprecated(2)
 
-        return (
-            await cancel_smart_trade_v1._asyncio_detailed(
-                client=self._client,
-                smart_trade_id=smart_trade_id,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await cancel_smart_trade_v1._asyncio(
+            client=self._client,
+            smart_trade_id=smart_trade_id,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     async def panic_sell(
         self,
@@ -3112,14 +2996,12 @@ class AsyncSmartTradesV1:
 
         panic_sell_v1._warn_deprecated(2)
 
-        return (
-            await panic_sell_v1._asyncio_detailed(
-                client=self._client,
-                smart_trade_id=smart_trade_id,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await panic_sell_v1._asyncio(
+            client=self._client,
+            smart_trade_id=smart_trade_id,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
     async def force_process(
         self,
@@ -3138,14 +3020,12 @@ class AsyncSmartTradesV1:
 
         force_process_v1._warn_deprecated(2)
 
-        return (
-            await force_process_v1._asyncio_detailed(
-                client=self._client,
-                smart_trade_id=smart_trade_id,
-                forced_mode=forced_mode,
-                timeout=timeout,
-            )
-        ).parsed
+        return await force_process_v1._asyncio(
+            client=self._client,
+            smart_trade_id=smart_trade_id,
+            forced_mode=forced_mode,
+            timeout=timeout,
+        )
 
 
 __all__ = [

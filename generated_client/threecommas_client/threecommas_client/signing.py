@@ -65,7 +65,7 @@ def signing_payload(target: bytes, body: bytes, algorithm: Algorithm) -> bytes:
 class Signer:
     """Holds the credentials; its repr and str never show them."""
 
-    __slots__ = ("_api_key", "_secret", "_rsa_key", "algorithm")
+    __slots__ = ("_api_key", "_secret", "_mac", "_rsa_key", "algorithm")
 
     def __init__(self, *, api_key: str, secret: str | None = None, private_key: str | bytes | None = None) -> None:
         if not isinstance(api_key, str) or not api_key:
@@ -74,6 +74,7 @@ class Signer:
             raise ValueError("pass exactly one of secret= (HMAC) or private_key= (RSA, PEM text)")
         self._api_key = api_key
         self._secret = _bytes(secret) if secret is not None else b""
+        self._mac = hmac.new(self._secret, digestmod="sha256")  # keyed once; each signature works on a copy
         self._rsa_key = _load_rsa_key(private_key) if private_key is not None else None
         self.algorithm: Algorithm = "rsa" if self._rsa_key is not None else "hmac"
 
@@ -84,7 +85,9 @@ class Signer:
     def sign(self, payload: bytes) -> str:
         if self._rsa_key is not None:
             return _sign_with_key(self._rsa_key, payload)
-        return sign_hmac(self._secret, payload)
+        mac = self._mac.copy()
+        mac.update(payload)
+        return mac.hexdigest()
 
     def __repr__(self) -> str:
         return f"Signer(algorithm={self.algorithm!r}, api_key=<redacted>)"
@@ -97,7 +100,8 @@ class Signer:
 
 
 class SigningAuth(httpx.Auth):
-    """Signs the final request: httpx hands it over with the encoded URL and the body bytes."""
+    """Signs the final request, with the encoded URL and the body bytes: the SDK's clients call `apply` on each
+    request they build; as an httpx.Auth it signs requests of a plain httpx client too."""
 
     requires_request_body = True
 
@@ -107,12 +111,18 @@ class SigningAuth(httpx.Auth):
         self.signer = signer
         self.forced_mode = forced_mode
 
+    def apply(self, request: httpx.Request) -> None:
+        """Set Forced-Mode (unless the request has one), APIKEY and Signature on a built request."""
+        headers = request.headers
+        if self.forced_mode is not None and "Forced-Mode" not in headers:
+            headers["Forced-Mode"] = self.forced_mode
+        signer = self.signer
+        payload = signing_payload(request.url.raw_path, request.read(), signer.algorithm)
+        headers["APIKEY"] = signer.api_key
+        headers["Signature"] = signer.sign(payload)
+
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        if self.forced_mode is not None and "Forced-Mode" not in request.headers:
-            request.headers["Forced-Mode"] = self.forced_mode
-        payload = signing_payload(request.url.raw_path, request.content, self.signer.algorithm)
-        request.headers["APIKEY"] = self.signer.api_key
-        request.headers["Signature"] = self.signer.sign(payload)
+        self.apply(request)
         yield request
 
     def __repr__(self) -> str:

@@ -123,6 +123,45 @@ async def _asyncio_detailed(
     return _build_response(response=response)
 
 
+# The parsed answer alone (sync, asyncio and the resources' plain methods): no Response around it.
+def _sync(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> CancelResult:
+    kwargs = _get_kwargs(
+        id=id,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    return _parse_response(response=client.call(_OPERATION, kwargs, timeout=timeout))
+
+
+async def _asyncio(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> CancelResult:
+    kwargs = _get_kwargs(
+        id=id,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    return _parse_response(response=await client.acall(_OPERATION, kwargs, timeout=timeout))
+
+
 def sync_detailed(
     id: str,
     *,
@@ -207,14 +246,14 @@ def sync(
     Returns:
         CancelResult
     """
-    return _sync_detailed(
+    return _sync(
         id=id,
         client=client,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
         timeout=timeout,
-    ).parsed
+    )
 
 
 async def asyncio_detailed(
@@ -301,13 +340,11 @@ async def asyncio(
     Returns:
         CancelResult
     """
-    return (
-        await _asyncio_detailed(
-            id=id,
-            client=client,
-            signature_method=signature_method,
-            signature_version=signature_version,
-            recv_window=recv_window,
-            timeout=timeout,
-        )
-    ).parsed
+    return await _asyncio(
+        id=id,
+        client=client,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+        timeout=timeout,
+    )

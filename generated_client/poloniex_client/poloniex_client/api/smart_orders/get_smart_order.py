@@ -130,6 +130,45 @@ async def _asyncio_detailed(
     return _build_response(response=response)
 
 
+# The parsed answer alone (sync, asyncio and the resources' plain methods): no Response around it.
+def _sync(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> list[SmartOrder]:
+    kwargs = _get_kwargs(
+        id=id,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    return _parse_response(response=client.call(_OPERATION, kwargs, timeout=timeout))
+
+
+async def _asyncio(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> list[SmartOrder]:
+    kwargs = _get_kwargs(
+        id=id,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    return _parse_response(response=await client.acall(_OPERATION, kwargs, timeout=timeout))
+
+
 def sync_detailed(
     id: str,
     *,
@@ -218,14 +257,14 @@ def sync(
     Returns:
         list[SmartOrder]
     """
-    return _sync_detailed(
+    return _sync(
         id=id,
         client=client,
         signature_method=signature_method,
         signature_version=signature_version,
         recv_window=recv_window,
         timeout=timeout,
-    ).parsed
+    )
 
 
 async def asyncio_detailed(
@@ -316,13 +355,11 @@ async def asyncio(
     Returns:
         list[SmartOrder]
     """
-    return (
-        await _asyncio_detailed(
-            id=id,
-            client=client,
-            signature_method=signature_method,
-            signature_version=signature_version,
-            recv_window=recv_window,
-            timeout=timeout,
-        )
-    ).parsed
+    return await _asyncio(
+        id=id,
+        client=client,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+        timeout=timeout,
+    )

@@ -218,6 +218,85 @@ async def _asyncio_detailed(
     return _build_response(response=response)
 
 
+# The parsed answer alone (sync, asyncio and the resources' plain methods): no Response around it.
+def _sync(
+    *,
+    client: AuthenticatedClient,
+    account_type: AccountType | AccountTypeLiteral | Unset = UNSET,
+    type_: str | Unset = UNSET,
+    side: str | Unset = UNSET,
+    symbol: str | Unset = UNSET,
+    from_: int | Unset = UNSET,
+    direction: ListSmartOrderHistoryDirection | ListSmartOrderHistoryDirectionLiteral | Unset = UNSET,
+    states: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    hide_cancel: bool | Unset = UNSET,
+    start_time: int | Unset = UNSET,
+    end_time: int | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> list[SmartOrder]:
+    kwargs = _get_kwargs(
+        account_type=account_type,
+        type_=type_,
+        side=side,
+        symbol=symbol,
+        from_=from_,
+        direction=direction,
+        states=states,
+        limit=limit,
+        hide_cancel=hide_cancel,
+        start_time=start_time,
+        end_time=end_time,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    return _parse_response(response=client.call(_OPERATION, kwargs, timeout=timeout))
+
+
+async def _asyncio(
+    *,
+    client: AuthenticatedClient,
+    account_type: AccountType | AccountTypeLiteral | Unset = UNSET,
+    type_: str | Unset = UNSET,
+    side: str | Unset = UNSET,
+    symbol: str | Unset = UNSET,
+    from_: int | Unset = UNSET,
+    direction: ListSmartOrderHistoryDirection | ListSmartOrderHistoryDirectionLiteral | Unset = UNSET,
+    states: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    hide_cancel: bool | Unset = UNSET,
+    start_time: int | Unset = UNSET,
+    end_time: int | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> list[SmartOrder]:
+    kwargs = _get_kwargs(
+        account_type=account_type,
+        type_=type_,
+        side=side,
+        symbol=symbol,
+        from_=from_,
+        direction=direction,
+        states=states,
+        limit=limit,
+        hide_cancel=hide_cancel,
+        start_time=start_time,
+        end_time=end_time,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    return _parse_response(response=await client.acall(_OPERATION, kwargs, timeout=timeout))
+
+
 def sync_detailed(
     *,
     client: AuthenticatedClient,
@@ -368,7 +447,7 @@ def sync(
     Returns:
         list[SmartOrder]
     """
-    return _sync_detailed(
+    return _sync(
         client=client,
         account_type=account_type,
         type_=type_,
@@ -385,7 +464,7 @@ def sync(
         signature_version=signature_version,
         recv_window=recv_window,
         timeout=timeout,
-    ).parsed
+    )
 
 
 async def asyncio_detailed(
@@ -538,23 +617,21 @@ async def asyncio(
     Returns:
         list[SmartOrder]
     """
-    return (
-        await _asyncio_detailed(
-            client=client,
-            account_type=account_type,
-            type_=type_,
-            side=side,
-            symbol=symbol,
-            from_=from_,
-            direction=direction,
-            states=states,
-            limit=limit,
-            hide_cancel=hide_cancel,
-            start_time=start_time,
-            end_time=end_time,
-            signature_method=signature_method,
-            signature_version=signature_version,
-            recv_window=recv_window,
-            timeout=timeout,
-        )
-    ).parsed
+    return await _asyncio(
+        client=client,
+        account_type=account_type,
+        type_=type_,
+        side=side,
+        symbol=symbol,
+        from_=from_,
+        direction=direction,
+        states=states,
+        limit=limit,
+        hide_cancel=hide_cancel,
+        start_time=start_time,
+        end_time=end_time,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+        timeout=timeout,
+    )

@@ -141,6 +141,49 @@ async def _asyncio_detailed(
     return _build_response(response=response)
 
 
+# The parsed answer alone (sync, asyncio and the resources' plain methods): no Response around it.
+def _sync(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = UNSET,
+    types: str | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> list[SmartOrder]:
+    kwargs = _get_kwargs(
+        limit=limit,
+        types=types,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    return _parse_response(response=client.call(_OPERATION, kwargs, timeout=timeout))
+
+
+async def _asyncio(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = UNSET,
+    types: str | Unset = UNSET,
+    signature_method: SignatureMethod | SignatureMethodLiteral | Unset = UNSET,
+    signature_version: str | Unset = UNSET,
+    recv_window: int | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> list[SmartOrder]:
+    kwargs = _get_kwargs(
+        limit=limit,
+        types=types,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+    )
+
+    return _parse_response(response=await client.acall(_OPERATION, kwargs, timeout=timeout))
+
+
 def sync_detailed(
     *,
     client: AuthenticatedClient,
@@ -236,7 +279,7 @@ def sync(
     Returns:
         list[SmartOrder]
     """
-    return _sync_detailed(
+    return _sync(
         client=client,
         limit=limit,
         types=types,
@@ -244,7 +287,7 @@ def sync(
         signature_version=signature_version,
         recv_window=recv_window,
         timeout=timeout,
-    ).parsed
+    )
 
 
 async def asyncio_detailed(
@@ -342,14 +385,12 @@ async def asyncio(
     Returns:
         list[SmartOrder]
     """
-    return (
-        await _asyncio_detailed(
-            client=client,
-            limit=limit,
-            types=types,
-            signature_method=signature_method,
-            signature_version=signature_version,
-            recv_window=recv_window,
-            timeout=timeout,
-        )
-    ).parsed
+    return await _asyncio(
+        client=client,
+        limit=limit,
+        types=types,
+        signature_method=signature_method,
+        signature_version=signature_version,
+        recv_window=recv_window,
+        timeout=timeout,
+    )

@@ -107,6 +107,37 @@ async def _asyncio_detailed(
     return _build_response(response=response)
 
 
+# The parsed answer alone (sync, asyncio and the resources' plain methods): no Response around it.
+def _sync(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> SmartTrade:
+    kwargs = _get_kwargs(
+        id=id,
+        forced_mode=forced_mode,
+    )
+
+    return _parse_response(response=client.call(_OPERATION, kwargs, timeout=timeout))
+
+
+async def _asyncio(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> SmartTrade:
+    kwargs = _get_kwargs(
+        id=id,
+        forced_mode=forced_mode,
+    )
+
+    return _parse_response(response=await client.acall(_OPERATION, kwargs, timeout=timeout))
+
+
 def sync_detailed(
     id: int,
     *,
@@ -183,12 +214,12 @@ def sync(
     Returns:
         SmartTrade
     """
-    return _sync_detailed(
+    return _sync(
         id=id,
         client=client,
         forced_mode=forced_mode,
         timeout=timeout,
-    ).parsed
+    )
 
 
 async def asyncio_detailed(
@@ -267,11 +298,9 @@ async def asyncio(
     Returns:
         SmartTrade
     """
-    return (
-        await _asyncio_detailed(
-            id=id,
-            client=client,
-            forced_mode=forced_mode,
-            timeout=timeout,
-        )
-    ).parsed
+    return await _asyncio(
+        id=id,
+        client=client,
+        forced_mode=forced_mode,
+        timeout=timeout,
+    )

@@ -234,6 +234,81 @@ async def _asyncio_detailed(
     return _build_response(response=response)
 
 
+# The parsed answer alone (sync, asyncio and the resources' plain methods): no Response around it.
+def _sync(
+    *,
+    client: AuthenticatedClient,
+    account_id: int | Unset = UNSET,
+    pair: str | Unset = UNSET,
+    type_: SmartTradeKind | SmartTradeKindLiteral | Unset = UNSET,
+    page: int | Unset = UNSET,
+    per_page: int | Unset = UNSET,
+    status: SmartTradeStatusFilter | SmartTradeStatusFilterLiteral | Unset = UNSET,
+    order_by: ListSmartTradesOrderBy | ListSmartTradesOrderByLiteral | Unset = UNSET,
+    order_direction: ListSmartTradesOrderDirection | ListSmartTradesOrderDirectionLiteral | Unset = UNSET,
+    from_: datetime.datetime | Unset = UNSET,
+    to: datetime.datetime | Unset = UNSET,
+    base: str | Unset = UNSET,
+    quote: str | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> list[SmartTrade]:
+    kwargs = _get_kwargs(
+        account_id=account_id,
+        pair=pair,
+        type_=type_,
+        page=page,
+        per_page=per_page,
+        status=status,
+        order_by=order_by,
+        order_direction=order_direction,
+        from_=from_,
+        to=to,
+        base=base,
+        quote=quote,
+        forced_mode=forced_mode,
+    )
+
+    return _parse_response(response=client.call(_OPERATION, kwargs, timeout=timeout))
+
+
+async def _asyncio(
+    *,
+    client: AuthenticatedClient,
+    account_id: int | Unset = UNSET,
+    pair: str | Unset = UNSET,
+    type_: SmartTradeKind | SmartTradeKindLiteral | Unset = UNSET,
+    page: int | Unset = UNSET,
+    per_page: int | Unset = UNSET,
+    status: SmartTradeStatusFilter | SmartTradeStatusFilterLiteral | Unset = UNSET,
+    order_by: ListSmartTradesOrderBy | ListSmartTradesOrderByLiteral | Unset = UNSET,
+    order_direction: ListSmartTradesOrderDirection | ListSmartTradesOrderDirectionLiteral | Unset = UNSET,
+    from_: datetime.datetime | Unset = UNSET,
+    to: datetime.datetime | Unset = UNSET,
+    base: str | Unset = UNSET,
+    quote: str | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> list[SmartTrade]:
+    kwargs = _get_kwargs(
+        account_id=account_id,
+        pair=pair,
+        type_=type_,
+        page=page,
+        per_page=per_page,
+        status=status,
+        order_by=order_by,
+        order_direction=order_direction,
+        from_=from_,
+        to=to,
+        base=base,
+        quote=quote,
+        forced_mode=forced_mode,
+    )
+
+    return _parse_response(response=await client.acall(_OPERATION, kwargs, timeout=timeout))
+
+
 def sync_detailed(
     *,
     client: AuthenticatedClient,
@@ -387,7 +462,7 @@ def sync(
     Returns:
         list[SmartTrade]
     """
-    return _sync_detailed(
+    return _sync(
         client=client,
         account_id=account_id,
         pair=pair,
@@ -403,7 +478,7 @@ def sync(
         quote=quote,
         forced_mode=forced_mode,
         timeout=timeout,
-    ).parsed
+    )
 
 
 async def asyncio_detailed(
@@ -559,22 +634,20 @@ async def asyncio(
     Returns:
         list[SmartTrade]
     """
-    return (
-        await _asyncio_detailed(
-            client=client,
-            account_id=account_id,
-            pair=pair,
-            type_=type_,
-            page=page,
-            per_page=per_page,
-            status=status,
-            order_by=order_by,
-            order_direction=order_direction,
-            from_=from_,
-            to=to,
-            base=base,
-            quote=quote,
-            forced_mode=forced_mode,
-            timeout=timeout,
-        )
-    ).parsed
+    return await _asyncio(
+        client=client,
+        account_id=account_id,
+        pair=pair,
+        type_=type_,
+        page=page,
+        per_page=per_page,
+        status=status,
+        order_by=order_by,
+        order_direction=order_direction,
+        from_=from_,
+        to=to,
+        base=base,
+        quote=quote,
+        forced_mode=forced_mode,
+        timeout=timeout,
+    )

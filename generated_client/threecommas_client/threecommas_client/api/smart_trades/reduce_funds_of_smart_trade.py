@@ -117,6 +117,41 @@ async def _asyncio_detailed(
     return _build_response(response=response)
 
 
+# The parsed answer alone (sync, asyncio and the resources' plain methods): no Response around it.
+def _sync(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    body: ReduceFundsRequest,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> SmartTrade:
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+        forced_mode=forced_mode,
+    )
+
+    return _parse_response(response=client.call(_OPERATION, kwargs, timeout=timeout))
+
+
+async def _asyncio(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    body: ReduceFundsRequest,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> SmartTrade:
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+        forced_mode=forced_mode,
+    )
+
+    return _parse_response(response=await client.acall(_OPERATION, kwargs, timeout=timeout))
+
+
 def sync_detailed(
     id: int,
     *,
@@ -206,13 +241,13 @@ def sync(
     Returns:
         SmartTrade
     """
-    return _sync_detailed(
+    return _sync(
         id=id,
         client=client,
         body=body,
         forced_mode=forced_mode,
         timeout=timeout,
-    ).parsed
+    )
 
 
 async def asyncio_detailed(
@@ -304,12 +339,10 @@ async def asyncio(
     Returns:
         SmartTrade
     """
-    return (
-        await _asyncio_detailed(
-            id=id,
-            client=client,
-            body=body,
-            forced_mode=forced_mode,
-            timeout=timeout,
-        )
-    ).parsed
+    return await _asyncio(
+        id=id,
+        client=client,
+        body=body,
+        forced_mode=forced_mode,
+        timeout=timeout,
+    )

@@ -166,6 +166,41 @@ async def _asyncio_detailed(
     return _build_response(response=response)
 
 
+# The parsed answer alone (sync, asyncio and the resources' plain methods): no Response around it.
+def _sync(
+    smart_trade_id: int,
+    *,
+    client: AuthenticatedClient,
+    body: AddFundsV1Request,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> SmartTradeV1 | SmartTradeV1Empty | SmartTradeV1Order | SmartTradeV1Step:
+    kwargs = _get_kwargs(
+        smart_trade_id=smart_trade_id,
+        body=body,
+        forced_mode=forced_mode,
+    )
+
+    return _parse_response(response=client.call(_OPERATION, kwargs, timeout=timeout))
+
+
+async def _asyncio(
+    smart_trade_id: int,
+    *,
+    client: AuthenticatedClient,
+    body: AddFundsV1Request,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> SmartTradeV1 | SmartTradeV1Empty | SmartTradeV1Order | SmartTradeV1Step:
+    kwargs = _get_kwargs(
+        smart_trade_id=smart_trade_id,
+        body=body,
+        forced_mode=forced_mode,
+    )
+
+    return _parse_response(response=await client.acall(_OPERATION, kwargs, timeout=timeout))
+
+
 def sync_detailed(
     smart_trade_id: int,
     *,
@@ -271,13 +306,13 @@ def sync(
         SmartTradeV1 | SmartTradeV1Empty | SmartTradeV1Order | SmartTradeV1Step
     """
     _warn_deprecated(2)
-    return _sync_detailed(
+    return _sync(
         smart_trade_id=smart_trade_id,
         client=client,
         body=body,
         forced_mode=forced_mode,
         timeout=timeout,
-    ).parsed
+    )
 
 
 async def asyncio_detailed(
@@ -385,12 +420,10 @@ async def asyncio(
         SmartTradeV1 | SmartTradeV1Empty | SmartTradeV1Order | SmartTradeV1Step
     """
     _warn_deprecated(2)
-    return (
-        await _asyncio_detailed(
-            smart_trade_id=smart_trade_id,
-            client=client,
-            body=body,
-            forced_mode=forced_mode,
-            timeout=timeout,
-        )
-    ).parsed
+    return await _asyncio(
+        smart_trade_id=smart_trade_id,
+        client=client,
+        body=body,
+        forced_mode=forced_mode,
+        timeout=timeout,
+    )

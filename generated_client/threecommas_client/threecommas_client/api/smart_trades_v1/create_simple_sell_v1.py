@@ -120,6 +120,37 @@ async def _asyncio_detailed(
     return _build_response(response=response)
 
 
+# The parsed answer alone (sync, asyncio and the resources' plain methods): no Response around it.
+def _sync(
+    *,
+    client: AuthenticatedClient,
+    body: CreateSimpleSellV1Request,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> SmartTradeV1:
+    kwargs = _get_kwargs(
+        body=body,
+        forced_mode=forced_mode,
+    )
+
+    return _parse_response(response=client.call(_OPERATION, kwargs, timeout=timeout))
+
+
+async def _asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: CreateSimpleSellV1Request,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> SmartTradeV1:
+    kwargs = _get_kwargs(
+        body=body,
+        forced_mode=forced_mode,
+    )
+
+    return _parse_response(response=await client.acall(_OPERATION, kwargs, timeout=timeout))
+
+
 def sync_detailed(
     *,
     client: AuthenticatedClient,
@@ -220,12 +251,12 @@ def sync(
         SmartTradeV1
     """
     _warn_deprecated(2)
-    return _sync_detailed(
+    return _sync(
         client=client,
         body=body,
         forced_mode=forced_mode,
         timeout=timeout,
-    ).parsed
+    )
 
 
 async def asyncio_detailed(
@@ -328,11 +359,9 @@ async def asyncio(
         SmartTradeV1
     """
     _warn_deprecated(2)
-    return (
-        await _asyncio_detailed(
-            client=client,
-            body=body,
-            forced_mode=forced_mode,
-            timeout=timeout,
-        )
-    ).parsed
+    return await _asyncio(
+        client=client,
+        body=body,
+        forced_mode=forced_mode,
+        timeout=timeout,
+    )

@@ -173,6 +173,57 @@ async def _asyncio_detailed(
     return _build_response(response=response)
 
 
+# The parsed answer alone (sync, asyncio and the resources' plain methods): no Response around it.
+def _sync(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = UNSET,
+    offset: int | Unset = UNSET,
+    account_id: int | Unset = UNSET,
+    scope: str | Unset = UNSET,
+    type_: str | Unset = UNSET,
+    order: ListSmartTradesV1Order | ListSmartTradesV1OrderLiteral | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> list[SmartTradeV1]:
+    kwargs = _get_kwargs(
+        limit=limit,
+        offset=offset,
+        account_id=account_id,
+        scope=scope,
+        type_=type_,
+        order=order,
+        forced_mode=forced_mode,
+    )
+
+    return _parse_response(response=client.call(_OPERATION, kwargs, timeout=timeout))
+
+
+async def _asyncio(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = UNSET,
+    offset: int | Unset = UNSET,
+    account_id: int | Unset = UNSET,
+    scope: str | Unset = UNSET,
+    type_: str | Unset = UNSET,
+    order: ListSmartTradesV1Order | ListSmartTradesV1OrderLiteral | Unset = UNSET,
+    forced_mode: ForcedMode | ForcedModeLiteral | Unset = UNSET,
+    timeout: float | httpx.Timeout | None | Unset = UNSET,
+) -> list[SmartTradeV1]:
+    kwargs = _get_kwargs(
+        limit=limit,
+        offset=offset,
+        account_id=account_id,
+        scope=scope,
+        type_=type_,
+        order=order,
+        forced_mode=forced_mode,
+    )
+
+    return _parse_response(response=await client.acall(_OPERATION, kwargs, timeout=timeout))
+
+
 def sync_detailed(
     *,
     client: AuthenticatedClient,
@@ -296,7 +347,7 @@ def sync(
         list[SmartTradeV1]
     """
     _warn_deprecated(2)
-    return _sync_detailed(
+    return _sync(
         client=client,
         limit=limit,
         offset=offset,
@@ -306,7 +357,7 @@ def sync(
         order=order,
         forced_mode=forced_mode,
         timeout=timeout,
-    ).parsed
+    )
 
 
 async def asyncio_detailed(
@@ -432,16 +483,14 @@ async def asyncio(
         list[SmartTradeV1]
     """
     _warn_deprecated(2)
-    return (
-        await _asyncio_detailed(
-            client=client,
-            limit=limit,
-            offset=offset,
-            account_id=account_id,
-            scope=scope,
-            type_=type_,
-            order=order,
-            forced_mode=forced_mode,
-            timeout=timeout,
-        )
-    ).parsed
+    return await _asyncio(
+        client=client,
+        limit=limit,
+        offset=offset,
+        account_id=account_id,
+        scope=scope,
+        type_=type_,
+        order=order,
+        forced_mode=forced_mode,
+        timeout=timeout,
+    )
