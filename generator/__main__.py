@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from spec_tools.load import SpecError
 
-from .pipeline import GenerationError, generate
+from .pipeline import GenerationError, default_cache_dir, format_tree, generate
 from .specs import REPO_ROOT, TARGETS, SpecTarget, target_by_name
 from .tree_diff import diff_trees, sync_tree
 
@@ -27,43 +29,68 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _check_result(target: SpecTarget, fresh: Path) -> bool:
+    problems = diff_trees(fresh, target.output_dir)
+    if problems:
+        print(
+            f"{target.name}: generated_client/{target.package_name} is stale (run `make generate`):"
+        )
+        print("\n".join(f"  {p}" for p in problems))
+        return False
+    print(f"{target.name}: generated_client/{target.package_name} is up to date")
+    return True
+
+
+def _sync_result(out: Path) -> Callable[[SpecTarget, Path], bool]:
+    def finish(target: SpecTarget, fresh: Path) -> bool:
+        # Generated aside, then synced: files that did not change keep their mtime.
+        changed = sync_tree(fresh, out)
+        print(f"{target.name}: generated {out} ({len(changed)} file(s) changed)")
+        return True
+
+    return finish
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(sys.argv[1:] if argv is None else argv)
     targets: list[SpecTarget] = [target_by_name(n) for n in args.only] or list(TARGETS)
     overrides = dict(item.split("=", 1) for item in args.spec)
+    cache = default_cache_dir()
     failed = False
-    for target in targets:
-        spec_path = (
-            Path(overrides[target.name]) if target.name in overrides else REPO_ROOT / target.spec
-        )
-        try:
-            if args.lint_only:
-                target.load_checked(spec_path)
-                print(f"{target.name}: {spec_path} is valid and lint-clean")
-            elif args.check:
-                with tempfile.TemporaryDirectory(prefix="check-generated-") as tmp:
-                    fresh = Path(tmp) / target.package_name
-                    generate(target, fresh, spec_path)
-                    problems = diff_trees(fresh, target.output_dir)
-                if problems:
-                    failed = True
-                    print(
-                        f"{target.name}: generated_client/{target.package_name} is stale (run `make generate`):"
-                    )
-                    print("\n".join(f"  {p}" for p in problems))
-                else:
-                    print(f"{target.name}: generated_client/{target.package_name} is up to date")
-            else:
-                out = args.output or target.output_dir
-                # Generated aside, then synced: files that did not change keep their mtime.
-                with tempfile.TemporaryDirectory(prefix="generate-") as tmp:
-                    fresh = Path(tmp) / target.package_name
-                    generate(target, fresh, spec_path)
-                    changed = sync_tree(fresh, out)
-                print(f"{target.name}: generated {out} ({len(changed)} file(s) changed)")
-        except (SpecError, GenerationError) as exc:
-            failed = True
-            print(f"{target.name}: {exc}", file=sys.stderr)
+    # Each target's ruff pass (a subprocess) runs on a thread while the next target is generated; the results are
+    # compared or synced in target order once its pass is done.
+    pending: list[tuple[SpecTarget, Path, Future[None], Callable[[SpecTarget, Path], bool]]] = []
+    with (
+        tempfile.TemporaryDirectory(prefix="generate-") as tmp,
+        ThreadPoolExecutor(max_workers=2) as pool,
+    ):
+        for target in targets:
+            spec_path = (
+                Path(overrides[target.name])
+                if target.name in overrides
+                else REPO_ROOT / target.spec
+            )
+            try:
+                if args.lint_only:
+                    target.load_checked(spec_path, cache / "spec-check" if cache else None)
+                    print(f"{target.name}: {spec_path} is valid and lint-clean")
+                    continue
+                fresh = Path(tmp) / target.name / target.package_name
+                generate(target, fresh, spec_path, cache_dir=cache, format_output=False)
+            except (SpecError, GenerationError) as exc:
+                failed = True
+                print(f"{target.name}: {exc}", file=sys.stderr)
+                continue
+            finish = _check_result if args.check else _sync_result(args.output or target.output_dir)
+            pending.append((target, fresh, pool.submit(format_tree, fresh), finish))
+        for target, fresh, formatted, finish in pending:
+            try:
+                formatted.result()
+            except GenerationError as exc:
+                failed = True
+                print(f"{target.name}: {exc}", file=sys.stderr)
+                continue
+            failed = not finish(target, fresh) or failed
     return 1 if failed else 0
 
 
