@@ -14,7 +14,8 @@ from generator import __main__ as generator_cli
 from generator import pipeline
 from generator.specs import REPO_ROOT, target_by_name
 from spec_tools import check
-from spec_tools.load import SpecError
+from spec_tools.curation import load_registry
+from spec_tools.load import SpecError, validate_spec
 
 VALID = """
 openapi: 3.1.0
@@ -37,7 +38,7 @@ UNLINTED = VALID.replace("      operationId: list_things\n", "")
 def runs(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The paths validate_spec really ran on (a cache hit runs nothing)."""
     seen: list[Path] = []
-    real = check.validate_spec
+    real = validate_spec
 
     def spy(spec: dict[str, Any], path: Path) -> None:
         seen.append(path)
@@ -123,7 +124,7 @@ def test_a_changed_registry_or_source_is_checked_again(
     spec, registry, sources = poloniex_copy
     cache = tmp_path / "cache"
     check.load_checked_spec(spec, registry, sources=sources, cache_dir=cache)
-    entries = check.load_registry(registry)
+    entries = load_registry(registry)
     first = entries["entries"][0]
     quoted = sources / first["source"]
     original_source, original_registry = (
