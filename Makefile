@@ -22,6 +22,7 @@ $(STAMP):
 	touch $(STAMP)
 
 ## Validate and lint the specs, then regenerate the client packages.
+## A spec that passed its checks and the compiled templates are remembered in .cache/generator (GENERATOR_CACHE=0: off).
 generate: $(STAMP)
 	$(PY) -m generator
 

@@ -33,6 +33,7 @@ from .versions import package_version
 RUFF_COMMON = ["--isolated", "--no-cache", "--target-version", "py311", "--line-length", "120"]
 
 CACHE_DIR = REPO_ROOT / ".cache" / "generator"
+_TEMPLATE_CACHE_LIMIT = 1000  # compiled templates kept (both targets need about 50)
 
 
 def default_cache_dir() -> Path | None:
@@ -70,7 +71,7 @@ def format_tree(project_dir: Path) -> None:
 
 def _template_cache(env: Environment, cache_dir: Path) -> FileSystemBytecodeCache:
     """Jinja's bytecode cache in a folder named after everything compiled code depends on besides the template's
-    source (which Jinja checks itself): the Jinja version, the syntax settings, extensions, filter and test names."""
+    source (which Jinja checks itself): the Jinja version, the syntax settings, autoescape, finalize, extensions, filter and test names."""
     import jinja2
 
     settings = repr(
@@ -91,6 +92,7 @@ def _template_cache(env: Environment, cache_dir: Path) -> FileSystemBytecodeCach
             env.optimized,
             env.is_async,
             repr(env.autoescape),
+            getattr(env.finalize, "__qualname__", env.finalize),
             sorted(env.extensions),
             sorted(env.filters),
             sorted(env.tests),
@@ -98,6 +100,12 @@ def _template_cache(env: Environment, cache_dir: Path) -> FileSystemBytecodeCach
     )
     folder = cache_dir / "jinja" / hashlib.sha256(settings.encode()).hexdigest()[:16]
     folder.mkdir(parents=True, exist_ok=True)
+    # Jinja never drops the bytecode of an edited template; start afresh once edits have piled up.
+    # (file by file: another process may be using the folder; Jinja takes a missing file for a miss).
+    entries = list(folder.iterdir())
+    if len(entries) > _TEMPLATE_CACHE_LIMIT:
+        for entry in entries:
+            entry.unlink(missing_ok=True)
     return FileSystemBytecodeCache(str(folder))
 
 
