@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .curation import contains_token, typo_tokens
+from .curation import token_pattern, typo_tokens
 from .load import LintProblem
 from .operations import operations
 from .refs import refs, resolve, resolves
@@ -222,7 +222,7 @@ def lint_contract(
                     LintProblem(f"#/components/{kind}/{name}", "component is never used")
                 )
     for token in typo_tokens(registry):
-        if contains_token(token, spec_text):
+        if token_pattern(token).search(spec_text):
             problems.append(
                 LintProblem("spec text", f"contains {token!r}, a typo per openapi/curation.yaml")
             )
