@@ -7,7 +7,7 @@ CLIENTS := $(wildcard generated_client/*/pyproject.toml)
 # The stamp is named after the content of what the environment is built from (the lock, the clients' pyproject.toml
 # files and their paths), not their mtimes: a checkout, a merge or `make generate` rewriting the same bytes does
 # not reinstall; changed bytes do.
-DEPS_HASH := $(shell { echo $(CLIENTS); cat requirements.lock $(CLIENTS); } | sha256sum | cut -c1-16)
+DEPS_HASH := $(shell { echo $(CLIENTS); cat requirements.lock $(CLIENTS); } 2>/dev/null | sha256sum | cut -c1-16)
 STAMP := $(VENV)/.installed-$(DEPS_HASH)
 
 .PHONY: setup generate check-generated lint-spec breaking test bench serve fuzz fuzz-deep lock clean docs docs-lint
