@@ -56,22 +56,19 @@ def _ruff(args: list[str], cwd: Path) -> None:
     cmd = [str(find_ruff_bin()), *args]
     result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise GenerationError(
-            f"{' '.join(args[:2])} failed in {cwd}:\n{result.stdout}{result.stderr}"
-        )
+        raise GenerationError(f"{' '.join(args[:2])} failed in {cwd}:\n{result.stdout}{result.stderr}")
 
 
 def format_tree(project_dir: Path) -> None:
     # F401: templates import helpers generously; I: stable import order.
-    _ruff(
-        ["check", *RUFF_COMMON, "--fix-only", "--exit-zero", "--select", "F401,I", "."], project_dir
-    )
+    _ruff(["check", *RUFF_COMMON, "--fix-only", "--exit-zero", "--select", "F401,I", "."], project_dir)
     _ruff(["format", *RUFF_COMMON, "."], project_dir)
 
 
 def _template_cache(env: Environment, cache_dir: Path) -> FileSystemBytecodeCache:
     """Jinja's bytecode cache in a folder named after everything compiled code depends on besides the template's
-    source (which Jinja checks itself): the Jinja version, the syntax settings, autoescape, finalize, extensions, filter and test names."""
+    source (which Jinja checks itself): the Jinja version, the syntax settings, autoescape, finalize, extensions,
+    filter and test names."""
     import jinja2
 
     settings = repr(
@@ -115,11 +112,9 @@ def generate(
     spec_path: Path | None = None,
     *,
     cache_dir: Path | None | Literal["default"] = "default",
-    format_output: bool = True,
 ) -> None:
     """Generate target's package into output_dir (replaced entirely: stale files must not survive).
-    cache_dir: where checked specs and compiled templates are kept (default: default_cache_dir(); None: nowhere).
-    format_output=False leaves the ruff pass to the caller (format_tree, e.g. on a thread beside the next target)."""
+    cache_dir: where checked specs and compiled templates are kept (default: default_cache_dir(); None: nowhere)."""
     cache = default_cache_dir() if cache_dir == "default" else cache_dir
     source = spec_path or (REPO_ROOT / target.spec)
     checked = target.load_checked(source, cache_dir=cache / "spec-check" if cache else None)
@@ -133,9 +128,7 @@ def generate(
     license_id = (spec["info"].get("license") or {}).get("identifier")
     if license_id not in (None, "MIT"):
         # The generator ships one license text (templates/common/LICENSE.jinja).
-        raise GenerationError(
-            f"{source}: info.license.identifier is {license_id!r}; the packages are MIT"
-        )
+        raise GenerationError(f"{source}: info.license.identifier is {license_id!r}; the packages are MIT")
     if output_dir.exists():
         shutil.rmtree(output_dir)
     with tempfile.TemporaryDirectory(prefix="sdkgen-") as tmp:
@@ -178,5 +171,4 @@ def generate(
         raise GenerationError(
             f"{source}: openapi-python-client reported:\n{_format_errors(errors)}"
         )
-    if format_output:
-        format_tree(output_dir)
+    format_tree(output_dir)
