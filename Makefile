@@ -3,7 +3,12 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+CLIENTS := $(wildcard generated_client/*/pyproject.toml)
+# The stamp is named after the content of what the environment is built from (the lock, the clients' pyproject.toml
+# files and their paths), not their mtimes: a checkout, a merge or `make generate` rewriting the same bytes does
+# not reinstall; changed bytes do.
+DEPS_HASH := $(shell { echo $(CLIENTS); cat requirements.lock $(CLIENTS); } 2>/dev/null | sha256sum | cut -c1-16)
+STAMP := $(VENV)/.installed-$(DEPS_HASH)
 # Node tools (Redoc, Redocly CLI, Prism) from package-lock.json via npm ci, re-run when it changes.
 NODE_STAMP := node_modules/.installed
 
@@ -11,15 +16,15 @@ NODE_STAMP := node_modules/.installed
 
 setup: $(STAMP)
 
-CLIENTS := $(wildcard generated_client/*/pyproject.toml)
-
-$(STAMP): requirements.lock $(CLIENTS)
+$(STAMP):
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	for p in $(dir $(CLIENTS)); do $(PY) -m pip install --quiet --no-deps --no-build-isolation -e $$p || exit 1; done
+	rm -f $(VENV)/.installed $(VENV)/.installed-*
 	touch $(STAMP)
 
 ## Validate and lint the specs, then regenerate the client packages.
+## A spec that passed its checks and the compiled templates are remembered in .cache/generator (GENERATOR_CACHE=0: off).
 generate: $(STAMP)
 	$(PY) -m generator
 

@@ -17,6 +17,7 @@ from threecommas_client.models import SmartTrade
 
 from tests.seed_documents import seed_003_text
 
+from .generate import main as generate_figures
 from .loopback import serve
 from .server import main as server_figures
 from .stock_build import build_stock
@@ -149,6 +150,7 @@ def main() -> None:
 
     print()
     fuzz_run_figures()
+    generate_figures()  # make generate / check-generated beside stock openapi-python-client
 
 
 def fuzz_run_figures(path: Path = REPO_ROOT / "reports" / "fuzz-stats.json") -> None:

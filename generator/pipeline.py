@@ -1,14 +1,22 @@
-"""Spec -> package: load and check the spec, pre-process it, run openapi-python-client, format with ruff."""
+"""Spec -> package: load and check the spec, pre-process it, run openapi-python-client, format with ruff.
+
+What does not change between runs is kept in CACHE_DIR (.cache/generator, git-ignored): the verdict of the spec
+check (spec_tools.check, keyed by every input) and the compiled templates (Jinja's bytecode cache, keyed by each
+template's source and the environment's settings). GENERATOR_CACHE=0 turns both off.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
+from typing import Literal
 
+from jinja2 import Environment, FileSystemBytecodeCache
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
@@ -24,6 +32,14 @@ from .versions import package_version
 # parent project's settings (or a user's global config) cannot change the output.
 RUFF_COMMON = ["--isolated", "--no-cache", "--target-version", "py311", "--line-length", "120"]
 
+CACHE_DIR = REPO_ROOT / ".cache" / "generator"
+_TEMPLATE_CACHE_LIMIT = 1000  # compiled templates kept (both targets need about 50)
+
+
+def default_cache_dir() -> Path | None:
+    """CACHE_DIR, or None when GENERATOR_CACHE=0 asks for every check and template compile to run."""
+    return None if os.environ.get("GENERATOR_CACHE", "1") == "0" else CACHE_DIR
+
 
 class GenerationError(Exception):
     """openapi-python-client or ruff reported a problem; the message carries their output."""
@@ -34,7 +50,10 @@ def _format_errors(errors: list[GeneratorError]) -> str:
 
 
 def _ruff(args: list[str], cwd: Path) -> None:
-    cmd = [sys.executable, "-m", "ruff", *args]
+    # The binary itself: `python -m ruff` would start an interpreter only to exec it.
+    from ruff import find_ruff_bin  # type: ignore[import-untyped]
+
+    cmd = [str(find_ruff_bin()), *args]
     result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise GenerationError(f"{' '.join(args[:2])} failed in {cwd}:\n{result.stdout}{result.stderr}")
@@ -46,10 +65,59 @@ def format_tree(project_dir: Path) -> None:
     _ruff(["format", *RUFF_COMMON, "."], project_dir)
 
 
-def generate(target: SpecTarget, output_dir: Path, spec_path: Path | None = None) -> None:
-    """Generate target's package into output_dir (replaced entirely: stale files must not survive)."""
+def _template_cache(env: Environment, cache_dir: Path) -> FileSystemBytecodeCache:
+    """Jinja's bytecode cache in a folder named after everything compiled code depends on besides the template's
+    source (which Jinja checks itself): the Jinja version, the syntax settings, autoescape, finalize, extensions,
+    filter and test names."""
+    import jinja2
+
+    settings = repr(
+        (
+            jinja2.__version__,
+            env.block_start_string,
+            env.block_end_string,
+            env.variable_start_string,
+            env.variable_end_string,
+            env.comment_start_string,
+            env.comment_end_string,
+            env.line_statement_prefix,
+            env.line_comment_prefix,
+            env.trim_blocks,
+            env.lstrip_blocks,
+            env.newline_sequence,
+            env.keep_trailing_newline,
+            env.optimized,
+            env.is_async,
+            repr(env.autoescape),
+            getattr(env.finalize, "__qualname__", env.finalize),
+            sorted(env.extensions),
+            sorted(env.filters),
+            sorted(env.tests),
+        )
+    )
+    folder = cache_dir / "jinja" / hashlib.sha256(settings.encode()).hexdigest()[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    # Jinja never drops the bytecode of an edited template; start afresh once edits have piled up.
+    # (file by file: another process may be using the folder; Jinja takes a missing file for a miss).
+    entries = list(folder.iterdir())
+    if len(entries) > _TEMPLATE_CACHE_LIMIT:
+        for entry in entries:
+            entry.unlink(missing_ok=True)
+    return FileSystemBytecodeCache(str(folder))
+
+
+def generate(
+    target: SpecTarget,
+    output_dir: Path,
+    spec_path: Path | None = None,
+    *,
+    cache_dir: Path | None | Literal["default"] = "default",
+) -> None:
+    """Generate target's package into output_dir (replaced entirely: stale files must not survive).
+    cache_dir: where checked specs and compiled templates are kept (default: default_cache_dir(); None: nowhere)."""
+    cache = default_cache_dir() if cache_dir == "default" else cache_dir
     source = spec_path or (REPO_ROOT / target.spec)
-    checked = target.load_checked(source)
+    checked = target.load_checked(source, cache_dir=cache / "spec-check" if cache else None)
     try:
         # Resources, method names, deprecations and paging, read off the spec as written (x-pagination reads the
         # documented default page size, which prepare() drops).
@@ -95,8 +163,12 @@ def generate(target: SpecTarget, output_dir: Path, spec_path: Path | None = None
                     **resources,
                 },
             )
+            if cache is not None:
+                project.env.bytecode_cache = _template_cache(project.env, cache)
             errors = list(project.build())
     if errors:
         # Warnings too: the stock generator "skips" what it cannot express, which would drop an operation.
-        raise GenerationError(f"{source}: openapi-python-client reported:\n{_format_errors(errors)}")
+        raise GenerationError(
+            f"{source}: openapi-python-client reported:\n{_format_errors(errors)}"
+        )
     format_tree(output_dir)

@@ -62,10 +62,15 @@ class SpecTarget:
             return None
         return REPO_ROOT / self.registry
 
-    def load_checked(self, spec_path: Path) -> dict[str, Any]:
-        """Load, validate and lint spec_path, with the target's registry, sources and lint profile."""
+    def load_checked(self, spec_path: Path, cache_dir: Path | None = None) -> dict[str, Any]:
+        """Load, validate and lint spec_path, with the target's registry, sources and lint profile (a pass
+        remembered in cache_dir, if given, for the same inputs: spec_tools/check.py)."""
         return load_checked_spec(
-            spec_path, self.registry_for(spec_path), lint_profile=self.lint_profile, sources=REPO_ROOT / self.sources
+            spec_path,
+            self.registry_for(spec_path),
+            lint_profile=self.lint_profile,
+            sources=REPO_ROOT / self.sources,
+            cache_dir=cache_dir,
         )
 
     def template_globals(self) -> dict[str, Any]:

@@ -41,6 +41,12 @@ def token_pattern(token: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![A-Za-z0-9_]){re.escape(token)}(?![A-Za-z0-9_])")
 
 
+def contains_token(token: str, text: str) -> bool:
+    """token_pattern(token) matches somewhere in text (the plain substring test first: far cheaper, and
+    the pattern cannot match where the substring is absent)."""
+    return token in text and token_pattern(token).search(text) is not None
+
+
 def typo_tokens(registry: dict[str, Any]) -> list[str]:
     """The words the registry says must never appear in the spec."""
     tokens: list[str] = []
@@ -61,7 +67,13 @@ def _success_statuses(spec: dict[str, Any]) -> dict[str, list[int]]:
     return found
 
 
-def _check_entry(entry: dict[str, Any], spec: dict[str, Any], spec_text: str) -> list[str]:
+def _check_entry(
+    entry: dict[str, Any],
+    spec: dict[str, Any],
+    spec_text: str,
+    declared: dict[str, list[int]] | None = None,
+) -> list[str]:
+    """declared: _success_statuses(spec), if the caller has it already."""
     problems: list[str] = []
     check = entry.get("check") or {}
     if not check:
@@ -103,7 +115,8 @@ def _check_entry(entry: dict[str, Any], spec: dict[str, Any], spec_text: str) ->
                 if validator.is_valid(instance) != verdict:
                     word = "rejects" if verdict else "accepts"
                     problems.append(f"{component} {word} {instance!r}")
-    declared = _success_statuses(spec)
+    if declared is None:
+        declared = _success_statuses(spec)
     for operation_id, expected in (check.get("success_statuses") or {}).items():
         codes = declared.get(operation_id)
         if codes is None:
@@ -111,16 +124,17 @@ def _check_entry(entry: dict[str, Any], spec: dict[str, Any], spec_text: str) ->
         elif codes != sorted(expected):
             problems.append(f"{operation_id} declares 2xx {codes}, registry says {expected}")
     for token in check.get("absent_tokens", []):
-        if token_pattern(token).search(spec_text):
+        if contains_token(token, spec_text):
             problems.append(f"the spec still contains {token!r}")
     return problems
 
 
-def _check_source(entry: dict[str, Any], sources: dict[str, str]) -> list[str]:
+def _check_source(entry: dict[str, Any], folded_sources: dict[str, str]) -> list[str]:
+    """folded_sources: each source document's text through _fold, by file name."""
     source = entry.get("source")
-    if source not in sources:
+    if source not in folded_sources:
         return [f"source {source!r} is not a file of openapi/sources"]
-    if _fold(entry.get("quote", "")) not in _fold(sources[source]):
+    if _fold(entry.get("quote", "")) not in folded_sources[source]:
         return [f"quote {entry.get('quote')!r} is not in {source}"]
     return []
 
@@ -156,11 +170,12 @@ def check_registry(
 ) -> list[LintProblem]:
     """Every problem of the registry against the spec and the sources (the vendor documents in
     sources_dir, each spec's own); empty when all holds."""
-    sources = {
-        p.name: p.read_text(encoding="utf-8")
+    folded_sources = {
+        p.name: _fold(p.read_text(encoding="utf-8"))
         for p in sources_dir.iterdir()
         if p.suffix in (".txt", ".md")
     }
+    declared = _success_statuses(spec)
     categories = set(registry.get("categories") or {})
     problems: list[LintProblem] = []
     seen: set[str] = set()
@@ -170,7 +185,7 @@ def check_registry(
         if item_id in seen:
             problems.append(LintProblem(item_id, "duplicate id"))
         seen.add(item_id)
-        messages = _check_source(item, sources)
+        messages = _check_source(item, folded_sources)
         if item in registry.get("rules", []):
             messages += _check_rule(item, spec)
         else:
@@ -182,6 +197,6 @@ def check_registry(
             for key in (*required, *_CATEGORY_KEYS.get(str(item.get("category")), ())):
                 if not item.get(key):
                     messages.append(f"has no {key}")
-            messages += _check_entry(item, spec, spec_text)
+            messages += _check_entry(item, spec, spec_text, declared)
         problems.extend(LintProblem(item_id, m) for m in messages)
     return problems

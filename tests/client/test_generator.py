@@ -243,3 +243,44 @@ def test_sync_tree_touches_only_what_differs(tmp_path: Path) -> None:
     assert not (out / "pkg" / "gone").exists()
     assert (out / "pkg.egg-info" / "PKG-INFO").exists()
     assert diff_trees(fresh, out) == []
+
+
+def test_setup_stamp_follows_content_not_mtime(tmp_path: Path) -> None:
+    """`make setup` reinstalls when the lock or a client's pyproject.toml changes its bytes, not when a checkout or
+    `make generate` only touches them (Makefile: the stamp is named after their content)."""
+    import shutil
+    import time
+
+    if shutil.which("make") is None:
+        pytest.skip("no make")
+    shutil.copy(REPO_ROOT / "Makefile", tmp_path / "Makefile")
+    (tmp_path / "requirements.lock").write_text("pkg==1\n")
+    client = tmp_path / "generated_client" / "demo_client"
+    client.mkdir(parents=True)
+    (client / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
+
+    def plan() -> str:
+        return subprocess.run(
+            ["make", "-n", "setup"], cwd=tmp_path, capture_output=True, text=True, check=True
+        ).stdout
+
+    def install() -> None:  # what the recipe's last lines leave behind
+        stamps = [line for line in plan().splitlines() if line.startswith("touch ")]
+        assert len(stamps) == 1
+        (tmp_path / ".venv").mkdir(exist_ok=True)
+        for old in (tmp_path / ".venv").glob(".installed*"):
+            old.unlink()
+        (tmp_path / stamps[0].split()[1]).touch()
+
+    assert "pip install" in plan()  # nothing installed yet
+    install()
+    assert "pip install" not in plan()
+    time.sleep(0.01)
+    for path in (tmp_path / "requirements.lock", client / "pyproject.toml"):
+        path.write_bytes(path.read_bytes())  # same bytes, newer mtime
+    assert "pip install" not in plan()
+    (client / "pyproject.toml").write_text("[project]\nname = 'demo'\nversion = '2'\n")
+    assert "pip install" in plan()
+    install()
+    (tmp_path / "requirements.lock").write_text("pkg==2\n")
+    assert "pip install" in plan()
