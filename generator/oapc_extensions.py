@@ -208,7 +208,7 @@ def decimal_strings() -> Iterator[None]:
         return prop, schemas
 
     props._string_based_property = string_based_property
-    props._property_from_ref = property_from_ref
+    props._property_from_ref = property_from_ref  # type: ignore[assignment]  # a keyword-only wrapper of the same function
     patched = [(m, m.property_from_data) for m in (props, oapi_module, responses_module)]
     for module, _ in patched:
         module.property_from_data = parameter_from_data if module is oapi_module else property_from_data  # type: ignore[attr-defined]
