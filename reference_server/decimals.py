@@ -164,6 +164,14 @@ def share(amount: Decimal, part: Decimal, whole: Decimal) -> Decimal:
     return quotient.quantize(_UNIT_QUANTUM, rounding=ROUND_DOWN, context=CONTEXT)
 
 
+def split(amount: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """`amount` shared by `weights`: each share rounded down (`share`), the last one the exact rest,
+    so the parts add up to `amount` to the last digit."""
+    whole = total(weights)
+    parts = [share(amount, weight, whole) for weight in weights[:-1]]
+    return [*parts, sub(amount, total(parts))] if weights else []
+
+
 def round_places(value: Decimal, places: int) -> Decimal:
     """`value` rounded half-even to `places` decimals, in a precision sized to the value, so that
     no magnitude can make the quantize fail (the default context's 28 digits did)."""

@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
-from ..decimals import HUNDRED, ZERO, add, div, mul, pct_of, share, sub, total
+from ..decimals import HUNDRED, ZERO, add, div, mul, pct_of, split, sub
 from ..prices import Quote
 from .machine import Action, allows, move, move_order
 from .model import Order, SmartTrade
@@ -116,15 +116,9 @@ def rebalance_steps(trade: SmartTrade) -> None:
     are rounded down, the last step takes the difference); with no open step left, the units stay
     in the position, for the stop loss or a close at market to sell."""
     open_steps = trade.open_steps()
-    left = trade.reducible()
-    weights = total(s.volume or ZERO for s in open_steps)
-    assigned = ZERO
-    for index, step in enumerate(open_steps):
-        if index == len(open_steps) - 1:
-            step.units = sub(left, assigned)
-        else:
-            step.units = share(left, step.volume or ZERO, weights)
-            assigned = add(assigned, step.units)
+    parts = split(trade.reducible(), [s.volume or ZERO for s in open_steps])
+    for step, units in zip(open_steps, parts, strict=True):
+        step.units = units
     sl = trade.open_stop_loss()
     if sl is not None:
         sl.units = max(trade.remaining(), ZERO)

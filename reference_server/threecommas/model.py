@@ -6,14 +6,57 @@ every comparison. Statuses change only through `machine.move` / `machine.move_or
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from ..decimals import ZERO, div, mul, sub, total
 from .statuses import INITIAL, OPEN_ORDER, TERMINAL, OrderStatus, Purpose, TradeStatus
 from .users import Account
+
+
+class Filled(Protocol):
+    @property
+    def filled_units(self) -> Decimal: ...
+
+    @property
+    def filled_total(self) -> Decimal: ...
+
+
+class PositionTotals:
+    """What a trade entered and closed, from its orders (v2) or steps (ver1): the one place these
+    amounts and averages are computed. A trade lists what enters and what exits."""
+
+    def entries(self) -> Sequence[Filled]:
+        raise NotImplementedError
+
+    def exits(self) -> Sequence[Filled]:
+        raise NotImplementedError
+
+    def entered_amount(self) -> Decimal:
+        return total(o.filled_units for o in self.entries())
+
+    def entered_total(self) -> Decimal:
+        return total(o.filled_total for o in self.entries())
+
+    def closed_amount(self) -> Decimal:
+        return total(o.filled_units for o in self.exits())
+
+    def closed_total(self) -> Decimal:
+        return total(o.filled_total for o in self.exits())
+
+    def remaining(self) -> Decimal:
+        return sub(self.entered_amount(), self.closed_amount())
+
+    def average_enter(self) -> Decimal | None:
+        amount = self.entered_amount()
+        return div(self.entered_total(), amount) if amount else None
+
+    def average_close(self) -> Decimal | None:
+        amount = self.closed_amount()
+        return div(self.closed_total(), amount) if amount else None
 
 
 @dataclass
@@ -58,7 +101,7 @@ class Order:
 
 
 @dataclass
-class SmartTrade:
+class SmartTrade(PositionTotals):
     id: int
     owner: str
     account: Account
@@ -121,28 +164,6 @@ class SmartTrade:
         return self.sl_order if self.sl_order is not None and self.sl_order.open else None
 
     # ---- derived amounts -----------------------------------------------------------------------
-    def entered_amount(self) -> Decimal:
-        return total(o.filled_units for o in self.entries())
-
-    def entered_total(self) -> Decimal:
-        return total(o.filled_total for o in self.entries())
-
-    def closed_amount(self) -> Decimal:
-        return total(o.filled_units for o in self.exits())
-
-    def closed_total(self) -> Decimal:
-        return total(o.filled_total for o in self.exits())
-
-    def remaining(self) -> Decimal:
-        return sub(self.entered_amount(), self.closed_amount())
-
-    def average_enter(self) -> Decimal | None:
-        amount = self.entered_amount()
-        return div(self.entered_total(), amount) if amount else None
-
-    def average_close(self) -> Decimal | None:
-        amount = self.closed_amount()
-        return div(self.closed_total(), amount) if amount else None
 
     def pending_reduce(self) -> Decimal:
         """Units held back for reduce-funds orders not filled yet."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from ..decimals import HUNDRED, ONE, ZERO, add, div, mul, pct_of, share, sub, total
+from ..decimals import HUNDRED, ONE, ZERO, add, div, mul, pct_of, split, sub, total
 from ..prices import Quote
 from .engine import crossed, limit_reached, trail
 from .v1_machine import V1Action, allows, move, move_step
@@ -116,14 +116,8 @@ def rebalance(trade: V1Trade) -> None:
     steps = [s for s in trade.open_take_profits() if s.placed_at is None]
     placed = total(s.units for s in trade.open_take_profits() if s.placed_at is not None)
     left = max(sub(trade.remaining(), placed), ZERO)
-    weights = total(s.percent or ZERO for s in steps)
-    assigned = ZERO
-    for index, step in enumerate(steps):
-        if index == len(steps) - 1:
-            step.units = sub(left, assigned)
-        else:
-            step.units = share(left, step.percent or ZERO, weights)
-            assigned = add(assigned, step.units)
+    for step, units in zip(steps, split(left, [s.percent or ZERO for s in steps]), strict=True):
+        step.units = units
     sl = trade.open_stop_loss()
     if sl is not None:
         sl.units = max(trade.remaining(), ZERO)

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from ..decimals import ZERO, div, mul, sub, total
+from ..decimals import ZERO, mul
 from . import v1_machine
+from .model import PositionTotals
 from .users import Account
 from .v1_statuses import (
     OPEN_STEP,
@@ -106,7 +107,7 @@ class StopLossV1:
 
 
 @dataclass
-class V1Trade:
+class V1Trade(PositionTotals):
     id: int
     owner: str
     account: Account
@@ -160,6 +161,9 @@ class V1Trade:
         return v1_machine.available(self, v1_machine.V1Action.UPDATE)
 
     # ---- steps ---------------------------------------------------------------------------------
+    def entries(self) -> list[V1Step]:
+        return self.buy_steps
+
     def exits(self) -> list[V1Step]:
         return [*self.take_profit_steps, *self.stop_loss_steps, *self.panic_steps]
 
@@ -175,26 +179,4 @@ class V1Trade:
     def open_stop_loss(self) -> V1Step | None:
         return next((s for s in self.stop_loss_steps if s.open), None)
 
-    # ---- derived amounts -----------------------------------------------------------------------
-    def entered_amount(self) -> Decimal:
-        return total(s.filled_units for s in self.buy_steps)
-
-    def entered_total(self) -> Decimal:
-        return total(s.filled_total for s in self.buy_steps)
-
-    def closed_amount(self) -> Decimal:
-        return total(s.filled_units for s in self.exits())
-
-    def closed_total(self) -> Decimal:
-        return total(s.filled_total for s in self.exits())
-
-    def remaining(self) -> Decimal:
-        return sub(self.entered_amount(), self.closed_amount())
-
-    def average_enter(self) -> Decimal | None:
-        amount = self.entered_amount()
-        return div(self.entered_total(), amount) if amount else None
-
-    def average_close(self) -> Decimal | None:
-        amount = self.closed_amount()
-        return div(self.closed_total(), amount) if amount else None
+    # The entered and closed amounts and averages come from PositionTotals (model.py).

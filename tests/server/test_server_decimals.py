@@ -15,6 +15,7 @@ from reference_server.decimals import (
     fmt,
     round_places,
     share,
+    split,
     sub,
     total,
 )
@@ -95,3 +96,17 @@ def test_shares_never_exceed_the_amount_and_the_rest_is_exact(
 )
 def test_admitted_range(value: str, ok: bool) -> None:
     assert admitted(Decimal(value)) is ok
+
+
+@pytest.mark.parametrize(
+    "amount, weights",
+    [("1", ["1", "1", "1"]), ("0.3", ["50", "25", "25"]), ("1e-30", ["1", "2"]), ("7", ["0", "0"]), ("5", ["3"])],
+)
+def test_split_adds_up_exactly_and_never_exceeds_a_share(amount: str, weights: list[str]) -> None:
+    parts = split(Decimal(amount), [Decimal(w) for w in weights])
+    assert len(parts) == len(weights) and total(parts) == Decimal(amount)  # exact, not 28 digits
+    assert all(p >= 0 for p in parts)
+
+
+def test_split_of_nothing_is_empty() -> None:
+    assert split(Decimal(1), []) == []
