@@ -43,9 +43,14 @@ class ReadBack:
     creates: Mapping[str, str]
     # Path parameters that name the resource a write changed, tried in order.
     path_parameters: tuple[str, ...]
+    # Writes whose resource `get` cannot read (another family of the API, with its own ids): after
+    # them the lists alone are read.
+    lists_only: frozenset[str] = frozenset()
 
     def written_id(self, operation_id: str, path_parameters: Mapping[str, Any], body: Any) -> Any:
         """The resource an accepted write changed or created (None: the lists alone are read)."""
+        if operation_id in self.lists_only:
+            return None
         if operation_id in self.creates:
             return body.get(self.creates[operation_id]) if isinstance(body, dict) else None
         for name in self.path_parameters:

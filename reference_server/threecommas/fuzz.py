@@ -33,6 +33,24 @@ def sign_raw(method: str, raw_path: bytes, query: bytes, body: bytes) -> list[tu
     return [(b"apikey", DEMO_API_KEY.encode()), (b"signature", signature.encode())]
 
 
+# Every ver1 write (their SmartTrades have their own ids, which the v2 get does not know).
+V1_WRITES = frozenset(
+    {
+        "create_simple_sell_v1",
+        "create_simple_buy_v1",
+        "create_smart_sell_v1",
+        "create_smart_cover_v1",
+        "create_smart_trade_v1",
+        "update_smart_trade_v1",
+        "cancel_order_v1",
+        "add_funds_v1",
+        "step_panic_sell_v1",
+        "cancel_smart_trade_v1",
+        "panic_sell_v1",
+        "force_process_v1",
+    }
+)
+
 # ver1 creates (spot only): the demo user's spot account.
 V1_CREATES = frozenset(
     {
@@ -185,11 +203,17 @@ PROFILE = FuzzProfile(
     map_case=map_case,
     error_complaint=error_complaint,
     read_back=ReadBack(
-        lists=(("list_smart_trades", {"per_page": "100"}),),
+        lists=(
+            ("list_smart_trades", {"per_page": "100"}),
+            ("list_smart_trades_v1", {"limit": "100"}),
+        ),
         get="get_smart_trade",
         get_parameter="id",
         creates={"create_smart_trade": "id"},
         path_parameters=("smart_trade_id", "id"),
+        # ver1 SmartTrades are not v2's (GET /v2/smart_trades/{id} answers 404 for them) and ver1
+        # has no get by id: their writes are read back through both lists.
+        lists_only=V1_WRITES,
     ),
     hostile=Hostile(
         valid_create=VALID_CREATE,
