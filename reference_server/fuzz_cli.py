@@ -12,9 +12,11 @@ first failing run's, else 0.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from .app import create_app
@@ -42,19 +44,24 @@ def main(argv: list[str] | None = None) -> int:
     env = {**os.environ, "SCHEMATHESIS_HOOKS": "reference_server.fuzz_hooks"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     status = 0
-    with ServerThread(create_app(rate_limit=False)) as server:
+    with ServerThread(create_app(rate_limit=False)) as server, tempfile.TemporaryDirectory() as tmp:
         for profile in profiles():
             if args.api and profile.name not in args.api:
                 continue
             url = server.base_url + profile.api.prefix
             junit = args.junit_dir / f"fuzz-junit-{profile.name}.xml"
             print(f"fuzzing {profile.name} at {url} (schemathesis CLI, report {junit})", flush=True)
+            spec = profile.api.spec_path
+            if profile.generation_overrides:
+                # The spec with the schemas the profile gives Schemathesis in a form it can generate.
+                spec = Path(tmp) / f"{profile.name}-generation.json"
+                spec.write_text(json.dumps(profile.generation_spec(), default=str), encoding="utf-8")
             command = [
                 str(Path(sys.executable).with_name("schemathesis")),
                 "--config-file",
                 str(args.config),
                 "run",
-                str(profile.api.spec_path),
+                str(spec),
                 "--url",
                 url,
                 "--report",

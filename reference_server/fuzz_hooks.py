@@ -20,6 +20,7 @@ decides acceptance (`positive_data_acceptance`, `negative_data_rejection`, ...) 
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from collections import OrderedDict
@@ -419,6 +420,14 @@ _PLANS = st.fixed_dictionaries(
 def _apply_plan(case: Any, plan: dict[str, Any]) -> Any:
     if plan["roll"] >= HOSTILE_PERCENT:
         return case
+    # Mutate copies: a generated body may be an object other cases share (the examples phase reuses
+    # the spec's example), and a hostile change made in place turned up in later, unmarked cases.
+    # Set past Case.__setattr__: an equal copy is no modification (it would have Schemathesis
+    # re-validate the metadata, which jsonschema_rs cannot for a lone surrogate).
+    for attribute in ("body", "query", "headers"):
+        value = getattr(case, attribute, None)
+        if isinstance(value, (dict, list)):
+            object.__setattr__(case, attribute, copy.deepcopy(value))
     # Each kind in turn from the drawn one, so a case without strings still gets another kind.
     kinds = list(_MUTATIONS)
     start = plan["kind"]

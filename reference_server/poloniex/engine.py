@@ -214,12 +214,16 @@ def _optional_offset(body: Mapping[str, Any], field: str) -> Offset | None:
     return None if value is None else parse_offset(value, field)
 
 
+# The spec's bound on every integer query parameter (`limit`, `from`, `startTime`, `endTime`): int64.
+MAX_INT_PARAM: Final = 2**63 - 1
+
+
 def _int_param(value: object, field: str, minimum: int = 0) -> int:
     if isinstance(value, bool):
         raise invalid_parameter(f"Invalid {field}")
     if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
         value = int(value)
-    if not isinstance(value, int) or value < minimum:
+    if not isinstance(value, int) or not minimum <= value <= MAX_INT_PARAM:
         raise invalid_parameter(f"Invalid {field}")
     return value
 

@@ -5,9 +5,11 @@ Auth: where the generated case carries them, `key` gets the demo key and `signTi
 `signature` get placeholders; `PlaceholderSigner`, which sees the prepared request (method, raw
 path, query and body bytes), turns only those placeholders into a fresh timestamp and the real
 signature at the last moment. Cases that drop or garble a header on purpose stay broken. A
-`recvWindow` a positive case carries that a slow run could outlast (under `MIN_RECV_WINDOW_MS`) is
-raised to it, so its answer never depends on how long the run took (a stateful replay must answer
-alike); negative cases keep theirs (schemathesis re-validates what it negated).
+`recvWindow` a case carries that a slow run could outlast (a valid one under `MIN_RECV_WINDOW_MS`)
+is raised to it, so its answer never depends on how long the run took (a stateful replay must
+answer alike, and a negative case negated elsewhere must not meet a 408 first). Only values valid
+before stay valid after: 1 to 19 digits become `MIN_RECV_WINDOW_MS`; anything the spec refuses
+(`0`, 20 digits, a sign) is kept as negated.
 
 Valid creates trade a symbol of the price book (`BTC_USDT`, `ETH_USDT`, `DOGE_USDT`) on the spot
 account, so they open real smart orders that the stateful run reads, replaces and cancels through
@@ -44,12 +46,22 @@ def set_auth(headers: dict[str, Any], positive: bool = True) -> None:
             headers[name] = PLACEHOLDER_TIMESTAMP
         elif lowered == "signature":
             headers[name] = PLACEHOLDER_SIGNATURE
-        elif lowered == "recvwindow" and positive:
+        elif lowered == "recvwindow":
             value = headers[name]
             text = str(value)
-            if text.isascii() and text.isdigit() and 0 < int(text) < MIN_RECV_WINDOW_MS:
+            if _short_valid_window(text):
                 # Same type as generated: the checks re-validate the header against its schema.
                 headers[name] = MIN_RECV_WINDOW_MS if isinstance(value, int) else str(MIN_RECV_WINDOW_MS)
+
+
+def _short_valid_window(text: str) -> bool:
+    """A `recvWindow` the spec accepts (1 to 19 digits, not zero) that is under the minimum."""
+    return (
+        0 < len(text) <= 19
+        and text.isascii()
+        and text.isdigit()
+        and 0 < int(text) < MIN_RECV_WINDOW_MS
+    )
 
 
 def _query_pairs(query: bytes) -> list[tuple[bytes, bytes]]:

@@ -393,6 +393,29 @@ def test_oversized_create_body(api: str, size: int) -> None:
 # ---- many steps --------------------------------------------------------------------------------
 
 
+def _steps_body(step: dict[str, Any], steps: int) -> bytes:
+    body = copy.deepcopy(VALID_CREATE)
+    body["take_profit"]["steps"] = [step] * steps
+    return json.dumps(body).encode()
+
+
+def _most_steps_under_the_limit(step: dict[str, Any]) -> int:
+    """The largest step count whose create body (as `TC.client.json` sends it) fits the limit."""
+    low, high = 1, MAX_BODY_BYTES
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(_steps_body(step, middle)) <= MAX_BODY_BYTES:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+# The answer to the most steps that fit: a 422 naming at most MAX_VALIDATION_ERRORS fields stays
+# small whatever the step count.
+MAX_ANSWER_BYTES = 16 * 1024
+
+
 @pytest.mark.parametrize(
     "step",
     [
@@ -403,19 +426,36 @@ def test_oversized_create_body(api: str, size: int) -> None:
     ids=["invalid", "valid-looking", "empty"],
 )
 def test_many_take_profit_steps_do_not_stall_3commas(step: dict[str, Any]) -> None:
-    """10x the steps may cost about 10x the time, not 100x (timings on a shared CI box are noisy, so
-    the growth is judged, with an absolute ceiling of `FUZZ_STALL_SECONDS`, 20 s by default)."""
+    """The most steps that fit under the body limit (MAX_BODY_BYTES) answer 422 in bounded time
+    and size; a tenth of them may cost about a tenth of the time, not a hundredth (timings on a
+    shared CI box are noisy, so the growth is judged, with an absolute ceiling of
+    `FUZZ_STALL_SECONDS`, 20 s by default). One step more is past the limit: 413 naming `body`,
+    without reading the steps."""
+    most = _most_steps_under_the_limit(step)
+    assert most >= 500, f"only {most} steps like {step} fit in {MAX_BODY_BYTES} bytes"
     elapsed = {}
-    for steps in (1000, 10000):
+    for steps in (most // 10, most):
         TC.fresh()
-        body = copy.deepcopy(VALID_CREATE)
-        body["take_profit"]["steps"] = [step] * steps
+        raw = _steps_body(step, steps)
         start = time.perf_counter()
-        answer = TC.client.json("POST", "/v2/smart_trades", body)
+        answer = TC.client.request("POST", "/v2/smart_trades", b"", raw, "application/json")
         elapsed[steps] = time.perf_counter() - start
         TC.judge(answer, f"create with {steps} take profit steps like {step}")
         assert answer.status == 422, answer
-    growth = elapsed[10000] / max(elapsed[1000], 1e-3)
-    assert elapsed[10000] < STALL_SECONDS and growth < 40, (
-        f"1000 steps took {elapsed[1000]:.2f} s, 10000 took {elapsed[10000]:.2f} s ({growth:.0f}x)"
+        assert len(answer.content) <= MAX_ANSWER_BYTES, (
+            f"{steps} steps: a {len(answer.content)}-byte answer"
+        )
+    # Under 50 ms the timer's noise is the measure, not the steps (a tenth of 16,000 empty steps
+    # took 2 ms, the whole 0.2 s: "119x").
+    growth = elapsed[most] / max(elapsed[most // 10], 0.05)
+    assert elapsed[most] < STALL_SECONDS and growth < 40, (
+        f"{most // 10} steps took {elapsed[most // 10]:.2f} s, {most} took {elapsed[most]:.2f} s "
+        f"({growth:.0f}x)"
     )
+    TC.fresh()
+    raw = _steps_body(step, most + 1)
+    assert len(raw) > MAX_BODY_BYTES
+    answer = TC.client.request("POST", "/v2/smart_trades", b"", raw, "application/json")
+    body = TC.judge(answer, f"create with {most + 1} take profit steps like {step}")
+    assert answer.status == 413, answer
+    assert "body" in (body.get("error_attributes") or {}), answer

@@ -225,3 +225,37 @@ def test_odd_query_bytes_still_verify_when_signed_as_sent() -> None:
     headers = {"key": "test-key", "signTimestamp": str(NOW)}
     headers["signature"] = sign(USER.secret, "GET", "/smartorders", params)
     assert _auth(headers, query=query) is USER
+
+
+# The spec's `RecvWindow` (1 to 19 digits, not all zeros) and the server agree on every form.
+RECV_WINDOWS = [
+    ("1", True),
+    ("600000", True),
+    ("0" * 18 + "7", True),
+    ("9" * 19, True),
+    ("0", False),
+    ("0" * 19, False),
+    ("0" * 19 + "7", False),
+    ("1" + "0" * 19, False),
+    ("-5", False),
+    ("+5", False),
+    (" 5", False),
+    ("5.0", False),
+]
+
+
+@pytest.mark.parametrize(("value", "accepted"), RECV_WINDOWS)
+def test_recv_window_bound_is_the_specs(value: str, accepted: bool) -> None:
+    """The server refused a 20-digit `recvWindow` the spec's bare `integer` allowed; the spec now
+    states the same bound, as the integer and as the digits the header carries."""
+    from .spec_helper import validator
+
+    schema = validator("/components/parameters/RecvWindow/schema")
+    assert schema.is_valid(value) is accepted
+    if value.isdigit() and value == str(int(value)):  # the same number as a JSON integer
+        assert schema.is_valid(int(value)) is accepted
+    headers = {**signed_headers(USER, "GET", "/smartorders", NOW), "recvWindow": value}
+    if accepted:
+        assert _auth(headers) is USER
+    else:
+        assert (_error(headers=headers).status, _error(headers=headers).code) == (400, 25001)

@@ -14,6 +14,7 @@ from reference_server.poloniex.states import OrderState, SmartOrderState
 from reference_server.prices import PriceBook, Quote
 
 from .conftest import START_MS, Market
+from .spec_helper import SPEC
 
 S = SmartOrderState
 
@@ -651,3 +652,20 @@ def test_extreme_admitted_values_never_raise_anything_else(market: Market, value
                 )
             assert order.state in set(S)
     market.engine.history("alice", {})
+
+
+@pytest.mark.parametrize("name", ["limit", "from", "startTime", "endTime"])
+def test_history_integers_are_int64_as_the_spec_says(market: Market, name: str) -> None:
+    """The spec bounds every integer query parameter at int64's maximum; one more (still 19
+    digits) was accepted (found by fuzzing `limit=36893488147419103231`'s neighbours)."""
+    top = 2**63 - 1
+    spec_max = {
+        p["name"]: p["schema"].get("maximum")
+        for p in SPEC["paths"]["/smartorders/history"]["get"]["parameters"]
+        if "name" in p
+    }
+    assert spec_max[name] == top
+    history = market.engine.history
+    history("alice", {name: str(top)})  # the largest accepted
+    for too_big in (str(top + 1), top + 1, "9" * 19):
+        assert _error(history, "alice", {name: too_big}).code == 25001, too_big

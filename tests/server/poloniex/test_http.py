@@ -401,3 +401,18 @@ def test_a_write_that_fails_before_commit_changes_nothing() -> None:
         engine = txn.engine_for("a")
         assert [o.client_order_id for o in engine.list_open("a", {})] == ["kept"]
         assert engine.create("a", stop("BTC_USDT")).id == kept.id + 1  # the id counter too
+
+
+@pytest.mark.parametrize("value", [False, True, None, 0, ""])
+def test_replace_with_a_non_decimal_stop_price_is_400_and_keeps_the_order(
+    api: Client, value: Any
+) -> None:
+    """A reported fuzz finding (`stopPrice: false` on a replace answered 200) did not reproduce; this
+    pins the answer: 400 naming `stopPrice`, and the order stays pending, unreplaced."""
+    api.price(pair="USDT_PX9", last="100")
+    ref = api.ok("POST", "/smartorders", stop("PX9_USDT"))
+    answer = api.error(400, "PUT", f"/smartorders/{ref['id']}", {"stopPrice": value})
+    assert answer["code"] == 25001 and "stopPrice" in answer["message"], answer
+    (order,) = api.ok("GET", f"/smartorders/{ref['id']}")
+    assert order["state"] == "PENDING_NEW"
+    api.ok("DELETE", f"/smartorders/{ref['id']}")

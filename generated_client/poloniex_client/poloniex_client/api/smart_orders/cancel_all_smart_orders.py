@@ -194,7 +194,7 @@ def sync_detailed(
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
         body (CancelAllSmartOrdersRequest): Filters for cancel-all. `symbols` and `accountTypes`
             left out or empty match every symbol
             and account type; `orderTypes` left out matches `STOP_LIMIT` and `STOP` only, empty every
@@ -250,7 +250,7 @@ def sync(
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
         body (CancelAllSmartOrdersRequest): Filters for cancel-all. `symbols` and `accountTypes`
             left out or empty match every symbol
             and account type; `orderTypes` left out matches `STOP_LIMIT` and `STOP` only, empty every
@@ -306,7 +306,7 @@ async def asyncio_detailed(
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
         body (CancelAllSmartOrdersRequest): Filters for cancel-all. `symbols` and `accountTypes`
             left out or empty match every symbol
             and account type; `orderTypes` left out matches `STOP_LIMIT` and `STOP` only, empty every
@@ -362,7 +362,7 @@ async def asyncio(
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
         body (CancelAllSmartOrdersRequest): Filters for cancel-all. `symbols` and `accountTypes`
             left out or empty match every symbol
             and account type; `orderTypes` left out matches `STOP_LIMIT` and `STOP` only, empty every

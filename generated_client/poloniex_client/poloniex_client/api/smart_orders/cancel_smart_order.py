@@ -180,7 +180,7 @@ def sync_detailed(
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -227,7 +227,7 @@ def sync(
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -274,7 +274,7 @@ async def asyncio_detailed(
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -321,7 +321,7 @@ async def asyncio(
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 

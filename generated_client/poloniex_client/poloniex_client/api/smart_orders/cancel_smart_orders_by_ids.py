@@ -195,7 +195,7 @@ def sync_detailed(
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
         body (CancelSmartOrdersByIdsRequest): The smart orders to cancel, by id, by
             `clientOrderId`, or both; at least one of the two lists
             is non-empty, and when both are sent they have the same length.
@@ -251,7 +251,7 @@ def sync(
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
         body (CancelSmartOrdersByIdsRequest): The smart orders to cancel, by id, by
             `clientOrderId`, or both; at least one of the two lists
             is non-empty, and when both are sent they have the same length.
@@ -307,7 +307,7 @@ async def asyncio_detailed(
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
         body (CancelSmartOrdersByIdsRequest): The smart orders to cancel, by id, by
             `clientOrderId`, or both; at least one of the two lists
             is non-empty, and when both are sent they have the same length.
@@ -363,7 +363,7 @@ async def asyncio(
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
         body (CancelSmartOrdersByIdsRequest): The smart orders to cancel, by id, by
             `clientOrderId`, or both; at least one of the two lists
             is non-empty, and when both are sent they have the same length.

@@ -187,13 +187,15 @@ def sync_detailed(
 
     Rules the schema states as `if`/`then`: `quantity` or `amount` is given; `STOP` and
     `STOP_LIMIT` (and an order without `type`) need `stopPrice`; `STOP_LIMIT` needs `price`;
-    both trailing types need `trailingOffset`; `TRAILING_STOP_LIMIT` needs `limitOffset`.
+    both trailing types need `trailingOffset`; `TRAILING_STOP_LIMIT` needs `limitOffset`. Rule the
+    API checks (it depends on the user's other orders): a `clientOrderId` another of the user's
+    smart orders holds answers 400, code 25004.
 
     Args:
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
         body (SmartOrderCreateRequest): A new smart order. `quantity` (base units) or `amount`
             (quote units) sizes it; the vendor
             table marks `quantity` required, but an order sized by `amount` is valid.
@@ -248,13 +250,15 @@ def sync(
 
     Rules the schema states as `if`/`then`: `quantity` or `amount` is given; `STOP` and
     `STOP_LIMIT` (and an order without `type`) need `stopPrice`; `STOP_LIMIT` needs `price`;
-    both trailing types need `trailingOffset`; `TRAILING_STOP_LIMIT` needs `limitOffset`.
+    both trailing types need `trailingOffset`; `TRAILING_STOP_LIMIT` needs `limitOffset`. Rule the
+    API checks (it depends on the user's other orders): a `clientOrderId` another of the user's
+    smart orders holds answers 400, code 25004.
 
     Args:
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
         body (SmartOrderCreateRequest): A new smart order. `quantity` (base units) or `amount`
             (quote units) sizes it; the vendor
             table marks `quantity` required, but an order sized by `amount` is valid.
@@ -309,13 +313,15 @@ async def asyncio_detailed(
 
     Rules the schema states as `if`/`then`: `quantity` or `amount` is given; `STOP` and
     `STOP_LIMIT` (and an order without `type`) need `stopPrice`; `STOP_LIMIT` needs `price`;
-    both trailing types need `trailingOffset`; `TRAILING_STOP_LIMIT` needs `limitOffset`.
+    both trailing types need `trailingOffset`; `TRAILING_STOP_LIMIT` needs `limitOffset`. Rule the
+    API checks (it depends on the user's other orders): a `clientOrderId` another of the user's
+    smart orders holds answers 400, code 25004.
 
     Args:
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
         body (SmartOrderCreateRequest): A new smart order. `quantity` (base units) or `amount`
             (quote units) sizes it; the vendor
             table marks `quantity` required, but an order sized by `amount` is valid.
@@ -370,13 +376,15 @@ async def asyncio(
 
     Rules the schema states as `if`/`then`: `quantity` or `amount` is given; `STOP` and
     `STOP_LIMIT` (and an order without `type`) need `stopPrice`; `STOP_LIMIT` needs `price`;
-    both trailing types need `trailingOffset`; `TRAILING_STOP_LIMIT` needs `limitOffset`.
+    both trailing types need `trailingOffset`; `TRAILING_STOP_LIMIT` needs `limitOffset`. Rule the
+    API checks (it depends on the user's other orders): a `clientOrderId` another of the user's
+    smart orders holds answers 400, code 25004.
 
     Args:
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
         body (SmartOrderCreateRequest): A new smart order. `quantity` (base units) or `amount`
             (quote units) sizes it; the vendor
             table marks `quantity` required, but an order sized by `amount` is valid.

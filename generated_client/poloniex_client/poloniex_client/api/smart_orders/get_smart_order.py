@@ -189,7 +189,7 @@ def sync_detailed(
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -238,7 +238,7 @@ def sync(
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -287,7 +287,7 @@ async def asyncio_detailed(
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -336,7 +336,7 @@ async def asyncio(
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 

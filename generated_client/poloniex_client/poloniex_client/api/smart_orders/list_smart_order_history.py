@@ -334,7 +334,8 @@ def sync_detailed(
             Unset): Which side of `from` to page to, `PRE` or `NEXT`.
         states (str | Unset): Only smart orders in these states, one or several separated by
             commas (`CANCELED,FAILED`).
-        limit (int | Unset): The most smart orders to return.
+        limit (int | Unset): The most smart orders to return (the documents give no maximum; any
+            int64).
         hide_cancel (bool | Unset): `true` leaves canceled smart orders out.
         start_time (int | Unset): Only smart orders created at or after this time (ms since the
             epoch).
@@ -343,7 +344,7 @@ def sync_detailed(
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -419,7 +420,8 @@ def sync(
             Unset): Which side of `from` to page to, `PRE` or `NEXT`.
         states (str | Unset): Only smart orders in these states, one or several separated by
             commas (`CANCELED,FAILED`).
-        limit (int | Unset): The most smart orders to return.
+        limit (int | Unset): The most smart orders to return (the documents give no maximum; any
+            int64).
         hide_cancel (bool | Unset): `true` leaves canceled smart orders out.
         start_time (int | Unset): Only smart orders created at or after this time (ms since the
             epoch).
@@ -428,7 +430,7 @@ def sync(
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -504,7 +506,8 @@ async def asyncio_detailed(
             Unset): Which side of `from` to page to, `PRE` or `NEXT`.
         states (str | Unset): Only smart orders in these states, one or several separated by
             commas (`CANCELED,FAILED`).
-        limit (int | Unset): The most smart orders to return.
+        limit (int | Unset): The most smart orders to return (the documents give no maximum; any
+            int64).
         hide_cancel (bool | Unset): `true` leaves canceled smart orders out.
         start_time (int | Unset): Only smart orders created at or after this time (ms since the
             epoch).
@@ -513,7 +516,7 @@ async def asyncio_detailed(
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 
@@ -589,7 +592,8 @@ async def asyncio(
             Unset): Which side of `from` to page to, `PRE` or `NEXT`.
         states (str | Unset): Only smart orders in these states, one or several separated by
             commas (`CANCELED,FAILED`).
-        limit (int | Unset): The most smart orders to return.
+        limit (int | Unset): The most smart orders to return (the documents give no maximum; any
+            int64).
         hide_cancel (bool | Unset): `true` leaves canceled smart orders out.
         start_time (int | Unset): Only smart orders created at or after this time (ms since the
             epoch).
@@ -598,7 +602,7 @@ async def asyncio(
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
 
     Per call: `timeout=` replaces the client's timeout for this call (seconds, an httpx.Timeout, or None).
 

@@ -194,14 +194,15 @@ def sync_detailed(
     triggered cannot be replaced (404, code 21301).
 
     `proceedOnFailure: true` places the new smart order even when canceling the old one fails;
-    the default, `false`, does not.
+    the default, `false`, does not. A `clientOrderId` another of the user's smart orders holds
+    answers 400, code 25004.
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
         body (SmartOrderReplaceRequest): What a cancel-replace changes; every field not sent keeps
             the old smart order's value.
             Trailing settings (`trailingOffset`, `limitOffset`, `operator`) cannot be amended.
@@ -252,14 +253,15 @@ def sync(
     triggered cannot be replaced (404, code 21301).
 
     `proceedOnFailure: true` places the new smart order even when canceling the old one fails;
-    the default, `false`, does not.
+    the default, `false`, does not. A `clientOrderId` another of the user's smart orders holds
+    answers 400, code 25004.
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
         body (SmartOrderReplaceRequest): What a cancel-replace changes; every field not sent keeps
             the old smart order's value.
             Trailing settings (`trailingOffset`, `limitOffset`, `operator`) cannot be amended.
@@ -310,14 +312,15 @@ async def asyncio_detailed(
     triggered cannot be replaced (404, code 21301).
 
     `proceedOnFailure: true` places the new smart order even when canceling the old one fails;
-    the default, `false`, does not.
+    the default, `false`, does not. A `clientOrderId` another of the user's smart orders holds
+    answers 400, code 25004.
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
         body (SmartOrderReplaceRequest): What a cancel-replace changes; every field not sent keeps
             the old smart order's value.
             Trailing settings (`trailingOffset`, `limitOffset`, `operator`) cannot be amended.
@@ -368,14 +371,15 @@ async def asyncio(
     triggered cannot be replaced (404, code 21301).
 
     `proceedOnFailure: true` places the new smart order even when canceling the old one fails;
-    the default, `false`, does not.
+    the default, `false`, does not. A `clientOrderId` another of the user's smart orders holds
+    answers 400, code 25004.
 
     Args:
         id (str): A smart order id or `cid:<clientOrderId>`.
         signature_method (SignatureMethod | SignatureMethodLiteral | Unset): The signature
             algorithm; `hmacSHA256`, the default and only one. Not signed.
         signature_version (str | Unset): The signature version.
-        recv_window (int | Unset): Milliseconds.
+        recv_window (int | Unset): Milliseconds, 1 to 19 digits.
         body (SmartOrderReplaceRequest): What a cancel-replace changes; every field not sent keeps
             the old smart order's value.
             Trailing settings (`trailingOffset`, `limitOffset`, `operator`) cannot be amended.
