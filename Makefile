@@ -39,10 +39,14 @@ lint-spec: $(STAMP)
 breaking: $(STAMP)
 	$(PY) -m generator.breaking
 
+## pytest runs across the cores (pytest-xdist; PYTEST_WORKERS=0: one process). loadgroup: any free worker
+## takes the next test, except tests marked xdist_group, which share one worker (tests/docs builds once).
+## The golden-record test generates once when --check above has just compared a first generation.
+PYTEST_WORKERS ?= auto
 test: $(STAMP)
 	$(PY) -m generator --check
 	$(PY) -m generator.breaking
-	$(PY) -m pytest
+	GENERATED_TREE_CHECKED=1 $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 ## The server section drives each server with wrk from its own process (installed from Debian when
 ## missing) and runs Prism from package-lock.json beside it; figures also in reports/bench-server.json.

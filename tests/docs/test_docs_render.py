@@ -45,6 +45,10 @@ def _require(tool: str, found: bool) -> None:
     pytest.skip(reason)
 
 
+# One worker under pytest-xdist (`make test`): the module's pages are built once, not on every worker.
+pytestmark = pytest.mark.xdist_group("docs")
+
+
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _require("chromium", chromium_path() is not None)

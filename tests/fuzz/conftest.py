@@ -88,7 +88,41 @@ def _by_api() -> dict[str, Any]:
     return out
 
 
+def _counted() -> dict[str, Any]:
+    """What this process counted, in a form pytest-xdist can send from a worker to the controller."""
+    return {
+        "cases": dict(budget.CASES),
+        "api_cases": [[api, kind, n] for (api, kind), n in budget.API_CASES.items()],
+        "seconds": _seconds,
+        "api_seconds": dict(_api_seconds),
+        "findings": dict(budget.FINDINGS),
+    }
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """On the pytest-xdist controller (tests/conftest.py registers this module there): add up a worker's
+    counts; the seconds are summed over the workers, so cases per second stays a per-process rate."""
+    global _seconds
+    counted = getattr(node, "workeroutput", {}).get("fuzz_counted")
+    if not counted:
+        return
+    budget.CASES.update(counted["cases"])
+    for api, kind, n in counted["api_cases"]:
+        budget.API_CASES[api, kind] += n
+    _seconds += counted["seconds"]
+    for api, seconds in counted["api_seconds"].items():
+        _api_seconds[api] = _api_seconds.get(api, 0.0) + seconds
+    for head, curl in counted["findings"].items():
+        if len(budget.FINDINGS) < 100:
+            budget.FINDINGS.setdefault(head, curl)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # a pytest-xdist worker: the controller writes the report
+        workeroutput["fuzz_counted"] = _counted()
+        return
     if not budget.CASES:
         return
     STATS_PATH.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,21 @@
+"""Session-wide setup.
+
+Under pytest-xdist (`make test` runs `pytest -n`) the controller collects no tests, so it never loads
+tests/fuzz/conftest.py by itself; it is registered here on the controller, where it adds up what each
+worker counted (pytest_testnodedown) and writes reports/fuzz-stats.json once for the whole run.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    distributed = getattr(config.option, "dist", "no") != "no" and bool(
+        getattr(config.option, "numprocesses", None) or getattr(config.option, "tx", None)
+    )
+    if distributed and not hasattr(config, "workerinput"):
+        from tests.fuzz import conftest as fuzz_stats
+
+        if not config.pluginmanager.is_registered(fuzz_stats):
+            config.pluginmanager.register(fuzz_stats, "fuzz-stats")
