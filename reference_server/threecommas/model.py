@@ -25,6 +25,25 @@ class Filled(Protocol):
     def filled_total(self) -> Decimal: ...
 
 
+class FillAmounts:
+    """What one order (v2) or step (ver1) has filled: its units and their total once it is filled."""
+
+    units: Decimal
+    fill_price: Decimal | None
+
+    @property
+    def filled(self) -> bool:
+        raise NotImplementedError
+
+    @property
+    def filled_units(self) -> Decimal:
+        return self.units if self.filled else ZERO
+
+    @property
+    def filled_total(self) -> Decimal:
+        return mul(self.units, self.fill_price) if self.filled and self.fill_price else ZERO
+
+
 class PositionTotals:
     """What a trade entered and closed, from its orders (v2) or steps (ver1): the one place these
     amounts and averages are computed. A trade lists what enters and what exits."""
@@ -60,7 +79,7 @@ class PositionTotals:
 
 
 @dataclass
-class Order:
+class Order(FillAmounts):
     """One exchange order of a SmartTrade: a row of its `trades` sub-resource."""
 
     id: int
@@ -90,14 +109,6 @@ class Order:
     @property
     def filled(self) -> bool:
         return self.status == OrderStatus.FINISHED
-
-    @property
-    def filled_units(self) -> Decimal:
-        return self.units if self.filled else ZERO
-
-    @property
-    def filled_total(self) -> Decimal:
-        return mul(self.units, self.fill_price) if self.filled and self.fill_price else ZERO
 
 
 @dataclass

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from ..decimals import ZERO, mul
 from . import v1_machine
-from .model import PositionTotals
+from .model import FillAmounts, PositionTotals
 from .users import Account
 from .v1_statuses import (
     OPEN_STEP,
@@ -29,7 +28,7 @@ _FILLED = frozenset({V1StepStatus.PROCESSED, V1StepStatus.PANIC_SOLD})
 
 
 @dataclass
-class V1Step:
+class V1Step(FillAmounts):
     """One step of a ver1 SmartTrade: an order it places (entry, add funds, take profit, stop loss,
     panic sell), with its trigger."""
 
@@ -70,14 +69,6 @@ class V1Step:
     def on_book(self) -> bool:
         """Its limit order is placed and waiting to fill."""
         return self.open and self.placed_at is not None and self.sell_method == "limit"
-
-    @property
-    def filled_units(self) -> Decimal:
-        return self.units if self.filled else ZERO
-
-    @property
-    def filled_total(self) -> Decimal:
-        return mul(self.units, self.fill_price) if self.filled and self.fill_price else ZERO
 
 
 @dataclass
