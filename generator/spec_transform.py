@@ -8,11 +8,23 @@ Python type for it. This step rewrites every union of decimal string, number and
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 SCHEMA_PREFIX = "#/components/schemas/"
 # A number member of a decimal union may carry its own bounds; the decimal member keeps the wire pattern.
 _NUMBER_KEYS = {"type", "description", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}
+
+
+def _walk(node: Any, rewrite: Callable[[dict[str, Any]], bool]) -> None:
+    """Call rewrite on every object under node (lists followed); where it returns True (it replaced the
+    node's contents), what is under that object is not visited."""
+    if isinstance(node, list):
+        for item in node:
+            _walk(item, rewrite)
+    elif isinstance(node, dict) and not rewrite(node):
+        for value in node.values():
+            _walk(value, rewrite)
 
 
 def _is_decimal_schema(schema: Any) -> bool:
@@ -57,13 +69,7 @@ def collapse_decimal_unions(spec: dict[str, Any]) -> dict[str, Any]:
         return out
     decimals = set(names)
 
-    def visit(node: Any) -> None:
-        if isinstance(node, list):
-            for item in node:
-                visit(item)
-            return
-        if not isinstance(node, dict):
-            return
+    def rewrite(node: dict[str, Any]) -> bool:
         members = node.get("anyOf")
         if isinstance(members, list):
             kinds = [_classify(m, schemas, decimals) for m in members]
@@ -72,11 +78,10 @@ def collapse_decimal_unions(spec: dict[str, Any]) -> dict[str, Any]:
                 kept = members[kinds.index("decimal" if "decimal" in kinds else "nullable-decimal")]
                 nullable = "null" in kinds or "nullable-decimal" in kinds
                 node["anyOf"] = [copy.deepcopy(kept)] + ([{"type": "null"}] if nullable else [])
-                return
-        for value in node.values():
-            visit(value)
+                return True
+        return False
 
-    visit(out)
+    _walk(out, rewrite)
     return out
 
 
@@ -147,24 +152,17 @@ def collapse_number_or_text_unions(spec: dict[str, Any]) -> dict[str, Any]:
             and set(member) <= _STRING_KEYS
         )
 
-    def visit(node: Any) -> None:
-        if isinstance(node, list):
-            for item in node:
-                visit(item)
-            return
-        if not isinstance(node, dict):
-            return
+    def rewrite(node: dict[str, Any]) -> bool:
         members = node.get("anyOf")
         if isinstance(members, list) and len(members) == 2 and any(map(is_number, members)):
             text = [m for m in members if is_text(m)]
             if len(text) == 1:
                 del node["anyOf"]
                 node.update({k: v for k, v in text[0].items() if k != "description" or "description" not in node})
-                return
-        for value in node.values():
-            visit(value)
+                return True
+        return False
 
-    visit(out)
+    _walk(out, rewrite)
     return out
 
 
@@ -188,23 +186,16 @@ def drop_required_alternatives(spec: dict[str, Any]) -> dict[str, Any]:
     """
     out = copy.deepcopy(spec)
 
-    def visit(node: Any) -> None:
-        if isinstance(node, list):
-            for item in node:
-                visit(item)
-            return
-        if not isinstance(node, dict):
-            return
+    def rewrite(node: dict[str, Any]) -> bool:
         properties = node.get("properties")
         if isinstance(properties, dict):
             for key in ("anyOf", "oneOf"):
                 members = node.get(key)
                 if isinstance(members, list) and members and all(_is_required_rule(m, properties) for m in members):
                     del node[key]
-        for value in node.values():
-            visit(value)
+        return False
 
-    visit(out)
+    _walk(out, rewrite)
     return out
 
 
@@ -262,24 +253,17 @@ def collapse_loose_input_unions(spec: dict[str, Any]) -> dict[str, Any]:
                 return {**kept, "format": LOOSE_INT_FORMAT}
         return None
 
-    def visit(node: Any) -> None:
-        if isinstance(node, list):
-            for item in node:
-                visit(item)
-            return
-        if not isinstance(node, dict):
-            return
+    def rewrite(node: dict[str, Any]) -> bool:
         members = node.get("anyOf")
         if isinstance(members, list) and set(node) <= {"anyOf", "description"}:
             replacement = collapsed(members)
             if replacement is not None:
                 del node["anyOf"]
                 node.update(replacement)
-                return
-        for value in node.values():
-            visit(value)
+                return True
+        return False
 
-    visit(out)
+    _walk(out, rewrite)
     return out
 
 
@@ -307,13 +291,7 @@ def carry_descriptions(spec: dict[str, Any]) -> dict[str, Any]:
     """
     out = copy.deepcopy(spec)
 
-    def visit(node: Any) -> None:
-        if isinstance(node, list):
-            for item in node:
-                visit(item)
-            return
-        if not isinstance(node, dict):
-            return
+    def rewrite(node: dict[str, Any]) -> bool:
         properties = node.get("properties")
         if isinstance(properties, dict):
             for name, prop in list(properties.items()):
@@ -322,11 +300,10 @@ def carry_descriptions(spec: dict[str, Any]) -> dict[str, Any]:
         items = node.get("items")
         if isinstance(items, dict) and "$ref" in items:
             node["items"] = _with_description(items, items.get("description"))
-        for value in node.values():
-            visit(value)
+        return False
 
-    visit(out.get("components", {}).get("schemas", {}))
-    visit(out.get("paths", {}))
+    _walk(out.get("components", {}).get("schemas", {}), rewrite)
+    _walk(out.get("paths", {}), rewrite)
 
     def document(param: Any) -> None:
         if isinstance(param, dict) and "schema" in param:
