@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-import yaml
+from spec_tools.load import load_yaml
 
 from .apis import APIS
 from .protocol import ApiDefinition
@@ -103,7 +103,7 @@ class FuzzProfile:
 
     def generation_spec(self) -> dict[str, Any]:
         """The API's spec as Schemathesis generates from it: the spec with `generation_overrides`."""
-        document: dict[str, Any] = yaml.safe_load(self.api.spec_path.read_text(encoding="utf-8"))
+        document: dict[str, Any] = load_yaml(self.api.spec_path)
         schemas = document["components"]["schemas"]
         for name, keys in self.generation_overrides.items():
             schemas[name] = {**schemas[name], **copy.deepcopy(dict(keys))}
@@ -131,7 +131,7 @@ def profiles() -> tuple[FuzzProfile, ...]:
 def _titles() -> dict[str, FuzzProfile]:
     out = {}
     for profile in profiles():
-        document = yaml.safe_load(profile.api.spec_path.read_text(encoding="utf-8"))
+        document = load_yaml(profile.api.spec_path)
         out[document["info"]["title"]] = profile
     return out
 

@@ -16,7 +16,6 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jsonschema import (  # type: ignore[import-untyped]
     Draft202012Validator,
     FormatChecker,
@@ -24,6 +23,7 @@ from jsonschema import (  # type: ignore[import-untyped]
 )
 from jsonschema.validators import extend  # type: ignore[import-untyped]
 
+from spec_tools.load import load_yaml
 from spec_tools.refs import registry as spec_registry
 from spec_tools.refs import resolve as spec_resolve
 from spec_tools.validators import validator_at
@@ -353,8 +353,7 @@ def _pointer(*parts: str) -> str:
 class Spec:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        with self.path.open(encoding="utf-8") as handle:
-            self.document: dict[str, Any] = yaml.safe_load(handle)
+        self.document: dict[str, Any] = load_yaml(self.path)
         self.registry = spec_registry(self.document, SPEC_URI)
         self.either: dict[int, str] = {}
         _either_rules(self.document, self.either)

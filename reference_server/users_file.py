@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from spec_tools.load import parse_yaml
+
 
 class UsersFileError(ValueError):
     """The users file is malformed; the message names the entry, never a secret."""
@@ -20,6 +22,6 @@ def read_users_file(path: str | Path) -> Any:
     except OSError as exc:
         raise UsersFileError(f"cannot read users file {path}: {exc.strerror}") from exc
     try:
-        return yaml.safe_load(text)
+        return parse_yaml(text)
     except yaml.YAMLError as exc:
         raise UsersFileError(f"users file {path} is not valid YAML") from exc

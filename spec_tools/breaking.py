@@ -54,8 +54,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .load import load_yaml
 from .operations import METHODS, path_items
 from .paths import branches
@@ -628,7 +626,7 @@ class Verdict:
 def load_allow_list(path: Path) -> list[dict[str, str]]:
     if not path.exists():
         return []
-    entries = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("allowed") or []
+    entries = (load_yaml(path) or {}).get("allowed") or []
     for entry in entries:
         missing = {"target", "baseline", "rule", "location", "reason"} - {
             k for k, v in entry.items() if v

@@ -3,11 +3,15 @@
 Under pytest-xdist (`make test` runs `pytest -n`) the controller collects no tests, so it never loads
 tests/fuzz/conftest.py by itself; it is registered here on the controller, where it adds up what each
 worker counted (pytest_testnodedown) and writes reports/fuzz-stats.json once for the whole run.
+
+Every collected test gets an id of its own (tests/node_ids.py), before pytest-xdist schedules them.
 """
 
 from __future__ import annotations
 
 import pytest
+
+from tests.node_ids import give_unique_node_ids
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -19,3 +23,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
         if not config.pluginmanager.is_registered(fuzz_stats):
             config.pluginmanager.register(fuzz_stats, "fuzz-stats")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    give_unique_node_ids(items)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
+from spec_tools.load import parse_yaml
 
 from ..fuzzing import FuzzProfile, Hostile, ReadBack
 from .api import API
@@ -129,7 +129,7 @@ VALID_CREATE: dict[str, Any] = {
 # a `not`, and with nine of them its generator gives up (UnsupportedSchema), so these two operations
 # could not be fuzzed. The spec keeps the `if`/`then`s, from which the server names the missing field
 # (`take_profit_type is missing`); tests/fuzz/test_generation_overrides.py checks the two forms agree.
-V1_CREATE_RULES: dict[str, Any] = yaml.safe_load(
+V1_CREATE_RULES: dict[str, Any] = parse_yaml(
     """
     # The rules of the description as choices of cases, without `if`/`then` (Schemathesis rewrites
     # each `if` into a `not`, and with nine of them could not generate bodies at all). The valid

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import yaml
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
+from spec_tools.load import load_yaml
 from tests.seed_documents import seed_003_text
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -29,8 +29,7 @@ DOCS_API_KEY = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A
 
 
 def load_spec() -> dict[str, Any]:
-    with SPEC_PATH.open(encoding="utf-8") as fh:
-        spec: dict[str, Any] = yaml.safe_load(fh)
+    spec: dict[str, Any] = load_yaml(SPEC_PATH)
     return spec
 
 

@@ -18,7 +18,6 @@ from urllib.parse import parse_qsl, quote
 import httpx
 import poloniex_client as pc
 import pytest
-import yaml
 from poloniex_client._retry import RetryPolicy
 from poloniex_client.api.smart_orders import (
     cancel_smart_order,
@@ -35,6 +34,8 @@ from poloniex_client.models import (
     SmartOrderReplaceRequest,
 )
 
+from spec_tools.load import load_yaml
+
 from .helpers import REPO_ROOT, no_sleep
 
 SPEC_PATH = REPO_ROOT / "openapi" / "poloniex.yaml"
@@ -44,8 +45,7 @@ NOW = 1674197467415
 
 
 def _spec() -> dict[str, Any]:
-    with SPEC_PATH.open(encoding="utf-8") as fh:
-        spec: dict[str, Any] = yaml.safe_load(fh)
+    spec: dict[str, Any] = load_yaml(SPEC_PATH)
     return spec
 
 

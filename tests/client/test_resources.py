@@ -26,6 +26,7 @@ from threecommas_client._retry import RetryPolicy
 from generator.pipeline import GenerationError, generate
 from generator.resources import ResourceError, method_name, operations
 from generator.specs import REPO_ROOT, TARGETS, target_by_name
+from spec_tools.load import load_yaml
 
 from .helpers import DOCS_API_KEY, DOCS_SECRET, RSA_KEY_PEM, SEED_003, Recorder, no_sleep
 
@@ -34,8 +35,7 @@ TRADE = json.loads(SEED_003)
 
 
 def spec_of(target: Any) -> dict[str, Any]:
-    with (REPO_ROOT / target.spec).open(encoding="utf-8") as fh:
-        spec: dict[str, Any] = yaml.safe_load(fh)
+    spec: dict[str, Any] = load_yaml(REPO_ROOT / target.spec)
     return spec
 
 
@@ -187,7 +187,7 @@ def test_page_auto_paging_stops_at_a_short_page_sync_and_async() -> None:
 
 def test_cursor_auto_paging_on_poloniex() -> None:
     order = pc.models.SmartOrder.from_dict  # noqa: F841 - the shape comes from the spec's example below
-    example = yaml.safe_load((REPO_ROOT / "openapi" / "poloniex.yaml").read_text())["components"]["examples"]
+    example = load_yaml(REPO_ROOT / "openapi" / "poloniex.yaml")["components"]["examples"]
     first = example["TriggeredSmartOrders"]["value"][0]
     pages = [[dict(first, id=str(i)) for i in ids] for ids in ([90, 80], [70, 60], [50])]
     seen: list[httpx.Request] = []

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from docs.build import page_names, render_api_page
 from generator.specs import REPO_ROOT, TARGETS
+from spec_tools.load import load_yaml
 
 from .headless import chromium_path, open_page
 
@@ -66,7 +66,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def load(path: Path) -> Any:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return load_yaml(path)
 
 
 def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:

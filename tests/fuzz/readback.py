@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote_to_bytes, urlencode
 
-import yaml
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from reference_server.fuzzing import FuzzProfile, profile_named
+from spec_tools.load import load_yaml
 
 WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
 _URI = "urn:fuzz:spec"
@@ -37,7 +37,7 @@ class Contract:
 
     def __init__(self, path: Path | None = None) -> None:
         path = path or profile_named("3commas").api.spec_path
-        self.document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        self.document = load_yaml(path)
         resource = Resource.from_contents(self.document, default_specification=DRAFT202012)
         self.registry: Registry[Any] = Registry().with_resource(_URI, resource)
         self._validators: dict[str, Draft202012Validator] = {}

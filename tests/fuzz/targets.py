@@ -14,10 +14,10 @@ from typing import Any
 from urllib.parse import urlparse
 
 import schemathesis
-import yaml
 
 from reference_server.app import create_app
 from reference_server.fuzzing import FuzzProfile, profiles
+from spec_tools.load import load_yaml
 
 from .budget import CONFIG
 from .readback import AsgiClient, Contract, ReadBack
@@ -64,7 +64,7 @@ def _target(profile: FuzzProfile) -> Target:
     clock = FuzzClock()
     app = create_app(rate_limit=False, clock=clock)
     spec_path = profile.api.spec_path
-    document = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    document = load_yaml(spec_path)
     served_at = urlparse(document["servers"][0]["url"]).path.rstrip("/")
     assert served_at == profile.api.prefix, (
         f"{profile.name}: the spec's server path {served_at!r} is not the prefix "

@@ -12,9 +12,9 @@ import itertools
 
 import jsonschema_rs
 import pytest
-import yaml
 
 from reference_server.fuzzing import profiles
+from spec_tools.load import load_yaml
 
 SWITCHES = {
     "take_profit_enabled": [True, "true", False, "false"],
@@ -48,7 +48,7 @@ def _rules(schema: dict) -> jsonschema_rs.Draft202012Validator:
     ("profile", "name"), OVERRIDES, ids=[f"{p.name}-{n}" for p, n in OVERRIDES]
 )
 def test_override_accepts_what_the_spec_accepts(profile, name: str) -> None:  # type: ignore[no-untyped-def]
-    spec = yaml.safe_load(profile.api.spec_path.read_text(encoding="utf-8"))
+    spec = load_yaml(profile.api.spec_path)
     original = spec["components"]["schemas"][name]
     override = profile.generation_spec()["components"]["schemas"][name]
     assert set(override) - {"allOf"} == set(original) - {"allOf"}, "only the rules may differ"

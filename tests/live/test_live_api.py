@@ -23,13 +23,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
+from spec_tools.load import load_yaml
 from spec_tools.validators import schema_validator
 
 pytestmark = pytest.mark.live
 
-SPEC = yaml.safe_load((Path(__file__).resolve().parents[2] / "openapi" / "3commas.yaml").read_text(encoding="utf-8"))
+SPEC = load_yaml(Path(__file__).resolve().parents[2] / "openapi" / "3commas.yaml")
 API_KEY = os.environ.get("THREECOMMAS_API_KEY", "")
 SECRET = os.environ.get("THREECOMMAS_API_SECRET")
 RSA_KEY_FILE = os.environ.get("THREECOMMAS_RSA_KEY_FILE")

@@ -9,16 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from reference_server.threecommas.users import DEMO_FUTURES_ACCOUNT_ID, DEMO_SPOT_ACCOUNT_ID
+from spec_tools.load import load_yaml
 
 from .conftest import Api
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = [
     pytest.param(r, id=r["id"])
-    for r in yaml.safe_load((ROOT / "openapi" / "3commas.curation.yaml").read_text())["rules"]
+    for r in load_yaml(ROOT / "openapi" / "3commas.curation.yaml")["rules"]
 ]
 PAIR = "USDT_RULES"
 STEP = {"order_type": "market", "price": {"value": "150", "type": "bid"}, "volume": 100}

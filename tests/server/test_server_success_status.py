@@ -11,6 +11,7 @@ import yaml
 
 from reference_server.spec_validation import Spec
 from reference_server.threecommas.api import SPEC
+from spec_tools.load import load_yaml
 
 # api-facts.md, "Success status codes (current docs)"; force_process is not listed and stays 200.
 CURRENT_DOCS = {
@@ -53,8 +54,7 @@ def test_create_declares_200_too_but_answers_x_success_status(spec: Spec) -> Non
 
 
 def test_the_rule_reads_the_extension_not_the_order(tmp_path: Path) -> None:
-    with SPEC.open(encoding="utf-8") as handle:
-        document = yaml.safe_load(handle)
+    document = load_yaml(SPEC)
     changed = copy.deepcopy(document)
     create = changed["paths"]["/v2/smart_trades"]["post"]
     create["responses"] = dict(reversed(list(create["responses"].items())))

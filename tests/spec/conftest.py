@@ -8,10 +8,10 @@ from typing import Any
 
 import jsonschema
 import pytest
-import yaml
 
 from generator.specs import REPO_ROOT, target_by_name
 from spec_tools import curation
+from spec_tools.load import parse_yaml
 from spec_tools.validators import schema_validator
 
 THREECOMMAS = target_by_name("threecommas")
@@ -27,7 +27,7 @@ def spec_text() -> str:
 
 @pytest.fixture(scope="session")
 def spec(spec_text: str) -> dict[str, Any]:
-    data = yaml.safe_load(spec_text)
+    data = parse_yaml(spec_text)
     assert isinstance(data, dict)
     return data
 

@@ -12,14 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from generator.specs import REPO_ROOT, TARGETS, SpecTarget
+from spec_tools.load import load_yaml
 from spec_tools.versions import package_version, spec_major
 
 
 def spec_info(target: SpecTarget) -> dict[str, Any]:
-    info: dict[str, Any] = yaml.safe_load((REPO_ROOT / target.spec).read_text(encoding="utf-8"))[
+    info: dict[str, Any] = load_yaml(REPO_ROOT / target.spec)[
         "info"
     ]
     return info

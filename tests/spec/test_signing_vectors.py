@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from spec_tools.load import load_yaml
 
 REPO = Path(__file__).resolve().parents[2]
 FACTS = (REPO / "openapi" / "sources" / "api-facts.md").read_text(encoding="utf-8")
@@ -33,7 +34,7 @@ def _specs() -> list[Path]:
     return [
         path
         for path in sorted((REPO / "openapi").glob("*.yaml"))
-        if "openapi" in (yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+        if "openapi" in (load_yaml(path) or {})
     ]
 
 
@@ -41,7 +42,7 @@ def _vectors() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
     """(id, algorithm parameters with their `name`, vector) of every vector of every spec."""
     found = []
     for path in _specs():
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        spec = load_yaml(path)
         for scheme_name, scheme in spec.get("components", {}).get("securitySchemes", {}).items():
             signing = scheme.get("x-signing")
             if not signing:

@@ -6,13 +6,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
+from spec_tools.load import load_yaml
 from spec_tools.validators import validator_at
 
 SPEC_PATH = Path(__file__).resolve().parents[3] / "openapi" / "poloniex.yaml"
-SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+SPEC: dict[str, Any] = load_yaml(SPEC_PATH)
 
 
 @cache
