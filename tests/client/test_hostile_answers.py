@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import socket
 import threading
@@ -321,15 +322,15 @@ def _signed(server: RawServer, **kwargs: Any) -> tc.SignedClient:
 
 def drip_body(conn: socket.socket) -> None:
     conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{")
-    for _ in range(200):  # a byte every 0.05 s, well within any per-read timeout: 10 s in all
-        time.sleep(0.05)
+    for _ in range(500):  # a byte every 0.02 s, well within any per-read timeout: 10 s in all
+        time.sleep(0.02)
         conn.sendall(b" ")
 
 
 def drip_head(conn: socket.socket) -> None:
     conn.sendall(b"HTTP/1.1 200 OK\r\n")
-    for _ in range(200):
-        time.sleep(0.05)
+    for _ in range(500):
+        time.sleep(0.02)
         conn.sendall(b"X-Slow: 1\r\n")
 
 
@@ -337,26 +338,26 @@ def drip_head(conn: socket.socket) -> None:
 @pytest.mark.parametrize("answer", [drip_body, drip_head], ids=["body", "head"])
 def test_timeout_is_a_deadline_for_the_whole_answer(answer: Callable[[socket.socket], None], mode: str) -> None:
     with raw_server(answer) as server:
-        client = _signed(server, timeout=1.0)
+        client = _signed(server, timeout=0.4)
         started = time.monotonic()
         with pytest.raises(tc.ApiTimeoutError) as info:
             _create(client, mode)
         elapsed = time.monotonic() - started
-    assert elapsed < 1.0 + 0.5, elapsed  # a per-read timeout would wait for all 10 s of the drip
-    assert info.value.timeout == 1.0 and str(info.value).startswith("create_smart_trade: ")
+    assert elapsed < 0.4 + 0.5, elapsed  # a per-read timeout would wait for all 10 s of the drip
+    assert info.value.timeout == 0.4 and str(info.value).startswith("create_smart_trade: ")
     assert server.requests == 1  # a POST is sent once
 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_each_get_attempt_has_its_own_deadline(mode: str) -> None:
     with raw_server(drip_body) as server:
-        client = _signed(server, timeout=0.5, retry_policy=RetryPolicy(max_retries=1, backoff=0.0))
+        client = _signed(server, timeout=0.25, retry_policy=RetryPolicy(max_retries=1, backoff=0.0))
         started = time.monotonic()
         with pytest.raises(tc.ApiTimeoutError):
             _get(client, mode)
         elapsed = time.monotonic() - started
     assert server.requests == 2
-    assert 1.0 <= elapsed < 1.0 + 0.5, elapsed
+    assert 0.5 <= elapsed < 0.5 + 0.5, elapsed
 
 
 def _gzip(size: int) -> bytes:
@@ -365,12 +366,16 @@ def _gzip(size: int) -> bytes:
     return b"".join(packer.compress(zeros) for _ in range(size // len(zeros))) + packer.flush()
 
 
-BOMB = _gzip(200 * 1024 * 1024)  # 200 MiB of zeros in about 200 KB
+@functools.cache
+def _bomb() -> bytes:
+    """200 MiB of zeros in about 200 KB; made when a test first sends it, not at collection."""
+    return _gzip(200 * 1024 * 1024)
 
 
 def send_bomb(conn: socket.socket) -> None:
-    head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: {len(BOMB)}\r\n\r\n"
-    conn.sendall(head.encode() + BOMB)
+    bomb = _bomb()
+    head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: {len(bomb)}\r\n\r\n"
+    conn.sendall(head.encode() + bomb)
 
 
 @pytest.mark.parametrize("mode", MODES)

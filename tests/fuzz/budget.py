@@ -16,6 +16,8 @@ from pathlib import Path
 
 from schemathesis.config import SchemathesisConfig
 
+from .config_cache import memoize_config_lookups
+
 CONFIG_PATH = Path(__file__).with_name("schemathesis.toml")
 CONFIG = SchemathesisConfig.from_path(str(CONFIG_PATH))
 _PROJECT = CONFIG.projects.default
@@ -41,6 +43,9 @@ _PROJECT.phases.stateful.generation.update(max_examples=scaled(_stateful))
 for _operation in _PROJECT.operations.operations:
     if _operation.generation is not None and _operation.generation.max_examples:
         _operation.generation.update(max_examples=scaled(_operation.generation.max_examples))
+
+# The config is final from here on: Schemathesis' per-case lookups in it can be kept.
+memoize_config_lookups()
 
 # Generated cases per operation in the stateless run (where the config sets no other count).
 STATELESS_EXAMPLES = scaled(_stateless)

@@ -21,13 +21,13 @@ from .targets import TARGETS, Target
 
 
 def _every_operation(target: Target) -> Any:
-    signer = target.profile.signer
+    signer, session = target.profile.signer, target.session
 
     @target.schema.parametrize()
     def test(case: schemathesis.Case) -> None:
         count("stateless", target.name)
         try:
-            case.call_and_validate(auth=signer)
+            case.call_and_validate(session=session, auth=signer)
         except BaseException as error:
             record_finding(f"{target.name} stateless {case.method} {case.path}", case, error)
             raise

@@ -25,7 +25,7 @@ from .targets import TARGETS, Target
 
 
 def _lifecycle(target: Target) -> Any:
-    signer = target.profile.signer
+    signer, session = target.profile.signer, target.session
     read_back = target.read_back
 
     @seed(SEED)  # the config's seed (or FUZZ_SEED): the same sequences on every run with that seed
@@ -37,7 +37,7 @@ def _lifecycle(target: Target) -> Any:
 
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             count("stateful", target.name)
-            return {"auth": signer}
+            return {"auth": signer, "session": session}
 
         def step(self, input: Any) -> Any:
             try:
