@@ -44,10 +44,13 @@ breaking: $(STAMP)
 ## The golden-record test generates once when --check above has just compared a first generation.
 PYTEST_WORKERS ?= auto
 ## The fuzz tests run in the same pass (every operation its own test id: tests/node_ids.py).
+## Its wall time goes to reports/make-test.json (benchmarks/test_run_time.py), which `make bench` prints.
 test: $(STAMP)
+	@$(PY) -m benchmarks.test_run_time start
 	$(PY) -m generator --check
 	$(PY) -m generator.breaking
 	GENERATED_TREE_CHECKED=1 $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	@$(PY) -m benchmarks.test_run_time finish
 
 ## The server section drives each server with wrk from its own process (installed from Debian when
 ## missing) and runs Prism from package-lock.json beside it; figures also in reports/bench-server.json.

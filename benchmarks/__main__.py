@@ -21,6 +21,7 @@ from .generate import main as generate_figures
 from .loopback import serve
 from .server import main as server_figures
 from .stock_build import build_stock
+from .test_run_time import figures as test_run_figures
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REPORT = REPO_ROOT / "reports" / "bench-sdk.json"
@@ -149,6 +150,7 @@ def main() -> None:
     server_figures()  # the reference server: signed GETs/s over loopback beside in-process fuzz cases/s
 
     print()
+    test_run_figures()
     fuzz_run_figures()
     generate_figures()  # make generate / check-generated beside stock openapi-python-client
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -376,6 +377,12 @@ class ReferenceServer:
         for served in self.served:
             served.state = self._new_state(served.api)
 
+    def now_ms(self) -> int:
+        """The server's time in ms since the epoch: the injected clock's, or the wall clock's."""
+        if self.clock is None:
+            return time.time_ns() // 1_000_000
+        return int(self.clock().timestamp() * 1000)
+
     def _new_state(self, api: ApiDefinition) -> ApiState:
         if self.clock is None:
             return api.new_state(self.prices)
@@ -468,6 +475,7 @@ class ReferenceServer:
             query=request.query,
             body=raw_body,
             headers=request.headers,
+            received_ms=self.now_ms(),
         )
         try:
             user = served.authenticate(raw)

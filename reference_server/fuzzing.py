@@ -96,6 +96,10 @@ class FuzzProfile:
     # keys replaced), for schemas its generator cannot handle as the spec writes them; each
     # package's tests check that the two forms accept the same bodies.
     generation_overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # Points the signers' timestamps at a clock (ms since the epoch; None: the wall clock again),
+    # for an API whose signatures carry the time: an in-process app on an injected clock judges
+    # the time window on that clock.
+    sign_on: Callable[[Callable[[], int] | None], None] | None = None
 
     @property
     def name(self) -> str:

@@ -57,13 +57,17 @@ class ApiState(Protocol):
 
 @dataclass
 class RawRequest:
-    """What an authenticator sees: the exact bytes as they arrived."""
+    """What an authenticator sees: the exact bytes as they arrived, and when."""
 
     method: str
     raw_path: bytes
     query: bytes
     body: bytes
     headers: Mapping[str, str]
+    # The server's time of arrival in ms since the epoch: the app's clock when one was injected
+    # (create_app(clock=...)), so a signature's time window is judged on the same clock as the
+    # rest of the API.
+    received_ms: int
 
 
 @dataclass

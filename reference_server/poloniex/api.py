@@ -11,7 +11,6 @@ from ..bundled import SPECS_DIR
 from ..prices import PriceBook
 from ..protocol import ApiDefinition, Authenticator, RawRequest
 from .auth import authenticate
-from .engine import wall_clock_ms
 from .errors import render_problem
 from .handlers import HANDLERS
 from .pairs import is_symbol, poloniex_symbol, threecommas_pair
@@ -30,7 +29,7 @@ def authenticator(users: Mapping[str, PoloniexUser]) -> Authenticator:
             request.query,
             request.body,
             request.headers,
-            wall_clock_ms(),
+            request.received_ms,
         )
 
     return check

@@ -169,7 +169,8 @@ def test_curation_page_shows_every_entry(pages: Path, target: Any) -> None:
 
 def test_a_page_without_an_operation_fails(pages: Path, tmp_path: Path) -> None:
     """The check above is not vacuous: drop one operation from a copy and it is reported missing."""
-    target = TARGETS[0]
+    # The smallest spec's page: Chromium renders it in a fraction of the largest one's time.
+    target = min(TARGETS, key=lambda t: (REPO_ROOT / t.spec).stat().st_size)
     spec = load(REPO_ROOT / target.spec)
     mutilated = copy.deepcopy(spec)
     item = next(iter(mutilated["paths"].values()))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -416,3 +417,21 @@ def test_replace_with_a_non_decimal_stop_price_is_400_and_keeps_the_order(
     (order,) = api.ok("GET", f"/smartorders/{ref['id']}")
     assert order["state"] == "PENDING_NEW"
     api.ok("DELETE", f"/smartorders/{ref['id']}")
+
+
+def test_the_time_window_is_judged_on_an_injected_clock() -> None:
+    """`create_app(clock=...)` replaces every API's wall clock, the signatures' time window too (the
+    fuzz apps run on such a clock; before, Poloniex's window alone read the wall clock)."""
+    at = datetime(2024, 11, 12, tzinfo=UTC)
+    app = create_app(rate_limit=False, clock=lambda: at)
+    on_the_clock = int(at.timestamp() * 1000)
+    on_the_wall = time.time_ns() // 1_000_000
+    with ServerThread(app) as running, httpx.Client(base_url=running.base_url) as http:
+        answers = {
+            stamp: http.get("/smartorders", headers=signed_headers(DEMO, "GET", "/smartorders", stamp))
+            for stamp in (on_the_clock, on_the_wall)
+        }
+    assert answers[on_the_clock].status_code == 200, answers[on_the_clock].text
+    refused = answers[on_the_wall]
+    assert refused.status_code == 400
+    assert refused.json() == {"code": 25001, "message": "Invalid signTimestamp: outside the time window"}
