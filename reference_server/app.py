@@ -209,7 +209,9 @@ async def read_body_bytes(request: Incoming) -> bytes:
     """The body, never more than MAX_BODY_BYTES of it: a larger Content-Length is refused before
     reading, and a stream that runs past the limit is dropped as soon as it does."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.strip().isdigit() and int(declared) > MAX_BODY_BYTES:
+    # ASCII digits only: `²` is a digit to str.isdigit() but no int() can read it.
+    digits = None if declared is None else declared.strip()
+    if digits and digits.isascii() and digits.isdigit() and int(digits) > MAX_BODY_BYTES:
         raise payload_too_large(MAX_BODY_BYTES)
     chunks: list[bytes] = []
     size = 0

@@ -83,7 +83,8 @@ def _lists_from_index_maps(value: Any) -> Any:
     """Rails turns `steps[0][...]`, `steps[1][...]` into an array; so do we."""
     if isinstance(value, dict):
         value = {k: _lists_from_index_maps(v) for k, v in value.items()}
-        if value and all(k.isdigit() for k in value):
+        # ASCII digits only: `²` is a digit to str.isdigit() but no int() can read it.
+        if value and all(k.isascii() and k.isdigit() for k in value):
             return [value[k] for k in sorted(value, key=int)]
         return value
     if isinstance(value, list):

@@ -62,7 +62,7 @@ def _success_statuses(spec: dict[str, Any]) -> dict[str, list[int]]:
         if "operationId" in op:
             codes = [str(code) for code in op.get("responses") or {}]
             found[op["operationId"]] = sorted(
-                int(c) for c in codes if c.isdigit() and c.startswith("2")
+                int(c) for c in codes if c.isascii() and c.isdigit() and c.startswith("2")
             )
     return found
 

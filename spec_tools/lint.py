@@ -65,7 +65,7 @@ def lint_spec(spec: dict[str, Any]) -> list[LintProblem]:
             )
         for status in op.get("responses") or {}:
             text = str(status)
-            is_code = text.isdigit() and 100 <= int(text) <= 599
+            is_code = text.isascii() and text.isdigit() and 100 <= int(text) <= 599
             is_range = len(text) == 3 and text[0] in "12345" and text[1:].upper() == "XX"
             if text != "default" and not (is_code or is_range):
                 problems.append(

@@ -52,7 +52,7 @@ def lookup(document: Any, json_pointer: str) -> Any:
     for token in split(json_pointer):
         if isinstance(node, dict) and token in node:
             node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+        elif isinstance(node, list) and token.isascii() and token.isdigit() and int(token) < len(node):
             node = node[int(token)]
         else:
             raise RefError(f"unresolvable pointer {json_pointer!r}: no {token!r}")

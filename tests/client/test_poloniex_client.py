@@ -336,6 +336,8 @@ def test_unknown_codes_are_kept_and_odd_bodies_survive() -> None:
         ({"code": 99999, "message": "new"}, 99999, "new"),
         ({"code": "25001", "message": "as text"}, 25001, "as text"),
         ({"code": True, "message": None}, None, "Bad Request"),
+        # `²` is a digit to str.isdigit() but no int() can read it (it raised ValueError).
+        ({"code": "²", "message": "odd digits"}, None, "odd digits"),
         ("Too many requests", None, "Too many requests"),
         (b"\xff\xfe not utf-8", None, "\ufffd\ufffd not utf-8"),
         (b"[" * 100000, None, "[" * 1000),

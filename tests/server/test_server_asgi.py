@@ -86,3 +86,13 @@ def test_the_fast_http_stack_is_used_when_installed_and_skipped_when_not(
     assert fast_stack() == {"http": "httptools", "loop": "uvloop"}  # both are in the lock file
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     assert fast_stack() == {}  # uvicorn's own h11 and asyncio then
+
+
+@pytest.mark.parametrize("declared", ["²", "１２", " ³ "])
+def test_a_content_length_of_non_ascii_digits_is_not_a_crash(declared: str) -> None:
+    # `²` is a digit to str.isdigit() but no int() can read it (it was a 500). HTTP servers refuse
+    # such a header before the app; an in-process ASGI caller reaches it.
+    headers = [(b"content-type", b"application/json"), (b"content-length", declared.encode("latin-1", "replace"))]
+    sent = _run(_http("POST", "/public/api/v2/smart_trades", headers), [{"type": "http.request", "body": b"{}"}])
+    assert sent and 400 <= sent[0]["status"] < 500
+    assert "error" in json.loads(sent[1]["body"])

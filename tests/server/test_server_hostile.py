@@ -480,3 +480,12 @@ def test_huge_exponents_in_integer_parameters_answer_400(raw: Raw, query: bytes)
     response = raw.send("GET", TRADES, query=query)
     assert response.status_code == 400
     assert list(attributes(response)) == [query.split(b"=")[0].decode()]
+
+
+@pytest.mark.parametrize("key", ["%C2%B2", "%D9%A1", "%EF%BC%91"])  # ², Arabic-Indic 1, full-width 1
+def test_bracket_indexes_of_non_ascii_digits_are_keys_not_a_crash(raw: Raw, key: str) -> None:
+    # `steps[²]` read as a list index made int() raise (a 500); such an index is a plain key.
+    assert raw.send("GET", TRADES, query=f"page=1&a[{key}]=1".encode()).status_code == 200
+    form = f"account_id=1&pair=USDT_BTC&steps[{key}][x]=1".encode()
+    response = raw.send("POST", TRADES, form, content_type="application/x-www-form-urlencoded")
+    assert 400 <= response.status_code < 500

@@ -198,7 +198,8 @@ def _code(raw: Any) -> int | None:
         return None
     if isinstance(raw, int):
         return raw
-    if isinstance(raw, str) and raw.strip().lstrip("-").isdigit() and len(raw) <= 40:
+    # ASCII digits only: `²` is a digit to str.isdigit() but no int() can read it.
+    if isinstance(raw, str) and raw.isascii() and raw.strip().lstrip("-").isdigit() and len(raw) <= 40:
         return int(raw.strip())
     return None
 

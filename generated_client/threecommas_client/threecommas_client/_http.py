@@ -149,7 +149,8 @@ class _Body:
         if self.coding:
             self._inflater = zlib.decompressobj(zlib.MAX_WBITS if self.coding == "deflate" else 16 + zlib.MAX_WBITS)
         declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:  # compressed or not, refused before reading it
+        # ASCII digits only (`²` is a digit to str.isdigit() but no int() can read it).
+        if declared.isascii() and declared.isdigit() and int(declared) > limit:  # refused before reading it
             raise _TooLarge
 
     def feed(self, chunk: bytes) -> None:
@@ -212,7 +213,7 @@ def _read_already(response: httpx.Response, limit: int) -> bytes:
 
 def _declared_too_large(response: httpx.Response, limit: int) -> None:
     declared = response.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:  # refused before reading it
+    if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise _TooLarge
 
 
