@@ -156,6 +156,10 @@ _BRACKET_SHAPES = [
     "{h}[][b]",
     "{h}[0][b]",
     "{h}[99999999999999999999][b]",
+    # Digits to str.isdigit() that int() cannot read (²), or reads (Arabic-Indic, full-width).
+    "{h}[\u00b2][b]",
+    "{h}[\u0661][b]",
+    "{h}[\uff11]",
     "{h}[b][0][]",
     "[a]",
     "a[",
