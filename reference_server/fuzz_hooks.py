@@ -328,7 +328,21 @@ def _mutate_string(plan: dict[str, Any], case: Any) -> str | None:
         "middle": original[: len(original) // 2] + odd + original[len(original) // 2 :],
     }[plan["how"]]
     _set(container, path, new)
+    if where == "body" and not _utf8(new):
+        # Schemathesis re-validates a body it sees changed (a stateful link merging a field into it,
+        # a check deriving a case, any `case.meta` read) with jsonschema_rs, which raises
+        # UnicodeEncodeError on a lone surrogate. Its JSON text, surrogates as `\ud800` escapes
+        # (the bytes the server gets either way), is a body Schemathesis sends without validating.
+        case.body = _dump_json(case.body)
     return f"string {where}{list(path)} = {new!r}"
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _mutate_decimal(plan: dict[str, Any], case: Any) -> str | None:
@@ -426,8 +440,9 @@ def _apply_plan(case: Any, plan: dict[str, Any]) -> Any:
         return case
     # Mutate copies: a generated body may be an object other cases share (the examples phase reuses
     # the spec's example), and a hostile change made in place turned up in later, unmarked cases.
-    # Set past Case.__setattr__: an equal copy is no modification (it would have Schemathesis
-    # re-validate the metadata, which jsonschema_rs cannot for a lone surrogate).
+    # Set past Case.__setattr__: an equal copy is no modification. The mutations' own changes are
+    # (Schemathesis finds in-place ones by hash and re-validates them), so a body with a lone
+    # surrogate goes to it as JSON text, which it does not validate (`_mutate_string`).
     for attribute in ("body", "query", "headers"):
         value = getattr(case, attribute, None)
         if isinstance(value, (dict, list)):
