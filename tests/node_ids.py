@@ -4,8 +4,8 @@ pytest 9 builds an item's node id from its original name plus its `parametrize` 
 (`schema.parametrize()`) makes one item per API operation and puts the operation only in the item's
 `name` (`test_x[POST /v2/smart_trades]`), so all of a schema's items got the one id `...::test_x`.
 pytest-xdist's loadgroup scheduler keys items by id, and ran one of them: the stateless fuzz tests
-sent a seventh of their cases. Such items get their name as id here; any id still shared fails the
-session before a test runs.
+sent a seventh of their cases. (tests/fuzz now parametrizes its operations itself.) Items sharing an
+id get their name as id here; any id still shared fails the session before a test runs.
 """
 
 from __future__ import annotations
