@@ -62,6 +62,7 @@ from .spec_validation import (
     validate_parameters,
 )
 from .users_file import UsersFileError, read_users_file
+from .values import is_utf8
 
 log = logging.getLogger("reference_server")
 
@@ -184,25 +185,18 @@ def unencodable(value: Any, parts: list[Any] | None = None) -> list[str]:
     while stack and len(found) < MAX_VALIDATION_ERRORS:
         node, where = stack.pop()
         if isinstance(node, str):
-            if not _utf8(node):
+            if not is_utf8(node):
                 found.append(bracket_path(where))
         elif isinstance(node, dict):
             for key, item in reversed(list(node.items())):
                 shown = key.encode("utf-8", "backslashreplace").decode("utf-8")
-                if not _utf8(key):
+                if not is_utf8(key):
                     found.append(bracket_path([*where, shown]))
                 stack.append((item, [*where, shown]))
         elif isinstance(node, list):
             stack.extend((item, [*where, i]) for i, item in reversed(list(enumerate(node))))
     return found[:MAX_VALIDATION_ERRORS]
 
-
-def _utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 async def read_body_bytes(request: Incoming) -> bytes:

@@ -30,6 +30,7 @@ import schemathesis
 from hypothesis import strategies as st
 
 from .fuzzing import FuzzProfile, profile_for
+from .values import is_utf8
 
 HOSTILE_PERCENT = int(os.environ.get("FUZZ_HOSTILE_PERCENT", "25"))
 
@@ -328,7 +329,7 @@ def _mutate_string(plan: dict[str, Any], case: Any) -> str | None:
         "middle": original[: len(original) // 2] + odd + original[len(original) // 2 :],
     }[plan["how"]]
     _set(container, path, new)
-    if where == "body" and not _utf8(new):
+    if where == "body" and not is_utf8(new):
         # Schemathesis re-validates a body it sees changed (a stateful link merging a field into it,
         # a check deriving a case, any `case.meta` read) with jsonschema_rs, which raises
         # UnicodeEncodeError on a lone surrogate. Its JSON text, surrogates as `\ud800` escapes
@@ -336,13 +337,6 @@ def _mutate_string(plan: dict[str, Any], case: Any) -> str | None:
         case.body = _dump_json(case.body)
     return f"string {where}{list(path)} = {new!r}"
 
-
-def _utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _mutate_decimal(plan: dict[str, Any], case: Any) -> str | None:

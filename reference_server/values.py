@@ -60,3 +60,12 @@ def out_of_range(node: Any, keys: Collection[str], path: str = "") -> list[str]:
         for index, value in enumerate(node):
             found.extend(out_of_range(value, keys, f"{path}[{index}]"))
     return found
+
+
+def is_utf8(text: str) -> bool:
+    """Whether `text` is valid UTF-8 text (no lone surrogate)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
