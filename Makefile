@@ -41,15 +41,17 @@ breaking: $(STAMP)
 
 ## pytest runs across the cores (pytest-xdist; PYTEST_WORKERS=0: one process). loadgroup: any free worker
 ## takes the next test, except tests marked xdist_group, which share one worker (tests/docs builds once).
-## The golden-record test generates once when --check above has just compared a first generation.
+## The golden-record test generates once: `generator --check` beside it compares a first generation.
 PYTEST_WORKERS ?= auto
 ## The fuzz tests run in the same pass (every operation its own test id: tests/node_ids.py).
 ## Its wall time goes to reports/make-test.json (benchmarks/test_run_time.py), which `make bench` prints.
+## The stale-client and breaking-change checks run beside pytest's start (each fails the target).
 test: $(STAMP)
 	@$(PY) -m benchmarks.test_run_time start
-	$(PY) -m generator --check
-	$(PY) -m generator.breaking
-	GENERATED_TREE_CHECKED=1 $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	@{ $(PY) -m generator --check && $(PY) -m generator.breaking; } & checks=$$!; \
+	GENERATED_TREE_CHECKED=1 $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup; tests=$$?; \
+	wait $$checks || { echo "make test: the generated-client or breaking-change check failed" >&2; exit 1; }; \
+	exit $$tests
 	@$(PY) -m benchmarks.test_run_time finish
 
 ## The server section drives each server with wrk from its own process (installed from Debian when
