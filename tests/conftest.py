@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.node_ids import give_unique_node_ids
+from tests.node_ids import apply_xdist_groups, give_unique_node_ids
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -36,6 +36,8 @@ def _run_order(item: pytest.Item) -> int:
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     give_unique_node_ids(items)
+    if getattr(config.option, "loadgroup", False):  # what pytest-xdist sets for --dist loadgroup
+        apply_xdist_groups(items)
     items.sort(key=_run_order)  # stable: the order within each part stays the collection's

@@ -6,6 +6,11 @@ pytest 9 builds an item's node id from its original name plus its `parametrize` 
 pytest-xdist's loadgroup scheduler keys items by id, and ran one of them: the stateless fuzz tests
 sent a seventh of their cases. (tests/fuzz now parametrizes its operations itself.) Items sharing an
 id get their name as id here; any id still shared fails the session before a test runs.
+
+pytest-xdist's loadgroup puts a test's `xdist_group` into its id (`...@docs`) through the old
+`item._nodeid` attribute, which pytest 9 no longer reads: the groups were ignored, so the docs tests
+(one module-scoped build of the pages, Node tools installed on first use) ran in both workers at
+once. `apply_xdist_groups` sets the suffix on the id pytest reads.
 """
 
 from __future__ import annotations
@@ -29,3 +34,15 @@ def give_unique_node_ids(items: Sequence[pytest.Item]) -> None:
     shared = sorted(nodeid for nodeid, n in Counter(item.nodeid for item in items).items() if n > 1)
     if shared:
         raise pytest.UsageError(f"tests sharing a node id (one would hide the others): {shared[:5]}")
+
+
+def apply_xdist_groups(items: Sequence[pytest.Item]) -> None:
+    """Give each item marked `xdist_group(name)` the id `<id>@<names>`, as pytest-xdist's loadgroup
+    scheduler expects (several groups: their names sorted, joined by `_`)."""
+    for item in items:
+        names = sorted(
+            {str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+             for mark in item.iter_markers("xdist_group")}
+        )
+        if names and "@" not in item.nodeid:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")
