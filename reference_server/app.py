@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -50,7 +49,16 @@ from .problems import (
     payload_too_large,
     too_many_failed_authentications,
 )
-from .protocol import ApiDefinition, ApiState, Authenticator, Ctx, RawRequest, Rendered, render_json
+from .protocol import (
+    ApiDefinition,
+    ApiState,
+    Authenticator,
+    Ctx,
+    RawRequest,
+    Rendered,
+    clock_ms,
+    render_json,
+)
 from .rate_limit import RateLimiter
 from .spec_validation import (
     Operation,
@@ -70,8 +78,6 @@ log = logging.getLogger("reference_server")
 Message = dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
-
-__all__ = ["render_json"]  # kept importable from here
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +204,6 @@ def unencodable(value: Any, parts: list[Any] | None = None) -> list[str]:
     return found[:MAX_VALIDATION_ERRORS]
 
 
-
 async def read_body_bytes(request: Incoming) -> bytes:
     """The body, never more than MAX_BODY_BYTES of it: a larger Content-Length is refused before
     reading, and a stream that runs past the limit is dropped as soon as it does."""
@@ -303,6 +308,8 @@ class ReferenceServer:
         datetime each call) replaces every API's wall clock (fuzzing: replays must not differ)."""
         self.lenient = lenient
         self.clock = clock
+        # The server's time in ms since the epoch: the injected clock's, or the wall clock's.
+        self.now_ms = clock_ms(clock)
         self.rate_limiter = rate_limiter
         enabled = rate_limit and (rate_limiter is None or rate_limiter.enabled)
         self.rate_limit_enabled = enabled
@@ -372,12 +379,6 @@ class ReferenceServer:
         self.prices = PriceBook()
         for served in self.served:
             served.state = self._new_state(served.api)
-
-    def now_ms(self) -> int:
-        """The server's time in ms since the epoch: the injected clock's, or the wall clock's."""
-        if self.clock is None:
-            return time.time_ns() // 1_000_000
-        return int(self.clock().timestamp() * 1000)
 
     def _new_state(self, api: ApiDefinition) -> ApiState:
         if self.clock is None:

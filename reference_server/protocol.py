@@ -11,9 +11,11 @@ into its own `ErrorAnswer`.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -53,6 +55,20 @@ class ApiState(Protocol):
     def on_price(self, pair: str) -> None:
         """Every order on `pair` (the shared PriceBook's naming) reacts to its new quote; all or
         nothing within this API."""
+
+
+
+def wall_clock_ms() -> int:
+    """Milliseconds since the epoch, by the wall clock."""
+    return time.time_ns() // 1_000_000
+
+
+def clock_ms(clock: Callable[[], datetime] | None) -> Callable[[], int]:
+    """Milliseconds since the epoch by an injected clock (an aware datetime each call), or by the
+    wall clock without one."""
+    if clock is None:
+        return wall_clock_ms
+    return lambda: int(clock().timestamp() * 1000)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..bundled import SPECS_DIR
 from ..prices import PriceBook
-from ..protocol import ApiDefinition, Authenticator, RawRequest
+from ..protocol import ApiDefinition, Authenticator, RawRequest, clock_ms
 from .auth import authenticate
 from .errors import render_problem
 from .handlers import HANDLERS
@@ -41,9 +41,7 @@ def load_users(data: Mapping[str, Any]) -> dict[str, PoloniexUser]:
 
 
 def new_state(prices: PriceBook, clock: Callable[[], datetime] | None = None) -> PoloniexState:
-    if clock is None:
-        return PoloniexState(prices)
-    return PoloniexState(prices, lambda: int(clock().timestamp() * 1000))
+    return PoloniexState(prices, clock_ms(clock))
 
 
 def user_key(user: PoloniexUser) -> str:

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import copy
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from enum import StrEnum
 from typing import Any, Final
 
 from ..prices import PriceBook, Quote
+from ..protocol import wall_clock_ms
 from .decimals import (
     ZERO,
     Offset,
@@ -68,10 +68,6 @@ Clock = Callable[[], int]
 
 ACCOUNT_TYPE: Final = "SPOT"
 ORDER_SOURCE: Final = "SMART"
-
-
-def wall_clock_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 class Side(StrEnum):

@@ -18,12 +18,12 @@ the spec's links.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from ..fuzzing import FuzzProfile, Hostile, ReadBack
+from ..protocol import wall_clock_ms
 from .api import API
 from .auth import request_params, sign
 from .users import DEMO_POLONIEX_API_KEY, DEMO_POLONIEX_SECRET
@@ -34,12 +34,8 @@ MIN_RECV_WINDOW_MS = 600_000
 SYMBOLS = ("BTC_USDT", "ETH_USDT", "DOGE_USDT")
 
 
-def _wall_clock_ms() -> int:
-    return time.time_ns() // 1_000_000
-
-
 # The signers' clock: the wall clock, or the clock of the app they sign for (`sign_on`).
-_clock: list[Callable[[], int]] = [_wall_clock_ms]
+_clock: list[Callable[[], int]] = [wall_clock_ms]
 
 
 def _now_ms() -> int:
@@ -50,7 +46,7 @@ def sign_on(clock_ms: Callable[[], int] | None) -> None:
     """Stamp `signTimestamp`s by `clock_ms` (ms since the epoch), the clock of the app signed for:
     an in-process fuzz app runs on an injected clock, and judges the time window on it. None: the
     wall clock again."""
-    _clock[0] = clock_ms or _wall_clock_ms
+    _clock[0] = clock_ms or wall_clock_ms
 
 
 def set_auth(headers: dict[str, Any], positive: bool = True) -> None:

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ..prices import PriceBook
-from .engine import Clock, SmartOrderEngine, Snapshot, wall_clock_ms
+from ..protocol import wall_clock_ms
+from .engine import Clock, SmartOrderEngine, Snapshot
 
 
 class PoloniexTransaction:

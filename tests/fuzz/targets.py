@@ -18,6 +18,7 @@ from schemathesis.python.asgi import ASGIClient
 
 from reference_server.app import create_app
 from reference_server.fuzzing import FuzzProfile, profiles
+from reference_server.protocol import clock_ms
 from spec_tools.load import load_yaml
 
 from .budget import CONFIG
@@ -71,7 +72,7 @@ def _target(profile: FuzzProfile) -> Target:
     if profile.sign_on is not None:
         # Signatures carry the app's time, so the time window holds however slow a run gets, and a
         # replayed scenario sends the same bytes.
-        profile.sign_on(lambda: int(clock().timestamp() * 1000))
+        profile.sign_on(clock_ms(clock))
     spec_path = profile.api.spec_path
     document = load_yaml(spec_path)
     served_at = urlparse(document["servers"][0]["url"]).path.rstrip("/")
