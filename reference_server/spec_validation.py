@@ -468,7 +468,8 @@ class Spec:
             if media is not None and "schema" in content[media]:
                 body_validator = self._validator(f"{body_pointer}/content/{_pointer(media)}/schema")
                 body_schema = content[media]["schema"]
-        statuses = [int(code) for code in (raw.get("responses") or {}) if str(code).isascii() and str(code).isdigit()]
+        codes = [str(code) for code in (raw.get("responses") or {})]
+        statuses = [int(code) for code in codes if code.isascii() and code.isdigit()]
         # The operation's `x-success-status` (openapi/README.md), else its one 2xx response.
         declared = min((c for c in statuses if 200 <= c < 300), default=200)
         success = int(raw.get("x-success-status") or declared)
