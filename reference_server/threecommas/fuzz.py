@@ -227,4 +227,10 @@ PROFILE = FuzzProfile(
         "CreateSmartTradeV1Request": V1_CREATE_RULES,
         "CreateSmartCoverV1Request": V1_CREATE_RULES,
     },
+    rule_free_negatives=(
+        "CreateSmartTradeV1Request",
+        "CreateSmartCoverV1Request",
+        "CreateSmartSellV1Request",
+        "UpdateSmartTradeV1Request",
+    ),
 )

@@ -12,19 +12,15 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from functools import cache
 from pathlib import Path
 
 from schemathesis.config import SchemathesisConfig
+from schemathesis.generation import GenerationMode
 
 from .config_cache import memoize_config_lookups
 
 CONFIG_PATH = Path(__file__).with_name("schemathesis.toml")
-CONFIG = SchemathesisConfig.from_path(str(CONFIG_PATH))
-_PROJECT = CONFIG.projects.default
-
-if os.environ.get("FUZZ_SEED"):
-    _PROJECT.seed = int(os.environ["FUZZ_SEED"])
-SEED: int = CONFIG.seed
 MULTIPLIER = float(os.environ.get("FUZZ_MULTIPLIER") or "1")
 if not MULTIPLIER > 0:
     raise ValueError(f"FUZZ_MULTIPLIER must be positive, not {MULTIPLIER}")
@@ -35,22 +31,47 @@ def scaled(count: int) -> int:
     return max(1, round(count * MULTIPLIER))
 
 
-_stateless = _PROJECT.generation.max_examples or 100
-_stateful = _PROJECT.phases.stateful.generation.max_examples or _stateless
-_PROJECT.generation.update(max_examples=scaled(_stateless))
-_PROJECT.phases.stateful.generation.update(max_examples=scaled(_stateful))
-# Per-operation counts ([[operations]] generation.max-examples) scale the same way.
-for _operation in _PROJECT.operations.operations:
-    if _operation.generation is not None and _operation.generation.max_examples:
-        _operation.generation.update(max_examples=scaled(_operation.generation.max_examples))
+def _load(share: float = 1.0) -> SchemathesisConfig:
+    """The config with the environment's seed and its counts scaled (stateless ones also by
+    `share`)."""
+    config = SchemathesisConfig.from_path(str(CONFIG_PATH))
+    project = config.projects.default
+    if os.environ.get("FUZZ_SEED"):
+        project.seed = int(os.environ["FUZZ_SEED"])
+    stateless = project.generation.max_examples or 100
+    stateful = project.phases.stateful.generation.max_examples or stateless
+    project.generation.update(max_examples=max(1, round(scaled(stateless) * share)))
+    project.phases.stateful.generation.update(max_examples=scaled(stateful))
+    # Per-operation counts ([[operations]] generation.max-examples) scale the same way.
+    for operation in project.operations.operations:
+        if operation.generation is not None and operation.generation.max_examples:
+            count = scaled(operation.generation.max_examples)
+            operation.generation.update(max_examples=max(1, round(count * share)))
+    return config
 
-# The config is final from here on: Schemathesis' per-case lookups in it can be kept.
+
+CONFIG = _load()
+_PROJECT = CONFIG.projects.default
+SEED: int = CONFIG.seed
+
+
+@cache
+def mode_config(mode: GenerationMode) -> SchemathesisConfig:
+    """The config for one generation mode alone, with half the stateless counts: an operation
+    fuzzed a mode at a time (`FuzzProfile.rule_free_negatives`) gets the cases one run of both
+    modes draws (Schemathesis picks either mode for each case)."""
+    config = _load(share=0.5)
+    config.projects.default.generation.update(modes=[mode])
+    return config
+
+
+# The configs are final once made: Schemathesis' per-case lookups in them can be kept.
 memoize_config_lookups()
 
 # Generated cases per operation in the stateless run (where the config sets no other count).
-STATELESS_EXAMPLES = scaled(_stateless)
+STATELESS_EXAMPLES = _PROJECT.generation.max_examples
 # Scenarios of each API's stateful run, each up to STATEFUL_STEPS calls.
-STATEFUL_EXAMPLES = scaled(_stateful)
+STATEFUL_EXAMPLES = _PROJECT.phases.stateful.generation.max_examples
 STATEFUL_STEPS = _PROJECT.phases.stateful.max_steps
 # Examples per test in tests/fuzz/test_fuzz_hostile.py: the stateless count, per operation there too.
 HOSTILE_EXAMPLES = STATELESS_EXAMPLES

@@ -8,12 +8,14 @@ replays exactly and a failing one shrinks instead of being reported as flaky.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlparse
 
 import schemathesis
+from schemathesis.generation import GenerationMode
 from schemathesis.python.asgi import ASGIClient
 
 from reference_server.app import create_app
@@ -21,7 +23,7 @@ from reference_server.fuzzing import FuzzProfile, profiles
 from reference_server.protocol import clock_ms
 from spec_tools.load import load_yaml
 
-from .budget import CONFIG
+from .budget import CONFIG, mode_config
 from .readback import AsgiClient, Contract, ReadBack
 
 START = datetime(2024, 11, 12, tzinfo=UTC)
@@ -52,10 +54,27 @@ class Target:
     # one, Schemathesis builds a session per case and reads the proxy variables of the environment
     # for each request (a tenth of a case's time).
     session: ASGIClient
+    # Labels of the operations fuzzed a mode at a time (`FuzzProfile.rule_free_negatives`).
+    rule_free_labels: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def name(self) -> str:
         return self.profile.name
+
+    @cached_property
+    def positive_schema(self) -> Any:
+        """The generation spec with the positive mode alone (half the stateless counts)."""
+        return self._schema(self.profile.generation_spec(), GenerationMode.POSITIVE)
+
+    @cached_property
+    def negative_schema(self) -> Any:
+        """The spec without the `rule_free_negatives`' rules, negative mode alone."""
+        return self._schema(self.profile.negative_generation_spec(), GenerationMode.NEGATIVE)
+
+    def _schema(self, spec: dict[str, Any], mode: GenerationMode) -> Any:
+        schema = schemathesis.openapi.from_dict(spec, config=mode_config(mode))
+        schema.app = self.app
+        return schema
 
     @property
     def ident(self) -> str:
@@ -88,7 +107,17 @@ def _target(profile: FuzzProfile) -> Target:
     session = ASGIClient(app)
     session.trust_env = False  # in-process: no proxy, no .netrc
     session.__enter__()  # the app's lifespan, started once
-    return Target(profile, app, clock, schema, client, contract, ReadBack(client, contract), session)
+    rule_free = profile.rule_free_operations()
+    rule_free_labels = frozenset(
+        operation.label
+        for result in schema.get_all_operations()
+        if (operation := result.ok()).definition.raw.get("operationId") in rule_free
+    )
+    assert len(rule_free_labels) == len(rule_free), (rule_free, rule_free_labels)
+    return Target(
+        profile, app, clock, schema, client, contract, ReadBack(client, contract), session,
+        rule_free_labels,
+    )
 
 
 TARGETS: dict[str, Target] = {profile.name: _target(profile) for profile in profiles()}

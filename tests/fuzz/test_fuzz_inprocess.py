@@ -12,6 +12,10 @@ Each operation's test is built when it runs, by the builder `schema.parametrize(
 phases, settings and per-operation seed): `parametrize()` builds them all at collection, which
 computes every operation's coverage cases in each pytest-xdist worker (5 s of CPU each), and a
 worker runs only some of them.
+
+Operations whose bodies carry cross-field rules (`FuzzProfile.rule_free_negatives`: the 3Commas ver1
+creates and update) run a mode at a time, half the cases each: positive cases from the body with its
+rules, negative ones from the body without them (tests/fuzz/test_generation_overrides.py).
 """
 
 from __future__ import annotations
@@ -58,16 +62,24 @@ def _every_operation(target: Target) -> Any:
     @pytest.mark.parametrize("label", labels, ids=labels)
     def test(label: str) -> None:
         load_all_checks()
-        operation = target.schema.find_operation_by_label(label)
-        assert operation is not None, label
-        run = build_operation_test(
-            config=target.schema.config,
-            operation=operation,
-            test_func=check,
-            given_kwargs={},
-            feedback=_feedback(target.name),
+        # An operation whose body has cross-field rules runs a mode at a time: its negative cases
+        # from the body without the rules (FuzzProfile.rule_free_negatives), half the cases each.
+        schemas = (
+            [target.positive_schema, target.negative_schema]
+            if label in target.rule_free_labels
+            else [target.schema]
         )
-        run()
+        for schema in schemas:
+            operation = schema.find_operation_by_label(label)
+            assert operation is not None, label
+            run = build_operation_test(
+                config=schema.config,
+                operation=operation,
+                test_func=check,
+                given_kwargs={},
+                feedback=_feedback(target.name),
+            )
+            run()
 
     test.__name__ = f"test_every_operation_{target.ident}"
     return test

@@ -96,3 +96,38 @@ def test_override_rules_accept_what_the_spec_rules_accept(rules: str) -> None:
             assert spec_rules.is_valid(body) == generated_rules.is_valid(body), body
         checked += len(presences)
     assert checked == len(combos) * 2 ** len(PRESENT)
+
+
+RULE_FREE = [(profile, name) for profile in profiles() for name in profile.rule_free_negatives]
+
+
+@pytest.mark.parametrize(
+    ("profile", "name"), RULE_FREE, ids=[f"{p.name}-{n}" for p, n in RULE_FREE]
+)
+def test_negative_cases_come_from_the_schema_less_its_rules(profile, name: str) -> None:  # type: ignore[no-untyped-def]
+    """The negative form is the positive one without its top-level `allOf`: the positive form is
+    the negative one *and* the rules, so whatever the negative form rejects, the spec rejects."""
+    positive = profile.generation_spec()["components"]["schemas"][name]
+    negative = profile.negative_generation_spec()["components"]["schemas"][name]
+    assert positive["allOf"], "the rules are there for the positive cases"
+    assert negative == {key: value for key, value in positive.items() if key != "allOf"}
+
+
+@pytest.mark.parametrize("profile", profiles(), ids=lambda p: p.name)
+def test_only_the_named_components_lose_their_rules(profile) -> None:  # type: ignore[no-untyped-def]
+    positive = profile.generation_spec()
+    negative = profile.negative_generation_spec()
+    for name in profile.rule_free_negatives:
+        del positive["components"]["schemas"][name], negative["components"]["schemas"][name]
+    assert negative == positive
+
+
+def test_the_operations_fuzzed_a_mode_at_a_time() -> None:
+    from reference_server.fuzzing import profile_named
+
+    assert profile_named("3commas").rule_free_operations() == {
+        "create_smart_trade_v1",
+        "create_smart_cover_v1",
+        "create_smart_sell_v1",
+        "update_smart_trade_v1",
+    }
