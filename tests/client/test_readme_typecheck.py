@@ -1,11 +1,10 @@
 """Every ```python block of every README (the root one and each generated package's) type-checks under
-`mypy --strict` and `pyright` in strict mode, so the quickstarts cannot rot. Each block is checked on its own:
-it must be complete (its imports included)."""
+`mypy --strict` (in the session's one run, tests/mypy_run.py) and `pyright` in strict mode, so the quickstarts
+cannot rot. Each block is checked on its own: it must be complete (its imports included)."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator.specs import TARGETS
+from tests.mypy_run import register, report
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 READMES = [REPO_ROOT / "README.md", *(t.output_dir / "README.md" for t in TARGETS)]
@@ -32,6 +32,8 @@ def python_blocks() -> list[tuple[str, str]]:
 
 
 BLOCKS = python_blocks()
+for _name, _code in BLOCKS:
+    register(_name, _code)  # type-checked in the session's one mypy run (tests/mypy_run.py)
 
 
 def test_every_readme_has_python_blocks() -> None:
@@ -57,15 +59,10 @@ def _report(result: subprocess.CompletedProcess[str], files: dict[str, Path]) ->
     return text
 
 
-def test_readme_blocks_are_mypy_strict_clean(block_files: tuple[Path, dict[str, Path]]) -> None:
-    folder, files = block_files
-    env = {**os.environ, "MYPYPATH": os.pathsep.join(PACKAGE_ROOTS)}
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", os.devnull,
-         *(str(p) for p in files.values())],
-        cwd=folder, env=env, capture_output=True, text=True, timeout=600, check=False,
-    )
-    assert result.returncode == 0, _report(result, files)
+@pytest.mark.xdist_group("mypy")
+def test_readme_blocks_are_mypy_strict_clean() -> None:
+    errors = report().errors_in(*(name for name, _ in BLOCKS))
+    assert errors == ""
 
 
 def test_readme_blocks_are_pyright_strict_clean(block_files: tuple[Path, dict[str, Path]]) -> None:

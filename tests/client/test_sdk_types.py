@@ -5,8 +5,6 @@ placeholders. Each test here failed on the three-state (`X | None | Unset`) mode
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import textwrap
 from decimal import Decimal
@@ -28,7 +26,9 @@ from threecommas_client.models import (
     UnitsParams,
 )
 
-from .helpers import REPO_ROOT, SEED_003, load_spec
+from tests.mypy_run import register, report
+
+from .helpers import SEED_003, load_spec
 from .test_models import normalize
 
 SPEC = load_spec()
@@ -68,15 +68,12 @@ def write(client: AuthenticatedClient) -> None:
 '''
 
 
-def test_mypy_strict_reads_and_writes_without_unset(tmp_path: Path) -> None:
-    snippet = tmp_path / "snippet.py"
-    snippet.write_text(SNIPPET, encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), str(snippet)],
-        cwd=tmp_path, capture_output=True, text=True, check=False, timeout=600,
-        env={**os.environ, "MYPYPATH": str(REPO_ROOT / "generated_client" / "threecommas_client")},
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+register("the SDK-types snippet", SNIPPET)
+
+
+@pytest.mark.xdist_group("mypy")
+def test_mypy_strict_reads_and_writes_without_unset() -> None:
+    assert report().errors_in("the SDK-types snippet") == ""
 
 
 # --- presence: absent and null both read None; to_dict writes back exactly the keys that arrived ------------
