@@ -28,6 +28,8 @@ from referencing.jsonschema import DRAFT202012
 from reference_server.fuzzing import FuzzProfile, profile_named
 from spec_tools.load import load_yaml
 
+from .inprocess import Collected, call_app
+
 WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
 _URI = "urn:fuzz:spec"
 
@@ -157,35 +159,18 @@ class AsgiClient:
             "client": ("127.0.0.1", 50000),
             "server": ("testserver", 80),
         }
-        delivered = False
-
-        async def receive() -> dict[str, Any]:
-            nonlocal delivered
-            if not delivered:
-                delivered = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return {"type": "http.disconnect"}
-
-        status = 0
-        answer_headers: dict[str, str] = {}
-        chunks: list[bytes] = []
-
-        async def send(message: dict[str, Any]) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                for name, value in message.get("headers", []):
-                    answer_headers[name.decode("latin-1").lower()] = value.decode("latin-1")
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-
+        collected = Collected()
         try:
-            await self.app(scope, receive, send)
+            await call_app(self.app, scope, body, collected)
         except Exception:  # noqa: BLE001
             # Starlette re-raises an unhandled error after its 500 answer went out.
-            if status == 0:
-                status = 500
-        return Answer(status, answer_headers, b"".join(chunks))
+            if collected.status == 0:
+                collected.status = 500
+        headers_by_name = {
+            name.decode("latin-1").lower(): value.decode("latin-1")
+            for name, value in collected.headers
+        }
+        return Answer(collected.status, headers_by_name, collected.body)
 
 
 class ReadBack:

@@ -16,7 +16,6 @@ from urllib.parse import urlparse
 
 import schemathesis
 from schemathesis.generation import GenerationMode
-from schemathesis.python.asgi import ASGIClient
 
 from reference_server.app import create_app
 from reference_server.fuzzing import FuzzProfile, profiles
@@ -24,6 +23,7 @@ from reference_server.protocol import clock_ms
 from spec_tools.load import load_yaml
 
 from .budget import CONFIG, mode_config
+from .inprocess import SameThreadSession
 from .readback import AsgiClient, Contract, ReadBack
 
 START = datetime(2024, 11, 12, tzinfo=UTC)
@@ -50,10 +50,10 @@ class Target:
     client: AsgiClient
     contract: Contract
     read_back: ReadBack
-    # The session every case is sent with (Schemathesis' own in-process client, made once): without
-    # one, Schemathesis builds a session per case and reads the proxy variables of the environment
-    # for each request (a tenth of a case's time).
-    session: ASGIClient
+    # The session every case is sent with (Schemathesis' in-process client calling the app in this
+    # thread, made once): without one, Schemathesis builds a session per case and reads the proxy
+    # variables of the environment for each request (a tenth of a case's time).
+    session: SameThreadSession
     # Labels of the operations fuzzed a mode at a time (`FuzzProfile.rule_free_negatives`).
     rule_free_labels: frozenset[str] = field(default_factory=frozenset)
 
@@ -104,8 +104,7 @@ def _target(profile: FuzzProfile) -> Target:
     schema.app = app
     client = AsgiClient(app, profile)
     contract = Contract(spec_path)
-    session = ASGIClient(app)
-    session.trust_env = False  # in-process: no proxy, no .netrc
+    session = SameThreadSession(app)
     session.__enter__()  # the app's lifespan, started once
     rule_free = profile.rule_free_operations()
     rule_free_labels = frozenset(
