@@ -20,7 +20,9 @@ retries, and every failure as an exception of this package.
 from __future__ import annotations
 
 import contextvars
+import functools
 import logging
+import ssl
 import time
 import zlib
 from collections.abc import Callable
@@ -111,13 +113,35 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-def default_transport() -> httpx.HTTPTransport:
-    """httpx's transport, its connection pool's network backend wrapped to honour the sync deadline.
+# The keyword arguments of httpx.Client that configure its transport. httpx ignores them when it is handed a
+# transport, and the client always hands it one (the SDK's, or httpx's own for async), so they go to that transport.
+TRANSPORT_ARGS = frozenset({"verify", "cert", "trust_env", "http1", "http2", "limits"})
+
+
+@functools.cache
+def _default_ssl_context(trust_env: bool) -> ssl.SSLContext:
+    """httpx's default verifying context (certifi's CAs, or SSL_CERT_FILE / SSL_CERT_DIR with `trust_env`), made
+    once per process and shared, as `requests` does: httpx loads the CA bundle anew for each client (about 20 ms).
+    The environment is read when the first client connects."""
+    return httpx.create_ssl_context(trust_env=trust_env)
+
+
+def transport_options(httpx_args: dict[str, Any]) -> dict[str, Any]:
+    """The transport's share of a client's `httpx_args`; default verification gets the shared context."""
+    options = {key: value for key, value in httpx_args.items() if key in TRANSPORT_ARGS}
+    if options.get("verify", True) is True and options.get("cert") is None:
+        options["verify"] = _default_ssl_context(bool(options.get("trust_env", True)))
+    return options
+
+
+def default_transport(**options: Any) -> httpx.HTTPTransport:
+    """httpx's transport (`options`: `transport_options`), its connection pool's network backend wrapped to honour
+    the sync deadline.
 
     httpx has no public way to hand its pool a network backend, so the pool's backend (httpcore 1.x) is wrapped in
     place; if that attribute is not there, the deadline is still checked between chunks of the body.
     """
-    transport = httpx.HTTPTransport()
+    transport = httpx.HTTPTransport(**options)
     pool: Any = getattr(transport, "_pool", None)
     backend = getattr(pool, "_network_backend", None)
     if isinstance(backend, httpcore.NetworkBackend):
@@ -485,4 +509,14 @@ async def _aattempt(http: httpx.AsyncClient, call: Call, request: httpx.Request)
     return _holding(response, content)
 
 
-__all__ = ["ACCEPT_ENCODING", "DEFAULT_MAX_RESPONSE_BYTES", "Call", "asend", "deadline_of", "default_transport", "send"]
+__all__ = [
+    "ACCEPT_ENCODING",
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "TRANSPORT_ARGS",
+    "Call",
+    "asend",
+    "deadline_of",
+    "default_transport",
+    "send",
+    "transport_options",
+]

@@ -22,7 +22,16 @@ from typing import TYPE_CHECKING, Any, Literal, Self
 
 import httpx
 
-from ._http import ACCEPT_ENCODING, DEFAULT_MAX_RESPONSE_BYTES, Call, asend, deadline_of, default_transport, send
+from ._http import (
+    ACCEPT_ENCODING,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    Call,
+    asend,
+    deadline_of,
+    default_transport,
+    send,
+    transport_options,
+)
 from ._retry import RetryPolicy
 from .errors import ConfigurationError
 from .signing import Signer, SigningAuth
@@ -63,7 +72,8 @@ class Client:
             both sync and async serves both.
         headers: extra headers sent with every request (a `User-Agent` here replaces the SDK's,
             `threecommas-client/<version> python/<version> httpx/<version>`).
-        httpx_args: further keyword arguments for httpx.Client / httpx.AsyncClient.
+        httpx_args: further keyword arguments for httpx.Client / httpx.AsyncClient; the transport's own (`verify`,
+            `cert`, `trust_env`, `http1`, `http2`, `limits`) go to the SDK's transport, unless `transport` is given.
     """
 
     def __init__(
@@ -118,7 +128,7 @@ class Client:
                 base_url=self._base_url,
                 headers=self._headers,
                 timeout=self._timeout,
-                transport=self._transport or default_transport(),
+                transport=self._transport or default_transport(**transport_options(self._httpx_args)),
                 **self._httpx_args,
             )
             self._join_url = _url_joiner(self._client.base_url)
@@ -130,7 +140,7 @@ class Client:
                 base_url=self._base_url,
                 headers=self._headers,
                 timeout=self._timeout,
-                transport=self._async_transport or httpx.AsyncHTTPTransport(),
+                transport=self._async_transport or httpx.AsyncHTTPTransport(**transport_options(self._httpx_args)),
                 **self._httpx_args,
             )
             self._join_url = _url_joiner(self._async_client.base_url)
