@@ -15,6 +15,8 @@ from poloniex_client.client import _url_joiner as poloniex_url_joiner
 from threecommas_client.client import _joined_parts, _joined_text, _plain_path, _url_joiner
 from threecommas_client.signing import Signer, SigningAuth
 
+from tests.tls import VERIFY
+
 BASES = [
     "https://api.3commas.io/public/api",
     "https://api.poloniex.com",
@@ -49,7 +51,7 @@ PATHS = [
 @pytest.mark.parametrize("joiner_of, plain", [(_url_joiner, _plain_path), (poloniex_url_joiner, poloniex_plain_path),
                                               (_joined_parts, _plain_path), (_joined_text, _plain_path)])
 def test_joined_url_is_httpx_merge(base: str, joiner_of: Any, plain: Any) -> None:
-    http = httpx.Client(base_url=base)
+    http = httpx.Client(base_url=base, verify=VERIFY)
     join = joiner_of(http.base_url)
     assert join is not None
     joined = 0
@@ -65,12 +67,12 @@ def test_joined_url_is_httpx_merge(base: str, joiner_of: Any, plain: Any) -> Non
 
 
 def test_joiner_is_the_parts_one() -> None:
-    join = _url_joiner(httpx.Client(base_url="https://api.3commas.io/public/api").base_url)
+    join = _url_joiner(httpx.Client(base_url="https://api.3commas.io/public/api", verify=VERIFY).base_url)
     assert join is not None and join.__qualname__.startswith("_joined_parts")
 
 
 def test_base_url_with_query_is_left_to_httpx() -> None:
-    assert _url_joiner(httpx.Client(base_url="http://h/api?x=1").base_url) is None
+    assert _url_joiner(httpx.Client(base_url="http://h/api?x=1", verify=VERIFY).base_url) is None
 
 
 def test_client_sends_what_httpx_merges() -> None:
@@ -84,7 +86,7 @@ def test_client_sends_what_httpx_merges() -> None:
                                     transport=httpx.MockTransport(handle))
     for path in PATHS:
         client.call("op", {"method": "get", "url": path})
-        expected = httpx.Client(base_url="https://api.3commas.io/public/api").build_request("GET", path).url
+        expected = httpx.Client(base_url="https://api.3commas.io/public/api", verify=VERIFY).build_request("GET", path).url
         assert seen[-1].url == expected, path
 
 

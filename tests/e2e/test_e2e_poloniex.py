@@ -43,6 +43,7 @@ from reference_server.poloniex.users import DEMO_POLONIEX_API_KEY, DEMO_POLONIEX
 from reference_server.spec_validation import Spec
 from reference_server.testing import ServerThread
 from tests.server.poloniex.spec_helper import SPEC, SPEC_PATH, assert_valid, validator
+from tests.tls import VERIFY
 
 USERS = {
     "demo": (DEMO_POLONIEX_API_KEY, DEMO_POLONIEX_SECRET),
@@ -158,7 +159,7 @@ def client_for(server: ServerThread, user: str = "demo", **kwargs: Any) -> Signe
 
 def move_price(server: ServerThread, pair: str, last: str) -> None:
     """Moves the market by its 3Commas name (`USDT_BTC`), as the 3Commas side of the server sees it."""
-    response = httpx.post(server.base_url + "/_reference/prices", json={"pair": pair, "last": last})
+    response = httpx.post(server.base_url + "/_reference/prices", json={"pair": pair, "last": last}, verify=VERIFY)
     assert response.status_code == 200, response.text
 
 

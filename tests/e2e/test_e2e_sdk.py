@@ -55,6 +55,7 @@ from reference_server.threecommas.users import (
     User,
     demo_users,
 )
+from tests.tls import VERIFY
 
 OTHER_KEY, OTHER_SECRET, OTHER_ACCOUNT = "e2e-other-key", "e2e-other-secret", 77701
 RSA_KEY = (
@@ -80,7 +81,7 @@ def client_for(server: ServerThread, **kwargs: Any) -> SignedClient:
 
 
 def move_price(server: ServerThread, pair: str, last: str) -> None:
-    response = httpx.post(server.base_url + "/_reference/prices", json={"pair": pair, "last": last})
+    response = httpx.post(server.base_url + "/_reference/prices", json={"pair": pair, "last": last}, verify=VERIFY)
     assert response.status_code == 200, response.text
 
 

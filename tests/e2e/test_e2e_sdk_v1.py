@@ -35,6 +35,7 @@ from threecommas_client.models import (
 from reference_server.app import create_app
 from reference_server.testing import ServerThread
 from reference_server.threecommas.users import DEMO_API_KEY, DEMO_SECRET, DEMO_SPOT_ACCOUNT_ID
+from tests.tls import VERIFY
 
 # The ver1 functions may warn that the operation is deprecated: expected here.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -60,7 +61,7 @@ def client(server: ServerThread) -> Iterator[SignedClient]:
 
 def move_price(server: ServerThread, pair: str, last: str) -> None:
     body = {"pair": pair, "last": last, "bid": last, "ask": last}
-    response = httpx.post(server.base_url + "/_reference/prices", json=body)
+    response = httpx.post(server.base_url + "/_reference/prices", json=body, verify=VERIFY)
     assert response.status_code == 200, response.text
 
 

@@ -15,6 +15,7 @@ from reference_server.testing import ServerThread
 from reference_server.threecommas.api import SPEC
 from reference_server.threecommas.testing import HmacAuth
 from reference_server.threecommas.users import DEMO_API_KEY, DEMO_SECRET, Account, User, demo_users
+from tests.tls import VERIFY
 
 OTHER_KEY, OTHER_SECRET, OTHER_ACCOUNT = "other-user-key", "other-user-secret", 55501
 _SPEC = Spec(SPEC)
@@ -36,7 +37,9 @@ class Api:
         self, base_url: str, api_key: str = DEMO_API_KEY, secret: str = DEMO_SECRET
     ) -> None:
         self.base_url = base_url
-        self.http = httpx.Client(base_url=base_url + "/public/api", auth=HmacAuth(api_key, secret))
+        self.http = httpx.Client(
+            base_url=base_url + "/public/api", auth=HmacAuth(api_key, secret), verify=VERIFY
+        )
 
     def call(self, method: str, path: str, body: Any = None, **kwargs: Any) -> httpx.Response:
         if body is not None:
@@ -66,7 +69,7 @@ class Api:
             **({"bid": bid} if bid else {}),
             **({"ask": ask} if ask else {}),
         }
-        response = httpx.post(self.base_url + "/_reference/prices", json=body)
+        response = httpx.post(self.base_url + "/_reference/prices", json=body, verify=VERIFY)
         assert response.status_code == 200, response.text
 
 

@@ -30,6 +30,7 @@ from reference_server.threecommas.api import SPEC
 from reference_server.threecommas.model import SmartTrade
 from reference_server.threecommas.testing import signature_for
 from reference_server.threecommas.users import DEMO_API_KEY, DEMO_SECRET, DEMO_SPOT_ACCOUNT_ID
+from tests.tls import VERIFY
 
 from .conftest import ERROR, Api
 
@@ -53,7 +54,7 @@ class Raw:
 
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
-        self.http = httpx.Client(base_url=base_url)
+        self.http = httpx.Client(base_url=base_url, verify=VERIFY)
 
     def send(
         self,

@@ -26,6 +26,7 @@ from reference_server.prices import PriceBook
 from reference_server.rate_limit import RateLimiter
 from reference_server.spec_validation import Spec
 from reference_server.testing import ServerThread
+from tests.tls import VERIFY
 
 from .spec_helper import SPEC, SPEC_PATH, assert_valid, schema_validator, validator
 
@@ -56,7 +57,7 @@ class Client:
     def __init__(self, base_url: str, user: PoloniexUser = DEMO) -> None:
         self.base_url = base_url
         self.user = user
-        self.http = httpx.Client(base_url=base_url)
+        self.http = httpx.Client(base_url=base_url, verify=VERIFY)
 
     def send(
         self,
@@ -107,7 +108,7 @@ class Client:
         return answer
 
     def price(self, **body: str) -> Any:
-        response = httpx.post(self.base_url + "/_reference/prices", json=body)
+        response = httpx.post(self.base_url + "/_reference/prices", json=body, verify=VERIFY)
         assert response.status_code == 200, response.text
         return response.json()
 

@@ -15,6 +15,7 @@ from reference_server.testing import ServerThread
 from reference_server.threecommas.api import SPEC as THREECOMMAS_SPEC
 from reference_server.threecommas.testing import HmacAuth
 from reference_server.threecommas.users import DEMO_API_KEY, DEMO_SECRET
+from tests.tls import VERIFY
 
 from ..conftest import OTHER_KEY, OTHER_SECRET
 
@@ -46,7 +47,9 @@ class V1Api:
 
     def __init__(self, base_url: str, api_key: str, secret: str) -> None:
         self.base_url = base_url
-        self.http = httpx.Client(base_url=base_url + "/public/api", auth=HmacAuth(api_key, secret))
+        self.http = httpx.Client(
+            base_url=base_url + "/public/api", auth=HmacAuth(api_key, secret), verify=VERIFY
+        )
 
     def call(self, method: str, path: str, body: Any = None, **kwargs: Any) -> httpx.Response:
         if body is not None:
@@ -87,7 +90,7 @@ class V1Api:
 
     def price(self, pair: str, last: str, bid: str | None = None, ask: str | None = None) -> None:
         body = {"pair": pair, "last": last, "bid": bid or last, "ask": ask or last}
-        response = httpx.post(self.base_url + "/_reference/prices", json=body)
+        response = httpx.post(self.base_url + "/_reference/prices", json=body, verify=VERIFY)
         assert response.status_code == 200, response.text
 
 
