@@ -11,7 +11,8 @@ patched:
   itself, so `load_markets` never calls the public endpoints (`/markets`, `/currencies`,
   `/v3/market/allInstruments`) the reference server does not serve;
 - `headers` adds `recvWindow` (an optional, unsigned header of the API), so a slow shared machine
-  does not push a request past the one-second window of `signTimestamp`.
+  does not push a request past the one-second window of `signTimestamp`;
+- `enableRateLimit` is off: its throttle only sleeps against a loopback server with rate limits off.
 
 Every request it sends is recorded through its `requests` session's hooks and must go to the
 loopback server: the test runs offline."""
@@ -31,6 +32,7 @@ import pytest
 from reference_server.app import create_app
 from reference_server.poloniex.users import DEMO_POLONIEX_API_KEY, DEMO_POLONIEX_SECRET
 from reference_server.testing import ServerThread
+from tests.tls import VERIFY
 
 # What `GET /markets` answers for one symbol (the fields ccxt's parse_market reads).
 MARKET = {
@@ -59,20 +61,23 @@ def server() -> Iterator[ServerThread]:
 
 @pytest.fixture(autouse=True)
 def fresh_market(server: ServerThread) -> None:
-    assert httpx.post(server.base_url + "/_reference/reset").status_code == 200
+    assert httpx.post(server.base_url + "/_reference/reset", verify=VERIFY).status_code == 200
     move_price(server, "60000")
 
 
 def move_price(server: ServerThread, last: str) -> None:
     """Moves BTC_USDT by its 3Commas pair name, `USDT_BTC`."""
     response = httpx.post(
-        server.base_url + "/_reference/prices", json={"pair": "USDT_BTC", "last": last}
+        server.base_url + "/_reference/prices", json={"pair": "USDT_BTC", "last": last}, verify=VERIFY
     )
     assert response.status_code == 200, response.text
 
 
 def configure(exchange: Any, server: ServerThread) -> Any:
     exchange.urls["api"] = {"spot": server.base_url, "swap": server.base_url}
+    # Its client-side throttle spaces calls for the real API's limits: against a loopback server with
+    # rate limits off it only sleeps (about 0.6 s a test).
+    exchange.enableRateLimit = False
     exchange.set_markets([exchange.parse_market(MARKET)])
     exchange.headers = {"recvWindow": RECV_WINDOW}
     return exchange
