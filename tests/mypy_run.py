@@ -50,13 +50,13 @@ class Report:
 
     def errors_in(self, *sources: str) -> str:
         """The lines about the given repo folders/files or snippet names; with the whole output
-        when mypy failed without naming any file (a crash or a config error)."""
+        when mypy crashed or was misconfigured (exit 2), or failed without naming any file."""
 
         def mine(source: str) -> bool:
             return any(source == s or source.startswith(s.rstrip("/") + "/") for s in sources)
 
         found = "\n".join(line for source, line in self.lines if mine(source))
-        if self.returncode != 0 and not self.lines:
+        if self.returncode not in (0, 1) or (self.returncode != 0 and not self.lines):
             return found + "\n" + self.other
         return found
 

@@ -37,3 +37,6 @@ def test_errors_are_read_by_folder_and_name() -> None:
     assert run.errors_in("readme#1") == "readme#1:2: error: y"
     crashed = Report(2, (), "mypy: error: bad config")
     assert "bad config" in crashed.errors_in("spec_tools")
+    # A crash after some errors were printed still fails every test that reads the run.
+    midway = Report(2, run.lines, "Traceback (most recent call last): ...")
+    assert "Traceback" in midway.errors_in("docs")
