@@ -338,7 +338,6 @@ def _mutate_string(plan: dict[str, Any], case: Any) -> str | None:
     return f"string {where}{list(path)} = {new!r}"
 
 
-
 def _mutate_decimal(plan: dict[str, Any], case: Any) -> str | None:
     paths = _decimal_paths(case) if isinstance(case.body, dict) else []
     if not paths:

@@ -21,6 +21,7 @@ from functools import cache
 from typing import Any
 
 from spec_tools.load import load_yaml
+from spec_tools.operations import by_operation_id
 
 from .apis import APIS
 from .protocol import ApiDefinition
@@ -125,15 +126,14 @@ class FuzzProfile:
     def rule_free_operations(self) -> frozenset[str]:
         """The operationIds whose request bodies are one of the `rule_free_negatives`."""
         refs = {f"#/components/schemas/{name}" for name in self.rule_free_negatives}
-        found = set()
-        for item in load_yaml(self.api.spec_path).get("paths", {}).values():
-            for operation in item.values():
-                if not isinstance(operation, dict) or "operationId" not in operation:
-                    continue
-                content = operation.get("requestBody", {}).get("content", {})
-                if any(media.get("schema", {}).get("$ref") in refs for media in content.values()):
-                    found.add(operation["operationId"])
-        return frozenset(found)
+        return frozenset(
+            operation_id
+            for operation_id, (_, _, operation) in by_operation_id(load_yaml(self.api.spec_path)).items()
+            if any(
+                media.get("schema", {}).get("$ref") in refs
+                for media in operation.get("requestBody", {}).get("content", {}).values()
+            )
+        )
 
     def generation_spec(self) -> dict[str, Any]:
         """The API's spec as Schemathesis generates from it: the spec with `generation_overrides`."""

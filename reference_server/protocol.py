@@ -57,7 +57,6 @@ class ApiState(Protocol):
         nothing within this API."""
 
 
-
 def wall_clock_ms() -> int:
     """Milliseconds since the epoch, by the wall clock."""
     return time.time_ns() // 1_000_000

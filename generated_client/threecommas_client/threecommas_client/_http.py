@@ -122,7 +122,7 @@ TRANSPORT_ARGS = frozenset({"verify", "cert", "trust_env", "http1", "http2", "li
 def _default_ssl_context(trust_env: bool) -> ssl.SSLContext:
     """httpx's default verifying context (certifi's CAs, or SSL_CERT_FILE / SSL_CERT_DIR with `trust_env`), made
     once per process and shared, as `requests` does: httpx loads the CA bundle anew for each client (about 20 ms).
-    The environment is read when the first client connects."""
+    The environment is read when the first such client is made."""
     return httpx.create_ssl_context(trust_env=trust_env)
 
 
